@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+/**
+ * The render driver: tornado-render launches this once per render (and once per bundle build).
+ *
+ * Protocol. One job arrives as a JSON object on stdin (props never travel on the command line: they can be large
+ * and would show in `ps`). The driver answers on stdout with one JSON object per line and nothing else:
+ *
+ *   {"type": "bundle-progress", "progress": 0-100}        as @remotion/bundler reports it
+ *   {"type": "bundled", "serveUrl": "..."}                 the bundle is ready (bundled here, or given)
+ *   {"type": "render-progress", "progress": 0-1, "renderedFrames": n, "encodedFrames": n}
+ *   {"type": "done", "outputPath": "...", "durationInSeconds": s, "frameCount": n}   final, exit 0
+ *   {"type": "error", "message": "..."}                    final, exit 1
+ *
+ * Everything else, Remotion's own logging included, goes to stderr: `console.log` is redirected before Remotion
+ * is loaded, and protocol lines are written with `process.stdout.write` directly.
+ *
+ * Job fields (see docs in README "Render driver"):
+ *   outputPath          where the MP4 goes (required unless bundleOnly)
+ *   inputProps          the MonthlyRecap props (a MonthlyRecapExport)
+ *   compositionId       default "MonthlyRecap"
+ *   serveUrl            an already built bundle (directory or URL); without it the driver bundles src/index.ts
+ *   bundleOnly          bundle into bundleOutDir, print "bundled" and "done", render nothing
+ *   bundleOutDir        where to write the bundle (default: a temporary directory)
+ *   browserExecutable   path of a headless Chromium (required: this driver never downloads a browser)
+ *   concurrency, imageFormat, jpegQuality, x264Preset, crf, timeoutInMilliseconds, logLevel, licenseKey
+ */
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const protocolOut = process.stdout.write.bind(process.stdout);
+const toStderr = (...args) => console.error(...args);
+console.log = toStderr;
+console.info = toStderr;
+console.debug = toStderr;
+console.warn = toStderr;
+// Anything else writing to stdout (a dependency calling process.stdout.write) is moved to stderr too.
+process.stdout.write = (chunk, encoding, callback) => process.stderr.write(chunk, encoding, callback);
+
+/** Write one protocol line. */
+export function emit(message) {
+  protocolOut(`${JSON.stringify(message)}\n`);
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const projectRoot = path.resolve(here, '..');
+
+function readJob() {
+  const text = readFileSync(0, 'utf8');
+  let job;
+  try {
+    job = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`the job on stdin is not valid JSON: ${error.message}`);
+  }
+  if (job === null || typeof job !== 'object' || Array.isArray(job)) {
+    throw new Error('the job on stdin must be a JSON object');
+  }
+  if (!job.bundleOnly && typeof job.outputPath !== 'string') {
+    throw new Error('the job needs "outputPath"');
+  }
+  if (!job.bundleOnly && (job.inputProps === null || typeof job.inputProps !== 'object')) {
+    throw new Error('the job needs "inputProps" (an object)');
+  }
+  return job;
+}
+
+/** Report bundle progress as integers that never decrease (webpack reports fractions, sometimes twice). */
+function bundleProgressReporter() {
+  let last = -1;
+  return (progress) => {
+    const value = Math.max(0, Math.min(100, Math.floor(progress)));
+    if (value > last) {
+      last = value;
+      emit({type: 'bundle-progress', progress: value});
+    }
+  };
+}
+
+async function obtainServeUrl(job) {
+  if (typeof job.serveUrl === 'string' && job.serveUrl !== '') {
+    emit({type: 'bundle-progress', progress: 100});
+    return job.serveUrl;
+  }
+  const {bundle} = await import('@remotion/bundler');
+  const report = bundleProgressReporter();
+  report(0);
+  const serveUrl = await bundle({
+    entryPoint: path.join(projectRoot, 'src', 'index.ts'),
+    outDir: job.bundleOutDir ?? undefined,
+    enableCaching: false,
+    onProgress: report,
+  });
+  report(100);
+  return serveUrl;
+}
+
+async function render(job, serveUrl) {
+  const {openBrowser, selectComposition, renderMedia} = await import('@remotion/renderer');
+  if (typeof job.browserExecutable !== 'string' || job.browserExecutable === '') {
+    throw new Error('the job needs "browserExecutable": this driver never downloads a browser');
+  }
+  const logLevel = job.logLevel ?? 'warn';
+  const browser = await openBrowser('chrome', {
+    browserExecutable: job.browserExecutable,
+    chromiumOptions: {gl: job.gl ?? null},
+    logLevel,
+  });
+  try {
+    const common = {
+      serveUrl,
+      inputProps: job.inputProps,
+      puppeteerInstance: browser,
+      browserExecutable: job.browserExecutable,
+      logLevel,
+      timeoutInMilliseconds: job.timeoutInMilliseconds ?? 30000,
+    };
+    const composition = await selectComposition({...common, id: job.compositionId ?? 'MonthlyRecap'});
+    let lastProgress = -1;
+    await renderMedia({
+      ...common,
+      composition,
+      codec: 'h264',
+      outputLocation: job.outputPath,
+      overwrite: true,
+      concurrency: job.concurrency ?? null,
+      imageFormat: job.imageFormat ?? 'jpeg',
+      ...(job.jpegQuality == null ? {} : {jpegQuality: job.jpegQuality}),
+      ...(job.x264Preset == null ? {} : {x264Preset: job.x264Preset}),
+      ...(job.crf == null ? {} : {crf: job.crf}),
+      licenseKey: job.licenseKey ?? null,
+      onProgress: ({progress, renderedFrames, encodedFrames}) => {
+        if (progress > lastProgress) {
+          lastProgress = progress;
+          emit({type: 'render-progress', progress, renderedFrames, encodedFrames});
+        }
+      },
+    });
+    return {
+      outputPath: job.outputPath,
+      durationInSeconds: composition.durationInFrames / composition.fps,
+      frameCount: composition.durationInFrames,
+    };
+  } finally {
+    await browser.close({silent: true}).catch(() => undefined);
+  }
+}
+
+function describe(error) {
+  if (error instanceof Error) {
+    return error.message.split('\n')[0] || error.name;
+  }
+  return String(error);
+}
+
+async function main() {
+  let job;
+  try {
+    job = readJob();
+    const serveUrl = await obtainServeUrl(job);
+    emit({type: 'bundled', serveUrl});
+    if (job.bundleOnly) {
+      emit({type: 'done', serveUrl});
+      return 0;
+    }
+    const result = await render(job, serveUrl);
+    emit({type: 'done', ...result});
+    return 0;
+  } catch (error) {
+    console.error(error);
+    emit({type: 'error', message: describe(error)});
+    return 1;
+  }
+}
+
+// Exit explicitly: Remotion can leave handles open. Pipe writes are synchronous on Linux, so nothing is lost.
+process.exit(await main());

@@ -1,0 +1,20 @@
+/** The registry of compositions: the render driver selects `MonthlyRecap` from here. */
+import React from 'react';
+import {Composition} from 'remotion';
+import {MonthlyRecap} from './compositions/MonthlyRecap';
+import {calculateDuration, FPS, HEIGHT, WIDTH} from './compositions/MonthlyRecap/timeline';
+import {sampleRecap} from './sampleRecap';
+import type {MonthlyRecapProps} from './types';
+
+export const RemotionRoot: React.FC = () => (
+  <Composition
+    id="MonthlyRecap"
+    component={MonthlyRecap}
+    width={WIDTH}
+    height={HEIGHT}
+    fps={FPS}
+    durationInFrames={calculateDuration(sampleRecap)}
+    defaultProps={sampleRecap}
+    calculateMetadata={({props}: {props: MonthlyRecapProps}) => ({durationInFrames: calculateDuration(props)})}
+  />
+);

@@ -1,0 +1,90 @@
+/**
+ * The one definition of a monthly recap, as the reading tracker exports it.
+ *
+ * The server's marshmallow schemas (tornado_render/schemas.py) mirror these types; the test suite renders every
+ * fixture through both so the two cannot drift apart silently.
+ */
+
+export type BookStatus = 'COMPLETED' | 'DNF';
+
+/** A CAWPILE rating: an average and seven sub-scores from 1 to 10, any of which may be missing. */
+export interface CawpileRating {
+  average: number;
+  characters: number | null;
+  atmosphere: number | null;
+  writing: number | null;
+  plot: number | null;
+  intrigue: number | null;
+  logic: number | null;
+  enjoyment: number | null;
+}
+
+export interface Book {
+  id: string;
+  title: string;
+  authors: string[];
+  coverUrl: string | null;
+  status: BookStatus;
+  finishDate: string | null;
+  rating: CawpileRating | null;
+  pageCount: number | null;
+}
+
+export interface CurrentlyReadingBook {
+  id: string;
+  title: string;
+  authors: string[];
+  coverUrl: string | null;
+  /** Percent read, 0-100. */
+  progress: number;
+}
+
+export interface RatedBookRef {
+  title: string;
+  coverUrl: string | null;
+  rating: number;
+}
+
+export interface RecapStats {
+  totalBooks: number;
+  completedCount: number;
+  dnfCount: number;
+  totalPages: number;
+  averageRating: number | null;
+  topRatedBook: RatedBookRef | null;
+  lowestRatedBook: RatedBookRef | null;
+}
+
+export interface RecapMeta {
+  /** 1-12. */
+  month: number;
+  year: number;
+  monthName: string;
+  generatedAt: string;
+}
+
+export interface MonthlyRecapExport {
+  meta: RecapMeta;
+  books: Book[];
+  currentlyReading: CurrentlyReadingBook[];
+  stats: RecapStats;
+}
+
+export interface RenderRequest {
+  userId: string;
+  data: MonthlyRecapExport;
+}
+
+/** The composition renders one month; its props are the export itself. */
+export type MonthlyRecapProps = MonthlyRecapExport;
+
+/** The seven CAWPILE parts in their canonical order, with the labels the video shows. */
+export const CAWPILE_PARTS = [
+  ['characters', 'Characters'],
+  ['atmosphere', 'Atmosphere'],
+  ['writing', 'Writing'],
+  ['plot', 'Plot'],
+  ['intrigue', 'Intrigue'],
+  ['logic', 'Logic'],
+  ['enjoyment', 'Enjoyment'],
+] as const satisfies ReadonlyArray<readonly [keyof Omit<CawpileRating, 'average'>, string]>;
