@@ -1,0 +1,84 @@
+/**
+ * What a book looks like without a usable cover: a dark card in the video's palette with the title's initials,
+ * so a missing or broken image still reads as "a book" rather than an empty hole.
+ */
+import React from 'react';
+import {DISPLAY_FONT} from '../../fonts';
+import {FitText} from './FitText';
+import {titleInitials} from './format';
+import {COLORS} from './theme';
+
+/** Low-saturation hues: enough variety to tell books apart without adding a second accent colour. */
+const HUES = [222, 262, 340, 168, 28, 200];
+
+function hashString(text: string): number {
+  let hash = 2166136261;
+  for (let index = 0; index < text.length; index++) {
+    hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
+  }
+  return hash >>> 0;
+}
+
+export const CoverPlaceholder: React.FC<{title: string; width: number; height: number; radius: number}> = ({
+  title,
+  width,
+  height,
+  radius,
+}) => {
+  const hue = HUES[hashString(title) % HUES.length];
+  const initials = titleInitials(title) || '?';
+  const showTitle = width >= 200;
+  const pad = Math.round(width * 0.1);
+  return (
+    <div
+      style={{
+        position: 'relative',
+        width,
+        height,
+        borderRadius: radius,
+        overflow: 'hidden',
+        background: `linear-gradient(160deg, hsl(${hue}, 20%, 21%) 0%, hsl(${hue}, 16%, 11%) 100%)`,
+        border: '1px solid rgba(255, 255, 255, 0.08)',
+        boxSizing: 'border-box',
+      }}
+    >
+      {/* spine */}
+      <div style={{position: 'absolute', left: width * 0.06, top: 0, bottom: 0, width: 2, background: 'rgba(255,255,255,0.1)'}} />
+      <div
+        style={{
+          position: 'absolute',
+          left: pad,
+          right: pad,
+          top: showTitle ? height * 0.16 : 0,
+          bottom: showTitle ? undefined : 0,
+          display: 'flex',
+          alignItems: 'center',
+          justifyContent: showTitle ? 'flex-start' : 'center',
+          fontFamily: DISPLAY_FONT,
+          fontWeight: 700,
+          fontSize: Math.min(height * (showTitle ? 0.24 : 0.3), (width - 2 * pad) / Math.max(1, initials.length * 0.9)),
+          lineHeight: 1,
+          color: COLORS.accent,
+        }}
+      >
+        {initials}
+      </div>
+      {showTitle ? (
+        <div style={{position: 'absolute', left: pad, right: pad, bottom: pad}}>
+          <div style={{width: width * 0.18, height: 3, background: COLORS.accent, marginBottom: pad * 0.6}} />
+          <FitText
+            text={title}
+            font="display"
+            width={width - 2 * pad}
+            maxFontSize={Math.round(width * 0.1)}
+            minFontSize={Math.round(width * 0.055)}
+            maxLines={5}
+            maxHeight={height * 0.4}
+            lineHeight={1.12}
+            style={{color: COLORS.text}}
+          />
+        </div>
+      ) : null}
+    </div>
+  );
+};

@@ -1,0 +1,58 @@
+/**
+ * The intro's decoration: one book spine per book read (up to a shelf's worth), so the month's size is felt
+ * before it is read. Flat shapes that rise in with springs; shapes derive from the titles, so every render of
+ * the same month looks the same.
+ */
+import React from 'react';
+import {useSpring} from './motion';
+import {COLORS, CONTENT_WIDTH} from './theme';
+
+const MAX_SPINES = 14;
+const SPINE_COLORS = [COLORS.accent, '#3A3E4C', '#555B6E', '#2A2D38', '#C9CCD6'];
+
+function seed(text: string): number {
+  let hash = 7;
+  for (let index = 0; index < text.length; index++) {
+    hash = (hash * 31 + text.charCodeAt(index)) >>> 0;
+  }
+  return hash;
+}
+
+const Spine: React.FC<{title: string; index: number; delay: number}> = ({title, index, delay}) => {
+  const value = seed(title);
+  const width = 46 + (value % 26);
+  const height = 190 + ((value >>> 5) % 110);
+  const color = SPINE_COLORS[index % SPINE_COLORS.length];
+  const progress = useSpring(delay, 24);
+  return (
+    <div
+      style={{
+        width,
+        height,
+        flexShrink: 0,
+        background: color,
+        borderRadius: '6px 6px 2px 2px',
+        transform: `translateY(${(1 - progress) * (height + 40)}px)`,
+        position: 'relative',
+      }}
+    >
+      <div style={{position: 'absolute', left: 8, right: 8, top: height * 0.14, height: 4, background: 'rgba(0,0,0,0.22)'}} />
+      <div style={{position: 'absolute', left: 8, right: 8, bottom: height * 0.12, height: 4, background: 'rgba(0,0,0,0.22)'}} />
+    </div>
+  );
+};
+
+export const Shelf: React.FC<{titles: readonly string[]; delay?: number}> = ({titles, delay = 0}) => {
+  const shown = titles.slice(0, MAX_SPINES);
+  const board = useSpring(delay, 20);
+  return (
+    <div style={{width: CONTENT_WIDTH, overflow: 'hidden', paddingTop: 40}}>
+      <div style={{display: 'flex', alignItems: 'flex-end', gap: 10, height: 300, paddingLeft: 20}}>
+        {shown.map((title, index) => (
+          <Spine key={`${index}-${title}`} title={title} index={index} delay={delay + 4 + index * 3} />
+        ))}
+      </div>
+      <div style={{height: 10, borderRadius: 5, background: COLORS.border, transform: `scaleX(${board})`, transformOrigin: 'left'}} />
+    </div>
+  );
+};

@@ -1,0 +1,23 @@
+"""tornado-render: renders a reader's monthly recap as a vertical video and streams the render's progress."""
+
+from setuptools import find_packages, setup
+
+setup(
+    name="tornado-render",
+    version="0.1.0",
+    description="Monthly reading recap videos rendered with Remotion, progress streamed over SSE.",
+    python_requires=">=3.10",
+    packages=find_packages(include=["tornado_render", "tornado_render.*"]),
+    package_data={"tornado_render": ["py.typed", "static/*"]},
+    install_requires=[
+        "tornado==6.6.1",
+        "boto3==1.44.5",
+        "marshmallow==4.4.0",
+        "structlog==26.1.0",
+    ],
+    extras_require={
+        # What scripts/test needs in .venv to drive tox; tox builds its own environments from tox.ini.
+        "dev": ["tox==4.67.13"],
+    },
+    entry_points={"console_scripts": ["tornado-render = tornado_render.cli:main"]},
+)

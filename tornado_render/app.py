@@ -1,0 +1,86 @@
+"""Building the application: shared state from settings, and the routes."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import Executor, ThreadPoolExecutor
+
+import tornado.web
+
+from .app_state import AppState
+from .bundle import BundleCache
+from .config import Settings
+from .driver import driver_argv
+from .handlers.base import NotFoundHandler
+from .handlers.files import DownloadHandler, StorageHandler
+from .handlers.info import HealthHandler, VideosHandler
+from .handlers.render import RenderHandler
+from .handlers.render_stream import RenderStreamHandler
+from .jobs import JobLimits, JobManager
+from .pipeline import Pipeline, RenderOptions
+from .schemas import RequestLimits
+from .storage import LocalStorage, Storage, make_storage
+
+
+def build_state(
+    settings: Settings,
+    *,
+    browser_executable: str,
+    storage: Storage | None = None,
+    executor: Executor | None = None,
+) -> AppState:
+    argv = driver_argv(settings)
+    bundles = BundleCache(settings.remotion_dir, settings.bundle_dir, argv)
+    storage = storage or make_storage(settings)
+    executor = executor or ThreadPoolExecutor(max_workers=4, thread_name_prefix="tornado-render-io")
+    pipeline = Pipeline(
+        bundles=bundles,
+        storage=storage,
+        executor=executor,
+        driver_argv=argv,
+        remotion_dir=settings.remotion_dir,
+        output_dir=settings.output_dir,
+        options=RenderOptions(
+            browser_executable=browser_executable,
+            concurrency=settings.render_concurrency or os.cpu_count() or 1,
+            license_key=settings.remotion_license_key,
+            timeout_seconds=settings.render_timeout_seconds,
+        ),
+    )
+    jobs = JobManager(
+        pipeline.run,
+        JobLimits(
+            max_running=settings.max_concurrent_renders,
+            max_queued=settings.max_queued_renders,
+            retention_seconds=settings.job_retention_seconds,
+            orphan_seconds=settings.orphan_timeout_seconds,
+        ),
+    )
+    return AppState(
+        settings=settings,
+        storage=storage,
+        bundles=bundles,
+        pipeline=pipeline,
+        jobs=jobs,
+        executor=executor,
+        limits=RequestLimits(max_books=settings.max_books),
+    )
+
+
+def make_app(state: AppState) -> tornado.web.Application:
+    settings = state.settings
+    routes: list[tuple[str, type, dict[str, object]] | tuple[str, type]] = [
+        (r"/health", HealthHandler),
+        (r"/render-stream", RenderStreamHandler),
+        (r"/render", RenderHandler),
+        (r"/videos", VideosHandler),
+        (r"/download/(.*)", DownloadHandler, {"path": str(settings.output_dir)}),
+    ]
+    if isinstance(state.storage, LocalStorage):
+        routes.append((r"/storage/(.*)", StorageHandler, {"path": str(state.storage.root)}))
+    return tornado.web.Application(
+        routes,  # type: ignore[arg-type]
+        state=state,
+        default_handler_class=NotFoundHandler,
+        compress_response=False,
+    )

@@ -1,0 +1,25 @@
+"""Everything the handlers share, built once at start and replaceable in tests."""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+from .bundle import BundleCache
+from .config import Settings
+from .jobs import JobManager
+from .pipeline import Pipeline
+from .schemas import RequestLimits
+from .storage import Storage
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    storage: Storage
+    bundles: BundleCache
+    pipeline: Pipeline
+    jobs: JobManager
+    executor: Executor
+    limits: RequestLimits
+    open_streams: int = 0

@@ -1,0 +1,57 @@
+"""GET /download/<filename> and GET /storage/<key>: files served from one directory and never from outside it.
+
+Tornado's StaticFileHandler brings content types, ETags and range requests (video players seek). On top of it,
+a path is served only if, after resolving every symlink, it is a regular file inside the root; /download also
+takes only a plain video file name. Any other spelling (`..`, encoded slashes, absolute paths, a symlink that
+leaves the root) is the same JSON 404 as a missing file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from tornado.web import HTTPError, StaticFileHandler
+
+from .base import JsonHandler
+
+VIDEO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.mp4")
+
+
+class ContainedFileHandler(JsonHandler, StaticFileHandler):
+    name_pattern: re.Pattern[str] | None = None
+
+    def initialize(self, path: str, default_filename: str | None = None) -> None:  # type: ignore[override]
+        StaticFileHandler.initialize(self, os.path.realpath(path), default_filename)
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        relative = os.path.relpath(absolute_path, root)
+        if self.name_pattern is not None and not self.name_pattern.fullmatch(relative):
+            raise HTTPError(404)
+        real = os.path.realpath(absolute_path)
+        if os.path.commonpath([real, root]) != root or not os.path.isfile(real):
+            raise HTTPError(404)
+        return real
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        if status_code == 404:
+            kwargs = {}
+        JsonHandler.write_error(self, status_code, **kwargs)
+
+    @classmethod
+    def get_content_version(cls, abspath: str) -> str:
+        # Hash-free version (size and mtime): hashing a video on every request would read it twice.
+        stat = os.stat(abspath)
+        return f"{stat.st_size}-{stat.st_mtime_ns}"
+
+
+class DownloadHandler(ContainedFileHandler):
+    name_pattern = VIDEO_NAME
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Content-Disposition", f'inline; filename="{os.path.basename(path)}"')
+
+
+class StorageHandler(ContainedFileHandler):
+    """The embedded local storage (when no S3 bucket is configured)."""

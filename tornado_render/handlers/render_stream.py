@@ -1,0 +1,93 @@
+"""GET /render-stream: a render's progress as Server-Sent Events (see the spec in README "Event stream").
+
+The request is validated before any SSE byte is sent, so a bad request is a plain JSON 400. The stream then
+attaches to the job for this request (new, running, or recently finished), replays what this client has not seen,
+follows live events, sends `: keepalive` from a PeriodicCallback, and ends after the terminal event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tornado.ioloop import PeriodicCallback
+from tornado.iostream import StreamClosedError
+
+from ..job import Job, JobEvent, is_terminal_event_id
+from ..request_parsing import parse_stream_query
+from ..schemas import InvalidRequest
+from ..sse import KEEPALIVE, format_event, format_retry
+from .base import ApiError, JsonHandler
+from .submit import submit_job
+
+SSE_HEADERS = {
+    "Content-Type": "text/event-stream",
+    "Cache-Control": "no-cache",
+    "Connection": "keep-alive",
+    "X-Accel-Buffering": "no",
+}
+RECONNECT_DELAY_MS = 3000
+
+
+class RenderStreamHandler(JsonHandler):
+    _events: asyncio.Queue[JobEvent | None] | None = None
+
+    async def get(self) -> None:
+        try:
+            request = parse_stream_query(self.request.query_arguments, self.state.limits)
+        except InvalidRequest as error:
+            raise ApiError(400, str(error), fields=error.fields) from None
+        last_event_id = self.request.headers.get("Last-Event-ID", "").strip() or None
+        if last_event_id and is_terminal_event_id(last_event_id):
+            # The client has this render's outcome already; 204 tells EventSource to stop reconnecting.
+            self.set_status(204)
+            self.finish()
+            return
+        job = submit_job(self.state, request, self.base_url())
+        await self._stream(job, job.seq_after(last_event_id))
+
+    async def _stream(self, job: Job, after_seq: int) -> None:
+        for name, value in SSE_HEADERS.items():
+            self.set_header(name, value)
+        events: asyncio.Queue[JobEvent | None] = asyncio.Queue()
+        self._events = events
+        jobs = self.state.jobs
+        replay = jobs.attach(job, events.put_nowait, after_seq)
+        for event in replay:
+            events.put_nowait(event)
+        self.state.open_streams += 1
+        keepalive = PeriodicCallback(self._send_keepalive, self.state.settings.keepalive_seconds * 1000)
+        keepalive.start()
+        try:
+            self.write(format_retry(RECONNECT_DELAY_MS))
+            await self.flush()
+            while True:
+                event = await events.get()
+                if event is None:
+                    return  # the client went away
+                self.write(format_event(event.name, event.data, event_id=event.id))
+                await self.flush()
+                if event.terminal:
+                    break
+            self.finish()
+        except StreamClosedError:
+            pass
+        finally:
+            keepalive.stop()
+            jobs.detach(job, events.put_nowait)
+            self.state.open_streams -= 1
+
+    def _send_keepalive(self) -> None:
+        if self.request.connection is None or self._finished:
+            return
+        self.write(KEEPALIVE)
+        self.flush().add_done_callback(_ignore_closed)
+
+    def on_connection_close(self) -> None:
+        if self._events is not None:
+            self._events.put_nowait(None)
+
+
+def _ignore_closed(future: Any) -> None:
+    if not future.cancelled():
+        future.exception()

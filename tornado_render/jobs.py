@@ -1,0 +1,203 @@
+"""The job table: deduplication, a bounded FIFO of waiting jobs, a cap on running renders, orphans, shutdown.
+
+Jobs, not connections, are the unit of work: an EventSource reconnects by itself, a second tab asks for the same
+recap, an old client POSTs it; all of them attach to one job. A job stays findable for `retention_seconds` after
+it ends, so a reconnect gets the outcome instead of a second render. A running job that has had no client for
+`orphan_seconds` is cancelled; a client that merely disconnects does not stop its render.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tornado.ioloop import IOLoop
+
+from .errors import TornadoRenderError
+from .job import Job, JobEvent, JobState, job_key
+from .logs import get_logger
+
+DEFAULT_RETENTION_SECONDS = 600.0
+DEFAULT_ORPHAN_SECONDS = 120.0
+DEFAULT_MAX_QUEUED = 50
+
+
+class QueueFull(TornadoRenderError):
+    """Too many jobs wait already; the client should retry after `retry_after` seconds."""
+
+    def __init__(self, queued: int, retry_after: int) -> None:
+        super().__init__(f"the render queue is full ({queued} waiting)")
+        self.queued = queued
+        self.retry_after = retry_after
+
+
+class ShuttingDown(TornadoRenderError):
+    """The server is stopping and takes no new jobs."""
+
+
+@dataclass(frozen=True)
+class JobLimits:
+    max_running: int = 1
+    max_queued: int = DEFAULT_MAX_QUEUED
+    retention_seconds: float = DEFAULT_RETENTION_SECONDS
+    orphan_seconds: float = DEFAULT_ORPHAN_SECONDS
+
+
+class JobManager:
+    def __init__(self, run_job: Callable[[Job], Awaitable[None]], limits: JobLimits = JobLimits()) -> None:
+        self.run_job = run_job
+        self.limits = limits
+        self.jobs: dict[str, Job] = {}
+        self.queue: deque[Job] = deque()
+        self.running: dict[Job, asyncio.Task[None]] = {}
+        self.accepting = True
+        self._positions: dict[Job, int] = {}
+        self._orphan_timers: dict[Job, object] = {}
+        self._cancel_reasons: dict[Job, str] = {}
+        self.log = get_logger(component="jobs")
+        self.on_change: Callable[[], None] = lambda: None
+
+    # -- finding and creating -------------------------------------------------------------------------------
+
+    def find(self, key: str) -> Job | None:
+        return self.jobs.get(key)
+
+    def submit(self, request: dict[str, Any], base_url: str = "", options: dict[str, Any] | None = None) -> Job:
+        """The job for this request: the running or retained one, or a new one (queued or started)."""
+        key = job_key(request, options)
+        existing = self.jobs.get(key)
+        if existing is not None:
+            self.log.info("attached_to_existing", job_id=existing.id, state=existing.state.value)
+            return existing
+        if not self.accepting:
+            raise ShuttingDown("the server is shutting down")
+        if len(self.running) >= self.limits.max_running and len(self.queue) >= self.limits.max_queued:
+            raise QueueFull(len(self.queue), retry_after=self._retry_after())
+        job = Job(key=key, request=request, base_url=base_url)
+        self.jobs[key] = job
+        self.queue.append(job)
+        self.log.info("queued", job_id=job.id, user_id=job.user_id, position=len(self.queue))
+        self._schedule()
+        return job
+
+    def _retry_after(self) -> int:
+        return max(5, min(300, 30 * (len(self.queue) // max(1, self.limits.max_running) + 1)))
+
+    # -- clients --------------------------------------------------------------------------------------------
+
+    def attach(self, job: Job, listener: Callable[[JobEvent], None], after_seq: int = 0) -> list[JobEvent]:
+        timer = self._orphan_timers.pop(job, None)
+        if timer is not None:
+            IOLoop.current().remove_timeout(timer)
+        replay = job.attach(listener, after_seq)
+        self.on_change()
+        return replay
+
+    def detach(self, job: Job, listener: Callable[[JobEvent], None]) -> None:
+        job.detach(listener)
+        self.on_change()
+        if not job.listeners and not job.state.finished and job not in self._orphan_timers:
+            self._orphan_timers[job] = IOLoop.current().call_later(
+                self.limits.orphan_seconds, lambda: self._orphan_check(job)
+            )
+
+    def _orphan_check(self, job: Job) -> None:
+        self._orphan_timers.pop(job, None)
+        if not job.listeners and not job.state.finished:
+            self.log.info("orphaned", job_id=job.id, seconds=self.limits.orphan_seconds)
+            self.cancel(job, f"no client was attached for {self.limits.orphan_seconds:g} s")
+
+    # -- running --------------------------------------------------------------------------------------------
+
+    def _schedule(self) -> None:
+        while self.accepting and self.queue and len(self.running) < self.limits.max_running:
+            job = self.queue.popleft()
+            self._positions.pop(job, None)
+            self.running[job] = asyncio.ensure_future(self._run(job))
+        for index, job in enumerate(self.queue):
+            position = index + 1
+            if self._positions.get(job) != position:
+                self._positions[job] = position
+                job.publish("queued", {"position": position})
+        self.on_change()
+
+    async def _run(self, job: Job) -> None:
+        job.state = JobState.RUNNING
+        job.started_at = time.monotonic()
+        try:
+            await self.run_job(job)
+        except asyncio.CancelledError:
+            if not job.finished.is_set():
+                job.error = f"Render failed: {self._cancel_reasons.get(job, 'cancelled')}"
+                job.error_kind = "cancelled"
+                job.publish("error", {"message": job.error})
+        except Exception as error:  # noqa: BLE001 - a bug must end the job, not hang its clients
+            self.log.exception("job_crashed", job_id=job.id)
+            if not job.finished.is_set():
+                job.error = f"Render failed: internal error ({type(error).__name__})"
+                job.error_kind = "internal"
+                job.publish("error", {"message": job.error})
+        finally:
+            self._finish(job)
+
+    def _finish(self, job: Job) -> None:
+        job.state = JobState.SUCCEEDED if job.error is None else JobState.FAILED
+        job.finished_at = time.monotonic()
+        self.running.pop(job, None)
+        self._cancel_reasons.pop(job, None)
+        timer = self._orphan_timers.pop(job, None)
+        if timer is not None:
+            IOLoop.current().remove_timeout(timer)
+        IOLoop.current().call_later(self.limits.retention_seconds, lambda: self._forget(job))
+        self._schedule()
+
+    def _forget(self, job: Job) -> None:
+        if self.jobs.get(job.key) is job:
+            del self.jobs[job.key]
+            self.on_change()
+
+    def cancel(self, job: Job, reason: str) -> None:
+        """End a job with `error` "Render failed: <reason>", killing its render if it runs."""
+        if job.state.finished or job.finished.is_set():
+            return
+        task = self.running.get(job)
+        if task is not None:
+            self._cancel_reasons[job] = reason
+            task.cancel()
+            return
+        if job in self.queue:
+            self.queue.remove(job)
+            self._positions.pop(job, None)
+            job.error = f"Render failed: {reason}"
+            job.error_kind = "cancelled"
+            job.publish("error", {"message": job.error})
+            self._finish(job)
+
+    async def shutdown(self, grace_seconds: float) -> None:
+        """Stop taking jobs, cancel the waiting ones, give running ones `grace_seconds`, then cancel them."""
+        self.accepting = False
+        for job in list(self.queue):
+            self.cancel(job, "server is shutting down")
+        running = list(self.running.values())
+        if running:
+            self.log.info("shutdown_waiting", running=len(running), grace_seconds=grace_seconds)
+            await asyncio.wait(running, timeout=grace_seconds)
+        for job in list(self.running):
+            self.cancel(job, "server is shutting down")
+        remaining = list(self.running.values())
+        if remaining:
+            await asyncio.wait(remaining, timeout=30)
+
+    # -- numbers --------------------------------------------------------------------------------------------
+
+    @property
+    def queued_count(self) -> int:
+        return len(self.queue)
+
+    @property
+    def running_count(self) -> int:
+        return len(self.running)

@@ -1,0 +1,168 @@
+"""Where finished videos go: an S3 bucket, or, with no bucket configured, a directory this server serves itself.
+
+Both offer the same two blocking calls, run in the application's thread executor: `check()` once at start (the
+server refuses to start on a storage it cannot use) and `upload(path, key) -> url`. Local storage may return a
+path-only URL (`/storage/...`); the job resolves it against the URL the client used.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import quote
+
+import boto3
+import botocore.exceptions
+from botocore.config import Config
+
+from .config import Settings
+from .errors import StorageUnavailable, UploadFailed
+
+VIDEO_CONTENT_TYPE = "video/mp4"
+LOCAL_STORAGE_ROUTE = "/storage/"
+
+
+class Storage(Protocol):
+    description: str
+
+    def check(self) -> None: ...
+
+    def upload(self, path: Path, key: str) -> str: ...
+
+
+def generate_public_url(
+    bucket: str,
+    region: str | None,
+    key: str,
+    *,
+    endpoint_url: str | None = None,
+    public_base_url: str | None = None,
+) -> str:
+    """The URL a browser fetches the object from: a configured base, a custom endpoint, or AWS's own form."""
+    quoted = quote(key, safe="/")
+    if public_base_url:
+        return f"{public_base_url.rstrip('/')}/{quoted}"
+    if endpoint_url:
+        return f"{endpoint_url.rstrip('/')}/{bucket}/{quoted}"
+    return f"https://{bucket}.s3.{region}.amazonaws.com/{quoted}"
+
+
+def describe_boto_error(error: Exception) -> tuple[str, str | None]:
+    """A short reason and the S3 error code, without credentials or stack traces."""
+    if isinstance(error, botocore.exceptions.ClientError):
+        details = error.response.get("Error", {})
+        code = details.get("Code")
+        message = details.get("Message") or code or "request refused"
+        return f"{message} ({code})" if code and code != message else message, code
+    if isinstance(error, botocore.exceptions.EndpointConnectionError):
+        return "could not connect to the S3 endpoint", "EndpointConnectionError"
+    if isinstance(error, botocore.exceptions.NoCredentialsError):
+        return "no AWS credentials", "NoCredentials"
+    if isinstance(error, botocore.exceptions.BotoCoreError):
+        return str(error), type(error).__name__
+    if isinstance(error, OSError):
+        return error.strerror or str(error), type(error).__name__
+    return str(error), type(error).__name__
+
+
+class S3Storage:
+    """boto3's managed upload (multipart for big files) into S3_BUCKET_NAME."""
+
+    def __init__(self, settings: Settings) -> None:
+        if not settings.s3_bucket_name:
+            raise StorageUnavailable("S3_BUCKET_NAME is not set")
+        self.bucket = settings.s3_bucket_name
+        self.region = settings.aws_region
+        self.endpoint_url = settings.aws_endpoint_url_s3 or os.environ.get("AWS_ENDPOINT_URL_S3") or None
+        self.public_base_url = settings.s3_public_base_url
+        self.description = f"s3://{self.bucket}" + (f" at {self.endpoint_url}" if self.endpoint_url else "")
+        self._settings = settings
+        self._client: Any = None
+
+    def _make_client(self) -> Any:
+        session = boto3.session.Session(
+            aws_access_key_id=self._settings.aws_access_key_id,
+            aws_secret_access_key=self._settings.aws_secret_access_key,
+            region_name=self.region,
+        )
+        return session.client(
+            "s3",
+            endpoint_url=self.endpoint_url,
+            config=Config(
+                retries={"max_attempts": 3, "mode": "standard"},
+                connect_timeout=5,
+                read_timeout=60,
+            ),
+        )
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = self._make_client()
+        return self._client
+
+    def check(self) -> None:
+        missing = [
+            name
+            for name, value in (
+                ("AWS_REGION", self._settings.aws_region),
+                ("AWS_ACCESS_KEY_ID", self._settings.aws_access_key_id),
+                ("AWS_SECRET_ACCESS_KEY", self._settings.aws_secret_access_key),
+            )
+            if not value
+        ]
+        if missing:
+            raise StorageUnavailable(
+                f"S3_BUCKET_NAME is set but the S3 settings are incomplete: {', '.join(missing)} not set"
+            )
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except Exception as error:  # noqa: BLE001 - every failure means the same: do not start
+            reason, _ = describe_boto_error(error)
+            raise StorageUnavailable(f"S3 bucket {self.bucket!r} is not reachable: {reason}") from None
+
+    def upload(self, path: Path, key: str) -> str:
+        try:
+            self.client.upload_file(str(path), self.bucket, key, ExtraArgs={"ContentType": VIDEO_CONTENT_TYPE})
+        except Exception as error:  # noqa: BLE001 - boto3 raises many types; all mean "not stored"
+            reason, code = describe_boto_error(error)
+            raise UploadFailed(reason, code=code, kept_file=str(path)) from None
+        return generate_public_url(
+            self.bucket, self.region, key, endpoint_url=self.endpoint_url, public_base_url=self.public_base_url
+        )
+
+
+class LocalStorage:
+    """The embedded default: videos are copied under LOCAL_STORAGE_DIR and served at /storage/<key>."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.root = settings.storage_dir.resolve()
+        self.public_url = settings.public_url
+        self.description = f"local directory {self.root}"
+
+    def check(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StorageUnavailable(f"cannot create LOCAL_STORAGE_DIR {self.root}: {error.strerror}") from None
+        if not os.access(self.root, os.W_OK):
+            raise StorageUnavailable(f"LOCAL_STORAGE_DIR {self.root} is not writable")
+
+    def upload(self, path: Path, key: str) -> str:
+        target = self.root / key
+        partial = target.with_name(target.name + ".partial")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, partial)
+            os.replace(partial, target)
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            raise UploadFailed(error.strerror or str(error), code=type(error).__name__, kept_file=str(path)) from None
+        route = LOCAL_STORAGE_ROUTE + quote(key, safe="/")
+        return f"{self.public_url.rstrip('/')}{route}" if self.public_url else route
+
+
+def make_storage(settings: Settings) -> Storage:
+    return S3Storage(settings) if settings.uses_s3 else LocalStorage(settings)
