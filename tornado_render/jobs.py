@@ -78,9 +78,12 @@ class JobManager:
         if len(self.running) >= self.limits.max_running and len(self.queue) >= self.limits.max_queued:
             raise QueueFull(len(self.queue), retry_after=self._retry_after())
         job = Job(key=key, request=request, base_url=base_url)
+        self.log.info("validated", job_id=job.id, user_id=job.user_id, books=len(request["data"]["books"]))
         self.jobs[key] = job
         self.queue.append(job)
-        self.log.info("queued", job_id=job.id, user_id=job.user_id, position=len(self.queue))
+        self.log.info(
+            "queued", job_id=job.id, user_id=job.user_id, waiting_ahead=len(self.queue) - 1, running=len(self.running)
+        )
         self._schedule()
         return job
 

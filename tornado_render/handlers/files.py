@@ -19,25 +19,38 @@ from .base import JsonHandler
 VIDEO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.mp4")
 
 
+SAFE_SEGMENT = re.compile(r"[^./\\][^/\\]*")
+
+
+def is_plain_relative_path(path: str) -> bool:
+    """Segments that are neither empty, nor `.`/`..`, nor hidden, and no backslashes or absolute paths."""
+    return bool(path) and all(SAFE_SEGMENT.fullmatch(segment) for segment in path.split("/"))
+
+
 class ContainedFileHandler(JsonHandler, StaticFileHandler):
     name_pattern: re.Pattern[str] | None = None
 
     def initialize(self, path: str, default_filename: str | None = None) -> None:  # type: ignore[override]
         StaticFileHandler.initialize(self, os.path.realpath(path), default_filename)
 
-    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
-        relative = os.path.relpath(absolute_path, root)
-        if self.name_pattern is not None and not self.name_pattern.fullmatch(relative):
+    async def get(self, path: str, include_body: bool = True) -> None:
+        allowed = self.name_pattern.fullmatch(path) if self.name_pattern else is_plain_relative_path(path)
+        if not allowed:
             raise HTTPError(404)
+        await StaticFileHandler.get(self, path, include_body)
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
         real = os.path.realpath(absolute_path)
         if os.path.commonpath([real, root]) != root or not os.path.isfile(real):
             raise HTTPError(404)
         return real
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        if status_code == 404:
+        if status_code in (403, 404):
+            # "Forbidden" would confirm that something exists there: every refusal is the same 404.
+            self.set_status(404)
             kwargs = {}
-        JsonHandler.write_error(self, status_code, **kwargs)
+        JsonHandler.write_error(self, 404 if status_code == 403 else status_code, **kwargs)
 
     @classmethod
     def get_content_version(cls, abspath: str) -> str:

@@ -108,7 +108,7 @@ export const BookReveal: React.FC<{book: Book; index: number; total: number}> = 
             style={{color: COLORS.text}}
           />
         </div>
-        <div style={{marginTop: 14, ...authors}}>
+        <div style={{marginTop: 20, ...authors}}>
           <FitText
             text={`by ${formatAuthors(book.authors)}`}
             font="body"

@@ -77,8 +77,8 @@ const ReadingRow: React.FC<{book: CurrentlyReadingBook; layout: RowLayout; delay
           font="body"
           width={textWidth}
           maxFontSize={34}
-          minFontSize={26}
-          maxLines={1}
+          minFontSize={30}
+          maxLines={2}
           lineHeight={1.25}
           style={{color: COLORS.muted}}
         />
@@ -94,6 +94,7 @@ const ReadingRow: React.FC<{book: CurrentlyReadingBook; layout: RowLayout; delay
 const HeroBook: React.FC<{book: CurrentlyReadingBook}> = ({book}) => {
   const coverIn = useEntrance(6, 40);
   const text = useEntrance(12, 40);
+  const progress = useEntrance(16, 30);
   return (
     <div style={{display: 'flex', flexDirection: 'column', alignItems: 'center'}}>
       <div style={coverIn}>
@@ -122,8 +123,8 @@ const HeroBook: React.FC<{book: CurrentlyReadingBook}> = ({book}) => {
           style={{color: COLORS.muted, textAlign: 'center'}}
         />
       </div>
-      <div style={{marginTop: 44}}>
-        <ProgressBar progress={book.progress} delay={14} width={CONTENT_WIDTH} />
+      <div style={{marginTop: 44, ...progress}}>
+        <ProgressBar progress={book.progress} delay={18} width={CONTENT_WIDTH} />
       </div>
     </div>
   );

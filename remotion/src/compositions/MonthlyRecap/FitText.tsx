@@ -51,6 +51,7 @@ export const FitText: React.FC<FitTextProps> = ({
         fontSize: fit.fontSize,
         lineHeight,
         letterSpacing: `${letterSpacingEm}em`,
+        boxSizing: 'content-box',
         maxHeight: fit.lines * fit.fontSize * lineHeight,
         padding: `${bleedTop}px 0 ${bleedBottom}px`,
         margin: `${-bleedTop}px 0 ${-bleedBottom}px`,

@@ -25,8 +25,8 @@ export const Intro: React.FC<{meta: RecapMeta; titles: readonly string[]}> = ({m
             font="display"
             width={CONTENT_WIDTH}
             maxFontSize={220}
-            minFontSize={80}
-            maxLines={2}
+            minFontSize={64}
+            maxLines={3}
             lineHeight={1.02}
             letterSpacingEm={-0.02}
             style={{color: COLORS.text}}
@@ -39,6 +39,7 @@ export const Intro: React.FC<{meta: RecapMeta; titles: readonly string[]}> = ({m
             fontWeight: 400,
             fontSize: 140,
             lineHeight: 1.05,
+            marginTop: 12,
             color: COLORS.accent,
             ...year,
           }}
@@ -60,7 +61,7 @@ export const Intro: React.FC<{meta: RecapMeta; titles: readonly string[]}> = ({m
           {bookCountLabel(titles.length)}
         </div>
       </div>
-      <Shelf titles={titles} delay={16} />
+      {titles.length > 0 ? <Shelf titles={titles} delay={16} /> : null}
     </SceneFrame>
   );
 };

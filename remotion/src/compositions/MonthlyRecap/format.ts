@@ -68,7 +68,9 @@ export function nextMonthName(month: number): string | null {
 /** Up to two initials from the title's significant words, for cover placeholders. */
 export function titleInitials(title: string): string {
   const words = title.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
-  const significant = words.filter((word) => !/^(the|a|an|of|and|or|le|la|les|el|der|die|das)$/i.test(word));
+  const significant = words.filter(
+    (word) => !/^(the|a|an|of|and|or|le|la|les|el|der|die|das)$/i.test(word.replace(/[^\p{L}\p{N}]/gu, '')),
+  );
   const picked = (significant.length > 0 ? significant : words).slice(0, 2);
   return picked
     .map((word) => Array.from(word).find((char) => /[\p{L}\p{N}]/u.test(char)) ?? '')

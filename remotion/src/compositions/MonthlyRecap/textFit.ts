@@ -112,18 +112,26 @@ export interface Fit {
   lines: number;
 }
 
-/** The largest font size (in 2 px steps) at which the text fits; at the minimum size, clamp to what fits. */
+/**
+ * The largest font size (in 2 px steps) at which the text fits, preferring sizes where no word has to be broken
+ * mid-word; if nothing fits even at the minimum size, the minimum size and as many lines as the box allows.
+ */
 export function fitText(options: FitOptions): Fit {
   const {text, font, maxWidth, maxFontSize, minFontSize, maxLines, maxHeight, lineHeight, letterSpacingEm} = options;
   const allowedLines = (fontSize: number) => {
     const byHeight = maxHeight === undefined ? maxLines : Math.floor(maxHeight / (fontSize * lineHeight));
     return Math.max(1, Math.min(maxLines, byHeight));
   };
+  const longestWordEm = Math.max(0, ...text.split(/\s+/).map((word) => textWidthEm(word, font, letterSpacingEm)));
+  let fallback: Fit | null = null;
   for (let fontSize = maxFontSize; fontSize >= minFontSize; fontSize -= 2) {
     const lines = countLines(text, font, fontSize, maxWidth, letterSpacingEm);
     if (lines <= allowedLines(fontSize)) {
-      return {fontSize, lines};
+      if (longestWordEm * fontSize <= maxWidth) {
+        return {fontSize, lines};
+      }
+      fallback ??= {fontSize, lines};
     }
   }
-  return {fontSize: minFontSize, lines: allowedLines(minFontSize)};
+  return fallback ?? {fontSize: minFontSize, lines: allowedLines(minFontSize)};
 }

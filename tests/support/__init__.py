@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: a real SSE client, server processes, the fake render driver."""

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""A stand-in for remotion/driver/render.mjs that speaks the same protocol, for fast tests of the streaming logic.
+
+It behaves as FAKE_DRIVER_MODE says (read from the environment the server passes on):
+  ok       bundle progress (bundle jobs), render progress 0 -> 1 in steps, writes a small file, "done"
+  error    some progress, then {"type": "error", "message": "out of memory"}, exit 1
+  crash    some progress, a stderr line, then exit 3 without a final line
+  killed   some progress, then SIGKILLs itself
+  garbage  some progress, then a line that is not JSON
+  hang     some progress, starts a child process (its pid goes to FAKE_DRIVER_PIDS), then waits forever
+FAKE_DRIVER_JOBS names a directory where every run writes the job it received (<pid>.json).
+Every run appends its pid to FAKE_DRIVER_PIDS (a file) when that is set, so tests can check what is left.
+FAKE_DRIVER_GATE names a directory: the render waits (polling every 20 ms, as a process outside the test) until a
+file named after the recap's monthName exists there, so a test decides when each render may finish.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def emit(message: dict) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def record_pid(pid: int) -> None:
+    path = os.environ.get("FAKE_DRIVER_PIDS")
+    if path:
+        with open(path, "a") as handle:
+            handle.write(f"{pid}\n")
+
+
+def wait_for_gate(job: dict) -> None:
+    gate = os.environ.get("FAKE_DRIVER_GATE")
+    if not gate:
+        return
+    name = job["inputProps"]["meta"]["monthName"]
+    while not (Path(gate) / name).exists():
+        time.sleep(0.02)
+
+
+def bundle(job: dict) -> int:
+    out = Path(job["bundleOutDir"])
+    for progress in (0, 10, 50, 100):
+        emit({"type": "bundle-progress", "progress": progress})
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "index.html").write_text("<!doctype html><title>fake bundle</title>")
+    emit({"type": "bundled", "serveUrl": str(out)})
+    emit({"type": "done", "serveUrl": str(out)})
+    return 0
+
+
+def render(job: dict, mode: str) -> int:
+    emit({"type": "bundle-progress", "progress": 100})
+    emit({"type": "bundled", "serveUrl": job.get("serveUrl", "")})
+    for progress in (0.0, 0.1, 0.2):
+        emit({"type": "render-progress", "progress": progress, "renderedFrames": 0, "encodedFrames": 0})
+    if mode == "error":
+        emit({"type": "error", "message": "out of memory"})
+        return 1
+    if mode == "crash":
+        sys.stderr.write("Error: the browser crashed: Target closed\n")
+        sys.stderr.flush()
+        return 3
+    if mode == "killed":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if mode == "garbage":
+        sys.stdout.write("this is not json\n")
+        sys.stdout.flush()
+        time.sleep(30)
+        return 0
+    if mode == "hang":
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
+        record_pid(child.pid)
+        while True:
+            time.sleep(3600)
+    wait_for_gate(job)
+    for progress in (0.5, 0.73, 1.0):
+        emit({"type": "render-progress", "progress": progress, "renderedFrames": 0, "encodedFrames": 0})
+    Path(job["outputPath"]).write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 4096)
+    emit({"type": "done", "outputPath": job["outputPath"], "durationInSeconds": 8.5, "frameCount": 255})
+    return 0
+
+
+def record_job(job: dict) -> None:
+    directory = os.environ.get("FAKE_DRIVER_JOBS")
+    if directory:
+        (Path(directory) / f"{os.getpid()}.json").write_text(json.dumps(job))
+
+
+def main() -> int:
+    record_pid(os.getpid())
+    job = json.loads(sys.stdin.read())
+    record_job(job)
+    if job.get("bundleOnly"):
+        return bundle(job)
+    return render(job, os.environ.get("FAKE_DRIVER_MODE", "ok"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
