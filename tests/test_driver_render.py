@@ -139,7 +139,8 @@ class TestProtocol:
         assert types[-1] == "done"
         bundle = [m["progress"] for m in one_book_run.messages if m["type"] == "bundle-progress"]
         render = [m["progress"] for m in one_book_run.messages if m["type"] == "render-progress"]
-        assert bundle[0] == 0 and bundle[-1] == 100
+        assert bundle[0] == 0
+        assert bundle[-1] == 100
         assert bundle == sorted(bundle)
         assert render == sorted(render)
         assert render[-1] == 1
@@ -163,7 +164,11 @@ class TestProtocol:
     def test_missing_browser_is_an_error_line(self, bundle_dir: str, tmp_path: Path) -> None:
         """The driver never downloads a browser: without one it fails with a readable error."""
         run = run_driver(
-            {"inputProps": load_recap("one-book")["data"], "outputPath": str(tmp_path / "x.mp4"), "serveUrl": bundle_dir}
+            {
+                "inputProps": load_recap("one-book")["data"],
+                "outputPath": str(tmp_path / "x.mp4"),
+                "serveUrl": bundle_dir,
+            }
         )
         assert run.returncode == 1
         assert run.messages[-1] == {
@@ -173,7 +178,7 @@ class TestProtocol:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

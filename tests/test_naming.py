@@ -13,7 +13,9 @@ WHEN = datetime(2026, 11, 1, 9, 5, 7, 123000, tzinfo=timezone.utc)
 class TestNames:
     def test_s3_key(self) -> None:
         """videos/{userId}/{year}/{MM}/recap-{year}-{MM}-{YYYYMMDDTHHMMSSZ}.mp4, month zero-padded."""
-        assert generate_s3_key("user-123", 2026, 3, WHEN) == "videos/user-123/2026/03/recap-2026-03-20261101T090507Z.mp4"
+        assert (
+            generate_s3_key("user-123", 2026, 3, WHEN) == "videos/user-123/2026/03/recap-2026-03-20261101T090507Z.mp4"
+        )
 
     def test_s3_key_uses_utc(self) -> None:
         """A timestamp in another zone is written in UTC."""

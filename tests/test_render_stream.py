@@ -86,7 +86,7 @@ class TestKeepalive:
         stream = open_stream(server.port, stream_url(load_recap("one-book")), timeout=10)
         read_events(stream, comments=3)
         assert [text for text, _ in stream.comments] == ["keepalive"] * 3
-        gaps = [b[1] - a[1] for a, b in zip(stream.comments, stream.comments[1:])]
+        gaps = [b[1] - a[1] for a, b in zip(stream.comments, stream.comments[1:], strict=False)]
         assert all(0.1 < gap < 1.0 for gap in gaps), gaps
         (gate / "October").touch()
         read_events(stream)
@@ -104,9 +104,7 @@ class TestRequestForms:
         assert stream.names[-1] == "complete"
         assert "/videos/reader%2042/2026/10/" in stream.events[-1].data["s3Url"]
 
-    def test_query_is_decoded_exactly_once(
-        self, server_factory: Callable[..., ServerProcess], tmp_path: Path
-    ) -> None:
+    def test_query_is_decoded_exactly_once(self, server_factory: Callable[..., ServerProcess], tmp_path: Path) -> None:
         """A title full of URL-significant characters reaches the renderer exactly as sent."""
         jobs = tmp_path / "jobs"
         jobs.mkdir()

@@ -9,8 +9,10 @@ import pytest
 from tests.conftest import RECAP_NAMES, load_recap
 from tornado_render.schemas import InvalidRequest, RequestLimits, load_render_request
 
+DEFAULT_LIMITS = RequestLimits()
 
-def errors_of(payload: Any, limits: RequestLimits = RequestLimits()) -> dict[str, list[str]]:
+
+def errors_of(payload: Any, limits: RequestLimits = DEFAULT_LIMITS) -> dict[str, list[str]]:
     with pytest.raises(InvalidRequest) as caught:
         load_render_request(payload, limits)
     return caught.value.fields

@@ -79,7 +79,7 @@ def make_app(state: AppState) -> tornado.web.Application:
     if isinstance(state.storage, LocalStorage):
         routes.append((r"/storage/(.*)", StorageHandler, {"path": str(state.storage.root)}))
     return tornado.web.Application(
-        routes,  # type: ignore[arg-type]
+        routes,
         state=state,
         default_handler_class=NotFoundHandler,
         compress_response=False,

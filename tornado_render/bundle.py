@@ -156,4 +156,3 @@ class BundleCache:
         for entry in self.bundle_root.iterdir():
             if entry.is_dir() and entry.name != keep and not entry.name.startswith("."):
                 shutil.rmtree(entry, ignore_errors=True)
-

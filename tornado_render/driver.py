@@ -9,6 +9,7 @@ lines are kept to explain a failure. The process gets a group of its own and a m
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shlex
@@ -115,7 +116,8 @@ class DriverProcess:
             self._proc.stdin.close()
 
     async def _drain_stderr(self) -> None:
-        assert self._proc is not None and self._proc.stderr is not None
+        assert self._proc is not None
+        assert self._proc.stderr is not None
         stream = self._proc.stderr
         try:
             while True:
@@ -125,7 +127,8 @@ class DriverProcess:
 
     async def messages(self) -> AsyncIterator[dict[str, Any]]:
         """Protocol messages until the final one, or until stdout closes."""
-        assert self._proc is not None and self._proc.stdout is not None
+        assert self._proc is not None
+        assert self._proc.stdout is not None
         stdout = self._proc.stdout
         while True:
             try:
@@ -151,10 +154,8 @@ class DriverProcess:
             await self.kill()
             self.returncode = await self._exit
         if self._stderr_done is not None:
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(asyncio.shield(self._stderr_done), 2)
-            except asyncio.TimeoutError:
-                pass
         return self.returncode
 
     async def terminate(self, grace: float = TERMINATE_GRACE_SECONDS) -> None:
@@ -163,10 +164,8 @@ class DriverProcess:
             return
         processes.signal_group(self._proc.pid, signal.SIGTERM)
         assert self._exit is not None
-        try:
+        with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(asyncio.shield(self._exit), grace)
-        except asyncio.TimeoutError:
-            pass
         await self.kill()
 
     async def kill(self) -> None:

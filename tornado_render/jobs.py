@@ -138,7 +138,7 @@ class JobManager:
                 job.error = f"Render failed: {self._cancel_reasons.get(job, 'cancelled')}"
                 job.error_kind = "cancelled"
                 job.publish("error", {"message": job.error})
-        except Exception as error:  # noqa: BLE001 - a bug must end the job, not hang its clients
+        except Exception as error:
             self.log.exception("job_crashed", job_id=job.id)
             if not job.finished.is_set():
                 job.error = f"Render failed: internal error ({type(error).__name__})"

@@ -165,9 +165,7 @@ class Pipeline:
         try:
             await driver.start(job_spec)
             try:
-                return await asyncio.wait_for(
-                    self._follow(driver, output, on_progress), self.options.timeout_seconds
-                )
+                return await asyncio.wait_for(self._follow(driver, output, on_progress), self.options.timeout_seconds)
             except asyncio.TimeoutError:
                 raise RenderFailed(f"timed out after {self.options.timeout_seconds:g} s") from None
         except BaseException:

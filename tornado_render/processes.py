@@ -9,6 +9,7 @@ were reparented, whatever group they made. No name patterns, no strangers.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from pathlib import Path
@@ -55,10 +56,8 @@ def process_group_alive(pgid: int) -> bool:
 
 
 def signal_group(pgid: int, signum: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signum)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def signal_marked(token: str, signum: int) -> int:

@@ -62,7 +62,7 @@ def _count() -> StrictInteger:
     return StrictInteger(required=True, validate=validate.Range(min=0))
 
 
-def _authors() -> fields.List:
+def _authors() -> fields.List[str]:
     return fields.List(_text(MAX_SHORT_TEXT), required=True, validate=validate.Length(max=MAX_AUTHORS))
 
 

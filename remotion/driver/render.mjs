@@ -28,16 +28,42 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
+/** @typedef {{type: string, [key: string]: unknown}} Message */
+/**
+ * @typedef {object} Job
+ * @property {string} [outputPath]
+ * @property {Record<string, unknown>} [inputProps]
+ * @property {string} [compositionId]
+ * @property {string} [serveUrl]
+ * @property {boolean} [bundleOnly]
+ * @property {string} [bundleOutDir]
+ * @property {string} [browserExecutable]
+ * @property {number | null} [concurrency]
+ * @property {'jpeg' | 'png' | 'none'} [imageFormat]
+ * @property {number} [jpegQuality]
+ * @property {import('@remotion/renderer').X264Preset} [x264Preset]
+ * @property {number} [crf]
+ * @property {number} [timeoutInMilliseconds]
+ * @property {import('@remotion/renderer').LogLevel} [logLevel]
+ * @property {string | null} [licenseKey]
+ * @property {import('@remotion/renderer').ChromiumOptions['gl']} [gl]
+ */
+
 const protocolOut = process.stdout.write.bind(process.stdout);
+/** @param {...unknown} args */
 const toStderr = (...args) => console.error(...args);
 console.log = toStderr;
 console.info = toStderr;
 console.debug = toStderr;
 console.warn = toStderr;
 // Anything else writing to stdout (a dependency calling process.stdout.write) is moved to stderr too.
+// @ts-expect-error -- the overloads of write() cannot be restated in JSDoc; this forwards them unchanged.
 process.stdout.write = (chunk, encoding, callback) => process.stderr.write(chunk, encoding, callback);
 
-/** Write one protocol line. */
+/**
+ * Write one protocol line.
+ * @param {Message} message
+ */
 export function emit(message) {
   protocolOut(`${JSON.stringify(message)}\n`);
 }
@@ -45,13 +71,14 @@ export function emit(message) {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '..');
 
+/** @returns {Job} */
 function readJob() {
   const text = readFileSync(0, 'utf8');
   let job;
   try {
     job = JSON.parse(text);
   } catch (error) {
-    throw new Error(`the job on stdin is not valid JSON: ${error.message}`);
+    throw new Error(`the job on stdin is not valid JSON: ${describe(error)}`);
   }
   if (job === null || typeof job !== 'object' || Array.isArray(job)) {
     throw new Error('the job on stdin must be a JSON object');
@@ -68,7 +95,7 @@ function readJob() {
 /** Report bundle progress as integers that never decrease (webpack reports fractions, sometimes twice). */
 function bundleProgressReporter() {
   let last = -1;
-  return (progress) => {
+  return (/** @type {number} */ progress) => {
     const value = Math.max(0, Math.min(100, Math.floor(progress)));
     if (value > last) {
       last = value;
@@ -77,6 +104,10 @@ function bundleProgressReporter() {
   };
 }
 
+/**
+ * @param {Job} job
+ * @returns {Promise<string>}
+ */
 async function obtainServeUrl(job) {
   if (typeof job.serveUrl === 'string' && job.serveUrl !== '') {
     emit({type: 'bundle-progress', progress: 100});
@@ -95,6 +126,10 @@ async function obtainServeUrl(job) {
   return serveUrl;
 }
 
+/**
+ * @param {Job} job
+ * @param {string} serveUrl
+ */
 async function render(job, serveUrl) {
   const {openBrowser, selectComposition, renderMedia} = await import('@remotion/renderer');
   if (typeof job.browserExecutable !== 'string' || job.browserExecutable === '') {
@@ -121,7 +156,7 @@ async function render(job, serveUrl) {
       ...common,
       composition,
       codec: 'h264',
-      outputLocation: job.outputPath,
+      outputLocation: /** @type {string} */ (job.outputPath),
       overwrite: true,
       concurrency: job.concurrency ?? null,
       imageFormat: job.imageFormat ?? 'jpeg',
@@ -146,6 +181,7 @@ async function render(job, serveUrl) {
   }
 }
 
+/** @param {unknown} error */
 function describe(error) {
   if (error instanceof Error) {
     return error.message.split('\n')[0] || error.name;

@@ -63,12 +63,13 @@ export interface RecapMeta {
   generatedAt: string;
 }
 
-export interface MonthlyRecapExport {
+/** A type alias, not an interface: Remotion wants composition props assignable to Record<string, unknown>. */
+export type MonthlyRecapExport = {
   meta: RecapMeta;
   books: Book[];
   currentlyReading: CurrentlyReadingBook[];
   stats: RecapStats;
-}
+};
 
 export interface RenderRequest {
   userId: string;

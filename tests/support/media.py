@@ -34,8 +34,18 @@ def probe(path: Path) -> VideoInfo:
     """Codec, size, frame rate and the exact number of decoded frames of the first video stream."""
     out = _run(
         FFPROBE,
-        ["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_streams", "-show_format", "-of", "json",
-         str(path)],
+        [
+            "-v",
+            "error",
+            "-count_frames",
+            "-select_streams",
+            "v:0",
+            "-show_streams",
+            "-show_format",
+            "-of",
+            "json",
+            str(path),
+        ],
     )
     data: dict[str, Any] = json.loads(out)
     stream = data["streams"][0]
@@ -54,8 +64,25 @@ def gray_frame(path: Path, seconds: float, width: int = 108, height: int = 192) 
     """One decoded frame, scaled down, as 8-bit gray pixels (this ffmpeg has no rawvideo muxer: image2pipe)."""
     return _run(
         FFMPEG,
-        ["-v", "error", "-ss", f"{seconds:.3f}", "-i", str(path), "-frames:v", "1", "-vf", f"scale={width}:{height}",
-         "-f", "image2pipe", "-c:v", "rawvideo", "-pix_fmt", "gray", "-"],
+        [
+            "-v",
+            "error",
+            "-ss",
+            f"{seconds:.3f}",
+            "-i",
+            str(path),
+            "-frames:v",
+            "1",
+            "-vf",
+            f"scale={width}:{height}",
+            "-f",
+            "image2pipe",
+            "-c:v",
+            "rawvideo",
+            "-pix_fmt",
+            "gray",
+            "-",
+        ],
     )
 
 

@@ -86,8 +86,12 @@ def read_events(
         if line == "":
             if data_lines or "event" in fields:
                 text = "\n".join(data_lines)
-                event = Event(fields.get("event", "message"), json.loads(text) if text else None,
-                              fields.get("id"), time.monotonic())
+                event = Event(
+                    fields.get("event", "message"),
+                    json.loads(text) if text else None,
+                    fields.get("id"),
+                    time.monotonic(),
+                )
                 stream.events.append(event)
                 if event.name == until or (count is not None and len(stream.events) >= count):
                     return stream

@@ -53,8 +53,8 @@ class RenderStreamHandler(JsonHandler):
         self._events = events
         jobs = self.state.jobs
         replay = jobs.attach(job, events.put_nowait, after_seq)
-        for event in replay:
-            events.put_nowait(event)
+        for replayed in replay:
+            events.put_nowait(replayed)
         self.state.open_streams += 1
         keepalive = PeriodicCallback(self._send_keepalive, self.state.settings.keepalive_seconds * 1000)
         keepalive.start()
