@@ -14,6 +14,7 @@ setup(
         "boto3==1.44.5",
         "marshmallow==4.4.0",
         "structlog==26.1.0",
+        "pillow==13.0.0",
     ],
     extras_require={
         # What scripts/test needs in .venv to drive tox; tox builds its own environments from tox.ini.

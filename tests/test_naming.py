@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tornado_render.naming import generate_s3_key, local_filename, reserve_local_file
+from tornado_render.naming import KeyAllocator, generate_s3_key, local_filename, reserve_local_file
 
 WHEN = datetime(2026, 11, 1, 9, 5, 7, 123000, tzinfo=timezone.utc)
 
@@ -35,3 +35,25 @@ class TestNames:
         assert first != second
         assert first.name == f"recap-2026-10-{int(WHEN.timestamp() * 1000)}.mp4"
         assert second.name == f"recap-2026-10-{int(WHEN.timestamp() * 1000) + 1}.mp4"
+
+
+class TestKeyAllocator:
+    def test_same_second_gets_distinct_keys(self) -> None:
+        """Two videos of one user's month stored in the same second get consecutive seconds, not one key."""
+        keys = KeyAllocator()
+        first = keys.allocate("u", 2026, 10, WHEN, lambda key: False)
+        second = keys.allocate("u", 2026, 10, WHEN, lambda key: False)
+        assert first.endswith("20261101T090507Z.mp4")
+        assert second.endswith("20261101T090508Z.mp4")
+
+    def test_other_users_are_independent(self) -> None:
+        """Another user's key in the same second is not shifted."""
+        keys = KeyAllocator()
+        keys.allocate("u", 2026, 10, WHEN, lambda key: False)
+        assert keys.allocate("v", 2026, 10, WHEN, lambda key: False).endswith("20261101T090507Z.mp4")
+
+    def test_existing_objects_are_skipped(self) -> None:
+        """A key that already exists in storage (another instance wrote it) is never overwritten."""
+        taken = {generate_s3_key("u", 2026, 10, WHEN)}
+        key = KeyAllocator().allocate("u", 2026, 10, WHEN, taken.__contains__)
+        assert key.endswith("20261101T090508Z.mp4")

@@ -10,6 +10,7 @@ import tornado.web
 from .app_state import AppState
 from .bundle import BundleCache
 from .config import Settings
+from .covers import CoverFetcher, CoverPolicy, parse_networks
 from .driver import driver_argv
 from .handlers.base import NotFoundHandler
 from .handlers.files import DownloadHandler, StorageHandler
@@ -33,6 +34,14 @@ def build_state(
     bundles = BundleCache(settings.remotion_dir, settings.bundle_dir, argv)
     storage = storage or make_storage(settings)
     executor = executor or ThreadPoolExecutor(max_workers=4, thread_name_prefix="tornado-render-io")
+    covers = CoverFetcher(
+        CoverPolicy(
+            timeout_seconds=settings.cover_timeout_seconds,
+            max_bytes=settings.cover_max_bytes,
+            allowed_networks=parse_networks(settings.cover_allowed_networks),
+        ),
+        executor,
+    )
     pipeline = Pipeline(
         bundles=bundles,
         storage=storage,
@@ -46,6 +55,7 @@ def build_state(
             license_key=settings.remotion_license_key,
             timeout_seconds=settings.render_timeout_seconds,
         ),
+        covers=covers,
     )
     jobs = JobManager(
         pipeline.run,

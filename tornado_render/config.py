@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -39,6 +40,13 @@ def _positive_int(value: str) -> int:
 
 def _optional_positive_int(value: str) -> int | None:
     return _positive_int(value) if value else None
+
+
+def _networks(value: str) -> str:
+    for part in value.split(","):
+        if part.strip():
+            ipaddress.ip_network(part.strip(), strict=False)
+    return value
 
 
 def _log_format(value: str) -> str:
@@ -79,6 +87,9 @@ class Settings:
     orphan_timeout_seconds: float = 120.0
     shutdown_grace_seconds: float = 60.0
     max_books: int = 50
+    cover_timeout_seconds: float = 5.0
+    cover_max_bytes: int = 5 * 1024 * 1024
+    cover_allowed_networks: str = ""
     s3_bucket_name: str | None = None
     aws_region: str | None = None
     aws_access_key_id: str | None = None
@@ -160,6 +171,14 @@ SETTINGS: tuple[Setting, ...] = (
         "on SIGTERM/SIGINT, running renders get this long to finish before they are cancelled",
     ),
     Setting("max_books", "MAX_BOOKS", _positive_int, "books per recap; more is a 400"),
+    Setting("cover_timeout_seconds", "COVER_TIMEOUT_SECONDS", _positive_float, "time limit for fetching one cover"),
+    Setting("cover_max_bytes", "COVER_MAX_BYTES", _positive_int, "size limit of one cover image"),
+    Setting(
+        "cover_allowed_networks",
+        "COVER_ALLOWED_NETWORKS",
+        _networks,
+        "comma-separated CIDRs that covers may be fetched from although private or loopback (e.g. 10.0.0.0/8)",
+    ),
     Setting("s3_bucket_name", "S3_BUCKET_NAME", _optional_str, "upload to this S3 bucket (unset: local storage)"),
     Setting("aws_region", "AWS_REGION", _optional_str, "the bucket's region (required with S3_BUCKET_NAME)"),
     Setting("aws_access_key_id", "AWS_ACCESS_KEY_ID", _optional_str, "S3 credentials (required with S3)"),

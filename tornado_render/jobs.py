@@ -78,7 +78,15 @@ class JobManager:
         if len(self.running) >= self.limits.max_running and len(self.queue) >= self.limits.max_queued:
             raise QueueFull(len(self.queue), retry_after=self._retry_after())
         job = Job(key=key, request=request, base_url=base_url)
-        self.log.info("validated", job_id=job.id, user_id=job.user_id, books=len(request["data"]["books"]))
+        meta = request["data"]["meta"]
+        self.log.info(
+            "validated",
+            job_id=job.id,
+            user_id=job.user_id,
+            month=meta["monthName"],
+            year=meta["year"],
+            books=len(request["data"]["books"]),
+        )
         self.jobs[key] = job
         self.queue.append(job)
         self.log.info(
@@ -131,6 +139,13 @@ class JobManager:
     async def _run(self, job: Job) -> None:
         job.state = JobState.RUNNING
         job.started_at = time.monotonic()
+        self.log.info(
+            "render_started",
+            job_id=job.id,
+            user_id=job.user_id,
+            month=job.request["data"]["meta"]["monthName"],
+            waited_seconds=round(job.started_at - job.created_at, 3),
+        )
         try:
             await self.run_job(job)
         except asyncio.CancelledError:
@@ -138,6 +153,7 @@ class JobManager:
                 job.error = f"Render failed: {self._cancel_reasons.get(job, 'cancelled')}"
                 job.error_kind = "cancelled"
                 job.publish("error", {"message": job.error})
+                self.log.info("error", job_id=job.id, user_id=job.user_id, phase="cancelled", reason=job.error)
         except Exception as error:
             self.log.exception("job_crashed", job_id=job.id)
             if not job.finished.is_set():
@@ -161,6 +177,7 @@ class JobManager:
     def _forget(self, job: Job) -> None:
         if self.jobs.get(job.key) is job:
             del self.jobs[job.key]
+            self.log.info("job_forgotten", job_id=job.id)
             self.on_change()
 
     def cancel(self, job: Job, reason: str) -> None:
@@ -178,6 +195,7 @@ class JobManager:
             job.error = f"Render failed: {reason}"
             job.error_kind = "cancelled"
             job.publish("error", {"message": job.error})
+            self.log.info("error", job_id=job.id, user_id=job.user_id, phase="queued", reason=job.error)
             self._finish(job)
 
     async def shutdown(self, grace_seconds: float) -> None:

@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 from . import naming
 from .bundle import BundleCache
 from .cleanup import delete_local_file
+from .covers import CoverFetcher
 from .driver import DriverProcess
 from .errors import RenderFailed, UploadFailed
 from .job import Job
@@ -72,6 +73,7 @@ class Pipeline:
         remotion_dir: Path,
         output_dir: Path,
         options: RenderOptions,
+        covers: CoverFetcher | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     ) -> None:
         self.bundles = bundles
@@ -81,8 +83,10 @@ class Pipeline:
         self.remotion_dir = remotion_dir
         self.output_dir = output_dir
         self.options = options
+        self.covers = covers
         self.clock = clock
         self.in_progress: set[str] = set()
+        self.keys = naming.KeyAllocator()
 
     async def run(self, job: Job) -> None:
         """Run a job to its terminal event. Cancellation (timeout, shutdown, orphan) is the caller's."""
@@ -94,23 +98,29 @@ class Pipeline:
                 job.publish("progress", step.as_event_data())
 
         progress(tracker.advance_to(0))
-        phase_started = time.monotonic()
-        log.info("bundling")
+        # Covers are fetched while the bundle is prepared; the render needs both.
+        props_task = asyncio.ensure_future(self._props(job, log))
         try:
-            serve_dir = await self.bundles.ensure(lambda p: progress(tracker.bundle(p)))
-        except RenderFailed as error:
-            log.error("error", phase="bundling", reason=error.reason, stderr=error.stderr_tail[-2000:])
-            self._fail(job, error.client_message, "render")
-            return
-        progress(tracker.bundle(100))
-        log.info("rendering", bundle_seconds=round(time.monotonic() - phase_started, 3))
-        phase_started = time.monotonic()
-        try:
-            outcome = await self._render(job, serve_dir, lambda p: progress(tracker.render(p)))
-        except RenderFailed as error:
-            log.error("error", phase="rendering", reason=error.reason, stderr=error.stderr_tail[-2000:])
-            self._fail(job, error.client_message, "render")
-            return
+            phase_started = time.monotonic()
+            log.info("bundling")
+            try:
+                serve_dir = await self.bundles.ensure(lambda p: progress(tracker.bundle(p)))
+            except RenderFailed as error:
+                log.error("error", phase="bundling", reason=error.reason, stderr=error.stderr_tail[-2000:])
+                self._fail(job, error.client_message, "render")
+                return
+            progress(tracker.bundle(100))
+            props = await props_task
+            log.info("rendering", bundle_seconds=round(time.monotonic() - phase_started, 3))
+            phase_started = time.monotonic()
+            try:
+                outcome = await self._render(job, props, serve_dir, lambda p: progress(tracker.render(p)), log)
+            except RenderFailed as error:
+                log.error("error", phase="rendering", reason=error.reason, stderr=error.stderr_tail[-2000:])
+                self._fail(job, error.client_message, "render")
+                return
+        finally:
+            props_task.cancel()
         progress(tracker.render(1.0))
         size = outcome.path.stat().st_size
         log.info(
@@ -121,13 +131,8 @@ class Pipeline:
             filename=outcome.path.name,
         )
         phase_started = time.monotonic()
-        key = naming.generate_s3_key(
-            job.user_id, job.request["data"]["meta"]["year"], job.request["data"]["meta"]["month"], self.clock()
-        )
         try:
-            url = await asyncio.get_running_loop().run_in_executor(
-                self.executor, self.storage.upload, outcome.path, key
-            )
+            key, url = await asyncio.get_running_loop().run_in_executor(self.executor, self._store, job, outcome.path)
         except UploadFailed as error:
             log.error("error", phase="upload", reason=error.reason, code=error.code, kept_file=outcome.path.name)
             self._fail(job, error.client_message, "upload", kept_file=outcome.path.name)
@@ -151,19 +156,32 @@ class Pipeline:
             job.result = {"filename": kept_file}
         job.publish("error", {"message": message})
 
-    async def _render(self, job: Job, serve_dir: Path, on_progress: Callable[[float], None]) -> RenderOutcome:
+    def _store(self, job: Job, path: Path) -> tuple[str, str]:
+        """Blocking (executor): pick a key nobody used, upload under it; returns (key, url)."""
+        meta = job.request["data"]["meta"]
+        key = self.keys.allocate(job.user_id, meta["year"], meta["month"], self.clock(), self.storage.exists)
+        return key, self.storage.upload(path, key)
+
+    async def _props(self, job: Job, log: Any) -> dict[str, Any]:
+        data: dict[str, Any] = job.request["data"]
+        return await self.covers.inline_covers(data, log) if self.covers else data
+
+    async def _render(
+        self, job: Job, props: dict[str, Any], serve_dir: Path, on_progress: Callable[[float], None], log: Any
+    ) -> RenderOutcome:
         meta = job.request["data"]["meta"]
         output = naming.reserve_local_file(self.output_dir, meta["year"], meta["month"], self.clock())
         self.in_progress.add(output.name)
         driver = DriverProcess(self.driver_argv, cwd=str(self.remotion_dir))
         job_spec = {
-            "inputProps": job.request["data"],
+            "inputProps": props,
             "outputPath": str(output),
             "serveUrl": str(serve_dir),
             **self.options.driver_fields(),
         }
         try:
             await driver.start(job_spec)
+            log.info("driver_started", pid=driver.pid, marker=driver.token)
             try:
                 return await asyncio.wait_for(self._follow(driver, output, on_progress), self.options.timeout_seconds)
             except asyncio.TimeoutError:
@@ -175,6 +193,7 @@ class Pipeline:
             self.in_progress.discard(output.name)
             await driver.terminate()
             await driver.wait(5)
+            log.info("driver_stopped", returncode=driver.returncode, processes_left=len(driver.leftover_pids()))
 
     async def _follow(self, driver: DriverProcess, output: Path, on_progress: Callable[[float], None]) -> RenderOutcome:
         async for message in driver.messages():

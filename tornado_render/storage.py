@@ -29,6 +29,8 @@ class Storage(Protocol):
 
     def check(self) -> None: ...
 
+    def exists(self, key: str) -> bool: ...
+
     def upload(self, path: Path, key: str) -> str: ...
 
 
@@ -123,6 +125,19 @@ class S3Storage:
             reason, _ = describe_boto_error(error)
             raise StorageUnavailable(f"S3 bucket {self.bucket!r} is not reachable: {reason}") from None
 
+    def exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=key)
+        except botocore.exceptions.ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            reason, code = describe_boto_error(error)
+            raise UploadFailed(reason, code=code) from None
+        except Exception as error:  # noqa: BLE001 - an unreachable S3 is an upload failure like any other
+            reason, code = describe_boto_error(error)
+            raise UploadFailed(reason, code=code) from None
+        return True
+
     def upload(self, path: Path, key: str) -> str:
         try:
             self.client.upload_file(str(path), self.bucket, key, ExtraArgs={"ContentType": VIDEO_CONTENT_TYPE})
@@ -149,6 +164,9 @@ class LocalStorage:
             raise StorageUnavailable(f"cannot create LOCAL_STORAGE_DIR {self.root}: {error.strerror}") from None
         if not os.access(self.root, os.W_OK):
             raise StorageUnavailable(f"LOCAL_STORAGE_DIR {self.root} is not writable")
+
+    def exists(self, key: str) -> bool:
+        return (self.root / key).exists()
 
     def upload(self, path: Path, key: str) -> str:
         target = self.root / key
