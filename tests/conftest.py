@@ -1,34 +1,18 @@
-"""Shared fixtures: recap fixtures (copied from the product's shared set into tests/fixtures), servers."""
+"""Shared fixtures: servers of tornado-render, moto's S3 server, a cover server."""
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.support.cover_server import CoverServer, start_cover_server
 from tests.support.moto_server import MotoServer, start_moto
+from tests.support.recaps import distinct_recap, load_recap
 from tests.support.server import ServerProcess, start_server
 
-FIXTURES = Path(__file__).parent / "fixtures"
-RECAPS = FIXTURES / "recaps"
-COVERS = FIXTURES / "covers"
-RECAP_NAMES = sorted(path.stem for path in RECAPS.glob("*.json"))
-
-
-def load_recap(name: str) -> dict[str, Any]:
-    """A fresh copy of a fixture RenderRequest ({"userId", "data"})."""
-    return copy.deepcopy(json.loads((RECAPS / f"{name}.json").read_text()))
-
-
-def distinct_recap(name: str, tag: str) -> dict[str, Any]:
-    """A fixture made unique (a different monthName), so it becomes a job of its own."""
-    recap = load_recap(name)
-    recap["data"]["meta"]["monthName"] = tag
-    return recap
+__all__ = ["distinct_recap", "load_recap"]
 
 
 @pytest.fixture
@@ -72,3 +56,11 @@ def moto(moto_factory: Callable[[], MotoServer]) -> MotoServer:
     server = moto_factory()
     server.create_bucket("recaps")
     return server
+
+
+@pytest.fixture
+def covers() -> Iterator[CoverServer]:
+    """The fixture covers (and hostile variants) over HTTP on 127.0.0.1."""
+    server = start_cover_server()
+    yield server
+    server.close()

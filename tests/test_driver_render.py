@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import COVERS, load_recap
 from tests.support.media import distinct_levels, gray_frame, probe
+from tests.support.recaps import COVERS, load_recap
 from tests.support.server import ROOT
 from tornado_render.browser import find_browser
 from tornado_render.config import settings_from_env

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import distinct_recap
 from tests.support.media import probe
 from tests.support.moto_server import MotoServer, start_moto
+from tests.support.recaps import distinct_recap
 from tests.support.server import ServerProcess, start_server
 from tests.support.sse_client import run_stream
 from tests.test_driver_render import expected_frames

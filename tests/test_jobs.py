@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import distinct_recap, load_recap
+from tests.support.recaps import distinct_recap, load_recap
 from tests.support.server import ServerProcess
 from tests.support.sse_client import Stream, open_stream, read_events, run_stream, stream_url
 from tornado_render.processes import pids_with_marker
@@ -93,7 +93,9 @@ class TestSharedJobs:
 
 
 class TestReconnects:
-    def test_last_event_id_resumes_without_gap_or_repeat(self, server_factory: Callable[..., ServerProcess], gate: Gate) -> None:
+    def test_last_event_id_resumes_without_gap_or_repeat(
+        self, server_factory: Callable[..., ServerProcess], gate: Gate
+    ) -> None:
         """A reconnect with Last-Event-ID gets exactly the events after it, then the live ones."""
         server = server_factory("ok", FAKE_DRIVER_GATE=str(gate.directory))
         recap = load_recap("one-book")
@@ -190,7 +192,9 @@ class TestQueue:
             assert streams[name].progress == list(range(101))
         assert started_months(server) == ["A", "B", "C"]
 
-    def test_full_queue_is_503_before_any_stream(self, server_factory: Callable[..., ServerProcess], gate: Gate) -> None:
+    def test_full_queue_is_503_before_any_stream(
+        self, server_factory: Callable[..., ServerProcess], gate: Gate
+    ) -> None:
         """When the queue is full, a new request gets 503 JSON with Retry-After."""
         server = server_factory(
             "ok", FAKE_DRIVER_GATE=str(gate.directory), MAX_CONCURRENT_RENDERS="1", MAX_QUEUED_RENDERS="1"

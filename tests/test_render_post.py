@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from tests.conftest import load_recap
 from tests.support.moto_server import MotoServer
+from tests.support.recaps import load_recap
 from tests.support.server import ServerProcess
 
 

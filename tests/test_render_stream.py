@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import distinct_recap, load_recap
+from tests.support.recaps import distinct_recap, load_recap
 from tests.support.server import ServerProcess
 from tests.support.sse_client import open_stream, read_events, run_stream, stream_url
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import load_recap
 from tests.support.moto_server import MotoServer
+from tests.support.recaps import load_recap
 from tests.support.server import ROOT, ServerProcess, server_env
 from tests.support.sse_client import run_stream
 from tornado_render.config import settings_from_env

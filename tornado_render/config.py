@@ -18,6 +18,7 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PORT = 3001
 DEFAULT_KEEPALIVE_SECONDS = 15.0
+MAX_URL_BYTES = 512 * 1024
 
 
 def _optional_str(value: str) -> str | None:

@@ -42,7 +42,7 @@ class CoverRefused(Exception):
 
 
 def parse_networks(text: str) -> tuple[IPNetwork, ...]:
-    """"127.0.0.1/32, 10.0.0.0/8" -> networks; raises ValueError on a bad entry."""
+    """ "127.0.0.1/32, 10.0.0.0/8" -> networks; raises ValueError on a bad entry."""
     return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
 
 
@@ -113,22 +113,22 @@ class CoverFetcher:
     def __init__(self, policy: CoverPolicy, executor: Executor) -> None:
         self.policy = policy
         self.executor = executor
-        self.client = AsyncHTTPClient(
-            force_instance=True, resolver=PublicOnlyResolver(allowed=policy.allowed_networks)
-        )
+        self.client = AsyncHTTPClient(force_instance=True, resolver=PublicOnlyResolver(allowed=policy.allowed_networks))
 
     async def inline_covers(self, data: dict[str, Any], log: Any = None) -> dict[str, Any]:
         """A copy of the recap whose every coverUrl is a data URI or null; counts go to the log."""
         log = log or get_logger()
         urls = sorted({slot["coverUrl"] for slot in cover_slots(data) if slot.get("coverUrl")})
         results = await asyncio.gather(*(self._fetch(url, log) for url in urls))
-        inline = dict(zip(urls, results))
+        inline = dict(zip(urls, results, strict=True))
         copied: dict[str, Any] = _deep_copy(data)
         for slot in cover_slots(copied):
             if slot.get("coverUrl"):
                 slot["coverUrl"] = inline.get(slot["coverUrl"])
         if urls:
-            log.info("covers", requested=len(urls), inlined=sum(1 for r in results if r), placeholders=results.count(None))
+            log.info(
+                "covers", requested=len(urls), inlined=sum(1 for r in results if r), placeholders=results.count(None)
+            )
         return copied
 
     async def _fetch(self, url: str, log: Any) -> str | None:

@@ -141,6 +141,7 @@ async function render(job, serveUrl) {
     chromiumOptions: {gl: job.gl ?? null},
     logLevel,
   });
+  const browserLost = watchBrowser(browser);
   try {
     const common = {
       serveUrl,
@@ -150,35 +151,77 @@ async function render(job, serveUrl) {
       logLevel,
       timeoutInMilliseconds: job.timeoutInMilliseconds ?? 30000,
     };
-    const composition = await selectComposition({...common, id: job.compositionId ?? 'MonthlyRecap'});
+    const composition = await Promise.race([
+      selectComposition({...common, id: job.compositionId ?? 'MonthlyRecap'}),
+      browserLost.promise,
+    ]);
     let lastProgress = -1;
-    await renderMedia({
-      ...common,
-      composition,
-      codec: 'h264',
-      outputLocation: /** @type {string} */ (job.outputPath),
-      overwrite: true,
-      concurrency: job.concurrency ?? null,
-      imageFormat: job.imageFormat ?? 'jpeg',
-      ...(job.jpegQuality == null ? {} : {jpegQuality: job.jpegQuality}),
-      ...(job.x264Preset == null ? {} : {x264Preset: job.x264Preset}),
-      ...(job.crf == null ? {} : {crf: job.crf}),
-      licenseKey: job.licenseKey ?? null,
-      onProgress: ({progress, renderedFrames, encodedFrames}) => {
-        if (progress > lastProgress) {
-          lastProgress = progress;
-          emit({type: 'render-progress', progress, renderedFrames, encodedFrames});
-        }
-      },
-    });
+    await Promise.race([
+      renderMedia({
+        ...common,
+        composition,
+        codec: 'h264',
+        outputLocation: /** @type {string} */ (job.outputPath),
+        overwrite: true,
+        concurrency: job.concurrency ?? null,
+        imageFormat: job.imageFormat ?? 'jpeg',
+        ...(job.jpegQuality == null ? {} : {jpegQuality: job.jpegQuality}),
+        ...(job.x264Preset == null ? {} : {x264Preset: job.x264Preset}),
+        ...(job.crf == null ? {} : {crf: job.crf}),
+        licenseKey: job.licenseKey ?? null,
+        onProgress: ({progress, renderedFrames, encodedFrames}) => {
+          if (progress > lastProgress) {
+            lastProgress = progress;
+            emit({type: 'render-progress', progress, renderedFrames, encodedFrames});
+          }
+        },
+      }),
+      browserLost.promise,
+    ]);
     return {
       outputPath: job.outputPath,
       durationInSeconds: composition.durationInFrames / composition.fps,
       frameCount: composition.durationInFrames,
     };
   } finally {
+    browserLost.stop();
     await browser.close({silent: true}).catch(() => undefined);
   }
+}
+
+/**
+ * A promise that rejects when the connection to Chromium drops while we still need it. Remotion does not notice a
+ * browser that died mid-render (it waits for frames that never come), so the driver watches the DevTools
+ * transport itself. This reaches into Remotion's pinned internals (`connection.transport.onclose`); if they
+ * change, the watch silently does nothing and the server's render timeout remains the safety net.
+ * @param {import('@remotion/renderer').HeadlessBrowser} browser
+ */
+function watchBrowser(browser) {
+  let watching = true;
+  /** @type {(error: Error) => void} */
+  let fail = () => undefined;
+  /** @type {Promise<never>} */
+  const promise = new Promise((_, reject) => {
+    fail = reject;
+  });
+  promise.catch(() => undefined);
+  /** @type {{onclose?: (() => void)} | undefined} */
+  const transport = /** @type {any} */ (browser).connection?.transport;
+  if (transport) {
+    const previous = transport.onclose;
+    transport.onclose = () => {
+      previous?.call(null);
+      if (watching) {
+        fail(new Error('the browser closed unexpectedly (it crashed or was killed)'));
+      }
+    };
+  }
+  return {
+    promise,
+    stop: () => {
+      watching = false;
+    },
+  };
 }
 
 /** @param {unknown} error */

@@ -12,6 +12,7 @@ from typing import Any
 from tornado.web import HTTPError, RequestHandler
 
 from ..app_state import AppState
+from ..config import MAX_URL_BYTES
 
 
 class ApiError(HTTPError):
@@ -23,6 +24,10 @@ class ApiError(HTTPError):
 
 
 class JsonHandler(RequestHandler):
+    def prepare(self) -> None:
+        if len(self.request.uri or "") > MAX_URL_BYTES:
+            raise ApiError(414, f"The URL is longer than {MAX_URL_BYTES // 1024} KiB; POST /render takes any size")
+
     @property
     def state(self) -> AppState:
         state: AppState = self.application.settings["state"]
