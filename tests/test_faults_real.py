@@ -69,9 +69,7 @@ class TestRenderFaults:
         read_events(stream)
         error = stream.events[-1]
         assert error.name == "error"
-        assert error.data == {
-            "message": "Render failed: the browser closed unexpectedly (it crashed or was killed)"
-        }
+        assert error.data == {"message": "Render failed: the browser closed unexpectedly (it crashed or was killed)"}
         server.wait_for_log(lambda line: line.get("event") == "error" and line.get("phase") == "rendering")
         print(f"browser crash -> error event in {error.at - killed_at:.2f} s: {error.data['message']}")
         assert_aftermath(server, marker)
