@@ -15,12 +15,30 @@ from .driver import driver_argv
 from .handlers.base import NotFoundHandler
 from .handlers.files import DownloadHandler, StorageHandler
 from .handlers.info import HealthHandler, VideosHandler
+from .handlers.metrics import MetricsHandler
+from .handlers.openapi import OpenApiHandler
+from .handlers.pages import STATIC_DIR, DemoPageHandler, StaticHandler
 from .handlers.render import RenderHandler
 from .handlers.render_stream import RenderStreamHandler
 from .jobs import JobLimits, JobManager
+from .metrics import RenderMetrics
+from .openapi import build_openapi
 from .pipeline import Pipeline, RenderOptions
 from .schemas import RequestLimits
 from .storage import LocalStorage, Storage, make_storage
+
+
+def default_render_options(settings: Settings, browser_executable: str) -> RenderOptions:
+    """The driver settings every render uses (scripts/bench measures the same ones against Remotion's CLI)."""
+    return RenderOptions(
+        browser_executable=browser_executable,
+        concurrency=settings.render_concurrency or os.cpu_count() or 1,
+        image_format=settings.render_image_format,
+        jpeg_quality=settings.render_jpeg_quality,
+        x264_preset=settings.render_x264_preset,
+        license_key=settings.remotion_license_key,
+        timeout_seconds=settings.render_timeout_seconds,
+    )
 
 
 def build_state(
@@ -29,6 +47,7 @@ def build_state(
     browser_executable: str,
     storage: Storage | None = None,
     executor: Executor | None = None,
+    metrics: RenderMetrics | None = None,
 ) -> AppState:
     argv = driver_argv(settings)
     bundles = BundleCache(settings.remotion_dir, settings.bundle_dir, argv)
@@ -49,12 +68,7 @@ def build_state(
         driver_argv=argv,
         remotion_dir=settings.remotion_dir,
         output_dir=settings.output_dir,
-        options=RenderOptions(
-            browser_executable=browser_executable,
-            concurrency=settings.render_concurrency or os.cpu_count() or 1,
-            license_key=settings.remotion_license_key,
-            timeout_seconds=settings.render_timeout_seconds,
-        ),
+        options=default_render_options(settings, browser_executable),
         covers=covers,
     )
     jobs = JobManager(
@@ -66,7 +80,7 @@ def build_state(
             orphan_seconds=settings.orphan_timeout_seconds,
         ),
     )
-    return AppState(
+    state = AppState(
         settings=settings,
         storage=storage,
         bundles=bundles,
@@ -74,13 +88,32 @@ def build_state(
         jobs=jobs,
         executor=executor,
         limits=RequestLimits(max_books=settings.max_books),
+        metrics=metrics or RenderMetrics(),
     )
+    state.metrics.watch(
+        queued=lambda: state.jobs.queued_count,
+        running=lambda: state.jobs.running_count,
+        open_streams=lambda: state.open_streams,
+    )
+    return state
 
 
 def make_app(state: AppState) -> tornado.web.Application:
     settings = state.settings
     routes: list[tuple[str, type, dict[str, object]] | tuple[str, type]] = [
         (r"/health", HealthHandler),
+        (r"/metrics", MetricsHandler),
+        (
+            r"/openapi.json",
+            OpenApiHandler,
+            {
+                "document": build_openapi(
+                    max_books=settings.max_books, local_storage=isinstance(state.storage, LocalStorage)
+                )
+            },
+        ),
+        (r"/", DemoPageHandler, {"path": str(STATIC_DIR)}),
+        (r"/static/(.*)", StaticHandler, {"path": str(STATIC_DIR)}),
         (r"/render-stream", RenderStreamHandler),
         (r"/render", RenderHandler),
         (r"/videos", VideosHandler),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .bundle import BundleCache
 from .config import Settings
 from .jobs import JobManager
+from .metrics import RenderMetrics
 from .pipeline import Pipeline
 from .schemas import RequestLimits
 from .storage import Storage
@@ -23,3 +24,4 @@ class AppState:
     executor: Executor
     limits: RequestLimits
     open_streams: int = 0
+    metrics: RenderMetrics = field(default_factory=RenderMetrics)

@@ -20,6 +20,7 @@ from .browser import find_browser
 from .config import MAX_URL_BYTES, Settings, SettingsError, settings_from_args
 from .errors import BrowserNotFound, StorageUnavailable
 from .logs import configure_logging, get_logger
+from .metrics import RenderMetrics
 
 # Tornado reads the request line and headers into one buffer of this size; a longer head closes the connection.
 # It is twice the URL limit, so URLs between the two get a clear 414 from the handlers (see handlers.base).
@@ -30,7 +31,7 @@ class StartupError(Exception):
     pass
 
 
-def prepare(settings: Settings) -> AppState:
+def prepare(settings: Settings, metrics: RenderMetrics | None = None) -> AppState:
     """Everything that must hold before listening; raises StartupError with an actionable message."""
     try:
         browser = find_browser(settings)
@@ -42,7 +43,7 @@ def prepare(settings: Settings) -> AppState:
         settings.output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StartupError(f"cannot create OUTPUT_DIR {settings.output_dir}: {error.strerror}") from None
-    state = build_state(settings, browser_executable=browser)
+    state = build_state(settings, browser_executable=browser, metrics=metrics)
     try:
         state.storage.check()
     except StorageUnavailable as error:
@@ -94,9 +95,12 @@ def main(argv: list[str] | None = None) -> Any:
     except SettingsError as error:
         print(f"tornado-render: {error}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_format)
+    # The app's metrics watch its phase logs (see metrics.py); logging is configured with them before anything binds
+    # a logger, since a bound logger keeps the processor chain it was bound with.
+    metrics = RenderMetrics()
+    configure_logging(settings.log_format, observers=[metrics])
     try:
-        state = prepare(settings)
+        state = prepare(settings, metrics)
     except StartupError as error:
         print(f"tornado-render: cannot start: {error}", file=sys.stderr)
         return 1

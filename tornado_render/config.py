@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .cors import parse_origins
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PORT = 3001
 DEFAULT_KEEPALIVE_SECONDS = 15.0
@@ -50,6 +52,33 @@ def _networks(value: str) -> str:
     return value
 
 
+def _origins(value: str) -> str:
+    parse_origins(value)
+    return value
+
+
+X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
+
+
+def _x264_preset(value: str) -> str:
+    if value not in X264_PRESETS:
+        raise ValueError(f"must be one of {', '.join(X264_PRESETS)}")
+    return value
+
+
+def _image_format(value: str) -> str:
+    if value not in ("jpeg", "png"):
+        raise ValueError("must be jpeg or png")
+    return value
+
+
+def _percent(value: str) -> int:
+    number = int(value)
+    if not 1 <= number <= 100:
+        raise ValueError("must be between 1 and 100")
+    return number
+
+
 def _log_format(value: str) -> str:
     if value not in ("auto", "json", "console"):
         raise ValueError(f"must be auto, json or console, got {value!r}")
@@ -71,6 +100,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
     public_url: str | None = None
+    cors_origins: str = ""
     output_dir: Path = PROJECT_ROOT / "var" / "output"
     storage_dir: Path = PROJECT_ROOT / "var" / "storage"
     bundle_dir: Path = PROJECT_ROOT / "var" / "bundles"
@@ -79,6 +109,9 @@ class Settings:
     browser_executable: str | None = None
     driver_command: str | None = None
     render_concurrency: int | None = None
+    render_image_format: str = "jpeg"
+    render_jpeg_quality: int = 80
+    render_x264_preset: str = "medium"
     remotion_license_key: str | None = None
     keepalive_seconds: float = DEFAULT_KEEPALIVE_SECONDS
     max_concurrent_renders: int = max(1, (os.cpu_count() or 1) // 2)
@@ -114,6 +147,13 @@ SETTINGS: tuple[Setting, ...] = (
         "base URL clients reach this server at, used in video URLs of the local storage "
         "(default: the URL of the request that started the render)",
     ),
+    Setting(
+        "cors_origins",
+        "CORS_ORIGINS",
+        _origins,
+        "comma-separated origins whose pages may use this server from the browser (e.g. https://example.com), "
+        "or *; empty: no CORS headers",
+    ),
     Setting("output_dir", "OUTPUT_DIR", Path, "where rendered videos are written (and served by /download)"),
     Setting("storage_dir", "LOCAL_STORAGE_DIR", Path, "the embedded storage used when S3_BUCKET_NAME is not set"),
     Setting("bundle_dir", "BUNDLE_DIR", Path, "where the Remotion bundle is built and cached"),
@@ -137,6 +177,14 @@ SETTINGS: tuple[Setting, ...] = (
         "RENDER_CONCURRENCY",
         _optional_positive_int,
         "browser tabs per render (Remotion's concurrency; default: the number of CPU cores)",
+    ),
+    Setting("render_image_format", "RENDER_IMAGE_FORMAT", _image_format, "frame format, jpeg or png"),
+    Setting("render_jpeg_quality", "RENDER_JPEG_QUALITY", _percent, "JPEG quality of frames, 1-100"),
+    Setting(
+        "render_x264_preset",
+        "RENDER_X264_PRESET",
+        _x264_preset,
+        "x264 speed preset (ultrafast ... veryslow): faster presets encode faster into bigger files",
     ),
     Setting(
         "remotion_license_key",

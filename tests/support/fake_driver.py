@@ -9,6 +9,7 @@ It behaves as FAKE_DRIVER_MODE says (read from the environment the server passes
   garbage  some progress, then a line that is not JSON
   hang     some progress, starts a child process (its pid goes to FAKE_DRIVER_PIDS), then waits forever
 FAKE_DRIVER_JOBS names a directory where every run writes the job it received (<pid>.json).
+FAKE_DRIVER_EMIT_LOG names a file where the progress lines after the gate are noted with their wall time.
 Every run appends its pid to FAKE_DRIVER_PIDS (a file) when that is set, so tests can check what is left.
 FAKE_DRIVER_GATE names a directory: the render waits (polling every 20 ms, as a process outside the test) until a
 file named after the recap's monthName exists there, so a test decides when each render may finish.
@@ -35,6 +36,15 @@ def record_pid(pid: int) -> None:
     if path:
         with open(path, "a") as handle:
             handle.write(f"{pid}\n")
+
+
+def emit_timed(message: dict) -> None:
+    """Emit, and note the wall time in FAKE_DRIVER_EMIT_LOG (the benchmark measures delivery latency from it)."""
+    emit(message)
+    path = os.environ.get("FAKE_DRIVER_EMIT_LOG")
+    if path:
+        with open(path, "a") as handle:
+            handle.write(f"{message.get('progress')} {time.time()}\n")
 
 
 def wait_for_gate(job: dict) -> None:
@@ -83,7 +93,7 @@ def render(job: dict, mode: str) -> int:
             time.sleep(3600)
     wait_for_gate(job)
     for progress in (0.5, 0.73, 1.0):
-        emit({"type": "render-progress", "progress": progress, "renderedFrames": 0, "encodedFrames": 0})
+        emit_timed({"type": "render-progress", "progress": progress, "renderedFrames": 0, "encodedFrames": 0})
     Path(job["outputPath"]).write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 4096)
     emit({"type": "done", "outputPath": job["outputPath"], "durationInSeconds": 8.5, "frameCount": 255})
     return 0

@@ -106,6 +106,7 @@ class ServerProcess:
                 with self.log_changed:
                     self.log_lines.append(line)
                     self.log_changed.notify_all()
+        self.process.stdout.close()
         with self.log_changed:
             self.log_closed = True
             self.log_changed.notify_all()

@@ -1,0 +1,168 @@
+"""Runs the sections, prints the table, writes docs/PERFORMANCE.md."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+from typing import Any
+
+from scripts.benchlib import fanout, first_progress, limit, memory, service
+from scripts.benchlib.common import REMOTION, ROOT, WORK, browser, build_bundle, fmt
+
+SECTIONS = ("limit", "service", "first-progress", "fanout", "memory")
+REPORT = ROOT / "docs" / "PERFORMANCE.md"
+
+
+def machine() -> dict[str, str]:
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    memory_kb = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+    chromium = subprocess.run([browser(), "--version"], capture_output=True, text=True).stdout.strip()
+    remotion = json.loads((REMOTION / "node_modules" / "remotion" / "package.json").read_text())["version"]
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": f"{os.cpu_count()} x {cpu}",
+        "memory": f"{memory_kb / 1024 / 1024:.1f} GiB",
+        "os": f"{platform.platform()}",
+        "python": platform.python_version(),
+        "node": node,
+        "remotion": remotion,
+        "chromium": chromium or browser(),
+    }
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
+    lines = [
+        "# Performance",
+        "",
+        "Written by `scripts/bench`; numbers from one run on the machine below (noisy:",
+        "medians and ratios, not absolutes).",
+        "",
+        "| machine | |",
+        "| --- | --- |",
+    ]
+    lines += [f"| {key} | {value} |" for key, value in info.items()]
+    lines += ["", "## Results", "", "| measure | value | target | |", "| --- | --- | --- | --- |"]
+    if "bundle_seconds" in results:
+        lines.append(
+            f"| bundling the Remotion project (done once per source version, at server start) | "
+            f"{fmt(results['bundle_seconds'])} | not per request | |"
+        )
+    lim = results.get("limit")
+    if lim:
+        lines.append(
+            f"| {lim['recap']}: `npx remotion render`, Remotion defaults, median of {len(lim['cli_default'])} | "
+            f"{fmt(lim['cli_default_median'])} | | |"
+        )
+        lines.append(
+            f"| {lim['recap']}: `npx remotion render`, tuned settings, median | {fmt(lim['cli_tuned_median'])} | | |"
+        )
+        lines.append(
+            f"| {lim['recap']}: render driver alone, tuned settings, median | {fmt(lim['driver_tuned_median'])} | | |"
+        )
+        lines.append(
+            f"| tuned speed-up over defaults | {lim['speedup']:.2f}x | >= 1.3x | {verdict(lim['speedup'] >= 1.3)} |"
+        )
+    svc = results.get("service")
+    if svc:
+        lines.append(
+            f"| {svc['recap']}: service, request to `complete`, median of {len(svc['runs'])} | "
+            f"{fmt(svc['complete_median'])} | | |"
+        )
+        if lim:
+            ratio = svc["complete_median"] / lim["cli_tuned_median"]
+            lines.append(f"| service / tuned CLI | {ratio:.2f} | <= 1.10 | {verdict(ratio <= 1.10)} |")
+        if svc.get("extra"):
+            extra = svc["extra"]
+            lines.append(
+                f"| {svc['extra_recap']}: service, first `progress` / `progress 25` / `complete` | "
+                f"{fmt(extra['first_progress'])} / {fmt(extra['progress_25'])} / {fmt(extra['complete'])} | | |"
+            )
+        lines.append(
+            f"| real renders: first `progress` (each run) | {', '.join(fmt(v) for v in svc['first_progress'])} | | |"
+        )
+        lines.append(
+            f"| real renders: `progress 25` (each run) | {', '.join(fmt(v) for v in svc['progress_25'])} | | |"
+        )
+    fp = results.get("first-progress")
+    if fp:
+        lines.append(
+            f"| first `progress` event, p50 / p95 of {fp['requests']} (fake driver) | "
+            f"{fmt(fp['first_p50'])} / {fmt(fp['first_p95'])} | p50 <= 100 ms | {verdict(fp['first_p50'] <= 0.1)} |"
+        )
+        lines.append(
+            f"| `progress 25`, p50 / p95 (fake driver, warm bundle) | {fmt(fp['p25_p50'])} / {fmt(fp['p25_p95'])} | "
+            f"p50 <= 300 ms | {verdict(fp['p25_p50'] <= 0.3)} |"
+        )
+    fo = results.get("fanout")
+    if fo:
+        lines.append(
+            f"| fan-out, {fo['clients']} clients on one job: delivery latency p50 / p99 / max | "
+            f"{fmt(fo['latency_p50'])} / {fmt(fo['latency_p99'])} / {fmt(fo['latency_max'])} | p99 <= 500 ms | "
+            f"{verdict(fo['latency_p99'] <= 0.5)} |"
+        )
+        lines.append(
+            f"| fan-out: server RSS before / with clients / after | {fo['rss_before_mb']:.0f} / "
+            f"{fo['rss_attached_mb']:.0f} / {fo['rss_after_mb']:.0f} MB (growth {fo['rss_growth_mb']:.0f} MB) | "
+            f"growth <= 150 MB | {verdict(fo['rss_growth_mb'] <= 150)} |"
+        )
+    mem = results.get("memory")
+    if mem:
+        lines.append(
+            f"| peak memory of one {mem['recap']} render (server + node + Chromium, {mem['processes_at_peak']} "
+            f"processes): PSS / RSS sum | {mem['peak_pss_mb']:.0f} / {mem['peak_rss_mb']:.0f} MB | | |"
+        )
+    if lim:
+        lines += ["", "Tuned settings: `" + json.dumps(lim["tuned_settings"]) + "`."]
+    notes = ROOT / "docs" / "performance-notes.md"
+    if notes.exists():
+        lines += ["", notes.read_text().strip()]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {', '.join(SECTIONS)}")
+    parser.add_argument("--clients", type=int, default=1000)
+    parser.add_argument("--recap", default="five-books")
+    parser.add_argument("--no-write", action="store_true", help="print only, do not rewrite docs/PERFORMANCE.md")
+    args = parser.parse_args(argv)
+    wanted = [s.strip() for s in args.only.split(",") if s.strip()]
+    results: dict[str, Any] = {}
+    try:
+        if "limit" in wanted:
+            bundle, results["bundle_seconds"] = build_bundle()
+            print(f"bundle built in {fmt(results['bundle_seconds'])}", flush=True)
+            results["limit"] = limit.measure(bundle, args.recap, args.runs)
+            print("limit:", json.dumps(results["limit"]), flush=True)
+        if "service" in wanted:
+            results["service"] = service.measure(args.recap, args.runs, extra_recap="three-books")
+            print("service:", json.dumps(results["service"]), flush=True)
+        if "first-progress" in wanted:
+            results["first-progress"] = first_progress.measure()
+            print("first-progress:", json.dumps(results["first-progress"]), flush=True)
+        if "fanout" in wanted:
+            results["fanout"] = fanout.measure(args.clients)
+            print("fanout:", json.dumps(results["fanout"]), flush=True)
+        if "memory" in wanted:
+            results["memory"] = memory.measure(args.recap)
+            print("memory:", json.dumps(results["memory"]), flush=True)
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)
+    report = render_report(machine(), results)
+    print(report)
+    if not args.no_write:
+        REPORT.parent.mkdir(exist_ok=True)
+        REPORT.write_text(report)
+        print(f"wrote {REPORT.relative_to(ROOT)}")
+    return 0

@@ -1,0 +1,241 @@
+"""GET /metrics and the metrics behind it: counters fed by the phase logs, gauges read from the job table."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import structlog
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.support.recaps import distinct_recap, load_recap
+from tests.support.server import ServerProcess
+from tests.support.sse_client import open_stream, read_events, run_stream, stream_url
+from tornado_render.logs import configure_logging, get_logger
+from tornado_render.metrics import FAILURE_REASONS, RenderMetrics, failure_reason
+
+Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
+
+
+def scrape(server: ServerProcess) -> Samples:
+    """Every sample of GET /metrics, keyed by (name, sorted labels)."""
+    status, headers, body = server.request("GET", "/metrics")
+    assert status == 200
+    assert headers["content-type"].startswith("text/plain; version=")
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(body.decode())
+        for sample in family.samples
+    }
+
+
+def value(samples: Samples, name: str, **labels: str) -> float:
+    return samples[(f"tornado_render_{name}", tuple(sorted(labels.items())))]
+
+
+def failures(samples: Samples) -> dict[str, float]:
+    return {reason: value(samples, "renders_failed_total", reason=reason) for reason in FAILURE_REASONS}
+
+
+def sample_value(metrics: RenderMetrics, name: str, **labels: str) -> float | None:
+    return metrics.registry.get_sample_value(f"tornado_render_{name}", labels)
+
+
+class TestFailureReason:
+    @pytest.mark.parametrize(
+        ("phase", "reason", "label"),
+        [
+            ("rendering", "timed out after 4 s", "timeout"),
+            ("rendering", "the render driver exited with code 3", "render"),
+            ("rendering", "out of memory", "render"),
+            ("bundling", "webpack failed", "bundling"),
+            ("upload", "AccessDenied: Access Denied", "upload"),
+            ("cancelled", "Render failed: server is shutting down", "shutdown"),
+            ("queued", "Render failed: server is shutting down", "shutdown"),
+            ("cancelled", "Render failed: no client was attached for 120 s", "orphaned"),
+            ("queued", "Render failed: no client was attached for 0.5 s", "orphaned"),
+            ("cancelled", "Render failed: cancelled", "cancelled"),
+            ("something-new", "Render failed: ???", "internal"),
+            (None, None, "internal"),
+        ],
+    )
+    def test_label(self, phase: str | None, reason: str | None, label: str) -> None:
+        """The reason label comes from the message first (timeout, shutdown, orphan), then from the phase."""
+        assert failure_reason(phase, reason) == label
+        assert label in FAILURE_REASONS
+
+
+class TestRenderMetricsProcessor:
+    def test_phase_events_update_the_metrics(self) -> None:
+        """render_started, complete, error, rendered and uploaded each move their own metric, and only it."""
+        metrics = RenderMetrics()
+        for event in (
+            {"event": "render_started", "job_id": "a"},
+            {"event": "rendered", "render_seconds": 12.5, "frames": 345, "bytes": 10},
+            {"event": "uploaded", "upload_seconds": 0.2, "bytes": 10, "key": "k"},
+            {"event": "complete", "total_seconds": 13.0},
+            {"event": "error", "phase": "rendering", "reason": "timed out after 4 s"},
+            {"event": "bundling"},
+            {"event": "queued", "waiting_ahead": 0},
+        ):
+            metrics(None, "info", dict(event))
+        assert sample_value(metrics, "renders_started_total") == 1
+        assert sample_value(metrics, "renders_completed_total") == 1
+        assert sample_value(metrics, "renders_failed_total", reason="timeout") == 1
+        assert sample_value(metrics, "renders_failed_total", reason="render") == 0
+        assert sample_value(metrics, "render_duration_seconds_count") == 1
+        assert sample_value(metrics, "render_duration_seconds_sum") == 12.5
+        assert sample_value(metrics, "render_duration_seconds_bucket", le="15.0") == 1
+        assert sample_value(metrics, "render_duration_seconds_bucket", le="10.0") == 0
+        assert sample_value(metrics, "upload_duration_seconds_count") == 1
+        assert sample_value(metrics, "upload_duration_seconds_sum") == 0.2
+
+    def test_event_passes_unchanged(self) -> None:
+        """As a processor it hands the very same event dict on, untouched."""
+        event = {"event": "rendered", "render_seconds": 1.0, "job_id": "x"}
+        assert RenderMetrics()(None, "info", event) is event
+        assert event == {"event": "rendered", "render_seconds": 1.0, "job_id": "x"}
+
+    def test_job_crash_counts_as_internal(self) -> None:
+        """jobs.py logs an unexpected exception as job_crashed (no error event): an internal failure."""
+        metrics = RenderMetrics()
+        metrics(None, "exception", {"event": "job_crashed", "job_id": "a"})
+        assert sample_value(metrics, "renders_failed_total", reason="internal") == 1
+
+    @pytest.mark.parametrize("seconds", ["3", None, True, -1])
+    def test_malformed_durations_are_ignored(self, seconds: object) -> None:
+        """A duration that is not a non-negative number is not observed (and does not break logging)."""
+        metrics = RenderMetrics()
+        metrics(None, "info", {"event": "rendered", "render_seconds": seconds})
+        metrics(None, "info", {"event": "uploaded", "upload_seconds": seconds})
+        assert sample_value(metrics, "render_duration_seconds_count") == 0
+        assert sample_value(metrics, "upload_duration_seconds_count") == 0
+
+    def test_registries_are_per_instance(self) -> None:
+        """Two apps in one process each have their metrics; nothing goes to the global registry."""
+        first, second = RenderMetrics(), RenderMetrics()
+        first(None, "info", {"event": "render_started"})
+        assert sample_value(first, "renders_started_total") == 1
+        assert sample_value(second, "renders_started_total") == 0
+
+    def test_gauges_are_read_at_scrape_time(self) -> None:
+        """queue_length, renders_running and open_streams are whatever their sources say when scraped."""
+        metrics = RenderMetrics()
+        numbers = {"queued": 3, "running": 1, "streams": 4}
+        metrics.watch(
+            queued=lambda: numbers["queued"],
+            running=lambda: numbers["running"],
+            open_streams=lambda: numbers["streams"],
+        )
+        assert sample_value(metrics, "queue_length") == 3
+        numbers.update(queued=0, streams=2)
+        text = metrics.exposition()[0].decode()
+        assert "tornado_render_queue_length 0.0" in text
+        assert "tornado_render_renders_running 1.0" in text
+        assert "tornado_render_open_streams 2.0" in text
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """configure_logging changes structlog's and the root logger's global setup: put both back."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    structlog.reset_defaults()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+class TestLoggingObserver:
+    @pytest.mark.usefixtures("restore_logging")
+    def test_observer_sees_events_and_the_log_is_unchanged(self) -> None:
+        """An observer passed to configure_logging sees every event; the JSON line is written as before."""
+        stream = io.StringIO()
+        metrics = RenderMetrics()
+        configure_logging("json", stream, observers=[metrics])
+        get_logger(component="jobs").info("render_started", job_id="j1")
+        assert sample_value(metrics, "renders_started_total") == 1
+        line = json.loads(stream.getvalue().splitlines()[-1])
+        assert line["event"] == "render_started"
+        assert line["job_id"] == "j1"
+        assert line["component"] == "jobs"
+
+
+class TestMetricsEndpoint:
+    def test_successful_render(self, fake_server: ServerProcess) -> None:
+        """After one successful render: started 1, completed 1, no failure, one render and one upload observed."""
+        assert value(scrape(fake_server), "renders_started_total") == 0
+        stream = run_stream(fake_server.port, load_recap("one-book"))
+        assert stream.names[-1] == "complete"
+        samples = scrape(fake_server)
+        assert value(samples, "renders_started_total") == 1
+        assert value(samples, "renders_completed_total") == 1
+        assert set(failures(samples).values()) == {0}
+        rendered = fake_server.wait_for_log("rendered")
+        uploaded = fake_server.wait_for_log("uploaded")
+        assert value(samples, "render_duration_seconds_count") == 1
+        assert value(samples, "render_duration_seconds_sum") == pytest.approx(rendered["render_seconds"])
+        assert value(samples, "upload_duration_seconds_count") == 1
+        assert value(samples, "upload_duration_seconds_sum") == pytest.approx(uploaded["upload_seconds"])
+        assert value(samples, "queue_length") == 0
+        assert value(samples, "renders_running") == 0
+        assert value(samples, "open_streams") == 0
+
+    def test_failed_render(self, server_factory: Callable[..., ServerProcess]) -> None:
+        """After one render the driver fails: started 1, completed 0, failed once with reason "render", no durations."""
+        server = server_factory("error")
+        stream = run_stream(server.port, load_recap("one-book"))
+        assert stream.names[-1] == "error"
+        samples = scrape(server)
+        assert value(samples, "renders_started_total") == 1
+        assert value(samples, "renders_completed_total") == 0
+        assert failures(samples) == {reason: 1 if reason == "render" else 0 for reason in FAILURE_REASONS}
+        assert value(samples, "render_duration_seconds_count") == 0
+        assert value(samples, "upload_duration_seconds_count") == 0
+
+    def test_timeout(self, server_factory: Callable[..., ServerProcess]) -> None:
+        """A render cut off by RENDER_TIMEOUT_SECONDS counts as failed with reason "timeout"."""
+        server = server_factory("hang", RENDER_TIMEOUT_SECONDS="1")
+        stream = run_stream(server.port, load_recap("one-book"))
+        assert stream.events[-1].data["message"] == "Render failed: timed out after 1 s"
+        assert failures(scrape(server)) == {reason: 1 if reason == "timeout" else 0 for reason in FAILURE_REASONS}
+
+    def test_orphaned(self, server_factory: Callable[..., ServerProcess]) -> None:
+        """A render cancelled because nobody watched it counts as failed with reason "orphaned"."""
+        server = server_factory("hang", ORPHAN_TIMEOUT_SECONDS="0.5")
+        stream = open_stream(server.port, stream_url(load_recap("one-book")))
+        read_events(stream, until="progress")
+        stream.close()
+        server.wait_for_log(lambda line: line.get("event") == "error" and line.get("phase") == "cancelled")
+        assert failures(scrape(server)) == {reason: 1 if reason == "orphaned" else 0 for reason in FAILURE_REASONS}
+
+    def test_waiting_job(self, server_factory: Callable[..., ServerProcess], tmp_path: Path) -> None:
+        """With one render slot busy, a second job shows as queue length 1, one running, two open streams."""
+        gate = tmp_path / "gate"
+        gate.mkdir()
+        server = server_factory("ok", FAKE_DRIVER_GATE=str(gate), MAX_CONCURRENT_RENDERS="1")
+        first = open_stream(server.port, stream_url(distinct_recap("one-book", "Alpha")))
+        read_events(first, until="progress")
+        second = open_stream(server.port, stream_url(distinct_recap("one-book", "Beta")))
+        read_events(second, until="queued")
+        samples = scrape(server)
+        assert value(samples, "queue_length") == 1
+        assert value(samples, "renders_running") == 1
+        assert value(samples, "open_streams") == 2
+        assert value(samples, "renders_started_total") == 1
+
+        (gate / "Alpha").touch()
+        (gate / "Beta").touch()
+        assert read_events(first).names[-1] == "complete"
+        assert read_events(second).names[-1] == "complete"
+        samples = scrape(server)
+        assert value(samples, "queue_length") == 0
+        assert value(samples, "renders_running") == 0
+        assert value(samples, "open_streams") == 0
+        assert value(samples, "renders_started_total") == 2
+        assert value(samples, "renders_completed_total") == 2
+        assert value(samples, "render_duration_seconds_count") == 2

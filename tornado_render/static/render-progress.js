@@ -1,0 +1,247 @@
+/*
+ * <render-progress>: watch one tornado-render render from any page. No build step, no dependencies.
+ *
+ *   <script src="https://render.example.com/static/render-progress.js"></script>
+ *   <render-progress id="recap"></render-progress>
+ *   <script>
+ *     const recap = document.getElementById('recap');
+ *     recap.addEventListener('render-complete', (e) => { video.src = e.detail.s3Url; });
+ *     recap.addEventListener('render-error', (e) => { alert(e.detail.message); });
+ *     recap.start({userId: 'user-123', data: monthlyRecapExport});
+ *   </script>
+ *
+ * Attributes: `server` (base URL of tornado-render; default: where this script was loaded from), `request` (the
+ * RenderRequest as JSON; the `request` property takes an object instead), `autostart` (start when added to the
+ * page). Methods: `start(request?)`, `stop()`. The read-only `state` attribute is idle, connecting, queued,
+ * bundling, rendering, complete or error (style with `render-progress[state="error"]`). DOM events (they bubble):
+ * `render-queued` {position}, `render-progress` {progress, phase}, `render-complete` {filename, s3Url},
+ * `render-error` {message}. Style with ::part(bar|fill|status|percent) and --render-progress-color.
+ *
+ * Why it is written this way:
+ * - EventSource fires `error` both for the server's `event: error` (a MessageEvent with data: the render failed)
+ *   and for connection trouble (no data). Only the first is final. On connection trouble the browser reconnects by
+ *   itself with Last-Event-ID and the server replays what was missed, so the widget waits, unless the browser gave
+ *   up (readyState CLOSED: an HTTP error, or CORS refused) or MAX_RECONNECTS reconnects in a row failed.
+ * - EventSource never shows why it gave up. The widget then asks the same URL once with fetch: a 400 or 503 comes
+ *   back as JSON with the server's reason in words; a fetch that fails outright means the server is unreachable or
+ *   does not allow this page's origin (CORS_ORIGINS). Identical requests share one job on the server, so this
+ *   extra request attaches to the render the stream started instead of starting another.
+ * - The stream is closed on `complete`/`error`; otherwise EventSource would reconnect after the stream ends.
+ */
+(() => {
+  'use strict';
+  if (customElements.get('render-progress')) return;
+
+  const SCRIPT_URL = document.currentScript ? document.currentScript.src : '';
+  const MAX_RECONNECTS = 5;
+  const PHASES = {bundling: 'Bundling', rendering: 'Rendering'};
+
+  const TEMPLATE = document.createElement('template');
+  TEMPLATE.innerHTML = `
+    <style>
+      :host { display: block; }
+      :host([hidden]) { display: none; }
+      .bar {
+        height: var(--render-progress-height, 0.75rem);
+        background: var(--render-progress-track-color, #e4e4e7);
+        border-radius: 999px;
+        overflow: hidden;
+      }
+      .fill {
+        height: 100%;
+        width: 0;
+        background: var(--render-progress-color, #4f46e5);
+        transition: width 120ms linear;
+      }
+      :host([state="complete"]) .fill { background: var(--render-progress-done-color, #16a34a); }
+      :host([state="error"]) .fill { background: var(--render-progress-error-color, #dc2626); }
+      .label { display: flex; justify-content: space-between; gap: 1em; margin-top: 0.4em; font-size: 0.9em; }
+      .percent { font-variant-numeric: tabular-nums; }
+    </style>
+    <div class="bar" part="bar" role="progressbar" aria-label="Render progress"
+         aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><div class="fill" part="fill"></div></div>
+    <div class="label"><span class="status" part="status" aria-live="polite"></span
+    ><span class="percent" part="percent"></span></div>`;
+
+  async function errorText(response) {
+    try {
+      const body = await response.json();
+      if (body && typeof body.error === 'string') {
+        return body.message ? `${body.error}: ${body.message}` : body.error;
+      }
+    } catch (ignored) {
+      // not JSON: fall through to the status line
+    }
+    return `The render server answered ${response.status} ${response.statusText}`.trim();
+  }
+
+  class RenderProgress extends HTMLElement {
+    constructor() {
+      super();
+      const root = this.attachShadow({mode: 'open'});
+      root.appendChild(TEMPLATE.content.cloneNode(true));
+      this._bar = root.querySelector('.bar');
+      this._fill = root.querySelector('.fill');
+      this._status = root.querySelector('.status');
+      this._percent = root.querySelector('.percent');
+      this._request = undefined;
+      this._source = null;
+      this._diagnosis = null;
+    }
+
+    get server() {
+      const base = this.getAttribute('server') || (SCRIPT_URL ? new URL(SCRIPT_URL).origin : location.origin);
+      return base.replace(/\/+$/, '');
+    }
+
+    set server(value) {
+      this.setAttribute('server', value);
+    }
+
+    /** The RenderRequest: the object given to the property, else the `request` attribute parsed as JSON. */
+    get request() {
+      if (this._request !== undefined) return this._request;
+      const text = this.getAttribute('request');
+      return text ? JSON.parse(text) : undefined;
+    }
+
+    set request(value) {
+      this._request = value;
+    }
+
+    get state() {
+      return this.getAttribute('state') || 'idle';
+    }
+
+    connectedCallback() {
+      if (!this.hasAttribute('state')) this._show('idle', 0, '');
+      if (this.hasAttribute('autostart') && this.state === 'idle') this.start();
+    }
+
+    disconnectedCallback() {
+      this.stop();
+    }
+
+    /** Start a render (and stop watching any earlier one). The request may be given here or set before. */
+    start(request) {
+      if (request !== undefined) this.request = request;
+      this.stop();
+      let payload;
+      try {
+        payload = this.request;
+      } catch (error) {
+        this._fail(`The request attribute is not valid JSON: ${error.message}`);
+        return;
+      }
+      if (!payload || typeof payload !== 'object') {
+        this._fail('No render request: set the request property or attribute, or pass it to start()');
+        return;
+      }
+      const url = `${this.server}/render-stream?data=${encodeURIComponent(JSON.stringify(payload))}`;
+      const source = new EventSource(url);
+      this._source = source;
+      this._show('connecting', 0, 'Connecting\u2026');
+      let failures = 0;
+      const live = (handler) => (event) => {
+        if (this._source === source) handler(event);
+      };
+      source.addEventListener('open', live(() => {
+        failures = 0;
+      }));
+      source.addEventListener('queued', live((event) => {
+        const {position} = JSON.parse(event.data);
+        this._show('queued', 0, `Waiting, position ${position}`);
+        this._emit('render-queued', {position});
+      }));
+      source.addEventListener('progress', live((event) => {
+        const {progress, phase} = JSON.parse(event.data);
+        this._show(phase === 'bundling' ? 'bundling' : 'rendering', progress, PHASES[phase] || phase);
+        this._emit('render-progress', {progress, phase});
+      }));
+      source.addEventListener('complete', live((event) => {
+        const {filename, s3Url} = JSON.parse(event.data);
+        this._close();
+        this._show('complete', 100, 'Done');
+        this._emit('render-complete', {filename, s3Url});
+      }));
+      source.addEventListener('error', live((event) => {
+        if (typeof event.data === 'string') {
+          // The server's own `event: error`: the render failed, and this is final.
+          let message = 'The render failed';
+          try {
+            message = JSON.parse(event.data).message || message;
+          } catch (ignored) {
+            // keep the generic message
+          }
+          this._fail(message);
+          return;
+        }
+        failures += 1;
+        if (source.readyState === EventSource.CLOSED || failures > MAX_RECONNECTS) {
+          this._close();
+          this._diagnose(url);
+          return;
+        }
+        this._status.textContent = 'Reconnecting\u2026';
+      }));
+    }
+
+    /** Stop watching (the render itself goes on on the server until nobody watches it for a while). */
+    stop() {
+      this._close();
+      if (this._diagnosis) {
+        this._diagnosis.abort();
+        this._diagnosis = null;
+      }
+    }
+
+    _close() {
+      if (this._source) {
+        this._source.close();
+        this._source = null;
+      }
+    }
+
+    async _diagnose(url) {
+      const controller = new AbortController();
+      this._diagnosis = controller;
+      this._status.textContent = 'Connection failed; asking the server why\u2026';
+      let message;
+      try {
+        const response = await fetch(url, {headers: {Accept: 'application/json'}, cache: 'no-store',
+                                           signal: controller.signal});
+        message = response.ok ? 'Lost the connection to the render server' : await errorText(response);
+      } catch (ignored) {
+        message = `Could not reach the render server at ${this.server}: it is down, or it does not allow ` +
+                  `this page's origin (${location.origin}) in its CORS_ORIGINS`;
+      }
+      const current = this._diagnosis === controller;
+      controller.abort(); // a stream that did open this time is not read
+      if (current) {
+        this._diagnosis = null;
+        this._fail(message);
+      }
+    }
+
+    _fail(message) {
+      this._close();
+      this._show('error', Number(this._bar.getAttribute('aria-valuenow')), message);
+      this._emit('render-error', {message});
+    }
+
+    _show(state, progress, status) {
+      this.setAttribute('state', state);
+      this._fill.style.width = `${progress}%`;
+      this._bar.setAttribute('aria-valuenow', String(progress));
+      this._status.textContent = status;
+      const measured = state === 'bundling' || state === 'rendering' || state === 'complete';
+      this._percent.textContent = measured ? `${progress} %` : '';
+    }
+
+    _emit(name, detail) {
+      this.dispatchEvent(new CustomEvent(name, {detail, bubbles: true, composed: true}));
+    }
+  }
+
+  customElements.define('render-progress', RenderProgress);
+})();
