@@ -9,6 +9,7 @@ import os
 import platform
 import shutil
 import subprocess
+from pathlib import Path
 from typing import Any
 
 from scripts.benchlib import fanout, first_progress, limit, memory, service
@@ -19,8 +20,10 @@ REPORT = ROOT / "docs" / "PERFORMANCE.md"
 
 
 def machine() -> dict[str, str]:
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    memory_kb = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    memory_kb = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
     chromium = subprocess.run([browser(), "--version"], capture_output=True, text=True).stdout.strip()
     remotion = json.loads((REMOTION / "node_modules" / "remotion" / "package.json").read_text())["version"]
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
