@@ -61,6 +61,7 @@ def start_moto(timeout: float = 30) -> MotoServer:
         for line in process.stdout:
             if b"Running on" in line:
                 ready.set()
+        process.stdout.close()
         ready.set()
 
     threading.Thread(target=watch, daemon=True).start()
