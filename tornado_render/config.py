@@ -111,7 +111,7 @@ class Settings:
     render_concurrency: int | None = None
     render_image_format: str = "jpeg"
     render_jpeg_quality: int = 80
-    render_x264_preset: str = "medium"
+    render_x264_preset: str = "veryfast"
     remotion_license_key: str | None = None
     keepalive_seconds: float = DEFAULT_KEEPALIVE_SECONDS
     max_concurrent_renders: int = max(1, (os.cpu_count() or 1) // 2)
