@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import pytest
 
@@ -15,19 +16,35 @@ from tests.support.server import ServerProcess, start_server
 __all__ = ["distinct_recap", "load_recap"]
 
 
+class Stoppable(Protocol):
+    def stop(self) -> object: ...
+
+
+T = TypeVar("T", bound=Stoppable)
+
+
+class Started(list[T]):
+    """Things a test started, each stopped at teardown by `stop_all`."""
+
+    def add(self, thing: T) -> T:
+        self.append(thing)
+        return thing
+
+    def stop_all(self) -> None:
+        for thing in self:
+            thing.stop()
+
+
 @pytest.fixture
 def server_factory(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
     """Start real tornado-render processes for this test; all of them are stopped afterwards."""
-    started: list[ServerProcess] = []
+    started: Started[ServerProcess] = Started()
 
     def start(fake_driver: str | None = "ok", **env: str) -> ServerProcess:
-        server = start_server(tmp_path / f"server{len(started)}", fake_driver=fake_driver, **env)
-        started.append(server)
-        return server
+        return started.add(start_server(tmp_path / f"server{len(started)}", fake_driver=fake_driver, **env))
 
     yield start
-    for server in started:
-        server.stop()
+    started.stop_all()
 
 
 @pytest.fixture
@@ -39,16 +56,9 @@ def fake_server(server_factory: Callable[..., ServerProcess]) -> ServerProcess:
 @pytest.fixture
 def moto_factory() -> Iterator[Callable[[], MotoServer]]:
     """Start moto S3 servers on loopback for this test (each on its own port); all stopped afterwards."""
-    started: list[MotoServer] = []
-
-    def start() -> MotoServer:
-        server = start_moto()
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
+    started: Started[MotoServer] = Started()
+    yield lambda: started.add(start_moto())
+    started.stop_all()
 
 
 @pytest.fixture
