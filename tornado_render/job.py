@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import functools
 import hashlib
 import json
 import time
@@ -19,6 +20,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from .sse import format_event
 
 TERMINAL_EVENTS = frozenset({"complete", "error"})
 TERMINAL_SUFFIX = ".end"
@@ -45,6 +48,11 @@ class JobEvent:
     @property
     def terminal(self) -> bool:
         return self.name in TERMINAL_EVENTS
+
+    @functools.cached_property
+    def wire(self) -> bytes:
+        """The event as SSE bytes, encoded once however many streams carry it."""
+        return format_event(self.name, self.data, event_id=self.id)
 
 
 def canonical_request(request: dict[str, Any], options: dict[str, Any] | None = None) -> str:

@@ -16,7 +16,7 @@ from tornado.iostream import StreamClosedError
 from ..job import Job, JobEvent, is_terminal_event_id
 from ..request_parsing import parse_stream_query
 from ..schemas import InvalidRequest
-from ..sse import KEEPALIVE, format_event, format_retry
+from ..sse import KEEPALIVE, format_retry
 from .base import ApiError, JsonHandler
 from .submit import submit_job
 
@@ -62,12 +62,16 @@ class RenderStreamHandler(JsonHandler):
             self.write(format_retry(RECONNECT_DELAY_MS))
             await self.flush()
             while True:
-                event = await events.get()
-                if event is None:
+                batch = [await events.get()]
+                # Whatever else is already queued goes out in the same write: one flush per wake-up, not one per
+                # event, is what keeps a broadcast to a thousand streams fast.
+                while not events.empty() and batch[-1] is not None and not batch[-1].terminal:
+                    batch.append(events.get_nowait())
+                if batch[-1] is None:
                     return  # the client went away
-                self.write(format_event(event.name, event.data, event_id=event.id))
+                self.write(b"".join(event.wire for event in batch if event is not None))
                 await self.flush()
-                if event.terminal:
+                if batch[-1].terminal:
                     break
             self.finish()
         except StreamClosedError:
