@@ -1,0 +1,120 @@
+"""The bundle cache: built once per version of the sources, shared while it builds, never stale (fake driver).
+
+Tornado's Subprocess watches SIGCHLD from the loop that first used it (the server has one loop); each test here
+has its own, so the watcher is reset after each test and each test keeps to one loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from tornado.process import Subprocess
+
+from tests.support.server import FAKE_DRIVER
+from tornado_render.bundle import BundleCache
+from tornado_render.errors import RenderFailed
+
+T = TypeVar("T")
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run in a new event loop, then detach Tornado's child watcher from it for the next test's loop."""
+
+    async def main() -> T:
+        try:
+            return await coroutine
+        finally:
+            Subprocess.uninitialize()
+
+    return asyncio.run(main())
+
+
+@pytest.fixture
+def remotion_dir(tmp_path: Path) -> Path:
+    """A miniature Remotion project: what the cache hashes is src/ and the package files."""
+    root = tmp_path / "remotion"
+    (root / "src").mkdir(parents=True)
+    (root / "src" / "index.ts").write_text("export const version = 1;\n")
+    (root / "package.json").write_text("{}")
+    (root / "package-lock.json").write_text("{}")
+    return root
+
+
+@pytest.fixture
+def jobs_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every run of the fake driver records its job here."""
+    directory = tmp_path / "jobs"
+    directory.mkdir()
+    monkeypatch.setenv("FAKE_DRIVER_JOBS", str(directory))
+    return directory
+
+
+def builds(jobs_dir: Path) -> int:
+    return sum(1 for path in jobs_dir.glob("*.json") if json.loads(path.read_text()).get("bundleOnly"))
+
+
+def make_cache(remotion_dir: Path, tmp_path: Path) -> BundleCache:
+    return BundleCache(remotion_dir, tmp_path / "bundles", [sys.executable, str(FAKE_DRIVER)])
+
+
+class TestBundleCache:
+    def test_concurrent_requests_share_one_build(self, remotion_dir: Path, tmp_path: Path, jobs_dir: Path) -> None:
+        """Three renders asking at once wait on one build, each seeing its progress up to 100."""
+        cache = make_cache(remotion_dir, tmp_path)
+        seen: list[list[float]] = [[], [], []]
+
+        async def scenario() -> list[Path]:
+            return await asyncio.gather(*(cache.ensure(seen[i].append) for i in range(3)))
+
+        directories = run(scenario())
+        assert len(set(directories)) == 1
+        assert (directories[0] / "index.html").is_file()
+        assert builds(jobs_dir) == 1
+        for progress in seen:
+            assert progress[-1] == 100
+            assert progress == sorted(progress)
+
+    def test_warm_bundle_is_reused_across_restarts(self, remotion_dir: Path, tmp_path: Path, jobs_dir: Path) -> None:
+        """A second cache over the same directory (a restarted server) builds nothing and reports 100 at once."""
+        progress: list[float] = []
+
+        async def scenario() -> tuple[Path, Path]:
+            first = await make_cache(remotion_dir, tmp_path).ensure()
+            return first, await make_cache(remotion_dir, tmp_path).ensure(progress.append)
+
+        first, second = run(scenario())
+        assert second == first
+        assert progress == [100.0]
+        assert builds(jobs_dir) == 1
+
+    def test_changed_sources_are_never_served_stale(self, remotion_dir: Path, tmp_path: Path, jobs_dir: Path) -> None:
+        """After a source file changes, the next render gets a new bundle, and the old one is removed."""
+        cache = make_cache(remotion_dir, tmp_path)
+
+        async def scenario() -> tuple[Path, Path]:
+            old = await cache.ensure()
+            (remotion_dir / "src" / "index.ts").write_text("export const version = 2;\n")
+            return old, await cache.ensure()
+
+        old, new = run(scenario())
+        assert new != old
+        assert not old.exists()
+        assert builds(jobs_dir) == 2
+
+    def test_build_failure_is_reported_and_retried(self, remotion_dir: Path, tmp_path: Path) -> None:
+        """A driver that cannot bundle fails the waiting render with a reason; the next request tries again."""
+        cache = BundleCache(remotion_dir, tmp_path / "bundles", [sys.executable, "-c", "import sys; sys.exit(4)"])
+
+        async def scenario() -> Path:
+            with pytest.raises(RenderFailed, match="bundling failed"):
+                await cache.ensure()
+            cache.driver_argv = [sys.executable, str(FAKE_DRIVER)]
+            return await cache.ensure()
+
+        assert (run(scenario()) / "index.html").is_file()
