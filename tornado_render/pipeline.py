@@ -100,25 +100,20 @@ class Pipeline:
         progress(tracker.advance_to(0))
         # Covers are fetched while the bundle is prepared; the render needs both.
         props_task = asyncio.ensure_future(self._props(job, log))
+        phase = "bundling"
         try:
             phase_started = time.monotonic()
             log.info("bundling")
-            try:
-                serve_dir = await self.bundles.ensure(lambda p: progress(tracker.bundle(p)))
-            except RenderFailed as error:
-                log.error("error", phase="bundling", reason=error.reason, stderr=error.stderr_tail[-2000:])
-                self._fail(job, error.client_message, "render")
-                return
+            serve_dir = await self.bundles.ensure(lambda p: progress(tracker.bundle(p)))
             progress(tracker.bundle(100))
             props = await props_task
             log.info("rendering", bundle_seconds=round(time.monotonic() - phase_started, 3))
-            phase_started = time.monotonic()
-            try:
-                outcome = await self._render(job, props, serve_dir, lambda p: progress(tracker.render(p)), log)
-            except RenderFailed as error:
-                log.error("error", phase="rendering", reason=error.reason, stderr=error.stderr_tail[-2000:])
-                self._fail(job, error.client_message, "render")
-                return
+            phase, phase_started = "rendering", time.monotonic()
+            outcome = await self._render(job, props, serve_dir, lambda p: progress(tracker.render(p)), log)
+        except RenderFailed as error:
+            log.error("error", phase=phase, reason=error.reason, stderr=error.stderr_tail[-2000:])
+            self._fail(job, error.client_message, "render")
+            return
         finally:
             props_task.cancel()
         progress(tracker.render(1.0))
