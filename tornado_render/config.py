@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .cors import parse_origins
+from .covers import parse_networks
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PORT = 3001
@@ -46,9 +46,7 @@ def _optional_positive_int(value: str) -> int | None:
 
 
 def _networks(value: str) -> str:
-    for part in value.split(","):
-        if part.strip():
-            ipaddress.ip_network(part.strip(), strict=False)
+    parse_networks(value)
     return value
 
 
