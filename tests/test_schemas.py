@@ -112,6 +112,12 @@ class TestInvalidRequests:
         recap = load_recap("three-books")
         assert list(errors_of(recap, RequestLimits(max_books=2))) == ["data.books"]
 
+    def test_too_many_books_is_listed_with_other_errors(self) -> None:
+        """The book limit is reported together with the other bad fields, not only once they are fixed."""
+        recap = load_recap("three-books")
+        recap["data"]["meta"]["month"] = 13
+        assert set(errors_of(recap, RequestLimits(max_books=2))) == {"data.books", "data.meta.month"}
+
     def test_overlong_title(self) -> None:
         """Strings have length limits."""
         recap = load_recap("one-book")

@@ -195,11 +195,18 @@ def load_render_request(payload: Any, limits: RequestLimits = RequestLimits()) -
     """Validate a decoded RenderRequest and return it cleaned (trimmed userId, defaults filled, unknowns dropped)."""
     if not isinstance(payload, dict):
         raise InvalidRequest({"request": ["must be a JSON object with userId and data"]})
+    errors: dict[str, list[str]] = {}
     try:
         request: dict[str, Any] = RenderRequestSchema().load(payload)
     except ValidationError as error:
-        raise InvalidRequest(flatten_messages(error.messages)) from None
-    if len(request["data"]["books"]) > limits.max_books:
-        raise InvalidRequest({"data.books": [f"at most {limits.max_books} books per recap"]})
+        errors = flatten_messages(error.messages)
+    # The limit is a setting, so it is checked here rather than in the schema class, on the raw payload, so that
+    # it is reported together with every other bad field.
+    data = payload.get("data")
+    books = data.get("books") if isinstance(data, dict) else None
+    if isinstance(books, list) and len(books) > limits.max_books:
+        errors.setdefault("data.books", []).append(f"at most {limits.max_books} books per recap")
+    if errors:
+        raise InvalidRequest(errors)
     request["userId"] = request["userId"].strip()
     return request
