@@ -12,6 +12,7 @@ from tests.support.cover_server import CoverServer, start_cover_server
 from tests.support.moto_server import MotoServer, start_moto
 from tests.support.recaps import distinct_recap, load_recap
 from tests.support.server import ServerProcess, start_server
+from tests.support.stills import build_bundle
 
 __all__ = ["distinct_recap", "load_recap"]
 
@@ -74,3 +75,9 @@ def covers() -> Iterator[CoverServer]:
     server = start_cover_server()
     yield server
     server.close()
+
+
+@pytest.fixture(scope="session")
+def remotion_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real Remotion bundle of remotion/, built once for the whole session (for stills and driver renders)."""
+    return build_bundle(tmp_path_factory.mktemp("remotion-bundle") / "bundle")

@@ -8,6 +8,7 @@
  *   {"type": "bundle-progress", "progress": 0-100}        as @remotion/bundler reports it
  *   {"type": "bundled", "serveUrl": "..."}                 the bundle is ready (bundled here, or given)
  *   {"type": "render-progress", "progress": 0-1, "renderedFrames": n, "encodedFrames": n}
+ *   {"type": "still", "frame": n, "outputPath": "..."}     one per requested still (jobs with `stills`)
  *   {"type": "done", "outputPath": "...", "durationInSeconds": s, "frameCount": n}   final, exit 0
  *   {"type": "error", "message": "..."}                    final, exit 1
  *
@@ -21,6 +22,8 @@
  *   serveUrl            an already built bundle (directory or URL); without it the driver bundles src/index.ts
  *   bundleOnly          bundle into bundleOutDir, print "bundled" and "done", render nothing
  *   bundleOutDir        where to write the bundle (default: a temporary directory)
+ *   stills              [{frame, outputPath}]: render these frames as PNG images instead of a video (renderStill in
+ *                       one open browser); thumbnails and the tests' frame checks use this
  *   browserExecutable   path of a headless Chromium (required: this driver never downloads a browser)
  *   concurrency, imageFormat, jpegQuality, x264Preset, crf, timeoutInMilliseconds, logLevel, licenseKey
  */
@@ -47,6 +50,7 @@ import {fileURLToPath} from 'node:url';
  * @property {import('@remotion/renderer').LogLevel} [logLevel]
  * @property {string | null} [licenseKey]
  * @property {import('@remotion/renderer').ChromiumOptions['gl']} [gl]
+ * @property {Array<{frame: number, outputPath: string}>} [stills]
  */
 
 const protocolOut = process.stdout.write.bind(process.stdout);
@@ -83,7 +87,13 @@ function readJob() {
   if (job === null || typeof job !== 'object' || Array.isArray(job)) {
     throw new Error('the job on stdin must be a JSON object');
   }
-  if (!job.bundleOnly && typeof job.outputPath !== 'string') {
+  if (Array.isArray(job.stills)) {
+    for (const still of job.stills) {
+      if (!Number.isInteger(still?.frame) || still.frame < 0 || typeof still?.outputPath !== 'string') {
+        throw new Error('each of "stills" needs an integer "frame" >= 0 and an "outputPath"');
+      }
+    }
+  } else if (!job.bundleOnly && typeof job.outputPath !== 'string') {
     throw new Error('the job needs "outputPath"');
   }
   if (!job.bundleOnly && (job.inputProps === null || typeof job.inputProps !== 'object')) {
@@ -127,11 +137,23 @@ async function obtainServeUrl(job) {
 }
 
 /**
+ * What every Remotion call of one job shares: the bundle, the props, the open browser.
+ * @typedef {object} Session
+ * @property {{serveUrl: string, inputProps: Record<string, unknown>, puppeteerInstance: import('@remotion/renderer').HeadlessBrowser, browserExecutable: string, logLevel: import('@remotion/renderer').LogLevel, timeoutInMilliseconds: number}} common
+ * @property {import('remotion').VideoConfig} composition
+ */
+
+/**
+ * Open the browser, select the composition, run `work` with both, and close the browser whatever happens. A
+ * browser that dies meanwhile fails the job at once instead of leaving Remotion waiting for frames.
+ * @template T
  * @param {Job} job
  * @param {string} serveUrl
+ * @param {(session: Session) => Promise<T>} work
+ * @returns {Promise<T>}
  */
-async function render(job, serveUrl) {
-  const {openBrowser, selectComposition, renderMedia} = await import('@remotion/renderer');
+async function withComposition(job, serveUrl, work) {
+  const {openBrowser, selectComposition} = await import('@remotion/renderer');
   if (typeof job.browserExecutable !== 'string' || job.browserExecutable === '') {
     throw new Error('the job needs "browserExecutable": this driver never downloads a browser');
   }
@@ -145,7 +167,7 @@ async function render(job, serveUrl) {
   try {
     const common = {
       serveUrl,
-      inputProps: job.inputProps,
+      inputProps: job.inputProps ?? {},
       puppeteerInstance: browser,
       browserExecutable: job.browserExecutable,
       logLevel,
@@ -155,38 +177,78 @@ async function render(job, serveUrl) {
       selectComposition({...common, id: job.compositionId ?? 'MonthlyRecap'}),
       browserLost.promise,
     ]);
+    return await Promise.race([work({common, composition}), browserLost.promise]);
+  } finally {
+    browserLost.stop();
+    await browser.close({silent: true}).catch(() => undefined);
+  }
+}
+
+/**
+ * @param {Job} job
+ * @param {string} serveUrl
+ */
+async function render(job, serveUrl) {
+  const {renderMedia} = await import('@remotion/renderer');
+  return withComposition(job, serveUrl, async ({common, composition}) => {
     let lastProgress = -1;
-    await Promise.race([
-      renderMedia({
-        ...common,
-        composition,
-        codec: 'h264',
-        outputLocation: /** @type {string} */ (job.outputPath),
-        overwrite: true,
-        concurrency: job.concurrency ?? null,
-        imageFormat: job.imageFormat ?? 'jpeg',
-        ...(job.jpegQuality == null ? {} : {jpegQuality: job.jpegQuality}),
-        ...(job.x264Preset == null ? {} : {x264Preset: job.x264Preset}),
-        ...(job.crf == null ? {} : {crf: job.crf}),
-        licenseKey: job.licenseKey ?? null,
-        onProgress: ({progress, renderedFrames, encodedFrames}) => {
-          if (progress > lastProgress) {
-            lastProgress = progress;
-            emit({type: 'render-progress', progress, renderedFrames, encodedFrames});
-          }
-        },
-      }),
-      browserLost.promise,
-    ]);
+    await renderMedia({
+      ...common,
+      composition,
+      codec: 'h264',
+      outputLocation: /** @type {string} */ (job.outputPath),
+      overwrite: true,
+      concurrency: job.concurrency ?? null,
+      imageFormat: job.imageFormat ?? 'jpeg',
+      ...(job.jpegQuality == null ? {} : {jpegQuality: job.jpegQuality}),
+      ...(job.x264Preset == null ? {} : {x264Preset: job.x264Preset}),
+      ...(job.crf == null ? {} : {crf: job.crf}),
+      licenseKey: job.licenseKey ?? null,
+      onProgress: ({progress, renderedFrames, encodedFrames}) => {
+        if (progress > lastProgress) {
+          lastProgress = progress;
+          emit({type: 'render-progress', progress, renderedFrames, encodedFrames});
+        }
+      },
+    });
     return {
       outputPath: job.outputPath,
       durationInSeconds: composition.durationInFrames / composition.fps,
       frameCount: composition.durationInFrames,
     };
-  } finally {
-    browserLost.stop();
-    await browser.close({silent: true}).catch(() => undefined);
-  }
+  });
+}
+
+/**
+ * Render single frames as PNG files, one `still` message each, in one open browser.
+ * @param {Job} job
+ * @param {string} serveUrl
+ */
+async function renderStills(job, serveUrl) {
+  const {renderStill} = await import('@remotion/renderer');
+  const stills = job.stills ?? [];
+  return withComposition(job, serveUrl, async ({common, composition}) => {
+    for (const still of stills) {
+      if (still.frame >= composition.durationInFrames) {
+        throw new Error(`frame ${still.frame} is past the end (${composition.durationInFrames} frames)`);
+      }
+      await renderStill({
+        ...common,
+        composition,
+        frame: still.frame,
+        output: still.outputPath,
+        imageFormat: 'png',
+        overwrite: true,
+        licenseKey: job.licenseKey ?? null,
+      });
+      emit({type: 'still', frame: still.frame, outputPath: still.outputPath});
+    }
+    return {
+      stills: stills.length,
+      durationInSeconds: composition.durationInFrames / composition.fps,
+      frameCount: composition.durationInFrames,
+    };
+  });
 }
 
 /**
@@ -242,7 +304,7 @@ async function main() {
       emit({type: 'done', serveUrl});
       return 0;
     }
-    const result = await render(job, serveUrl);
+    const result = Array.isArray(job.stills) ? await renderStills(job, serveUrl) : await render(job, serveUrl);
     emit({type: 'done', ...result});
     return 0;
   } catch (error) {
