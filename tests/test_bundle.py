@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import pytest
 from tornado.process import Subprocess
 
-from tests.support.server import FAKE_DRIVER
+from tests.support.server import fake_driver_argv
 from tornado_render.bundle import BundleCache
 from tornado_render.errors import RenderFailed
 
@@ -47,11 +47,10 @@ def remotion_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def jobs_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def jobs_dir(tmp_path: Path) -> Path:
     """Every run of the fake driver records its job here."""
     directory = tmp_path / "jobs"
-    directory.mkdir()
-    monkeypatch.setenv("FAKE_DRIVER_JOBS", str(directory))
+    directory.mkdir(exist_ok=True)
     return directory
 
 
@@ -59,8 +58,13 @@ def builds(jobs_dir: Path) -> int:
     return sum(1 for path in jobs_dir.glob("*.json") if json.loads(path.read_text()).get("bundleOnly"))
 
 
+def fake_driver(tmp_path: Path) -> list[str]:
+    (tmp_path / "jobs").mkdir(exist_ok=True)
+    return fake_driver_argv(tmp_path / "driver", "ok", {"FAKE_DRIVER_JOBS": str(tmp_path / "jobs")})
+
+
 def make_cache(remotion_dir: Path, tmp_path: Path) -> BundleCache:
-    return BundleCache(remotion_dir, tmp_path / "bundles", [sys.executable, str(FAKE_DRIVER)])
+    return BundleCache(remotion_dir, tmp_path / "bundles", fake_driver(tmp_path))
 
 
 class TestBundleCache:
@@ -114,7 +118,7 @@ class TestBundleCache:
         async def scenario() -> Path:
             with pytest.raises(RenderFailed, match="bundling failed"):
                 await cache.ensure()
-            cache.driver_argv = [sys.executable, str(FAKE_DRIVER)]
+            cache.driver_argv = fake_driver(tmp_path)
             return await cache.ensure()
 
         assert (run(scenario()) / "index.html").is_file()

@@ -7,6 +7,7 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -168,13 +169,20 @@ class TestDisconnects:
         assert error["reason"] == "Render failed: no client was attached for 0.5 s"
 
 
+def reader_recap(tag: str) -> dict[str, Any]:
+    """one-book as a recap of its own reader (the queue is shared by readers; USER_MAX_JOBS limits each one)."""
+    recap = distinct_recap("one-book", tag)
+    recap["userId"] = f"reader-{tag}"
+    return recap
+
+
 class TestQueue:
     def test_fifo_with_positions(self, server_factory: Callable[..., ServerProcess], gate: Gate) -> None:
         """With one render slot, later jobs wait in order and see their position change."""
         server = server_factory("ok", FAKE_DRIVER_GATE=str(gate.directory), MAX_CONCURRENT_RENDERS="1")
         streams: dict[str, Stream] = {}
         for name in ("A", "B", "C"):
-            streams[name] = open_stream(server.port, stream_url(distinct_recap("one-book", name)))
+            streams[name] = open_stream(server.port, stream_url(reader_recap(name)))
             read_events(streams[name], count=1)
         assert streams["A"].names == ["progress"]
         assert [e.data for e in streams["B"].events] == [{"position": 1}]
@@ -222,7 +230,7 @@ class TestQueue:
         results: dict[str, Stream] = {}
 
         def client(name: str) -> None:
-            results[name] = run_stream(server.port, distinct_recap("one-book", name), timeout=120)
+            results[name] = run_stream(server.port, reader_recap(name), timeout=120)
 
         threads = [threading.Thread(target=client, args=(name,)) for name in names]
         for thread in threads:

@@ -1,59 +1,36 @@
-"""Names of videos in S3 and on disk."""
+"""Names of videos in storage and on disk: unguessable, never reused."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import re
 from pathlib import Path
 
-from tornado_render.naming import KeyAllocator, generate_s3_key, local_filename, reserve_local_file
+from tornado_render.naming import new_token, reserve_local_file, storage_key, video_filename
 
-WHEN = datetime(2026, 11, 1, 9, 5, 7, 123000, tzinfo=timezone.utc)
+TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
 class TestNames:
-    def test_s3_key(self) -> None:
-        """videos/{userId}/{year}/{MM}/recap-{year}-{MM}-{YYYYMMDDTHHMMSSZ}.mp4, month zero-padded."""
-        assert (
-            generate_s3_key("user-123", 2026, 3, WHEN) == "videos/user-123/2026/03/recap-2026-03-20261101T090507Z.mp4"
-        )
+    def test_token_is_128_random_bits(self) -> None:
+        """A token is 32 hex characters (128 bits) and two tokens differ."""
+        tokens = {new_token() for _ in range(1000)}
+        assert len(tokens) == 1000
+        assert all(TOKEN.fullmatch(token) for token in tokens)
 
-    def test_s3_key_uses_utc(self) -> None:
-        """A timestamp in another zone is written in UTC."""
-        from datetime import timedelta
+    def test_filename(self) -> None:
+        """recap-{year}-{MM}-{token}.mp4, month zero-padded."""
+        assert video_filename(2026, 3, "ab" * 16) == f"recap-2026-03-{'ab' * 16}.mp4"
 
-        local = WHEN.astimezone(timezone(timedelta(hours=2)))
-        assert generate_s3_key("u", 2026, 11, local).endswith("20261101T090507Z.mp4")
+    def test_storage_key(self) -> None:
+        """videos/{userId}/{year}/{MM}/{filename}: the key ends in the local file's name."""
+        name = video_filename(2026, 3, "cd" * 16)
+        assert storage_key("user-123", name, 2026, 3) == f"videos/user-123/2026/03/{name}"
 
-    def test_local_filename(self) -> None:
-        """recap-{year}-{MM}-{epoch ms}.mp4."""
-        assert local_filename(2026, 2, 1795583391595) == "recap-2026-02-1795583391595.mp4"
-
-    def test_reserve_never_reuses_a_name(self, tmp_path: Path) -> None:
-        """Two renders of a month in the same millisecond get different files."""
-        first = reserve_local_file(tmp_path, 2026, 10, WHEN)
-        second = reserve_local_file(tmp_path, 2026, 10, WHEN)
+    def test_reserve_creates_distinct_unguessable_files(self, tmp_path: Path) -> None:
+        """Two reservations for one month are two different empty files with random names."""
+        first = reserve_local_file(tmp_path, 2026, 10)
+        second = reserve_local_file(tmp_path, 2026, 10)
         assert first != second
-        assert first.name == f"recap-2026-10-{int(WHEN.timestamp() * 1000)}.mp4"
-        assert second.name == f"recap-2026-10-{int(WHEN.timestamp() * 1000) + 1}.mp4"
-
-
-class TestKeyAllocator:
-    def test_same_second_gets_distinct_keys(self) -> None:
-        """Two videos of one user's month stored in the same second get consecutive seconds, not one key."""
-        keys = KeyAllocator()
-        first = keys.allocate("u", 2026, 10, WHEN, lambda key: False)
-        second = keys.allocate("u", 2026, 10, WHEN, lambda key: False)
-        assert first.endswith("20261101T090507Z.mp4")
-        assert second.endswith("20261101T090508Z.mp4")
-
-    def test_other_users_are_independent(self) -> None:
-        """Another user's key in the same second is not shifted."""
-        keys = KeyAllocator()
-        keys.allocate("u", 2026, 10, WHEN, lambda key: False)
-        assert keys.allocate("v", 2026, 10, WHEN, lambda key: False).endswith("20261101T090507Z.mp4")
-
-    def test_existing_objects_are_skipped(self) -> None:
-        """A key that already exists in storage (another instance wrote it) is never overwritten."""
-        taken = {generate_s3_key("u", 2026, 10, WHEN)}
-        key = KeyAllocator().allocate("u", 2026, 10, WHEN, taken.__contains__)
-        assert key.endswith("20261101T090508Z.mp4")
+        assert first.is_file()
+        assert first.stat().st_size == 0
+        assert re.fullmatch(r"recap-2026-10-[0-9a-f]{32}\.mp4", first.name)

@@ -7,10 +7,11 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 
 import tornado.web
 
+from .addresses import parse_networks
 from .app_state import AppState
 from .bundle import BundleCache
 from .config import Settings
-from .covers import CoverFetcher, CoverPolicy, parse_networks
+from .covers import CoverFetcher, CoverPolicy
 from .driver import driver_argv
 from .handlers.base import NotFoundHandler
 from .handlers.files import DownloadHandler, StorageHandler
@@ -21,6 +22,7 @@ from .handlers.pages import STATIC_DIR, DemoPageHandler, StaticHandler
 from .handlers.render import RenderHandler
 from .handlers.render_stream import RenderStreamHandler
 from .jobs import JobLimits, JobManager
+from .logs import log_request
 from .metrics import RenderMetrics
 from .openapi import build_openapi
 from .pipeline import Pipeline, RenderOptions
@@ -78,6 +80,7 @@ def build_state(
             max_queued=settings.max_queued_renders,
             retention_seconds=settings.job_retention_seconds,
             orphan_seconds=settings.orphan_timeout_seconds,
+            max_per_user=settings.user_max_jobs,
         ),
     )
     state = AppState(
@@ -88,6 +91,7 @@ def build_state(
         jobs=jobs,
         executor=executor,
         limits=RequestLimits(max_books=settings.max_books),
+        signing_keys=settings.signing_keys,
         metrics=metrics or RenderMetrics(),
     )
     state.metrics.watch(
@@ -108,7 +112,9 @@ def make_app(state: AppState) -> tornado.web.Application:
             OpenApiHandler,
             {
                 "document": build_openapi(
-                    max_books=settings.max_books, local_storage=isinstance(state.storage, LocalStorage)
+                    max_books=settings.max_books,
+                    local_storage=isinstance(state.storage, LocalStorage),
+                    signed=bool(state.signing_keys),
                 )
             },
         ),
@@ -126,4 +132,5 @@ def make_app(state: AppState) -> tornado.web.Application:
         state=state,
         default_handler_class=NotFoundHandler,
         compress_response=False,
+        log_function=log_request,
     )

@@ -23,5 +23,6 @@ class AppState:
     jobs: JobManager
     executor: Executor
     limits: RequestLimits
+    signing_keys: tuple[bytes, ...] = ()
     open_streams: int = 0
     metrics: RenderMetrics = field(default_factory=RenderMetrics)

@@ -7,9 +7,12 @@ message that says what to fix. The Remotion bundle is built in the background ri
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import ipaddress
 import signal
 import sys
+from pathlib import Path
 from typing import Any
 
 from tornado.httpserver import HTTPServer
@@ -17,10 +20,11 @@ from tornado.httpserver import HTTPServer
 from .app import build_state, make_app
 from .app_state import AppState
 from .browser import find_browser
-from .config import MAX_URL_BYTES, Settings, SettingsError, settings_from_args
+from .config import MAX_BODY_BYTES, MAX_URL_BYTES, Settings, SettingsError, settings_from_args, settings_from_env
 from .errors import BrowserNotFound, StorageUnavailable
 from .logs import configure_logging, get_logger
 from .metrics import RenderMetrics
+from .signing import DEFAULT_EXPIRES_IN_SECONDS, sign_target
 
 # Tornado reads the request line and headers into one buffer of this size; a longer head closes the connection.
 # It is twice the URL limit, so URLs between the two get a clear 414 from the handlers (see handlers.base).
@@ -54,7 +58,14 @@ def prepare(settings: Settings, metrics: RenderMetrics | None = None) -> AppStat
 async def serve(state: AppState) -> int:
     settings = state.settings
     log = get_logger()
-    server = HTTPServer(make_app(state), max_header_size=MAX_HEADER_BYTES, xheaders=True)
+    server = HTTPServer(
+        make_app(state),
+        max_header_size=MAX_HEADER_BYTES,
+        max_body_size=MAX_BODY_BYTES,
+        idle_connection_timeout=settings.idle_connection_timeout_seconds,
+        body_timeout=settings.body_timeout_seconds,
+        xheaders=True,
+    )
     try:
         server.listen(settings.port, settings.host)
     except OSError as error:
@@ -66,6 +77,12 @@ async def serve(state: AppState) -> int:
         storage=state.storage.description,
         max_concurrent_renders=settings.max_concurrent_renders,
     )
+    if not state.signing_keys and not is_loopback(settings.host):
+        log.warning(
+            "unsigned_requests_accepted",
+            host=settings.host,
+            advice="anyone who reaches this address can render, list and download; set RENDER_SIGNING_KEYS",
+        )
     state.bundles.start_background_build()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -82,6 +99,16 @@ async def serve(state: AppState) -> int:
     return 0
 
 
+def is_loopback(host: str) -> bool:
+    """Whether listening on `host` keeps the server reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 async def _drain_streams(state: AppState, timeout: float = 5.0) -> None:
     """Give open streams a moment to write their terminal events before connections are closed."""
     deadline = asyncio.get_running_loop().time() + timeout
@@ -89,7 +116,35 @@ async def _drain_streams(state: AppState, timeout: float = 5.0) -> None:
         await asyncio.sleep(0.05)
 
 
+def sign(argv: list[str]) -> int:
+    """`tornado-render sign METHOD TARGET`: print TARGET with `exp` and `sig` (key: RENDER_SIGNING_KEYS)."""
+    parser = argparse.ArgumentParser(
+        prog="tornado-render sign",
+        description="Sign a request target (path and URL-encoded query) with the first of RENDER_SIGNING_KEYS "
+        "(or the file RENDER_SIGNING_KEYS_FILE names), and print it with its exp and sig parameters.",
+    )
+    parser.add_argument("method", help="GET or POST")
+    parser.add_argument("target", help="path and query exactly as they will be sent, e.g. '/render-stream?data=...'")
+    parser.add_argument("--body-file", type=Path, help="the exact request body (POST); default: empty")
+    parser.add_argument("--expires-in", type=int, default=DEFAULT_EXPIRES_IN_SECONDS, help="seconds (default 3600)")
+    args = parser.parse_args(argv)
+    try:
+        keys = settings_from_env().signing_keys
+    except SettingsError as error:
+        print(f"tornado-render sign: {error}", file=sys.stderr)
+        return 2
+    if not keys:
+        print("tornado-render sign: RENDER_SIGNING_KEYS is not set", file=sys.stderr)
+        return 2
+    body = args.body_file.read_bytes() if args.body_file else b""
+    print(sign_target(keys[0], args.method, args.target, body, expires_in=args.expires_in))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> Any:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sign"]:
+        return sign(argv[1:])
     try:
         settings = settings_from_args(argv)
     except SettingsError as error:

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .addresses import parse_networks
 from .cors import parse_origins
-from .covers import parse_networks
+from .signing import parse_keys
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PORT = 3001
 DEFAULT_KEEPALIVE_SECONDS = 15.0
 MAX_URL_BYTES = 512 * 1024
+MAX_BODY_BYTES = 1024 * 1024
 
 
 def _optional_str(value: str) -> str | None:
@@ -77,6 +79,17 @@ def _percent(value: str) -> int:
     return number
 
 
+def _signing_keys(value: str) -> str:
+    parse_keys(value)
+    return value
+
+
+def _url_mode(value: str) -> str:
+    if value not in ("public", "presigned"):
+        raise ValueError(f"must be public or presigned, got {value!r}")
+    return value
+
+
 def _log_format(value: str) -> str:
     if value not in ("auto", "json", "console"):
         raise ValueError(f"must be auto, json or console, got {value!r}")
@@ -85,12 +98,17 @@ def _log_format(value: str) -> str:
 
 @dataclass(frozen=True)
 class Setting:
-    """One setting: its field in Settings, its environment variable, how to parse it, and its help text."""
+    """One setting: its field in Settings, its environment variable, how to parse it, and its help text.
+
+    A secret has no command-line option (the command line of a process is visible to every user in `ps`); it comes
+    from its environment variable or from a file named by `<VARIABLE>_FILE` (systemd credentials, mounted secrets).
+    """
 
     field: str
     env: str
     parse: Callable[[str], Any]
     help: str
+    secret: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +137,11 @@ class Settings:
     orphan_timeout_seconds: float = 120.0
     shutdown_grace_seconds: float = 60.0
     max_books: int = 50
+    user_max_jobs: int = 2
+    max_streams: int = 10_000
+    render_signing_keys: str = ""
+    idle_connection_timeout_seconds: float = 30.0
+    body_timeout_seconds: float = 60.0
     cover_timeout_seconds: float = 5.0
     cover_max_bytes: int = 5 * 1024 * 1024
     cover_allowed_networks: str = ""
@@ -128,11 +151,25 @@ class Settings:
     aws_secret_access_key: str | None = None
     aws_endpoint_url_s3: str | None = None
     s3_public_base_url: str | None = None
+    s3_url_mode: str = "public"
+    s3_url_expires: int = 3600
     log_format: str = "auto"
 
     @property
     def uses_s3(self) -> bool:
         return self.s3_bucket_name is not None
+
+    @property
+    def signing_keys(self) -> tuple[bytes, ...]:
+        return parse_keys(self.render_signing_keys)
+
+    def __repr__(self) -> str:
+        """Secrets never reach a log line or a traceback through the settings object."""
+        shown = {
+            f.name: ("<secret>" if f.name in SECRET_FIELDS and getattr(self, f.name) else getattr(self, f.name))
+            for f in dataclasses.fields(self)
+        }
+        return f"Settings({shown})"
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -189,6 +226,7 @@ SETTINGS: tuple[Setting, ...] = (
         "REMOTION_LICENSE_KEY",
         _optional_str,
         "Remotion licence key passed to renderMedia (when set, Remotion reports usage over the network)",
+        secret=True,
     ),
     Setting("keepalive_seconds", "KEEPALIVE_SECONDS", _positive_float, "interval of SSE keepalive comments"),
     Setting(
@@ -218,6 +256,33 @@ SETTINGS: tuple[Setting, ...] = (
         "on SIGTERM/SIGINT, running renders get this long to finish before they are cancelled",
     ),
     Setting("max_books", "MAX_BOOKS", _positive_int, "books per recap; more is a 400"),
+    Setting(
+        "user_max_jobs",
+        "USER_MAX_JOBS",
+        _positive_int,
+        "queued and running renders one userId may have at once; more get 429 with Retry-After",
+    ),
+    Setting("max_streams", "MAX_STREAMS", _positive_int, "open /render-stream connections; more get 503"),
+    Setting(
+        "render_signing_keys",
+        "RENDER_SIGNING_KEYS",
+        _signing_keys,
+        "comma-separated secrets (32+ characters each): when set, /render-stream, /render, /download and /videos "
+        "need a signature made with the first (any of them verifies); empty: open to anyone who reaches the server",
+        secret=True,
+    ),
+    Setting(
+        "idle_connection_timeout_seconds",
+        "IDLE_CONNECTION_TIMEOUT_SECONDS",
+        _positive_float,
+        "a connection that sends no complete request head for this long is closed",
+    ),
+    Setting(
+        "body_timeout_seconds",
+        "BODY_TIMEOUT_SECONDS",
+        _positive_float,
+        "a request body that takes longer than this to arrive is refused",
+    ),
     Setting("cover_timeout_seconds", "COVER_TIMEOUT_SECONDS", _positive_float, "time limit for fetching one cover"),
     Setting("cover_max_bytes", "COVER_MAX_BYTES", _positive_int, "size limit of one cover image"),
     Setting(
@@ -229,7 +294,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("s3_bucket_name", "S3_BUCKET_NAME", _optional_str, "upload to this S3 bucket (unset: local storage)"),
     Setting("aws_region", "AWS_REGION", _optional_str, "the bucket's region (required with S3_BUCKET_NAME)"),
     Setting("aws_access_key_id", "AWS_ACCESS_KEY_ID", _optional_str, "S3 credentials (required with S3)"),
-    Setting("aws_secret_access_key", "AWS_SECRET_ACCESS_KEY", _optional_str, "S3 credentials (required with S3)"),
+    Setting(
+        "aws_secret_access_key",
+        "AWS_SECRET_ACCESS_KEY",
+        _optional_str,
+        "S3 credentials (required with S3)",
+        secret=True,
+    ),
     Setting(
         "aws_endpoint_url_s3",
         "AWS_ENDPOINT_URL_S3",
@@ -242,12 +313,34 @@ SETTINGS: tuple[Setting, ...] = (
         _optional_str,
         "public URLs become {base}/{key} (a CDN in front of the bucket)",
     ),
+    Setting(
+        "s3_url_mode",
+        "S3_URL_MODE",
+        _url_mode,
+        "public: s3Url is the object's public URL; presigned: a presigned GET URL (for private buckets)",
+    ),
+    Setting("s3_url_expires", "S3_URL_EXPIRES", _positive_int, "seconds a presigned s3Url stays valid"),
     Setting("log_format", "LOG_FORMAT", _log_format, "json, console, or auto (console on a terminal)"),
 )
 
 
+SECRET_FIELDS = frozenset(setting.field for setting in SETTINGS if setting.secret)
+
+
 class SettingsError(ValueError):
     """A setting has a value that cannot be used; the message names it."""
+
+
+def _raw_value(setting: Setting, env: Mapping[str, str]) -> str | None:
+    """The setting's text from its variable, or for a secret from the file `<VARIABLE>_FILE` names."""
+    raw = env.get(setting.env)
+    if raw or not setting.secret or not env.get(setting.env + "_FILE"):
+        return raw
+    path = Path(env[setting.env + "_FILE"])
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{setting.env}_FILE={path}: cannot read it ({error})") from None
 
 
 def _defaults() -> dict[str, Any]:
@@ -259,25 +352,31 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: Any) ->
     env = os.environ if env is None else env
     values = _defaults()
     for setting in SETTINGS:
-        raw = env.get(setting.env)
+        raw = _raw_value(setting, env)
         if raw is None or raw == "":
             continue
         try:
             values[setting.field] = setting.parse(raw)
         except ValueError as error:
-            raise SettingsError(f"{setting.env}={raw!r}: {error}") from None
+            shown = "<secret>" if setting.secret else repr(raw)
+            raise SettingsError(f"{setting.env}={shown}: {error}") from None
     values.update(overrides)
     return Settings(**values)
 
 
 def build_argument_parser() -> argparse.ArgumentParser:
+    secrets = ", ".join(setting.env for setting in SETTINGS if setting.secret)
     parser = argparse.ArgumentParser(
         prog="tornado-render",
         description="Render monthly reading recaps as videos; stream progress over SSE. "
         "Every option can also be set through the environment variable shown.",
+        epilog=f"Secrets have no option (a command line is visible in ps): set {secrets} in the environment, "
+        "or name a file holding the value in <VARIABLE>_FILE.",
     )
     defaults = _defaults()
     for setting in SETTINGS:
+        if setting.secret:
+            continue
         default = defaults[setting.field]
         parser.add_argument(
             "--" + setting.field.replace("_", "-"),
@@ -294,7 +393,7 @@ def settings_from_args(argv: list[str] | None = None, env: Mapping[str, str] | N
     args = build_argument_parser().parse_args(argv)
     merged = dict(os.environ if env is None else env)
     for setting in SETTINGS:
-        value = getattr(args, setting.field)
+        value = getattr(args, setting.field, None)
         if value is not None:
             merged[setting.env] = value
     return settings_from_env(merged)

@@ -5,8 +5,14 @@ async HTTP client, concurrently, each with a timeout and a size cap, and only ov
 The address check happens in the resolver, on the very addresses the client then connects to (a name that
 resolves to a private address, or a redirect to one, fails the same way), so DNS tricks do not get around it.
 Private, loopback, link-local (cloud metadata) and other non-global ranges are refused unless listed in
-COVER_ALLOWED_NETWORKS. Pillow then verifies the image, decodes it completely, and downscales it to a JPEG data
-URI. Any failure means `null`, which the composition draws as a placeholder: a cover never fails a render.
+COVER_ALLOWED_NETWORKS (see addresses.py). Pillow then verifies the image, decodes it completely, and downscales it
+to a JPEG data URI. Any failure means `null`, which the composition draws as a placeholder: a cover never fails a
+render.
+
+Decoding is where a small file can cost a lot: a 131 KB PNG can declare 40 megapixels. Only JPEG, PNG, WebP and
+GIF are opened (Pillow would otherwise hand EPS to Ghostscript), the size a decode would take is computed from the
+header before any pixel is decoded (JPEGs are decoded at a reduced scale first, which costs a fraction), and a job
+fetches and decodes a few covers at a time, not all of its up to 102 at once.
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
-import ipaddress
 import socket
 from collections.abc import Iterator
 from concurrent.futures import Executor
@@ -26,12 +31,17 @@ from PIL import Image
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.netutil import DefaultExecutorResolver, Resolver
 
+from .addresses import IPNetwork, address_allowed
 from .logs import get_logger
 
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 DEFAULT_TIMEOUT_SECONDS = 5.0
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+# The decoded image and its RGB copy must fit in this (Pillow keeps RGB as 4 bytes a pixel): one cover's decode
+# stays under 50 MB whatever its header claims.
+MAX_DECODE_BYTES = 48 * 1024 * 1024
+# Covers fetched (and decoded) at the same time by one job.
+FETCH_CONCURRENCY = 6
 COVER_BOX = (540, 810)
 JPEG_QUALITY = 85
 USER_AGENT = "tornado-render cover fetcher"
@@ -39,20 +49,6 @@ USER_AGENT = "tornado-render cover fetcher"
 
 class CoverRefused(Exception):
     """This cover is not fetched or not usable; the reason goes to the log, the video gets a placeholder."""
-
-
-def parse_networks(text: str) -> tuple[IPNetwork, ...]:
-    """ "127.0.0.1/32, 10.0.0.0/8" -> networks; raises ValueError on a bad entry."""
-    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
-
-
-def address_allowed(address: str, allowed: tuple[IPNetwork, ...]) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if any(ip in network for network in allowed):
-        return True
-    return ip.is_global and not ip.is_multicast
 
 
 class PublicOnlyResolver(Resolver):
@@ -89,21 +85,30 @@ def cover_slots(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield stats[key]
 
 
+def decode_bytes(image: Image.Image) -> int:
+    """What decoding `image` (at its current draft size) and converting it to RGB takes in memory."""
+    bytes_per_pixel = {"1": 1, "L": 1, "P": 1, "I;16": 2}.get(image.mode, 4)
+    rgb_copy = 0 if image.mode == "RGB" else 4
+    return image.width * image.height * (bytes_per_pixel + rgb_copy)
+
+
 def to_jpeg_data_uri(body: bytes) -> str:
     """Verify, fully decode, and downscale an image; a JPEG data URI of it. Raises CoverRefused."""
     try:
-        with Image.open(io.BytesIO(body)) as probe:
-            if probe.width * probe.height > MAX_PIXELS:
-                raise CoverRefused(f"image too large ({probe.width}x{probe.height})")
+        with Image.open(io.BytesIO(body), formats=IMAGE_FORMATS) as probe:
             probe.verify()
-        with Image.open(io.BytesIO(body)) as image:
+        with Image.open(io.BytesIO(body), formats=IMAGE_FORMATS) as image:
+            if image.format == "JPEG":
+                image.draft("RGB", COVER_BOX)  # decode at 1/2, 1/4 or 1/8 scale when that still covers the box
+            if decode_bytes(image) > MAX_DECODE_BYTES:
+                raise CoverRefused(f"image too large to decode ({image.width}x{image.height} {image.mode})")
             image.load()  # a truncated file fails here, not in verify()
-            rgb = image.convert("RGB")
+            rgb = image if image.mode == "RGB" else image.convert("RGB")
+            rgb.thumbnail(COVER_BOX)
     except CoverRefused:
         raise
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
         raise CoverRefused(f"not a usable image: {error}") from None
-    rgb.thumbnail(COVER_BOX)
     out = io.BytesIO()
     rgb.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
@@ -119,7 +124,8 @@ class CoverFetcher:
         """A copy of the recap whose every coverUrl is a data URI or null; counts go to the log."""
         log = log or get_logger()
         urls = sorted({slot["coverUrl"] for slot in cover_slots(data) if slot.get("coverUrl")})
-        results = await asyncio.gather(*(self._fetch(url, log) for url in urls))
+        slots = asyncio.Semaphore(FETCH_CONCURRENCY)
+        results = await asyncio.gather(*(self._fetch(url, slots, log) for url in urls))
         inline = dict(zip(urls, results, strict=True))
         copied: dict[str, Any] = _deep_copy(data)
         for slot in cover_slots(copied):
@@ -131,10 +137,11 @@ class CoverFetcher:
             )
         return copied
 
-    async def _fetch(self, url: str, log: Any) -> str | None:
+    async def _fetch(self, url: str, slots: asyncio.Semaphore, log: Any) -> str | None:
         try:
-            body = await self._download(url)
-            return await asyncio.get_running_loop().run_in_executor(self.executor, to_jpeg_data_uri, body)
+            async with slots:
+                body = await self._download(url)
+                return await asyncio.get_running_loop().run_in_executor(self.executor, to_jpeg_data_uri, body)
         except CoverRefused as refused:
             log.info("cover_placeholder", url=url[:200], reason=str(refused)[:300])
         except Exception as error:  # noqa: BLE001 - whatever goes wrong with a cover, the video shows a placeholder

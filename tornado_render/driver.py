@@ -2,8 +2,8 @@
 
 `remotion/driver/render.mjs` documents the protocol. Here it is read line by line from a Tornado IOStream, so a
 render never blocks the IOLoop. stderr is drained continuously (a full pipe would stall the driver) and its last
-lines are kept to explain a failure. The process gets a group of its own and a marker in its environment (see
-`processes`), so that ending it reaches everything it started.
+lines are kept to explain a failure. The process gets a group of its own and an allow-listed environment with a
+marker (see `processes`), so that ending it reaches everything it started and it holds none of the server's secrets.
 """
 
 from __future__ import annotations
@@ -75,13 +75,13 @@ class StderrTail:
 
 
 class DriverProcess:
-    """One run of the render driver. Use `start`, iterate `messages()`, and always `close()` at the end."""
+    """One run of the render driver: `start`, iterate `messages()`, then `terminate()` and `wait()`."""
 
     def __init__(self, argv: list[str], *, cwd: str | None = None, env: Mapping[str, str] | None = None) -> None:
         self.argv = argv
         self.cwd = cwd
         self.token = uuid.uuid4().hex
-        self.env = {**(os.environ if env is None else env), processes.MARKER_VARIABLE: self.token}
+        self.env = processes.render_environment(os.environ if env is None else env, self.token)
         self.stderr = StderrTail()
         self.returncode: int | None = None
         self._proc: Subprocess | None = None

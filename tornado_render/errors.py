@@ -25,11 +25,10 @@ class RenderFailed(TornadoRenderError):
 class UploadFailed(TornadoRenderError):
     """Storing the rendered video failed; the local file is kept."""
 
-    def __init__(self, reason: str, *, code: str | None = None, kept_file: str | None = None) -> None:
+    def __init__(self, reason: str, *, code: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.code = code
-        self.kept_file = kept_file
 
     @property
     def client_message(self) -> str:

@@ -55,18 +55,18 @@ class JobEvent:
         return format_event(self.name, self.data, event_id=self.id)
 
 
-def canonical_request(request: dict[str, Any], options: dict[str, Any] | None = None) -> str:
+def canonical_request(request: dict[str, Any]) -> str:
     """The request as sorted compact JSON: equal requests give equal strings, whatever their key order."""
     return json.dumps(
-        {"userId": request["userId"], "data": request["data"], "options": options or {}},
+        {"userId": request["userId"], "data": request["data"], "options": {}},
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
     )
 
 
-def job_key(request: dict[str, Any], options: dict[str, Any] | None = None) -> str:
-    return hashlib.sha256(canonical_request(request, options).encode("utf-8")).hexdigest()
+def job_key(request: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_request(request).encode("utf-8")).hexdigest()
 
 
 def is_terminal_event_id(event_id: str) -> bool:
@@ -80,7 +80,6 @@ Listener = Callable[[JobEvent], None]
 class Job:
     key: str
     request: dict[str, Any]
-    base_url: str = ""
     instance: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     state: JobState = JobState.QUEUED
     created_at: float = field(default_factory=time.monotonic)
@@ -116,14 +115,21 @@ class Job:
         return event
 
     def seq_after(self, last_event_id: str | None) -> int:
-        """How many events a client holding `last_event_id` has already seen (0 if it is not of this job)."""
+        """How many events a client holding `last_event_id` has already seen (0 if it is not one of this job's)."""
         if not last_event_id:
             return 0
         prefix, _, rest = last_event_id.partition(f"{self.id}.")
         if prefix or not rest:
             return 0
         number = rest.removesuffix(TERMINAL_SUFFIX)
-        return int(number) if number.isdigit() and int(number) <= len(self.events) else 0
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+        if not (number.isascii() and number.isdigit()) or len(number) > 9:
+            return 0
+        return int(number) if int(number) <= len(self.events) else 0
+
+    def owns_event_id(self, last_event_id: str | None) -> bool:
+        """True when `last_event_id` is one this job sent (its client is reconnecting)."""
+        return self.seq_after(last_event_id) > 0
 
     def attach(self, listener: Listener, after_seq: int = 0) -> list[JobEvent]:
         """Register a listener; returns the events after `after_seq` it has to replay first."""

@@ -4,6 +4,11 @@ Jobs, not connections, are the unit of work: an EventSource reconnects by itself
 recap, an old client POSTs it; all of them attach to one job. A job stays findable for `retention_seconds` after
 it ends, so a reconnect gets the outcome instead of a second render. A running job that has had no client for
 `orphan_seconds` is cancelled; a client that merely disconnects does not stop its render.
+
+A failed job answers only the clients that were watching it (a reconnect presenting one of its event ids); a fresh
+request for the same recap renders again, since whatever failed (an orphaned render, an unreachable S3) may well
+work now. One userId may have at most `max_per_user` jobs queued or running: the queue is shared, and one reader
+must not be able to fill it.
 """
 
 from __future__ import annotations
@@ -39,12 +44,22 @@ class ShuttingDown(TornadoRenderError):
     """The server is stopping and takes no new jobs."""
 
 
+class UserLimitReached(TornadoRenderError):
+    """This userId has as many jobs queued or running as it may; retry after `retry_after` seconds."""
+
+    def __init__(self, active: int, retry_after: int) -> None:
+        super().__init__(f"this user already has {active} renders queued or running")
+        self.active = active
+        self.retry_after = retry_after
+
+
 @dataclass(frozen=True)
 class JobLimits:
     max_running: int = 1
     max_queued: int = DEFAULT_MAX_QUEUED
     retention_seconds: float = DEFAULT_RETENTION_SECONDS
     orphan_seconds: float = DEFAULT_ORPHAN_SECONDS
+    max_per_user: int = 2
 
 
 class JobManager:
@@ -66,18 +81,25 @@ class JobManager:
     def find(self, key: str) -> Job | None:
         return self.jobs.get(key)
 
-    def submit(self, request: dict[str, Any], base_url: str = "", options: dict[str, Any] | None = None) -> Job:
-        """The job for this request: the running or retained one, or a new one (queued or started)."""
-        key = job_key(request, options)
+    def submit(self, request: dict[str, Any], last_event_id: str | None = None) -> Job:
+        """The job for this request: the running or retained one, or a new one (queued or started).
+
+        A failed job is handed only to a client presenting one of its event ids (it saw that job and reconnects).
+        """
+        key = job_key(request)
         existing = self.jobs.get(key)
-        if existing is not None:
+        if existing is not None and (existing.state != JobState.FAILED or existing.owns_event_id(last_event_id)):
             self.log.info("attached_to_existing", job_id=existing.id, state=existing.state.value)
             return existing
         if not self.accepting:
             raise ShuttingDown("the server is shutting down")
         if len(self.running) >= self.limits.max_running and len(self.queue) >= self.limits.max_queued:
             raise QueueFull(len(self.queue), retry_after=self._retry_after())
-        job = Job(key=key, request=request, base_url=base_url)
+        user_id = str(request["userId"])
+        active = sum(1 for job in [*self.queue, *self.running] if job.user_id == user_id)
+        if active >= self.limits.max_per_user:
+            raise UserLimitReached(active, retry_after=self._retry_after())
+        job = Job(key=key, request=request)
         meta = request["data"]["meta"]
         self.log.info(
             "validated",

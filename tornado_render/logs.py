@@ -1,7 +1,12 @@
 """structlog setup: one JSON object per line for machines, colourless key=value lines on a terminal.
 
-Jobs bind their id and userId once (`structlog.contextvars.bound_contextvars` or `log.bind`), so every line of a
-job carries them.
+Jobs bind their id and userId once (`log.bind`), so every line of a job carries them.
+
+Everything goes through the same processors, Tornado's own loggers included (uncaught errors, malformed requests):
+the standard library's records are rendered by structlog's ProcessorFormatter, so a log collector sees one format.
+Tornado's access log is replaced by `log_request`, which records the method, path, status, size and duration of a
+request and a digest of its query, never the query itself: a stream's query is a reader's whole month of reading.
+No field is longer than MAX_FIELD_CHARS (its start and end are kept), so no request can write a huge line.
 
 Observers (`configure_logging(observers=...)`) are processors that watch every event before it is rendered and
 pass it on unchanged: metrics.py counts the render phases this way, from the same events the log records. A logger
@@ -10,13 +15,36 @@ bound (`.bind`) keeps the chain of that moment, so observers are configured befo
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 import structlog
-from structlog.typing import Processor
+from structlog.typing import EventDict, Processor, WrappedLogger
+
+MAX_FIELD_CHARS = 2048
+
+
+def _cap(text: str) -> str:
+    if len(text) <= MAX_FIELD_CHARS:
+        return text
+    keep = MAX_FIELD_CHARS // 2 - 40
+    return f"{text[:keep]} ...[{len(text) - 2 * keep} characters cut]... {text[-keep:]}"
+
+
+def cap_fields(logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
+    """A processor: every value at most MAX_FIELD_CHARS characters (as text, or as JSON for other values)."""
+    for key, value in event_dict.items():
+        if isinstance(value, str):
+            event_dict[key] = _cap(value)
+        elif isinstance(value, (list, tuple, dict)):
+            text = json.dumps(value, default=str, ensure_ascii=False)
+            if len(text) > MAX_FIELD_CHARS:
+                event_dict[key] = _cap(text)
+    return event_dict
 
 
 def configure_logging(log_format: str = "auto", stream: Any = None, observers: Sequence[Processor] = ()) -> None:
@@ -28,22 +56,54 @@ def configure_logging(log_format: str = "auto", stream: Any = None, observers: S
         if log_format == "console"
         else structlog.processors.JSONRenderer(sort_keys=False)
     )
+    shared: list[Processor] = [
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,
+    ]
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.format_exc_info,
-            *observers,
-            renderer,
-        ],
+        processors=[structlog.contextvars.merge_contextvars, *shared, *observers, cap_fields, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.INFO),
         logger_factory=structlog.PrintLoggerFactory(file=stream),
         cache_logger_on_first_use=False,
     )
-    # Tornado's own loggers (access log, uncaught errors) go to the same stream.
-    logging.basicConfig(stream=stream, level=logging.INFO, format="%(name)s %(levelname)s %(message)s", force=True)
+    # Tornado's own loggers (uncaught errors, malformed requests) are rendered the same way on the same stream.
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[structlog.stdlib.add_logger_name, *shared],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, cap_fields, renderer],
+        )
+    )
+    logging.basicConfig(handlers=[handler], level=logging.INFO, force=True)
 
 
 def get_logger(**bindings: Any) -> Any:
     return structlog.get_logger("tornado_render").bind(**bindings)
+
+
+def query_digest(query: str) -> str | None:
+    """A short digest that tells equal queries apart in the log without recording them."""
+    return hashlib.sha256(query.encode("utf-8", errors="surrogateescape")).hexdigest()[:16] if query else None
+
+
+def log_request(handler: Any) -> None:
+    """Tornado's `log_function`: one `request` line per finished request, without its query."""
+    request = handler.request
+    status = handler.get_status()
+    fields = {
+        "method": request.method,
+        "path": request.path,
+        "status": status,
+        "bytes": getattr(handler, "bytes_written", None),
+        "duration_ms": round(1000 * request.request_time(), 1),
+        "query_sha256": query_digest(request.query),
+        "remote_ip": request.remote_ip,
+    }
+    log = get_logger(component="http")
+    if status >= 500:
+        log.error("request", **fields)
+    elif status >= 400:
+        log.warning("request", **fields)
+    else:
+        log.info("request", **fields)

@@ -24,7 +24,7 @@ from marshmallow import Schema, fields, validate
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from .config import MAX_URL_BYTES
-from .schemas import DEFAULT_MAX_BOOKS, MAX_USER_ID, RenderRequestSchema
+from .schemas import DEFAULT_MAX_BOOKS, MAX_CURRENTLY_READING, MAX_USER_ID, RenderRequestSchema
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "0.1.0"
@@ -36,7 +36,7 @@ USER_ID = {
     "minLength": 1,
     "maxLength": MAX_USER_ID,
     "pattern": USER_ID_PATTERN,
-    "description": "non-empty after trimming; no '/', '\\', '..' or control characters",
+    "description": "non-empty after trimming; no '/', '\\', '..' or control characters; at most 128 bytes in UTF-8",
 }
 PROMETHEUS_TEXT = CONTENT_TYPE_LATEST
 RETRY_AFTER = {
@@ -76,7 +76,10 @@ class ErrorSchema(Schema):
         keys=fields.String(),
         values=fields.List(fields.String()),
         data_key="fields",
-        metadata={"description": "400 only: each bad field's dotted path and its messages"},
+        metadata={"description": "400 only: each bad field's dotted path and its messages (at most 20 fields)"},
+    )
+    moreFields = fields.Integer(
+        validate=validate.Range(min=1), metadata={"description": "400 only: how many more bad fields were not listed"}
     )
 
 
@@ -189,6 +192,34 @@ def _file_operation(summary: str, parameter: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+SIGNATURE_PARAMETERS = [
+    {
+        "name": "exp",
+        "in": "query",
+        "required": True,
+        "description": "expiry of the signature, Unix seconds (signed with the rest of the target)",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    {
+        "name": "sig",
+        "in": "query",
+        "required": True,
+        "description": "base64url(HMAC-SHA256(key, METHOD \\n target-before-&sig= \\n body)), the last parameter",
+        "schema": {"type": "string"},
+    },
+]
+SIGNED_PATHS = ("/render-stream", "/render", "/download/{filename}", "/videos")
+
+
+def _sign(paths: dict[str, dict[str, Any]]) -> None:
+    """With RENDER_SIGNING_KEYS set, the reader-facing endpoints need `exp` and `sig`, and may answer 401/403."""
+    for path in SIGNED_PATHS:
+        for operation in paths[path].values():
+            operation["parameters"] = [*operation.get("parameters", []), *SIGNATURE_PARAMETERS]
+            operation["responses"]["401"] = _response("SignatureRequired")
+            operation["responses"]["403"] = _response("SignatureRefused")
+
+
 def _paths(local_storage: bool) -> dict[str, dict[str, Any]]:
     stream_parameters = [
         {
@@ -226,6 +257,7 @@ def _paths(local_storage: bool) -> dict[str, dict[str, Any]]:
                     "204": {"description": "`Last-Event-ID` is a terminal id: the client has the outcome already"},
                     "400": _response("BadRequest"),
                     "414": _response("UriTooLong"),
+                    "429": _response("TooManyJobs"),
                     "503": _response("Unavailable"),
                 },
             }
@@ -237,7 +269,9 @@ def _paths(local_storage: bool) -> dict[str, dict[str, Any]]:
                 "responses": {
                     "200": _json("RenderResult", "the video is rendered and stored"),
                     "400": _response("BadRequest"),
+                    "413": _json("Error", "the body is larger than 1 MiB"),
                     "414": _response("UriTooLong"),
+                    "429": _response("TooManyJobs"),
                     "500": _json("RenderFailure", "the render or the upload failed"),
                     "503": _response("Unavailable"),
                 },
@@ -334,9 +368,12 @@ def _refine_render_request(schemas: dict[str, Any], max_books: int) -> None:
     """What the marshmallow schemas check in code, as JSON Schema keywords."""
     schemas["RenderRequest"]["properties"]["userId"] = dict(USER_ID)
     schemas["MonthlyRecapExport"]["properties"]["books"]["maxItems"] = max_books
+    schemas["MonthlyRecapExport"]["properties"]["currentlyReading"]["maxItems"] = MAX_CURRENTLY_READING
 
 
-def build_openapi(*, max_books: int = DEFAULT_MAX_BOOKS, local_storage: bool = True) -> dict[str, Any]:
+def build_openapi(
+    *, max_books: int = DEFAULT_MAX_BOOKS, local_storage: bool = True, signed: bool = False
+) -> dict[str, Any]:
     """The OpenAPI document of a server with these limits, as a JSON-ready dict."""
     spec = APISpec(
         title="tornado-render",
@@ -362,11 +399,23 @@ def build_openapi(*, max_books: int = DEFAULT_MAX_BOOKS, local_storage: bool = T
     spec.components.response(
         "Unavailable",
         {
-            **_json("Error", "the render queue is full, or the server is shutting down"),
+            **_json("Error", "the render queue is full, too many streams are open, or the server is shutting down"),
             "headers": {"Retry-After": RETRY_AFTER},
         },
     )
-    for path, operations in _paths(local_storage).items():
+    spec.components.response(
+        "TooManyJobs",
+        {
+            **_json("Error", "this userId has USER_MAX_JOBS renders queued or running already"),
+            "headers": {"Retry-After": RETRY_AFTER},
+        },
+    )
+    spec.components.response("SignatureRequired", _json("Error", '"signature required": no `exp`/`sig`'))
+    spec.components.response("SignatureRefused", _json("Error", '"signature does not match" or "signature expired"'))
+    paths = _paths(local_storage)
+    if signed:
+        _sign(paths)
+    for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     document = spec.to_dict()
     _refine_render_request(document["components"]["schemas"], max_books)

@@ -12,10 +12,8 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 from . import naming
 from .bundle import BundleCache
@@ -74,7 +72,6 @@ class Pipeline:
         output_dir: Path,
         options: RenderOptions,
         covers: CoverFetcher | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     ) -> None:
         self.bundles = bundles
         self.storage = storage
@@ -84,9 +81,7 @@ class Pipeline:
         self.output_dir = output_dir
         self.options = options
         self.covers = covers
-        self.clock = clock
         self.in_progress: set[str] = set()
-        self.keys = naming.KeyAllocator()
 
     async def run(self, job: Job) -> None:
         """Run a job to its terminal event. Cancellation (timeout, shutdown, orphan) is the caller's."""
@@ -132,7 +127,6 @@ class Pipeline:
             log.error("error", phase="upload", reason=error.reason, code=error.code, kept_file=outcome.path.name)
             self._fail(job, error.client_message, "upload", kept_file=outcome.path.name)
             return
-        url = urljoin(job.base_url, url) if job.base_url else url
         log.info("uploaded", upload_seconds=round(time.monotonic() - phase_started, 3), key=key, bytes=size)
         delete_local_file(outcome.path)
         job.result = {
@@ -152,10 +146,18 @@ class Pipeline:
         job.publish("error", {"message": message})
 
     def _store(self, job: Job, path: Path) -> tuple[str, str]:
-        """Blocking (executor): pick a key nobody used, upload under it; returns (key, url)."""
+        """Blocking (executor): upload under the key that ends in the file's own random name; (key, url).
+
+        Whatever the storage raises is an upload failure: the file stays, /download serves it.
+        """
         meta = job.request["data"]["meta"]
-        key = self.keys.allocate(job.user_id, meta["year"], meta["month"], self.clock(), self.storage.exists)
-        return key, self.storage.upload(path, key)
+        key = naming.storage_key(job.user_id, path.name, meta["year"], meta["month"])
+        try:
+            return key, self.storage.upload(path, key)
+        except UploadFailed:
+            raise
+        except OSError as error:
+            raise UploadFailed(error.strerror or str(error), code=type(error).__name__) from None
 
     async def _props(self, job: Job, log: Any) -> dict[str, Any]:
         data: dict[str, Any] = job.request["data"]
@@ -165,7 +167,7 @@ class Pipeline:
         self, job: Job, props: dict[str, Any], serve_dir: Path, on_progress: Callable[[float], None], log: Any
     ) -> RenderOutcome:
         meta = job.request["data"]["meta"]
-        output = naming.reserve_local_file(self.output_dir, meta["year"], meta["month"], self.clock())
+        output = naming.reserve_local_file(self.output_dir, meta["year"], meta["month"])
         self.in_progress.add(output.name)
         driver = DriverProcess(self.driver_argv, cwd=str(self.remotion_dir))
         job_spec = {

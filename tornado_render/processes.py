@@ -5,6 +5,11 @@ it can kill the browser's group itself), so killing the driver's group does not 
 of a job therefore carries a marker in its environment (`TORNADO_RENDER_JOB=<token>`, inherited by node, Chromium
 and all of Chromium's helpers), and cleanup kills exactly the processes that carry this job's token: wherever they
 were reparented, whatever group they made. No name patterns, no strangers.
+
+That environment is built from an allow-list, not copied from the server's: the render processes run untrusted
+input (a recap's text, covers) in a Chromium without its sandbox, so they must not hold the server's secrets
+(AWS credentials, the signing keys, a licence key, which travels on the driver's stdin when set). They get what
+node, Remotion and Chromium need to run (PATH, HOME, locale, time zone, temporary directory) and the marker.
 """
 
 from __future__ import annotations
@@ -12,10 +17,24 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+from collections.abc import Mapping
 from pathlib import Path
 
 MARKER_VARIABLE = "TORNADO_RENDER_JOB"
 _PROC = Path("/proc")
+# The variables a render process may inherit from the server, and nothing else.
+ALLOWED_VARIABLES = frozenset(
+    {"PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP", "XDG_RUNTIME_DIR"}
+)
+ALLOWED_PREFIXES = ("LC_",)
+
+
+def render_environment(source: Mapping[str, str], token: str) -> dict[str, str]:
+    """The environment of a render process: the allow-listed part of `source`, and this job's marker."""
+    kept = {
+        name: value for name, value in source.items() if name in ALLOWED_VARIABLES or name.startswith(ALLOWED_PREFIXES)
+    }
+    return {**kept, MARKER_VARIABLE: token}
 
 
 def marker_entry(token: str) -> bytes:
@@ -43,16 +62,6 @@ def pids_with_marker(token: str) -> list[int]:
 def _is_zombie(stat: str) -> bool:
     # The state is the field after the command name, which is in parentheses and may contain spaces.
     return stat[stat.rfind(")") + 2 :].startswith("Z")
-
-
-def process_group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def signal_group(pgid: int, signum: int) -> None:

@@ -24,6 +24,10 @@ def _decode_json(raw: bytes, what: str) -> Any:
         return json.loads(text)
     except ValueError as error:
         raise InvalidRequest({what: [f"is not valid JSON ({error})"]}) from None
+    except RecursionError:
+        # The C decoder refuses nesting deeper than the interpreter's recursion limit (~1,000 levels); a
+        # RenderRequest is six levels deep.
+        raise InvalidRequest({what: ["is nested too deeply to be a RenderRequest"]}) from None
 
 
 def parse_stream_query(query: dict[str, list[bytes]], limits: RequestLimits) -> dict[str, Any]:

@@ -1,7 +1,12 @@
 """Marshmallow schemas of a RenderRequest: the Python mirror of remotion/src/types.ts.
 
 Unknown fields are dropped (newer clients keep working, and the props handed to Remotion are exactly the known
-ones). Numbers are strict: "5", true and NaN are not numbers. Every bad field is reported, by its dotted path.
+ones). Numbers are strict: "5", true and NaN are not numbers. Bad fields are reported by their dotted paths.
+
+Validation costs time per element, so the sizes of the lists are checked on the raw payload first: a list over its
+limit is refused whole and its elements are never looked at (50,000 book objects cost a length check, not 50,000
+validations). The other parts of the request are still validated, so the limit is reported with their errors. At
+most MAX_REPORTED_ERRORS fields are listed, each message cut to a readable length; the rest are only counted.
 """
 
 from __future__ import annotations
@@ -18,8 +23,12 @@ MAX_TITLE = 500
 MAX_URL = 2048
 MAX_AUTHORS = 50
 MAX_USER_ID = 128
+MAX_USER_ID_BYTES = 128
 DEFAULT_MAX_BOOKS = 50
 MAX_CURRENTLY_READING = 50
+MAX_REPORTED_ERRORS = 20
+MAX_MESSAGE_LENGTH = 200
+MAX_PATH_LENGTH = 120
 STATUSES = ("COMPLETED", "DNF")
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -131,11 +140,7 @@ class StatsSchema(_Lenient):
 class MonthlyRecapExportSchema(_Lenient):
     meta = fields.Nested(MetaSchema, required=True)
     books = fields.List(fields.Nested(BookSchema), required=True)
-    currentlyReading = fields.List(
-        fields.Nested(CurrentlyReadingSchema),
-        load_default=list,
-        validate=validate.Length(max=MAX_CURRENTLY_READING),
-    )
+    currentlyReading = fields.List(fields.Nested(CurrentlyReadingSchema), load_default=list)
     stats = fields.Nested(StatsSchema, required=True)
 
 
@@ -155,6 +160,8 @@ def check_user_id(value: str) -> None:
         raise ValidationError("must be a non-empty string")
     if len(value) > MAX_USER_ID:
         raise ValidationError(f"must be at most {MAX_USER_ID} characters")
+    if len(value.encode("utf-8", errors="surrogatepass")) > MAX_USER_ID_BYTES:
+        raise ValidationError(f"must be at most {MAX_USER_ID_BYTES} bytes in UTF-8")
     if "/" in value or "\\" in value:
         raise ValidationError("must not contain '/' or '\\'")
     if ".." in value or stripped == ".":
@@ -169,12 +176,31 @@ class RequestLimits:
 
 
 class InvalidRequest(ValueError):
-    """A request failed validation; `fields` maps each bad field's dotted path to its messages."""
+    """A request failed validation; `fields` maps each bad field's dotted path to its messages (at most
+    MAX_REPORTED_ERRORS of them, messages shortened), `more_fields` counts the bad fields left out."""
 
     def __init__(self, fields_: dict[str, list[str]]) -> None:
-        self.fields = fields_
-        summary = "; ".join(f"{path}: {' '.join(messages)}" for path, messages in fields_.items())
+        shown = list(fields_.items())[:MAX_REPORTED_ERRORS]
+        self.fields = {
+            _shorten(path, MAX_PATH_LENGTH): [_shorten(message, MAX_MESSAGE_LENGTH) for message in messages[:2]]
+            for path, messages in shown
+        }
+        self.more_fields = len(fields_) - len(shown)
+        summary = "; ".join(f"{path}: {' '.join(messages)}" for path, messages in list(self.fields.items())[:5])
+        if len(fields_) > 5:
+            summary += f"; and {len(fields_) - 5} more"
         super().__init__(f"Invalid request: {summary}")
+
+    def body_extra(self) -> dict[str, Any]:
+        """What a 400 carries besides its `error` text: `fields`, and `moreFields` when some were left out."""
+        extra: dict[str, Any] = {"fields": self.fields}
+        if self.more_fields:
+            extra["moreFields"] = self.more_fields
+        return extra
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -191,21 +217,31 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "request": [str(messages)]}
 
 
+def _oversized_lists(payload: dict[str, Any], limits: RequestLimits) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The payload with every over-long list emptied (never validated element by element), and their errors."""
+    data = payload.get("data")
+    if not isinstance(data, dict):
+        return payload, {}
+    caps = {"books": limits.max_books, "currentlyReading": MAX_CURRENTLY_READING}
+    errors: dict[str, list[str]] = {}
+    trimmed = dict(data)
+    for name, cap in caps.items():
+        value = data.get(name)
+        if isinstance(value, list) and len(value) > cap:
+            errors[f"data.{name}"] = [f"at most {cap} {'books per recap' if name == 'books' else 'entries'}"]
+            trimmed[name] = []
+    return ({**payload, "data": trimmed} if errors else payload), errors
+
+
 def load_render_request(payload: Any, limits: RequestLimits = RequestLimits()) -> dict[str, Any]:
     """Validate a decoded RenderRequest and return it cleaned (trimmed userId, defaults filled, unknowns dropped)."""
     if not isinstance(payload, dict):
         raise InvalidRequest({"request": ["must be a JSON object with userId and data"]})
-    errors: dict[str, list[str]] = {}
+    payload, errors = _oversized_lists(payload, limits)
     try:
         request: dict[str, Any] = RenderRequestSchema().load(payload)
     except ValidationError as error:
-        errors = flatten_messages(error.messages)
-    # The limit is a setting, so it is checked here rather than in the schema class, on the raw payload, so that
-    # it is reported together with every other bad field.
-    data = payload.get("data")
-    books = data.get("books") if isinstance(data, dict) else None
-    if isinstance(books, list) and len(books) > limits.max_books:
-        errors.setdefault("data.books", []).append(f"at most {limits.max_books} books per recap")
+        errors = {**errors, **flatten_messages(error.messages)}
     if errors:
         raise InvalidRequest(errors)
     request["userId"] = request["userId"].strip()

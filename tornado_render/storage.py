@@ -1,8 +1,12 @@
 """Where finished videos go: an S3 bucket, or, with no bucket configured, a directory this server serves itself.
 
 Both offer the same two blocking calls, run in the application's thread executor: `check()` once at start (the
-server refuses to start on a storage it cannot use) and `upload(path, key) -> url`. Local storage may return a
-path-only URL (`/storage/...`); the job resolves it against the URL the client used.
+server refuses to start on a storage it cannot use) and `upload(path, key) -> url`. Local storage without
+PUBLIC_URL returns a path-only URL (`/storage/...`); each client gets it resolved against the URL it used itself, so
+one client's `Host` header never becomes another client's video address.
+
+With S3_URL_MODE=presigned the URL is a presigned GET of the object, valid S3_URL_EXPIRES seconds, for buckets that
+are not public.
 """
 
 from __future__ import annotations
@@ -28,8 +32,6 @@ class Storage(Protocol):
     description: str
 
     def check(self) -> None: ...
-
-    def exists(self, key: str) -> bool: ...
 
     def upload(self, path: Path, key: str) -> str: ...
 
@@ -79,6 +81,7 @@ class S3Storage:
         self.region = settings.aws_region
         self.endpoint_url = settings.aws_endpoint_url_s3 or os.environ.get("AWS_ENDPOINT_URL_S3") or None
         self.public_base_url = settings.s3_public_base_url
+        self.presigned_seconds = settings.s3_url_expires if settings.s3_url_mode == "presigned" else None
         self.description = f"s3://{self.bucket}" + (f" at {self.endpoint_url}" if self.endpoint_url else "")
         self._settings = settings
         self._client: Any = None
@@ -125,25 +128,18 @@ class S3Storage:
             reason, _ = describe_boto_error(error)
             raise StorageUnavailable(f"S3 bucket {self.bucket!r} is not reachable: {reason}") from None
 
-    def exists(self, key: str) -> bool:
-        try:
-            self.client.head_object(Bucket=self.bucket, Key=key)
-        except botocore.exceptions.ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-                return False
-            reason, code = describe_boto_error(error)
-            raise UploadFailed(reason, code=code) from None
-        except Exception as error:  # noqa: BLE001 - an unreachable S3 is an upload failure like any other
-            reason, code = describe_boto_error(error)
-            raise UploadFailed(reason, code=code) from None
-        return True
-
     def upload(self, path: Path, key: str) -> str:
         try:
             self.client.upload_file(str(path), self.bucket, key, ExtraArgs={"ContentType": VIDEO_CONTENT_TYPE})
         except Exception as error:  # noqa: BLE001 - boto3 raises many types; all mean "not stored"
             reason, code = describe_boto_error(error)
-            raise UploadFailed(reason, code=code, kept_file=str(path)) from None
+            raise UploadFailed(reason, code=code) from None
+        if self.presigned_seconds is not None:
+            return str(
+                self.client.generate_presigned_url(
+                    "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.presigned_seconds
+                )
+            )
         return generate_public_url(
             self.bucket, self.region, key, endpoint_url=self.endpoint_url, public_base_url=self.public_base_url
         )
@@ -165,9 +161,6 @@ class LocalStorage:
         if not os.access(self.root, os.W_OK):
             raise StorageUnavailable(f"LOCAL_STORAGE_DIR {self.root} is not writable")
 
-    def exists(self, key: str) -> bool:
-        return (self.root / key).exists()
-
     def upload(self, path: Path, key: str) -> str:
         target = self.root / key
         partial = target.with_name(target.name + ".partial")
@@ -177,7 +170,7 @@ class LocalStorage:
             os.replace(partial, target)
         except OSError as error:
             partial.unlink(missing_ok=True)
-            raise UploadFailed(error.strerror or str(error), code=type(error).__name__, kept_file=str(path)) from None
+            raise UploadFailed(error.strerror or str(error), code=type(error).__name__) from None
         route = LOCAL_STORAGE_ROUTE + quote(key, safe="/")
         return f"{self.public_url.rstrip('/')}{route}" if self.public_url else route
 

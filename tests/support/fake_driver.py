@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A stand-in for remotion/driver/render.mjs that speaks the same protocol, for fast tests of the streaming logic.
 
-It behaves as FAKE_DRIVER_MODE says (read from the environment the server passes on):
+Its options come from a JSON file named on its command line (`fake_driver.py --config FILE`), because the server
+passes its driver an allow-listed environment only; a run without `--config` reads them from its environment (for
+tests that start it directly). It behaves as FAKE_DRIVER_MODE says:
   ok       bundle progress (bundle jobs), render progress 0 -> 1 in steps, writes a small file, "done"
   error    some progress, then {"type": "error", "message": "out of memory"}, exit 1
   crash    some progress, a stderr line, then exit 3 without a final line
@@ -26,13 +28,22 @@ import time
 from pathlib import Path
 
 
+def load_options() -> dict[str, str]:
+    if len(sys.argv) == 3 and sys.argv[1] == "--config":
+        return {str(k): str(v) for k, v in json.loads(Path(sys.argv[2]).read_text()).items()}
+    return {name: value for name, value in os.environ.items() if name.startswith("FAKE_DRIVER_")}
+
+
+OPTIONS = load_options()
+
+
 def emit(message: dict) -> None:
     sys.stdout.write(json.dumps(message) + "\n")
     sys.stdout.flush()
 
 
 def record_pid(pid: int) -> None:
-    path = os.environ.get("FAKE_DRIVER_PIDS")
+    path = OPTIONS.get("FAKE_DRIVER_PIDS")
     if path:
         with open(path, "a") as handle:
             handle.write(f"{pid}\n")
@@ -41,14 +52,14 @@ def record_pid(pid: int) -> None:
 def emit_timed(message: dict) -> None:
     """Emit, and note the wall time in FAKE_DRIVER_EMIT_LOG (the benchmark measures delivery latency from it)."""
     emit(message)
-    path = os.environ.get("FAKE_DRIVER_EMIT_LOG")
+    path = OPTIONS.get("FAKE_DRIVER_EMIT_LOG")
     if path:
         with open(path, "a") as handle:
             handle.write(f"{message.get('progress')} {time.time()}\n")
 
 
 def wait_for_gate(job: dict) -> None:
-    gate = os.environ.get("FAKE_DRIVER_GATE")
+    gate = OPTIONS.get("FAKE_DRIVER_GATE")
     if not gate:
         return
     name = job["inputProps"]["meta"]["monthName"]
@@ -100,7 +111,7 @@ def render(job: dict, mode: str) -> int:
 
 
 def record_job(job: dict) -> None:
-    directory = os.environ.get("FAKE_DRIVER_JOBS")
+    directory = OPTIONS.get("FAKE_DRIVER_JOBS")
     if directory:
         (Path(directory) / f"{os.getpid()}.json").write_text(json.dumps(job))
 
@@ -111,7 +122,7 @@ def main() -> int:
     record_job(job)
     if job.get("bundleOnly"):
         return bundle(job)
-    return render(job, os.environ.get("FAKE_DRIVER_MODE", "ok"))
+    return render(job, OPTIONS.get("FAKE_DRIVER_MODE", "ok"))
 
 
 if __name__ == "__main__":

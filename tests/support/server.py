@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -125,11 +126,26 @@ def server_env(workdir: Path, port: int, fake_driver: str | None, **env: str) ->
     }
     for name in ("S3_BUCKET_NAME", "AWS_ENDPOINT_URL_S3", "PUBLIC_URL", "DRIVER_COMMAND"):
         full_env.pop(name, None)
-    if fake_driver is not None:
-        full_env["DRIVER_COMMAND"] = f"{sys.executable} {FAKE_DRIVER}"
-        full_env["FAKE_DRIVER_MODE"] = fake_driver
     full_env.update(env)
+    if fake_driver is not None:
+        full_env["DRIVER_COMMAND"] = fake_driver_command(workdir, fake_driver, full_env)
     return full_env
+
+
+def fake_driver_argv(workdir: Path, mode: str, options: dict[str, str]) -> list[str]:
+    """The fake driver in `mode`, its FAKE_DRIVER_* options in a config file named on its command line (the server
+    hands its driver an allow-listed environment, so they cannot travel there)."""
+    chosen = {name: value for name, value in options.items() if name.startswith("FAKE_DRIVER_")}
+    chosen["FAKE_DRIVER_MODE"] = mode
+    workdir.mkdir(parents=True, exist_ok=True)
+    config = workdir / "fake-driver.json"
+    config.write_text(json.dumps(chosen))
+    return [sys.executable, str(FAKE_DRIVER), "--config", str(config)]
+
+
+def fake_driver_command(workdir: Path, mode: str, env: dict[str, str]) -> str:
+    """DRIVER_COMMAND for the fake driver (see fake_driver_argv)."""
+    return shlex.join(fake_driver_argv(workdir, mode, env))
 
 
 def start_server(workdir: Path, *, fake_driver: str | None = None, wait: float = 30, **env: str) -> ServerProcess:

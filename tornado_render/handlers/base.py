@@ -5,6 +5,10 @@ Handlers raise `ApiError(status, message, **extra)`; `write_error` turns it (or 
 
 CORS headers (see cors.py) are set in `set_default_headers`, which Tornado also calls again when it replaces a
 response with an error, so a page on an allowed origin can read our JSON errors too. `OPTIONS` answers preflights.
+
+Handlers that act for a reader (`signed = True`) check the request's signature (signing.py) in `prepare`, before
+any parsing, when RENDER_SIGNING_KEYS is set; a handler that needs its body for that (POST) checks it itself once
+the body is in. An error body never exceeds MAX_ERROR_BODY_BYTES.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from tornado.web import HTTPError, RequestHandler
 from .. import cors
 from ..app_state import AppState
 from ..config import MAX_URL_BYTES
+from ..signing import SignatureRejected, verify
+
+MAX_ERROR_BODY_BYTES = 16 * 1024
 
 
 class ApiError(HTTPError):
@@ -28,6 +35,9 @@ class ApiError(HTTPError):
 
 
 class JsonHandler(RequestHandler):
+    signed = False
+    bytes_written = 0
+
     def set_default_headers(self) -> None:
         allowed = cors.parse_origins(self.state.settings.cors_origins)
         for name, value in cors.response_headers(self.request.headers.get("Origin"), allowed).items():
@@ -55,7 +65,26 @@ class JsonHandler(RequestHandler):
 
     def prepare(self) -> None:
         if len(self.request.uri or "") > MAX_URL_BYTES:
-            raise ApiError(414, f"The URL is longer than {MAX_URL_BYTES // 1024} KiB; POST /render takes any size")
+            raise ApiError(414, f"The URL is longer than {MAX_URL_BYTES // 1024} KiB; POST /render takes up to 1 MiB")
+        if self.signed and self.request.method in ("GET", "HEAD"):
+            self.check_signature(b"")
+
+    def check_signature(self, body: bytes) -> None:
+        """Refuse the request unless it carries a valid signature (when signing is configured)."""
+        keys = self.state.signing_keys
+        if not keys:
+            return
+        try:
+            verify(keys, self.request.method or "", (self.request.uri or "").encode("latin-1"), body)
+        except SignatureRejected as rejected:
+            headers = {"WWW-Authenticate": 'Signed-URL realm="tornado-render"'} if rejected.status == 401 else {}
+            raise ApiError(rejected.status, rejected.message, headers=headers) from None
+
+    def write(self, chunk: str | bytes | dict[str, Any]) -> None:
+        """Counts what the response carries, for the access log."""
+        if isinstance(chunk, (bytes, str)):
+            self.bytes_written += len(chunk)
+        super().write(chunk)
 
     @property
     def state(self) -> AppState:
@@ -68,14 +97,18 @@ class JsonHandler(RequestHandler):
         self.finish(json.dumps(body, ensure_ascii=False))
 
     def base_url(self) -> str:
-        """The URL clients use to reach this server (PUBLIC_URL, else the request's own scheme and host)."""
-        return self.state.settings.public_url or f"{self.request.protocol}://{self.request.host}"
+        """The URL this client reaches this server at (PUBLIC_URL, else its own request's scheme and host)."""
+        return (self.state.settings.public_url or f"{self.request.protocol}://{self.request.host}").rstrip("/")
+
+    def absolute_url(self, url: str) -> str:
+        """A path-only URL of this server (the local storage's) made absolute for this client."""
+        return f"{self.base_url()}{url}" if url.startswith("/") else url
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         error = kwargs.get("exc_info", (None, None, None))[1]
         body: dict[str, Any]
         if isinstance(error, ApiError):
-            body = {"error": error.message, **error.extra}
+            body = {"error": error.message[:2000], **error.extra}
             for name, value in error.headers.items():
                 self.set_header(name, value)
         elif isinstance(error, HTTPError) and status_code < 500:
@@ -86,7 +119,10 @@ class JsonHandler(RequestHandler):
             self.set_header("Allow", ", ".join(self.allowed_methods()))
         self.clear_header("Content-Disposition")
         self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.finish(json.dumps(body, ensure_ascii=False))
+        encoded = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        if len(encoded) > MAX_ERROR_BODY_BYTES:  # a guard: validation already keeps its reports short
+            encoded = json.dumps({"error": str(body.get("error", ""))[:2000]}, ensure_ascii=False).encode("utf-8")
+        self.finish(encoded)
 
 
 class NotFoundHandler(JsonHandler):

@@ -1,15 +1,17 @@
 """GET /download/<filename> and GET /storage/<key>: files served from one directory and never from outside it.
 
 Tornado's StaticFileHandler brings content types, ETags and range requests (video players seek). On top of it,
-a path is served only if, after resolving every symlink, it is a regular file inside the root; /download also
-takes only a plain video file name. Any other spelling (`..`, encoded slashes, absolute paths, a symlink that
-leaves the root) is the same JSON 404 as a missing file.
+a path is served only if it is itself a regular file (not a symlink) and, after resolving every symlink on the way,
+inside the root; /download takes only a plain video file name that is not being written, and /storage only
+finished `*.mp4` files (never the `*.partial` copy in flight). Any other spelling (`..`, encoded slashes, absolute
+paths, a NUL, a symlink) is the same JSON 404 as a missing file.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 from typing import Any
 
 from tornado.web import HTTPError, StaticFileHandler
@@ -19,29 +21,33 @@ from .base import JsonHandler
 VIDEO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.mp4")
 
 
-SAFE_SEGMENT = re.compile(r"[^./\\][^/\\]*")
+SAFE_SEGMENT = re.compile(r"[^./\\\x00-\x1f\x7f][^/\\\x00-\x1f\x7f]*")
 
 
 def is_plain_relative_path(path: str) -> bool:
-    """Segments that are neither empty, nor `.`/`..`, nor hidden, and no backslashes or absolute paths."""
+    """Segments that are neither empty, nor `.`/`..`, nor hidden, and no backslashes, control characters (NUL
+    included) or absolute paths."""
     return bool(path) and all(SAFE_SEGMENT.fullmatch(segment) for segment in path.split("/"))
 
 
 class ContainedFileHandler(JsonHandler, StaticFileHandler):
     name_pattern: re.Pattern[str] | None = None
 
+    def servable(self, path: str) -> bool:
+        """Whether this handler serves `path` at all (before looking at the disk)."""
+        return bool(self.name_pattern.fullmatch(path)) if self.name_pattern else is_plain_relative_path(path)
+
     def initialize(self, path: str, default_filename: str | None = None) -> None:  # type: ignore[override]
         StaticFileHandler.initialize(self, os.path.realpath(path), default_filename)
 
     async def get(self, path: str, include_body: bool = True) -> None:
-        allowed = self.name_pattern.fullmatch(path) if self.name_pattern else is_plain_relative_path(path)
-        if not allowed:
+        if not self.servable(path):
             raise HTTPError(404)
         await StaticFileHandler.get(self, path, include_body)
 
     def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
         real = os.path.realpath(absolute_path)
-        if os.path.commonpath([real, root]) != root or not os.path.isfile(real):
+        if os.path.commonpath([real, root]) != root or not is_regular_file(absolute_path):
             raise HTTPError(404)
         return real
 
@@ -59,12 +65,27 @@ class ContainedFileHandler(JsonHandler, StaticFileHandler):
         return f"{stat.st_size}-{stat.st_mtime_ns}"
 
 
+def is_regular_file(path: str) -> bool:
+    """A regular file, and not a symlink to one."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 class DownloadHandler(ContainedFileHandler):
     name_pattern = VIDEO_NAME
+    signed = True
+
+    def servable(self, path: str) -> bool:
+        return super().servable(path) and path not in self.state.pipeline.in_progress
 
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Content-Disposition", f'inline; filename="{os.path.basename(path)}"')
 
 
 class StorageHandler(ContainedFileHandler):
-    """The embedded local storage (when no S3 bucket is configured)."""
+    """The embedded local storage (when no S3 bucket is configured): finished videos only."""
+
+    def servable(self, path: str) -> bool:
+        return super().servable(path) and path.endswith(".mp4")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from datetime import datetime, timezone
 
 from .base import JsonHandler
@@ -17,7 +18,10 @@ class HealthHandler(JsonHandler):
 
 
 class VideosHandler(JsonHandler):
-    """Finished MP4s still in the output directory (uploads that failed, or kept on purpose)."""
+    """Finished MP4s still in the output directory (uploads that failed, or kept on purpose): regular files only,
+    never a symlink (which would report, and lead /download to, something else)."""
+
+    signed = True
 
     def get(self) -> None:
         directory = self.state.settings.output_dir
@@ -25,8 +29,10 @@ class VideosHandler(JsonHandler):
         videos = []
         if directory.is_dir():
             for entry in sorted(directory.glob("*.mp4")):
-                if entry.name in in_progress or not entry.is_file():
+                if entry.name in in_progress:
                     continue
-                stat = entry.stat()
-                videos.append({"filename": entry.name, "size": stat.st_size, "created": _iso(stat.st_mtime)})
+                info = entry.lstat()
+                if not stat.S_ISREG(info.st_mode):
+                    continue
+                videos.append({"filename": entry.name, "size": info.st_size, "created": _iso(info.st_mtime)})
         self.write_json({"videos": videos})

@@ -6,13 +6,19 @@ from typing import Any
 
 from ..app_state import AppState
 from ..job import Job
-from ..jobs import QueueFull, ShuttingDown
+from ..jobs import QueueFull, ShuttingDown, UserLimitReached
 from .base import ApiError
 
 
-def submit_job(state: AppState, request: dict[str, Any], base_url: str) -> Job:
+def submit_job(state: AppState, request: dict[str, Any], last_event_id: str | None = None) -> Job:
     try:
-        return state.jobs.submit(request, base_url)
+        return state.jobs.submit(request, last_event_id)
+    except UserLimitReached as error:
+        raise ApiError(
+            429,
+            f"This user has {error.active} renders queued or running already; try again when one has finished",
+            headers={"Retry-After": str(error.retry_after)},
+        ) from None
     except QueueFull as error:
         raise ApiError(
             503, "The render queue is full; try again later", headers={"Retry-After": str(error.retry_after)}

@@ -1,0 +1,108 @@
+"""Signed requests, after imgproxy's signed URLs: only the reading tracker's backend, which holds the key, can make
+a URL this service acts on.
+
+A request is signed over exactly what arrives on the wire, so nothing has to be re-encoded to check it:
+
+    sig = base64url_nopad(HMAC-SHA256(key, METHOD + "\\n" + target + "\\n" + body))
+
+`target` is the request target as sent (path and query, percent-encoding untouched) up to but not including
+`&sig=`; `sig` must be the last query parameter and `exp` (Unix seconds) one of the signed ones, so an expiry
+cannot be changed or removed without breaking the signature. The body is the raw request body (empty for GET).
+
+The first configured key signs; any configured key verifies, so a new key can be rolled out before the old one is
+retired. Every comparison is constant-time (`hmac.compare_digest`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from collections.abc import Sequence
+from urllib.parse import parse_qsl
+
+SIGNATURE_PARAMETER = "sig"
+EXPIRY_PARAMETER = "exp"
+MIN_KEY_LENGTH = 32
+DEFAULT_EXPIRES_IN_SECONDS = 3600
+
+
+class SignatureRejected(Exception):
+    """A request without a valid signature; `status` and `message` are what the client is told."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def parse_keys(value: str) -> tuple[bytes, ...]:
+    """RENDER_SIGNING_KEYS ("key1,key2") as bytes; raises ValueError for a key too short to be a secret."""
+    keys = tuple(part.strip().encode("utf-8") for part in value.split(",") if part.strip())
+    for index, key in enumerate(keys, start=1):
+        if len(key) < MIN_KEY_LENGTH:
+            raise ValueError(
+                f"key {index} has {len(key)} characters; use at least {MIN_KEY_LENGTH} (e.g. `openssl rand -hex 32`)"
+            )
+    return keys
+
+
+def signature(key: bytes, method: str, target: str | bytes, body: bytes = b"") -> str:
+    """The `sig` value of a request target (everything before `&sig=`; text is sent, and signed, as UTF-8)."""
+    raw_target = target.encode("utf-8") if isinstance(target, str) else target
+    message = method.upper().encode("ascii") + b"\n" + raw_target + b"\n" + body
+    digest = hmac.new(key, message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def sign_target(
+    key: bytes,
+    method: str,
+    target: str,
+    body: bytes = b"",
+    *,
+    expires_in: float = DEFAULT_EXPIRES_IN_SECONDS,
+    now: float | None = None,
+) -> str:
+    """`target` with `exp` and `sig` appended: the request target to send (path and already-encoded query)."""
+    expires_at = int((time.time() if now is None else now) + expires_in)
+    separator = "&" if "?" in target else "?"
+    unsigned = f"{target}{separator}{EXPIRY_PARAMETER}={expires_at}"
+    return f"{unsigned}&{SIGNATURE_PARAMETER}={signature(key, method, unsigned, body)}"
+
+
+def split_signed_target(target: str) -> tuple[str, str] | None:
+    """(the signed part, the signature) when `sig` is the last parameter of the query, else None."""
+    unsigned, found, value = target.rpartition(f"&{SIGNATURE_PARAMETER}=")
+    if not found or "?" not in unsigned or "&" in value or "#" in value:
+        return None
+    return unsigned, value
+
+
+def _expiry(unsigned: str) -> int | None:
+    query = unsigned.split("?", 1)[1]
+    values = [value for name, value in parse_qsl(query, keep_blank_values=True) if name == EXPIRY_PARAMETER]
+    if len(values) != 1 or not (values[0].isascii() and values[0].isdigit()) or len(values[0]) > 12:
+        return None
+    return int(values[0])
+
+
+def verify(keys: Sequence[bytes], method: str, target: bytes, body: bytes = b"", *, now: float | None = None) -> None:
+    """Accept a signed request or raise SignatureRejected (401 missing, 403 wrong or expired).
+
+    `target` is the raw bytes of the request target (Tornado's `request.uri` is them decoded as Latin-1).
+    """
+    split = split_signed_target(target.decode("latin-1"))
+    if split is None:
+        raise SignatureRejected(401, "signature required")
+    unsigned, presented = split
+    expires_at = _expiry(unsigned)
+    if expires_at is None:
+        raise SignatureRejected(401, "signature required")
+    expected = [signature(key, method, unsigned.encode("latin-1"), body).encode("ascii") for key in keys]
+    matches = [hmac.compare_digest(candidate, presented.encode("latin-1")) for candidate in expected]
+    if not any(matches):
+        raise SignatureRejected(403, "signature does not match")
+    if expires_at <= (time.time() if now is None else now):
+        raise SignatureRejected(403, "signature expired")
