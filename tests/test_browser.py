@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from tests.support.recaps import RECAP_NAMES, distinct_recap, load_recap
 from tests.support.server import ROOT, ServerProcess
 from tests.support.sse_client import open_stream, read_events, stream_url
+from tornado_render.signing import sign_target
 
 pytestmark = pytest.mark.browser
 
@@ -105,7 +106,7 @@ def host_site() -> Iterator[HostSite]:
     httpd.server_close()
 
 
-def embedding_page(server: ServerProcess, request: dict[str, Any]) -> str:
+def embedding_page(server: ServerProcess, request: dict[str, Any] | str) -> str:
     """A page of another site using the widget as the README shows (no `server` attribute: the script's origin)."""
     return f"""<!doctype html>
 <meta charset="utf-8">
@@ -294,3 +295,29 @@ class TestWidgetOnAnotherSite:
         # The request did reach the server (CORS is the browser's rule, not access control): the answer was withheld.
         server.wait_for_log("validated")
         page.screenshot(path=artifacts / "widget-cors-refused.png", full_page=True)
+
+
+class TestSignedWidget:
+    KEY = "b" * 40
+
+    def test_signed_url_renders_and_an_expired_one_is_explained(
+        self, server_factory: Callable[..., ServerProcess], host_site: HostSite, page: Page, artifacts: Path
+    ) -> None:
+        """With RENDER_SIGNING_KEYS, a URL the backend signed renders; an expired one ends in a clear message."""
+        server = server_factory("ok", CORS_ORIGINS=host_site.origin, RENDER_SIGNING_KEYS=self.KEY)
+        target = stream_url(load_recap("one-book"))
+        host_site.pages["/signed"] = embedding_page(server, sign_target(self.KEY.encode(), "GET", target))
+        page.goto(f"{host_site.origin}/signed")
+        page.wait_for_function("window.outcome !== undefined", timeout=FAKE_RENDER_SECONDS * 1000)
+        assert page.evaluate("window.outcome")["type"] == "complete"
+        expired = sign_target(self.KEY.encode(), "GET", target, expires_in=-10)
+        host_site.pages["/expired"] = embedding_page(server, expired)
+        page.goto(f"{host_site.origin}/expired")
+        page.wait_for_function("window.outcome !== undefined", timeout=60_000)
+        outcome = page.evaluate("window.outcome")
+        assert outcome["type"] == "error", outcome
+        assert outcome["detail"]["message"] == (
+            "The render server refused this request (signature expired): the page needs a freshly signed link"
+        )
+        expect(page.locator("#recap .status")).to_have_text(outcome["detail"]["message"])
+        page.screenshot(path=artifacts / "widget-signature-expired.png", full_page=True)

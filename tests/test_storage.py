@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -63,6 +65,20 @@ class TestS3Storage:
         head = moto.client().head_object(Bucket="recaps", Key="videos/u/2026/10/recap.mp4")
         assert head["ContentType"] == "video/mp4"
         assert head["ContentLength"] == 5000
+
+    def test_presigned_urls_for_private_buckets(self, moto: MotoServer, tmp_path: Path) -> None:
+        """S3_URL_MODE=presigned: the URL is a presigned GET valid S3_URL_EXPIRES seconds, and it fetches the video."""
+        video = tmp_path / "v.mp4"
+        video.write_bytes(b"private video")
+        storage = S3Storage(s3_settings(moto, S3_URL_MODE="presigned", S3_URL_EXPIRES="900"))
+        url = storage.upload(video, "videos/u/2026/10/private.mp4")
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{moto.endpoint}/recaps/videos/u/2026/10/private.mp4"
+        assert query["X-Amz-Expires"] == ["900"]
+        assert query["X-Amz-Signature"]
+        with urllib.request.urlopen(url, timeout=30) as response:
+            assert response.read() == b"private video"
 
     def test_incomplete_settings_are_named(self, moto: MotoServer) -> None:
         """With a bucket but no region or keys, the check names every missing setting."""

@@ -14,6 +14,7 @@ import signal
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from tornado.httpserver import HTTPServer
 
@@ -77,11 +78,12 @@ async def serve(state: AppState) -> int:
         storage=state.storage.description,
         max_concurrent_renders=settings.max_concurrent_renders,
     )
-    if not state.signing_keys and not is_loopback(settings.host):
+    if not state.signing_keys and reachable_from_elsewhere(settings):
         log.warning(
             "unsigned_requests_accepted",
             host=settings.host,
-            advice="anyone who reaches this address can render, list and download; set RENDER_SIGNING_KEYS",
+            public_url=settings.public_url,
+            advice="anyone who reaches this server can render, list and download; set RENDER_SIGNING_KEYS",
         )
     state.bundles.start_background_build()
     stop = asyncio.Event()
@@ -100,13 +102,19 @@ async def serve(state: AppState) -> int:
 
 
 def is_loopback(host: str) -> bool:
-    """Whether listening on `host` keeps the server reachable from this machine only."""
+    """Whether `host` names this machine only."""
     if host == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def reachable_from_elsewhere(settings: Settings) -> bool:
+    """Listening on a non-loopback address, or published at a PUBLIC_URL (behind a proxy) that is not loopback."""
+    public_host = urlsplit(settings.public_url).hostname if settings.public_url else None
+    return not is_loopback(settings.host) or (public_host is not None and not is_loopback(public_host))
 
 
 async def _drain_streams(state: AppState, timeout: float = 5.0) -> None:

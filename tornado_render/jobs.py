@@ -67,6 +67,7 @@ class JobManager:
         self.run_job = run_job
         self.limits = limits
         self.jobs: dict[str, Job] = {}
+        self.failed: dict[str, Job] = {}  # failed jobs by id, retained for their own clients' reconnects
         self.queue: deque[Job] = deque()
         self.running: dict[Job, asyncio.Task[None]] = {}
         self.accepting = True
@@ -87,8 +88,12 @@ class JobManager:
         A failed job is handed only to a client presenting one of its event ids (it saw that job and reconnects).
         """
         key = job_key(request)
+        failed = self.failed.get(last_event_id.rpartition(".")[0]) if last_event_id else None
+        if failed is not None and failed.key == key and failed.owns_event_id(last_event_id):
+            self.log.info("attached_to_existing", job_id=failed.id, state=failed.state.value)
+            return failed
         existing = self.jobs.get(key)
-        if existing is not None and (existing.state != JobState.FAILED or existing.owns_event_id(last_event_id)):
+        if existing is not None and existing.state != JobState.FAILED:
             self.log.info("attached_to_existing", job_id=existing.id, state=existing.state.value)
             return existing
         if not self.accepting:
@@ -193,10 +198,13 @@ class JobManager:
         timer = self._orphan_timers.pop(job, None)
         if timer is not None:
             IOLoop.current().remove_timeout(timer)
+        if job.state == JobState.FAILED:
+            self.failed[job.id] = job
         IOLoop.current().call_later(self.limits.retention_seconds, lambda: self._forget(job))
         self._schedule()
 
     def _forget(self, job: Job) -> None:
+        self.failed.pop(job.id, None)
         if self.jobs.get(job.key) is job:
             del self.jobs[job.key]
             self.log.info("job_forgotten", job_id=job.id)

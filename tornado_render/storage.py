@@ -96,6 +96,7 @@ class S3Storage:
             "s3",
             endpoint_url=self.endpoint_url,
             config=Config(
+                signature_version="s3v4",  # presigned URLs in every region (SigV2 is gone from newer ones)
                 retries={"max_attempts": 3, "mode": "standard"},
                 connect_timeout=5,
                 read_timeout=60,

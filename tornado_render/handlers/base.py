@@ -14,6 +14,7 @@ the body is in. An error body never exceeds MAX_ERROR_BODY_BYTES.
 from __future__ import annotations
 
 import json
+from types import TracebackType
 from typing import Any
 
 from tornado.web import HTTPError, RequestHandler
@@ -21,6 +22,7 @@ from tornado.web import HTTPError, RequestHandler
 from .. import cors
 from ..app_state import AppState
 from ..config import MAX_URL_BYTES
+from ..logs import get_logger
 from ..signing import SignatureRejected, verify
 
 MAX_ERROR_BODY_BYTES = 16 * 1024
@@ -79,6 +81,17 @@ class JsonHandler(RequestHandler):
         except SignatureRejected as rejected:
             headers = {"WWW-Authenticate": 'Signed-URL realm="tornado-render"'} if rejected.status == 401 else {}
             raise ApiError(rejected.status, rejected.message, headers=headers) from None
+
+    def log_exception(
+        self, typ: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Tornado's version logs the whole request line, query included; this one logs the path only."""
+        log = get_logger(component="http", method=self.request.method, path=self.request.path)
+        if isinstance(value, HTTPError):
+            if value.log_message:
+                log.warning("refused", status=value.status_code, reason=value.get_message())
+        else:
+            log.error("uncaught_exception", exc_info=(typ, value, tb) if typ is not None else True)
 
     def write(self, chunk: str | bytes | dict[str, Any]) -> None:
         """Counts what the response carries, for the access log."""

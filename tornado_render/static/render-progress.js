@@ -11,11 +11,12 @@
  *   </script>
  *
  * Attributes: `server` (base URL of tornado-render; default: where this script was loaded from), `request` (the
- * RenderRequest as JSON; the `request` property takes an object instead), `autostart` (start when added to the
- * page). Methods: `start(request?)`, `stop()`. The read-only `state` attribute is idle, connecting, queued,
- * bundling, rendering, complete or error (style with `render-progress[state="error"]`). DOM events (they bubble):
- * `render-queued` {position}, `render-progress` {progress, phase}, `render-complete` {filename, s3Url},
- * `render-error` {message}. Style with ::part(bar|fill|status|percent) and --render-progress-color.
+ * RenderRequest as JSON; the `request` property takes an object instead), `src` (a stream URL your backend signed,
+ * `/render-stream?data=...&exp=...&sig=...`, used instead of `request` when the server wants signed requests),
+ * `autostart` (start when added to the page). Methods: `start(request or signed URL?)`, `stop()`. The read-only
+ * `state` attribute is idle, connecting, queued, bundling, rendering, complete or error (style with
+ * `render-progress[state="error"]`). DOM events (they bubble): `render-queued` {position}, `render-progress`
+ * {progress, phase}, `render-complete` {filename, s3Url}, `render-error` {message}. Style with ::part(bar|fill|status|percent) and --render-progress-color.
  *
  * Why it is written this way:
  * - EventSource fires `error` both for the server's `event: error` (a MessageEvent with data: the render failed)
@@ -66,6 +67,9 @@
   async function errorText(response) {
     try {
       const body = await response.json();
+      if (body && typeof body.error === 'string' && (response.status === 401 || response.status === 403)) {
+        return `The render server refused this request (${body.error}): the page needs a freshly signed link`;
+      }
       if (body && typeof body.error === 'string') {
         return body.message ? `${body.error}: ${body.message}` : body.error;
       }
@@ -122,22 +126,21 @@
       this.stop();
     }
 
-    /** Start a render (and stop watching any earlier one). The request may be given here or set before. */
+    /**
+     * Start a render (and stop watching any earlier one): of a RenderRequest (given here or set before), or of a
+     * signed stream URL (a string given here, or the `src` attribute).
+     */
     start(request) {
-      if (request !== undefined) this.request = request;
+      if (typeof request === 'string') {
+        this.setAttribute('src', request);
+        this._request = undefined;
+      } else if (request !== undefined) {
+        this.request = request;
+        this.removeAttribute('src');
+      }
       this.stop();
-      let payload;
-      try {
-        payload = this.request;
-      } catch (error) {
-        this._fail(`The request attribute is not valid JSON: ${error.message}`);
-        return;
-      }
-      if (!payload || typeof payload !== 'object') {
-        this._fail('No render request: set the request property or attribute, or pass it to start()');
-        return;
-      }
-      const url = `${this.server}/render-stream?data=${encodeURIComponent(JSON.stringify(payload))}`;
+      const url = this._streamUrl();
+      if (url === null) return;
       const source = new EventSource(url);
       this._source = source;
       this._show('connecting', 0, 'Connecting\u2026');
@@ -184,6 +187,24 @@
         }
         this._status.textContent = 'Reconnecting\u2026';
       }));
+    }
+
+    /** The stream's URL: the signed `src`, else one built from the request; null (and an error shown) if neither. */
+    _streamUrl() {
+      const signed = this.getAttribute('src');
+      if (signed) return new URL(signed, `${this.server}/`).href;
+      let payload;
+      try {
+        payload = this.request;
+      } catch (error) {
+        this._fail(`The request attribute is not valid JSON: ${error.message}`);
+        return null;
+      }
+      if (!payload || typeof payload !== 'object') {
+        this._fail('No render request: set the request property or attribute (or src), or pass it to start()');
+        return null;
+      }
+      return `${this.server}/render-stream?data=${encodeURIComponent(JSON.stringify(payload))}`;
     }
 
     /** Stop watching (the render itself goes on on the server until nobody watches it for a while). */
