@@ -8,7 +8,7 @@ setup(
     description="Monthly reading recap videos rendered with Remotion, progress streamed over SSE.",
     python_requires=">=3.10",
     packages=find_packages(include=["tornado_render", "tornado_render.*"]),
-    package_data={"tornado_render": ["py.typed", "static/*", "static/samples/*"]},
+    package_data={"tornado_render": ["py.typed", "web/static/*", "web/static/samples/*"]},
     install_requires=[
         "tornado==6.6.1",
         "boto3==1.44.5",
@@ -17,6 +17,9 @@ setup(
         "pillow==13.0.0",
         "prometheus-client==0.26.0",
         "apispec==6.10.1",
+        "apispec-webframeworks==1.2.0",
+        "pyyaml==6.0.4",
+        "tqdm==4.70.1",
     ],
     extras_require={
         # What scripts/test needs in .venv to drive tox; tox builds its own environments from tox.ini.

@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from tests.support.recaps import RECAP_NAMES, distinct_recap, load_recap
 from tests.support.server import ROOT, ServerProcess
 from tests.support.sse_client import open_stream, read_events, stream_url
-from tornado_render.signing import sign_target
+from tornado_render.web.signing import sign_target
 
 pytestmark = pytest.mark.browser
 

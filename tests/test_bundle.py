@@ -17,8 +17,8 @@ import pytest
 from tornado.process import Subprocess
 
 from tests.support.server import fake_driver_argv
-from tornado_render.bundle import BundleCache
 from tornado_render.errors import RenderFailed
+from tornado_render.render.bundle import BundleCache
 
 T = TypeVar("T")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.server import ROOT
-from tornado_render.config import SETTINGS, SettingsError, settings_from_args, settings_from_env
+from tornado_render.settings import SETTINGS, SettingsError, settings_from_args, settings_from_env
 
 
 class TestSettings:

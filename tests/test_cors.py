@@ -9,8 +9,8 @@ import pytest
 from tests.support.recaps import load_recap
 from tests.support.server import ServerProcess
 from tests.support.sse_client import open_stream, read_events, run_stream, stream_url
-from tornado_render import cors
-from tornado_render.config import SettingsError, settings_from_env
+from tornado_render.settings import SettingsError, settings_from_env
+from tornado_render.web import cors
 
 SITE = "http://app.example"
 OTHER_SITE = "https://other.example:8443"
@@ -48,7 +48,7 @@ class TestParseOrigins:
 
     def test_setting_default_is_off(self) -> None:
         """By default no origin is allowed."""
-        assert cors.parse_origins(settings_from_env({}).cors_origins) == frozenset()
+        assert settings_from_env({}).cors_origins == frozenset()
 
 
 class TestHeaderRules:

@@ -16,8 +16,8 @@ from tests.support.cover_server import CoverServer
 from tests.support.recaps import COVERS, load_recap
 from tests.support.server import ServerProcess
 from tests.support.sse_client import run_stream
-from tornado_render.addresses import address_allowed, parse_networks
-from tornado_render.covers import USER_AGENT, CoverRefused, to_jpeg_data_uri
+from tornado_render.render.addresses import address_allowed, parse_networks
+from tornado_render.render.covers import USER_AGENT, CoverRefused, to_jpeg_data_uri
 
 
 def rendered_props(jobs_dir: Path) -> dict[str, Any]:

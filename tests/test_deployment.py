@@ -21,7 +21,7 @@ from tests.support.recaps import distinct_recap
 from tests.support.server import ROOT, ServerProcess
 from tests.support.sse_client import open_stream, read_events, stream_url
 from tests.test_jobs import Gate
-from tornado_render.config import SETTINGS, Settings, settings_from_env
+from tornado_render.settings import SETTINGS, Settings, settings_from_env
 
 UNIT = ROOT / "scripts" / "systemd" / "tornado-render.service"
 ENV_EXAMPLE = ROOT / "scripts" / "systemd" / "tornado-render.env.example"

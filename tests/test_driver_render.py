@@ -18,8 +18,8 @@ import pytest
 from tests.support.media import distinct_levels, gray_frame, probe
 from tests.support.recaps import COVERS, load_recap
 from tests.support.server import ROOT
-from tornado_render.browser import find_browser
-from tornado_render.config import settings_from_env
+from tornado_render.render.browser import find_browser
+from tornado_render.settings import settings_from_env
 
 REMOTION = ROOT / "remotion"
 DRIVER = REMOTION / "driver" / "render.mjs"

@@ -20,8 +20,8 @@ from tests.support.recaps import distinct_recap
 from tests.support.server import ServerProcess
 from tests.support.sse_client import Stream, open_stream, read_events, run_stream, stream_url
 from tests.test_driver_render import expected_frames
-from tornado_render.covers import USER_AGENT
-from tornado_render.processes import pids_with_marker
+from tornado_render.render.covers import USER_AGENT
+from tornado_render.render.processes import pids_with_marker
 
 pytestmark = pytest.mark.render
 

@@ -24,10 +24,10 @@ from PIL import Image
 from tests.support.recaps import distinct_recap, load_recap
 from tests.support.server import ROOT, ServerProcess
 from tests.support.sse_client import open_stream, read_events, run_stream, stream_url
-from tornado_render.addresses import address_allowed
-from tornado_render.covers import MAX_DECODE_BYTES, CoverRefused, to_jpeg_data_uri
-from tornado_render.processes import ALLOWED_VARIABLES, MARKER_VARIABLE
-from tornado_render.signing import sign_target
+from tornado_render.render.addresses import address_allowed
+from tornado_render.render.covers import MAX_DECODE_BYTES, CoverRefused, to_jpeg_data_uri
+from tornado_render.render.processes import ALLOWED_VARIABLES, MARKER_VARIABLE
+from tornado_render.web.signing import sign_target
 
 ServerFactory = Callable[..., ServerProcess]
 
@@ -206,7 +206,7 @@ class TestFinding4Covers:
         path = tmp_path / "largest.png"
         Image.new("RGBA", (side, side), (10, 20, 30, 128)).save(path, "PNG")
         program = (
-            "import resource, sys; from tornado_render.covers import to_jpeg_data_uri; "
+            "import resource, sys; from tornado_render.render.covers import to_jpeg_data_uri; "
             "data = open(sys.argv[1], 'rb').read(); before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
             "to_jpeg_data_uri(data); "
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)"
@@ -430,7 +430,7 @@ class TestFinding12Odds:
 
     def test_secret_from_a_file(self, tmp_path: Path) -> None:
         """<VARIABLE>_FILE names a file holding a secret; the settings never show it."""
-        from tornado_render.config import settings_from_env
+        from tornado_render.settings import settings_from_env
 
         (tmp_path / "secret").write_text("file-secret\n")
         settings = settings_from_env({"AWS_SECRET_ACCESS_KEY_FILE": str(tmp_path / "secret")})

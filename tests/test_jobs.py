@@ -14,7 +14,7 @@ import pytest
 from tests.support.recaps import distinct_recap, load_recap
 from tests.support.server import ServerProcess
 from tests.support.sse_client import Stream, open_stream, read_events, run_stream, stream_url
-from tornado_render.processes import pids_with_marker
+from tornado_render.render.processes import pids_with_marker
 
 
 class Gate:

@@ -1,24 +1,24 @@
-"""GET /metrics and the metrics behind it: counters fed by the phase logs, gauges read from the job table."""
+"""GET /metrics and the metrics behind it: counters moved by the job manager, gauges read from the job table."""
 
 from __future__ import annotations
 
-import io
-import json
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import structlog
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support.recaps import distinct_recap, load_recap
 from tests.support.server import ServerProcess
 from tests.support.sse_client import open_stream, read_events, run_stream, stream_url
-from tornado_render.logs import configure_logging, get_logger
-from tornado_render.metrics import FAILURE_REASONS, RenderMetrics, failure_reason
+from tornado_render.errors import FailureReason
+from tornado_render.jobs.model import Job
+from tornado_render.metrics import FAILURE_REASONS, RenderMetrics
+from tornado_render.recap import RenderRequest
+from tornado_render.render.pipeline import Outcome
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
+JOB = Job(key="k" * 64, request=RenderRequest(user_id="u", recap=load_recap("one-book")["data"]))
 
 
 def scrape(server: ServerProcess) -> Samples:
@@ -45,44 +45,17 @@ def sample_value(metrics: RenderMetrics, name: str, **labels: str) -> float | No
     return metrics.registry.get_sample_value(f"tornado_render_{name}", labels)
 
 
-class TestFailureReason:
-    @pytest.mark.parametrize(
-        ("phase", "reason", "label"),
-        [
-            ("rendering", "timed out after 4 s", "timeout"),
-            ("rendering", "the render driver exited with code 3", "render"),
-            ("rendering", "out of memory", "render"),
-            ("bundling", "webpack failed", "bundling"),
-            ("upload", "AccessDenied: Access Denied", "upload"),
-            ("cancelled", "Render failed: server is shutting down", "shutdown"),
-            ("queued", "Render failed: server is shutting down", "shutdown"),
-            ("cancelled", "Render failed: no client was attached for 120 s", "orphaned"),
-            ("queued", "Render failed: no client was attached for 0.5 s", "orphaned"),
-            ("cancelled", "Render failed: cancelled", "cancelled"),
-            ("something-new", "Render failed: ???", "internal"),
-            (None, None, "internal"),
-        ],
-    )
-    def test_label(self, phase: str | None, reason: str | None, label: str) -> None:
-        """The reason label comes from the message first (timeout, shutdown, orphan), then from the phase."""
-        assert failure_reason(phase, reason) == label
-        assert label in FAILURE_REASONS
+def outcome(render_seconds: float = 12.5, upload_seconds: float = 0.2) -> Outcome:
+    return Outcome("v.mp4", "/storage/v.mp4", "videos/u/v.mp4", 11.5, render_seconds, upload_seconds)
 
 
-class TestRenderMetricsProcessor:
-    def test_phase_events_update_the_metrics(self) -> None:
-        """render_started, complete, error, rendered and uploaded each move their own metric, and only it."""
+class TestRenderMetrics:
+    def test_job_transitions_update_the_metrics(self) -> None:
+        """A start, a success and a failure each move their own metric, and only it."""
         metrics = RenderMetrics()
-        for event in (
-            {"event": "render_started", "job_id": "a"},
-            {"event": "rendered", "render_seconds": 12.5, "frames": 345, "bytes": 10},
-            {"event": "uploaded", "upload_seconds": 0.2, "bytes": 10, "key": "k"},
-            {"event": "complete", "total_seconds": 13.0},
-            {"event": "error", "phase": "rendering", "reason": "timed out after 4 s"},
-            {"event": "bundling"},
-            {"event": "queued", "waiting_ahead": 0},
-        ):
-            metrics(None, "info", dict(event))
+        metrics.job_started(JOB)
+        metrics.job_succeeded(JOB, outcome())
+        metrics.job_failed(JOB, FailureReason.TIMEOUT)
         assert sample_value(metrics, "renders_started_total") == 1
         assert sample_value(metrics, "renders_completed_total") == 1
         assert sample_value(metrics, "renders_failed_total", reason="timeout") == 1
@@ -94,31 +67,20 @@ class TestRenderMetricsProcessor:
         assert sample_value(metrics, "upload_duration_seconds_count") == 1
         assert sample_value(metrics, "upload_duration_seconds_sum") == 0.2
 
-    def test_event_passes_unchanged(self) -> None:
-        """As a processor it hands the very same event dict on, untouched."""
-        event = {"event": "rendered", "render_seconds": 1.0, "job_id": "x"}
-        assert RenderMetrics()(None, "info", event) is event
-        assert event == {"event": "rendered", "render_seconds": 1.0, "job_id": "x"}
-
-    def test_job_crash_counts_as_internal(self) -> None:
-        """jobs.py logs an unexpected exception as job_crashed (no error event): an internal failure."""
+    @pytest.mark.parametrize("reason", list(FailureReason))
+    def test_every_reason_is_a_label(self, reason: FailureReason) -> None:
+        """Each failure reason is exported from the start (at 0) and counted under its own label."""
         metrics = RenderMetrics()
-        metrics(None, "exception", {"event": "job_crashed", "job_id": "a"})
-        assert sample_value(metrics, "renders_failed_total", reason="internal") == 1
-
-    @pytest.mark.parametrize("seconds", ["3", None, True, -1])
-    def test_malformed_durations_are_ignored(self, seconds: object) -> None:
-        """A duration that is not a non-negative number is not observed (and does not break logging)."""
-        metrics = RenderMetrics()
-        metrics(None, "info", {"event": "rendered", "render_seconds": seconds})
-        metrics(None, "info", {"event": "uploaded", "upload_seconds": seconds})
-        assert sample_value(metrics, "render_duration_seconds_count") == 0
-        assert sample_value(metrics, "upload_duration_seconds_count") == 0
+        assert sample_value(metrics, "renders_failed_total", reason=reason.value) == 0
+        metrics.job_failed(JOB, reason)
+        assert {label: sample_value(metrics, "renders_failed_total", reason=label) for label in FAILURE_REASONS} == {
+            label: 1 if label == reason.value else 0 for label in FAILURE_REASONS
+        }
 
     def test_registries_are_per_instance(self) -> None:
         """Two apps in one process each have their metrics; nothing goes to the global registry."""
         first, second = RenderMetrics(), RenderMetrics()
-        first(None, "info", {"event": "render_started"})
+        first.job_started(JOB)
         assert sample_value(first, "renders_started_total") == 1
         assert sample_value(second, "renders_started_total") == 0
 
@@ -137,32 +99,6 @@ class TestRenderMetricsProcessor:
         assert "tornado_render_queue_length 0.0" in text
         assert "tornado_render_renders_running 1.0" in text
         assert "tornado_render_open_streams 2.0" in text
-
-
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    """configure_logging changes structlog's and the root logger's global setup: put both back."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    structlog.reset_defaults()
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
-class TestLoggingObserver:
-    @pytest.mark.usefixtures("restore_logging")
-    def test_observer_sees_events_and_the_log_is_unchanged(self) -> None:
-        """An observer passed to configure_logging sees every event; the JSON line is written as before."""
-        stream = io.StringIO()
-        metrics = RenderMetrics()
-        configure_logging("json", stream, observers=[metrics])
-        get_logger(component="jobs").info("render_started", job_id="j1")
-        assert sample_value(metrics, "renders_started_total") == 1
-        line = json.loads(stream.getvalue().splitlines()[-1])
-        assert line["event"] == "render_started"
-        assert line["job_id"] == "j1"
-        assert line["component"] == "jobs"
 
 
 class TestMetricsEndpoint:

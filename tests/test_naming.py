@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tornado_render.naming import new_token, reserve_local_file, storage_key, video_filename
+from tornado_render.storage.naming import new_token, reserve_local_file, storage_key, video_filename
 
 TOKEN = re.compile(r"[0-9a-f]{32}")
 

@@ -31,10 +31,11 @@ from schemathesis.specs.openapi.checks import (
 from tests.support.recaps import RECAP_NAMES, distinct_recap, load_recap
 from tests.support.server import ServerProcess, start_server
 from tests.support.sse_client import Event, open_stream, read_events, run_stream, stream_url
-from tornado_render.app import build_state, make_app
-from tornado_render.config import Settings
-from tornado_render.openapi import SSE_EVENTS, USER_ID_PATTERN, build_openapi
-from tornado_render.schemas import MAX_USER_ID, MAX_USER_ID_BYTES, check_user_id
+from tornado_render.settings import Settings
+from tornado_render.web.app import build_state, make_app, routes
+from tornado_render.web.openapi import USER_ID_PATTERN, build_openapi
+from tornado_render.web.responses import SSE_EVENTS
+from tornado_render.web.schemas import MAX_USER_ID, MAX_USER_ID_BYTES, check_user_id
 
 # Every status code each operation can answer with.
 EXPECTED_RESPONSES = {
@@ -100,6 +101,18 @@ def document(api_server: ServerProcess) -> dict[str, Any]:
     return dict(body)
 
 
+class ElsewhereStorage:
+    """A storage that is not the local one (as S3 is), for the routes of an app without /storage."""
+
+    description = "elsewhere"
+
+    def check(self) -> None:
+        """Always usable."""
+
+    def upload(self, path: Path, key: str) -> str:
+        return f"https://elsewhere.example/{key}"
+
+
 class TestDocument:
     def test_is_valid_openapi_3(self, document: dict[str, Any]) -> None:
         """The served document passes openapi-spec-validator as OpenAPI 3.1."""
@@ -160,9 +173,11 @@ class TestDocument:
         errors = validator(document, "#/components/schemas/RenderRequest").iter_errors(load_recap(name))
         assert [error.message for error in errors] == []
 
-    def test_limits_follow_the_server(self) -> None:
+    def test_limits_follow_the_server(self, tmp_path: Path) -> None:
         """MAX_BOOKS becomes books.maxItems; /storage is described only with local storage."""
-        document = build_openapi(max_books=3, local_storage=False)
+        settings = Settings(output_dir=tmp_path / "out", storage_dir=tmp_path / "storage", bundle_dir=tmp_path / "b")
+        state = build_state(settings, browser_executable="", storage=ElsewhereStorage())
+        document = build_openapi(routes(state), max_books=3, signed=False)
         assert document["components"]["schemas"]["MonthlyRecapExport"]["properties"]["books"]["maxItems"] == 3
         assert "/storage/{key}" not in document["paths"]
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.recaps import RECAP_NAMES, RECAPS
 from tests.support.server import ServerProcess
-from tornado_render.handlers.pages import STATIC_DIR
+from tornado_render.web.handlers.pages import STATIC_DIR
 
 
 class TestDemoPage:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tornado_render.progress import ProgressTracker, bundle_percent, phase_of, render_percent
+from tornado_render.render.progress import ProgressTracker, bundle_percent, phase_of, render_percent
 
 
 class TestFormulas:

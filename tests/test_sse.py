@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tornado_render.sse import KEEPALIVE, format_comment, format_event, format_retry
+from tornado_render.web.sse import KEEPALIVE, format_comment, format_event, format_retry
 
 
 class TestFormatEvent:

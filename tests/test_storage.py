@@ -15,9 +15,10 @@ from tests.support.moto_server import MotoServer
 from tests.support.recaps import load_recap
 from tests.support.server import ROOT, ServerProcess, server_env
 from tests.support.sse_client import run_stream
-from tornado_render.config import settings_from_env
 from tornado_render.errors import StorageUnavailable, UploadFailed
-from tornado_render.storage import LocalStorage, S3Storage, generate_public_url
+from tornado_render.settings import settings_from_env
+from tornado_render.storage.local import LocalStorage
+from tornado_render.storage.s3 import S3Storage, generate_public_url
 
 
 class TestPublicUrl:

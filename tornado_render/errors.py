@@ -1,21 +1,53 @@
-"""The few exceptions of tornado-render. Each carries its facts as attributes; `client_message` is what a client
-may see (the spec's "Render failed: ..." / "S3 upload failed: ..."), never a stack trace or a local path."""
+"""The exceptions that cross module boundaries. Each carries its facts as attributes; `client_message` is what a
+client may see (the spec's "Render failed: ..." / "S3 upload failed: ..."), never a stack trace or a local path.
+
+A few exceptions stay private to the module that raises and handles them: `InvalidRequest` (web.schemas),
+`SignatureRejected` (web.signing), `CoverRefused` (render.covers), `SettingsError` (settings).
+
+A job that fails ends with a `FailureReason`: metrics label failures with it and the POST answer picks its title
+from it, so nothing downstream reads message text to learn what happened.
+"""
 
 from __future__ import annotations
+
+import enum
 
 
 class TornadoRenderError(Exception):
     """Base of every error this package raises on purpose."""
 
 
-class RenderFailed(TornadoRenderError):
-    """The render driver failed, crashed, hung or broke its protocol."""
+class FailureReason(str, enum.Enum):
+    """Why a job failed, as metrics count it."""
 
-    def __init__(self, reason: str, *, returncode: int | None = None, stderr_tail: str = "") -> None:
+    BUNDLING = "bundling"
+    RENDER = "render"
+    TIMEOUT = "timeout"
+    UPLOAD = "upload"
+    CANCELLED = "cancelled"
+    ORPHANED = "orphaned"
+    SHUTDOWN = "shutdown"
+    INTERNAL = "internal"
+
+
+class JobFailed(TornadoRenderError):
+    """A job's pipeline failed for `reason`; `client_message` is its `error` event, `kept_file` a video left on disk."""
+
+    def __init__(self, reason: FailureReason, client_message: str, *, kept_file: str | None = None) -> None:
+        super().__init__(client_message)
+        self.reason = reason
+        self.client_message = client_message
+        self.kept_file = kept_file
+
+
+class RenderFailed(TornadoRenderError):
+    """The render driver failed, crashed, hung or broke its protocol (`reason` says how)."""
+
+    def __init__(self, reason: str, *, stderr_tail: str = "", timed_out: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.returncode = returncode
         self.stderr_tail = stderr_tail
+        self.timed_out = timed_out
 
     @property
     def client_message(self) -> str:
@@ -41,3 +73,25 @@ class StorageUnavailable(TornadoRenderError):
 
 class BrowserNotFound(TornadoRenderError):
     """No headless Chromium could be found for Remotion."""
+
+
+class QueueFull(TornadoRenderError):
+    """Too many jobs wait already; the client should retry after `retry_after` seconds."""
+
+    def __init__(self, queued: int, retry_after: int) -> None:
+        super().__init__(f"the render queue is full ({queued} waiting)")
+        self.queued = queued
+        self.retry_after = retry_after
+
+
+class UserLimitReached(TornadoRenderError):
+    """This userId has as many jobs queued or running as it may; retry after `retry_after` seconds."""
+
+    def __init__(self, active: int, retry_after: int) -> None:
+        super().__init__(f"this user already has {active} renders queued or running")
+        self.active = active
+        self.retry_after = retry_after
+
+
+class ShuttingDown(TornadoRenderError):
+    """The server is stopping and takes no new jobs."""

@@ -1,16 +1,13 @@
 """structlog setup: one JSON object per line for machines, colourless key=value lines on a terminal.
 
-Jobs bind their id and userId once (`log.bind`), so every line of a job carries them.
+A job's logger is bound to its id and userId once (`get_logger(job_id=..., user_id=...)`), so every line of a job
+carries them.
 
 Everything goes through the same processors, Tornado's own loggers included (uncaught errors, malformed requests):
 the standard library's records are rendered by structlog's ProcessorFormatter, so a log collector sees one format.
 Tornado's access log is replaced by `log_request`, which records the method, path, status, size and duration of a
 request and a digest of its query, never the query itself: a stream's query is a reader's whole month of reading.
 No field is longer than MAX_FIELD_CHARS (its start and end are kept), so no request can write a huge line.
-
-Observers (`configure_logging(observers=...)`) are processors that watch every event before it is rendered and
-pass it on unchanged: metrics.py counts the render phases this way, from the same events the log records. A logger
-bound (`.bind`) keeps the chain of that moment, so observers are configured before anything binds one.
 """
 
 from __future__ import annotations
@@ -19,7 +16,6 @@ import hashlib
 import json
 import logging
 import sys
-from collections.abc import Sequence
 from typing import Any
 
 import structlog
@@ -47,7 +43,7 @@ def cap_fields(logger: WrappedLogger, method_name: str, event_dict: EventDict) -
     return event_dict
 
 
-def configure_logging(log_format: str = "auto", stream: Any = None, observers: Sequence[Processor] = ()) -> None:
+def configure_logging(log_format: str = "auto", stream: Any = None, level: int = logging.INFO) -> None:
     stream = sys.stderr if stream is None else stream
     if log_format == "auto":
         log_format = "console" if getattr(stream, "isatty", lambda: False)() else "json"
@@ -62,8 +58,8 @@ def configure_logging(log_format: str = "auto", stream: Any = None, observers: S
         structlog.processors.format_exc_info,
     ]
     structlog.configure(
-        processors=[structlog.contextvars.merge_contextvars, *shared, *observers, cap_fields, renderer],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.INFO),
+        processors=[structlog.contextvars.merge_contextvars, *shared, cap_fields, renderer],
+        wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=structlog.PrintLoggerFactory(file=stream),
         cache_logger_on_first_use=False,
     )
@@ -75,7 +71,7 @@ def configure_logging(log_format: str = "auto", stream: Any = None, observers: S
             processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, cap_fields, renderer],
         )
     )
-    logging.basicConfig(handlers=[handler], level=logging.INFO, force=True)
+    logging.basicConfig(handlers=[handler], level=level, force=True)
 
 
 def get_logger(**bindings: Any) -> Any:

@@ -1,26 +1,28 @@
-"""Prometheus metrics of the render service, read from the phase logs and from the job table.
+"""Prometheus metrics of the render service: counters and histograms moved by the job manager, gauges read from
+the job store and the app.
 
-The phase logs (`render_started`, `rendered`, `uploaded`, `complete`, `error`, see jobs.py and pipeline.py) are
-already the one record of everything a render goes through, so the counters and histograms are fed by a structlog
-processor that watches those events (`RenderMetrics` is that processor; logs.configure_logging puts it in the
-chain). Nothing in the render path knows about metrics, and a counter cannot disagree with the log. Queue length,
-running renders and open streams are gauges read from the AppState when /metrics is scraped.
+The job manager tells its observers of every start and end (`JobObserver`); `RenderMetrics` is one. A failed
+render is counted once, under its FailureReason (timeout, shutdown, orphaned, cancelled, render, bundling, upload,
+internal); a job cancelled while still queued counts as failed without having started. Queue length, running
+renders and open streams are gauges read when /metrics is scraped.
 
 Each app owns its registry (never prometheus_client's global one), so several apps in one process, as in tests,
 do not collide.
-
-A failed render is counted once, under a reason from a small fixed set (`FAILURE_REASONS`) derived from the error
-event's phase and client message; a job cancelled while still queued counts as failed without having started.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
-from structlog.typing import EventDict, WrappedLogger
+
+from .errors import FailureReason
+
+if TYPE_CHECKING:
+    from .jobs.model import Job
+    from .render.pipeline import Outcome
 
 NAMESPACE = "tornado_render"
 # Renders take seconds to minutes (an empty month on a fast machine ~5 s, fifty books several minutes) and are
@@ -29,38 +31,11 @@ RENDER_BUCKETS = (2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180
 # Uploads go from a local copy (milliseconds) to a slow S3 link (a minute for a large video).
 UPLOAD_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0)
 
-FAILURE_REASONS = ("timeout", "shutdown", "orphaned", "cancelled", "render", "bundling", "upload", "internal")
-
-
-def failure_reason(phase: object, reason: object) -> str:
-    """The `reason` label of a failed render, from an `error` log event's phase and message.
-
-    The message decides first (a timeout is a timeout in whichever phase), then the phase.
-    """
-    message = str(reason or "")
-    if "shutting down" in message:
-        return "shutdown"
-    if "no client was attached" in message:
-        return "orphaned"
-    if "timed out" in message:
-        return "timeout"
-    return {
-        "upload": "upload",
-        "bundling": "bundling",
-        "rendering": "render",
-        "cancelled": "cancelled",
-        "queued": "cancelled",
-    }.get(str(phase), "internal")
-
-
-def _seconds(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        return None
-    return float(value)
+FAILURE_REASONS = tuple(reason.value for reason in FailureReason)
 
 
 class RenderMetrics:
-    """The service's metrics in a registry of their own; calling it observes one structlog event."""
+    """The service's metrics in a registry of their own, and a JobObserver that moves them."""
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry if registry is not None else CollectorRegistry()
@@ -112,27 +87,16 @@ class RenderMetrics:
         self.running.set_function(running)
         self.open_streams.set_function(open_streams)
 
-    def __call__(self, logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
-        """A structlog processor: update the metrics an event stands for; the event goes on unchanged."""
-        event: Any = event_dict.get("event")
-        if event == "render_started":
-            self.started.inc()
-        elif event == "complete":
-            self.completed.inc()
-        elif event == "error":
-            self.failed.labels(reason=failure_reason(event_dict.get("phase"), event_dict.get("reason"))).inc()
-        elif event == "job_crashed":
-            # jobs.py logs an unexpected exception as `job_crashed` (with a traceback) and no `error` event.
-            self.failed.labels(reason="internal").inc()
-        elif event == "rendered":
-            seconds = _seconds(event_dict.get("render_seconds"))
-            if seconds is not None:
-                self.render_seconds.observe(seconds)
-        elif event == "uploaded":
-            seconds = _seconds(event_dict.get("upload_seconds"))
-            if seconds is not None:
-                self.upload_seconds.observe(seconds)
-        return event_dict
+    def job_started(self, job: Job) -> None:
+        self.started.inc()
+
+    def job_succeeded(self, job: Job, outcome: Outcome) -> None:
+        self.completed.inc()
+        self.render_seconds.observe(outcome.render_seconds)
+        self.upload_seconds.observe(outcome.upload_seconds)
+
+    def job_failed(self, job: Job, reason: FailureReason) -> None:
+        self.failed.labels(reason=reason.value).inc()
 
     def exposition(self) -> tuple[bytes, str]:
         """The registry in Prometheus' text format, and its Content-Type."""

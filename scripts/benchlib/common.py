@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.recaps import load_recap
-from tornado_render.browser import find_browser
-from tornado_render.config import settings_from_env
+from tornado_render.render.browser import find_browser
+from tornado_render.settings import settings_from_env
 
 ROOT = Path(__file__).resolve().parents[2]
 REMOTION = ROOT / "remotion"

@@ -12,7 +12,7 @@ from typing import Any
 
 from scripts.benchlib.service import start_real_server, timed_stream
 from tests.support.recaps import load_recap
-from tornado_render.processes import pids_with_marker
+from tornado_render.render.processes import pids_with_marker
 
 
 def _kb(pid: int, name: str, filename: str) -> int:

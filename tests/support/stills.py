@@ -15,8 +15,8 @@ from typing import Any
 from PIL import Image, ImageChops, ImageStat
 
 from tests.support.server import ROOT
-from tornado_render.browser import find_browser
-from tornado_render.config import settings_from_env
+from tornado_render.render.browser import find_browser
+from tornado_render.settings import settings_from_env
 
 REMOTION = ROOT / "remotion"
 DRIVER = REMOTION / "driver" / "render.mjs"

@@ -1,0 +1,120 @@
+"""What a job is: its identity, its state (one value of a tagged union) and the events its clients see.
+
+A job is identified by the hash of its canonical request, so identical requests share one render. Its state is
+exactly one of Queued, Running, Succeeded, Failed; only the job manager moves a job from one to the next (see
+manager.py), and the store keeps it (store.py).
+
+Events are data: a name, a JSON payload and an id. Ids are `<job id>.<seq>`, and the terminal event's id ends in
+`.end`: a browser that reconnects holding a terminal id already has the outcome and is told to stop (HTTP 204),
+even after the job itself has been forgotten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..errors import FailureReason
+from ..recap import RenderRequest
+
+TERMINAL_EVENTS = frozenset({"complete", "error"})
+TERMINAL_SUFFIX = ".end"
+
+
+@dataclass(frozen=True)
+class Queued:
+    position: int
+    status: Literal["queued"] = "queued"
+
+
+@dataclass(frozen=True)
+class Running:
+    phase: str
+    progress: int
+    status: Literal["running"] = "running"
+
+
+@dataclass(frozen=True)
+class Succeeded:
+    filename: str
+    url: str
+    key: str
+    duration: float
+    status: Literal["succeeded"] = "succeeded"
+
+
+@dataclass(frozen=True)
+class Failed:
+    reason: FailureReason
+    message: str
+    kept_file: str | None = None
+    status: Literal["failed"] = "failed"
+
+
+JobState = Queued | Running | Succeeded | Failed
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    id: str
+    seq: int
+    name: str
+    data: dict[str, Any]
+
+    @property
+    def terminal(self) -> bool:
+        return self.name in TERMINAL_EVENTS
+
+
+def job_key(request: RenderRequest) -> str:
+    return hashlib.sha256(request.canonical().encode("utf-8")).hexdigest()
+
+
+def is_terminal_event_id(event_id: str) -> bool:
+    return event_id.endswith(TERMINAL_SUFFIX)
+
+
+def event_seq(job_id: str, event_id: str | None) -> int:
+    """The sequence number in `event_id` when it is one of job `job_id`'s ids, else 0."""
+    if not event_id:
+        return 0
+    prefix, _, rest = event_id.partition(f"{job_id}.")
+    if prefix or not rest:
+        return 0
+    number = rest.removesuffix(TERMINAL_SUFFIX)
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if not (number.isascii() and number.isdigit()) or len(number) > 9:
+        return 0
+    return int(number)
+
+
+@dataclass(eq=False)
+class Job:
+    key: str
+    request: RenderRequest
+    instance: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    state: JobState = field(default_factory=lambda: Queued(position=0))
+    created_at: float = field(default_factory=time.monotonic)
+    started_at: float | None = None
+    finished_at: float | None = None
+
+    @property
+    def id(self) -> str:
+        """Short id for logs and for event ids: the request hash's prefix and this instance."""
+        return f"{self.key[:12]}-{self.instance}"
+
+    @property
+    def user_id(self) -> str:
+        return self.request.user_id
+
+    @property
+    def finished(self) -> bool:
+        return isinstance(self.state, Succeeded | Failed)
+
+    @property
+    def elapsed(self) -> float:
+        end = self.finished_at if self.finished_at is not None else time.monotonic()
+        return end - (self.started_at if self.started_at is not None else self.created_at)

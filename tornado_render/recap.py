@@ -1,0 +1,54 @@
+"""The validated RenderRequest as one small typed object, from the handler that validated it to the storage key.
+
+The recap itself (a MonthlyRecapExport) stays the JSON document it arrived as, checked by web.schemas and cleaned
+of unknown fields: it is handed to the composition as its props, and remotion/src/types.ts is its one definition.
+The few facts the server itself needs from it (the month, for names and logs; the number of books) are properties
+here, so nothing indexes the document by hand along the way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    user_id: str
+    recap: Mapping[str, Any]
+
+    @property
+    def year(self) -> int:
+        return int(self.recap["meta"]["year"])
+
+    @property
+    def month(self) -> int:
+        return int(self.recap["meta"]["month"])
+
+    @property
+    def month_name(self) -> str:
+        return str(self.recap["meta"]["monthName"])
+
+    @property
+    def book_count(self) -> int:
+        return len(self.recap["books"])
+
+    def props(self) -> dict[str, Any]:
+        """The composition's input props: the recap as plain JSON data."""
+        props: dict[str, Any] = json.loads(json.dumps(self.recap))
+        return props
+
+    def canonical(self) -> str:
+        """Sorted compact JSON of what the video depends on: equal requests give equal text, whatever key order."""
+        return json.dumps(
+            {"userId": self.user_id, "data": self.recap, "options": {}},
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        """The request in its wire form ({"userId", "data"})."""
+        return {"userId": self.user_id, "data": self.props()}

@@ -1,0 +1,185 @@
+"""Book covers are fetched by the server, before the render, and handed to the composition inline.
+
+`coverUrl` values come from the internet, so Chromium never fetches them itself: the server does, with Tornado's
+async HTTP client, concurrently, each with a timeout and a size cap, and only over http/https to public addresses.
+The address check happens in the resolver, on the very addresses the client then connects to (a name that
+resolves to a private address, or a redirect to one, fails the same way), so DNS tricks do not get around it.
+Private, loopback, link-local (cloud metadata) and other non-global ranges are refused unless listed in
+COVER_ALLOWED_NETWORKS (see addresses.py). Pillow then verifies the image, decodes it completely, and downscales it
+to a JPEG data URI. Any failure means `null`, which the composition draws as a placeholder: a cover never fails a
+render.
+
+Decoding is where a small file can cost a lot: a 131 KB PNG can declare 40 megapixels. Only JPEG, PNG, WebP and
+GIF are opened (Pillow would otherwise hand EPS to Ghostscript), the size a decode would take is computed from the
+header before any pixel is decoded (JPEGs are decoded at a reduced scale first, which costs a fraction), and a job
+fetches and decodes a few covers at a time, not all of its up to 102 at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import socket
+from collections.abc import Iterator
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from PIL import Image
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+from tornado.netutil import DefaultExecutorResolver, Resolver
+
+from ..logs import get_logger
+from .addresses import IPNetwork, address_allowed
+
+IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+# The decoded image and its RGB copy must fit in this (Pillow keeps RGB as 4 bytes a pixel): one cover's decode
+# stays under 50 MB whatever its header claims.
+MAX_DECODE_BYTES = 48 * 1024 * 1024
+# Covers fetched (and decoded) at the same time by one job.
+FETCH_CONCURRENCY = 6
+COVER_BOX = (540, 810)
+JPEG_QUALITY = 85
+USER_AGENT = "tornado-render cover fetcher"
+
+
+class CoverRefused(Exception):
+    """This cover is not fetched or not usable; the reason goes to the log, the video gets a placeholder."""
+
+
+class PublicOnlyResolver(Resolver):
+    """Resolves like the default resolver, then drops every address that is not allowed."""
+
+    def initialize(self, allowed: tuple[IPNetwork, ...] = ()) -> None:
+        self.allowed = allowed
+        self.inner = DefaultExecutorResolver()
+
+    async def resolve(
+        self, host: str, port: int, family: socket.AddressFamily = socket.AF_UNSPEC
+    ) -> list[tuple[int, Any]]:
+        addresses = await self.inner.resolve(host, port, family)
+        usable = [entry for entry in addresses if address_allowed(entry[1][0], self.allowed)]
+        if not usable:
+            raise CoverRefused(f"{host} resolves only to addresses that are not allowed")
+        return usable
+
+
+@dataclass(frozen=True)
+class CoverPolicy:
+    """COVER_TIMEOUT_SECONDS, COVER_MAX_BYTES and COVER_ALLOWED_NETWORKS."""
+
+    timeout_seconds: float
+    max_bytes: int
+    allowed_networks: tuple[IPNetwork, ...]
+
+
+def cover_slots(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every object of a recap that carries a `coverUrl`."""
+    yield from data.get("books", [])
+    yield from data.get("currentlyReading", [])
+    stats = data.get("stats") or {}
+    for key in ("topRatedBook", "lowestRatedBook"):
+        if stats.get(key):
+            yield stats[key]
+
+
+def decode_bytes(image: Image.Image) -> int:
+    """What decoding `image` (at its current draft size) and converting it to RGB takes in memory."""
+    bytes_per_pixel = {"1": 1, "L": 1, "P": 1, "I;16": 2}.get(image.mode, 4)
+    rgb_copy = 0 if image.mode == "RGB" else 4
+    return image.width * image.height * (bytes_per_pixel + rgb_copy)
+
+
+def to_jpeg_data_uri(body: bytes) -> str:
+    """Verify, fully decode, and downscale an image; a JPEG data URI of it. Raises CoverRefused."""
+    try:
+        with Image.open(io.BytesIO(body), formats=IMAGE_FORMATS) as probe:
+            probe.verify()
+        with Image.open(io.BytesIO(body), formats=IMAGE_FORMATS) as image:
+            if image.format == "JPEG":
+                image.draft("RGB", COVER_BOX)  # decode at 1/2, 1/4 or 1/8 scale when that still covers the box
+            if decode_bytes(image) > MAX_DECODE_BYTES:
+                raise CoverRefused(f"image too large to decode ({image.width}x{image.height} {image.mode})")
+            image.load()  # a truncated file fails here, not in verify()
+            rgb = image if image.mode == "RGB" else image.convert("RGB")
+            rgb.thumbnail(COVER_BOX)
+    except CoverRefused:
+        raise
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
+        raise CoverRefused(f"not a usable image: {error}") from None
+    out = io.BytesIO()
+    rgb.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+class CoverFetcher:
+    def __init__(self, policy: CoverPolicy, executor: Executor) -> None:
+        self.policy = policy
+        self.executor = executor
+        self.client = AsyncHTTPClient(force_instance=True, resolver=PublicOnlyResolver(allowed=policy.allowed_networks))
+
+    async def inline_covers(self, data: dict[str, Any], log: Any = None) -> dict[str, Any]:
+        """A copy of the recap whose every coverUrl is a data URI or null; counts go to the log."""
+        log = log or get_logger()
+        urls = sorted({slot["coverUrl"] for slot in cover_slots(data) if slot.get("coverUrl")})
+        slots = asyncio.Semaphore(FETCH_CONCURRENCY)
+        results = await asyncio.gather(*(self._fetch(url, slots, log) for url in urls))
+        inline = dict(zip(urls, results, strict=True))
+        copied: dict[str, Any] = _deep_copy(data)
+        for slot in cover_slots(copied):
+            if slot.get("coverUrl"):
+                slot["coverUrl"] = inline.get(slot["coverUrl"])
+        if urls:
+            log.info(
+                "covers", requested=len(urls), inlined=sum(1 for r in results if r), placeholders=results.count(None)
+            )
+        return copied
+
+    async def _fetch(self, url: str, slots: asyncio.Semaphore, log: Any) -> str | None:
+        try:
+            async with slots:
+                body = await self._download(url)
+                return await asyncio.get_running_loop().run_in_executor(self.executor, to_jpeg_data_uri, body)
+        except CoverRefused as refused:
+            log.info("cover_placeholder", url=url[:200], reason=str(refused)[:300])
+        except Exception as error:  # noqa: BLE001 - whatever goes wrong with a cover, the video shows a placeholder
+            log.info("cover_placeholder", url=url[:200], reason=f"{type(error).__name__}: {error}"[:300])
+        return None
+
+    async def _download(self, url: str) -> bytes:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CoverRefused("only http and https URLs are fetched")
+        received = bytearray()
+        limit = self.policy.max_bytes
+
+        def collect(chunk: bytes) -> None:
+            received.extend(chunk)
+            if len(received) > limit:
+                raise CoverRefused(f"larger than {limit} bytes")
+
+        request = HTTPRequest(
+            url,
+            connect_timeout=self.policy.timeout_seconds,
+            request_timeout=self.policy.timeout_seconds,
+            follow_redirects=True,
+            max_redirects=3,
+            user_agent=USER_AGENT,
+            streaming_callback=collect,
+            decompress_response=True,
+        )
+        try:
+            await self.client.fetch(request)
+        except HTTPClientError as error:
+            raise CoverRefused(f"HTTP {error.code}") from None
+        return bytes(received)
+
+
+def _deep_copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _deep_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_deep_copy(item) for item in value]
+    return value

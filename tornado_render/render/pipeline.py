@@ -1,0 +1,258 @@
+"""One render from start to finish: covers and bundle, the driver, storage, clean-up. It reports progress as the
+integers a client sees and returns an Outcome, or raises JobFailed with the reason; the job manager turns either
+into the job's terminal event. The pipeline knows nothing of jobs, clients or the web, so the command line runs it
+too (`tornado-render render`).
+
+Order matters and is the spec's: the video is uploaded before the outcome is returned, the local file is deleted
+only after the upload succeeded, and a failed upload keeps the file (downloadable from /download). Every phase is
+logged with its timing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import FailureReason, JobFailed, RenderFailed, UploadFailed
+from ..recap import RenderRequest
+from ..settings import Settings
+from ..storage import Storage
+from ..storage.naming import reserve_local_file, storage_key
+from .bundle import BundleCache
+from .covers import CoverFetcher, CoverPolicy
+from .driver import driver_argv, run_driver
+from .progress import ProgressStep, ProgressTracker
+
+Report = Callable[[ProgressStep], None]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What the driver is told besides the props; each is a setting."""
+
+    browser_executable: str
+    concurrency: int
+    image_format: str
+    jpeg_quality: int
+    x264_preset: str
+    license_key: str | None
+    timeout_seconds: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings, browser_executable: str) -> RenderOptions:
+        """The driver settings every render uses (scripts/bench measures the same ones against Remotion's CLI)."""
+        return cls(
+            browser_executable=browser_executable,
+            concurrency=settings.render_concurrency,
+            image_format=settings.render_image_format,
+            jpeg_quality=settings.render_jpeg_quality,
+            x264_preset=settings.render_x264_preset,
+            license_key=settings.remotion_license_key,
+            timeout_seconds=settings.render_timeout_seconds,
+        )
+
+    def driver_fields(self) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "browserExecutable": self.browser_executable,
+            "concurrency": self.concurrency,
+            "imageFormat": self.image_format,
+            "jpegQuality": self.jpeg_quality,
+            "x264Preset": self.x264_preset,
+            "licenseKey": self.license_key,
+        }
+        return {key: value for key, value in fields.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a successful render produced, and how long its phases took."""
+
+    filename: str
+    url: str
+    key: str
+    duration: float
+    render_seconds: float
+    upload_seconds: float
+
+
+@dataclass(frozen=True)
+class Video:
+    path: Path
+    duration_seconds: float
+    frame_count: int
+
+
+class Pipeline:
+    """Runs renders; owns nothing per render except what `run` creates and cleans up."""
+
+    def __init__(
+        self,
+        *,
+        bundles: BundleCache,
+        storage: Storage,
+        executor: Executor,
+        driver_argv: list[str],
+        remotion_dir: Path,
+        output_dir: Path,
+        options: RenderOptions,
+        covers: CoverFetcher,
+    ) -> None:
+        self.bundles = bundles
+        self.storage = storage
+        self.executor = executor
+        self.driver_argv = driver_argv
+        self.remotion_dir = remotion_dir
+        self.output_dir = output_dir
+        self.options = options
+        self.covers = covers
+        self.in_progress: set[str] = set()
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, browser_executable: str, storage: Storage, executor: Executor
+    ) -> Pipeline:
+        argv = driver_argv(settings.driver_command, settings.node_executable, settings.remotion_dir)
+        policy = CoverPolicy(
+            timeout_seconds=settings.cover_timeout_seconds,
+            max_bytes=settings.cover_max_bytes,
+            allowed_networks=settings.cover_allowed_networks,
+        )
+        return cls(
+            bundles=BundleCache(settings.remotion_dir, settings.bundle_dir, argv),
+            storage=storage,
+            executor=executor,
+            driver_argv=argv,
+            remotion_dir=settings.remotion_dir,
+            output_dir=settings.output_dir,
+            options=RenderOptions.from_settings(settings, browser_executable),
+            covers=CoverFetcher(policy, executor),
+        )
+
+    async def run(self, request: RenderRequest, report: Report, log: Any) -> Outcome:
+        """Render, store and clean up one request. Cancellation (timeout, shutdown, orphan) is the caller's."""
+        tracker = ProgressTracker()
+
+        def progress(steps: list[ProgressStep]) -> None:
+            for step in steps:
+                report(step)
+
+        progress(tracker.advance_to(0))
+        # Covers are fetched while the bundle is prepared; the render needs both.
+        props_task = asyncio.ensure_future(self.covers.inline_covers(request.props(), log))
+        try:
+            serve_dir = await self._bundle(lambda p: progress(tracker.bundle(p)), log)
+            progress(tracker.bundle(100))
+            started = time.monotonic()
+            video = await self._render(request, await props_task, serve_dir, lambda p: progress(tracker.render(p)), log)
+        finally:
+            props_task.cancel()
+        progress(tracker.render(1.0))
+        render_seconds = round(time.monotonic() - started, 3)  # as logged, so metrics and log agree
+        size = video.path.stat().st_size
+        log.info(
+            "rendered",
+            render_seconds=render_seconds,
+            frames=video.frame_count,
+            bytes=size,
+            filename=video.path.name,
+        )
+        started = time.monotonic()
+        key, url = await self._store(request, video.path, log)
+        upload_seconds = round(time.monotonic() - started, 3)
+        log.info("uploaded", upload_seconds=upload_seconds, key=key, bytes=size)
+        _delete_local_file(video.path, log)
+        return Outcome(video.path.name, url, key, video.duration_seconds, render_seconds, upload_seconds)
+
+    async def _bundle(self, on_progress: Callable[[float], None], log: Any) -> Path:
+        started = time.monotonic()
+        log.info("bundling")
+        try:
+            serve_dir = await self.bundles.ensure(on_progress)
+        except RenderFailed as error:
+            raise _job_failure(error, FailureReason.BUNDLING, log) from None
+        log.info("rendering", bundle_seconds=round(time.monotonic() - started, 3))
+        return serve_dir
+
+    async def _render(
+        self,
+        request: RenderRequest,
+        props: dict[str, Any],
+        serve_dir: Path,
+        on_progress: Callable[[float], None],
+        log: Any,
+    ) -> Video:
+        output = reserve_local_file(self.output_dir, request.year, request.month)
+        self.in_progress.add(output.name)
+        job = {
+            "inputProps": props,
+            "outputPath": str(output),
+            "serveUrl": str(serve_dir),
+            **self.options.driver_fields(),
+        }
+
+        def handle(message: dict[str, Any]) -> Video | None:
+            if message["type"] == "render-progress":
+                on_progress(_number(message.get("progress")))
+            elif message["type"] == "done":
+                if not output.is_file() or output.stat().st_size == 0:
+                    raise RenderFailed("the render driver reported success but wrote no video")
+                frames = int(_number(message.get("frameCount")))
+                return Video(output, _number(message.get("durationInSeconds")), frames)
+            return None
+
+        try:
+            return await run_driver(
+                self.driver_argv, job, handle, cwd=self.remotion_dir, timeout=self.options.timeout_seconds, log=log
+            )
+        except RenderFailed as error:
+            output.unlink(missing_ok=True)
+            raise _job_failure(error, FailureReason.RENDER, log) from None
+        except BaseException:
+            output.unlink(missing_ok=True)
+            raise
+        finally:
+            self.in_progress.discard(output.name)
+
+    async def _store(self, request: RenderRequest, path: Path, log: Any) -> tuple[str, str]:
+        """Upload under the key that ends in the file's own random name; (key, url). Whatever the storage raises
+        is an upload failure: the file stays, and /download serves it."""
+        key = storage_key(request.user_id, path.name, request.year, request.month)
+
+        def upload() -> str:
+            try:
+                return self.storage.upload(path, key)
+            except OSError as error:
+                raise UploadFailed(error.strerror or str(error), code=type(error).__name__) from None
+
+        try:
+            return key, await asyncio.get_running_loop().run_in_executor(self.executor, upload)
+        except UploadFailed as error:
+            log.warning("upload_failed", reason=error.reason, code=error.code, kept_file=path.name)
+            raise JobFailed(FailureReason.UPLOAD, error.client_message, kept_file=path.name) from None
+
+
+def _job_failure(error: RenderFailed, reason: FailureReason, log: Any) -> JobFailed:
+    """A driver failure as the job's failure: a timeout is a timeout in whichever phase."""
+    log.warning("driver_failed", reason=error.reason, stderr=error.stderr_tail[-2000:])
+    return JobFailed(FailureReason.TIMEOUT if error.timed_out else reason, error.client_message)
+
+
+def _delete_local_file(path: Path, log: Any) -> None:
+    """Remove a rendered file once it is safely stored, and only then."""
+    try:
+        size = path.stat().st_size
+        path.unlink()
+    except FileNotFoundError:
+        return
+    log.info("local_file_deleted", path=str(path), bytes=size)
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RenderFailed(f"the render driver sent a malformed number: {value!r}")
+    return float(value)

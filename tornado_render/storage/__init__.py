@@ -1,0 +1,34 @@
+"""Where finished videos go: an S3 bucket (s3.py), or, with no bucket configured, a directory this server serves
+itself (local.py).
+
+Both offer the same two blocking calls, run in the application's thread executor: `check()` once at start (the
+server refuses to start on a storage it cannot use) and `upload(path, key) -> url`. Local storage without
+PUBLIC_URL returns a path-only URL (`/storage/...`); each client gets it resolved against the URL it used itself, so
+one client's `Host` header never becomes another client's video address.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from ..settings import Settings
+
+VIDEO_CONTENT_TYPE = "video/mp4"
+
+
+class Storage(Protocol):
+    description: str
+
+    def check(self) -> None: ...
+
+    def upload(self, path: Path, key: str) -> str: ...
+
+
+def make_storage(settings: Settings) -> Storage:
+    from .local import LocalStorage
+    from .s3 import S3Storage
+
+    if settings.uses_s3:
+        return S3Storage(settings)
+    return LocalStorage(settings)

@@ -1,0 +1,46 @@
+"""The embedded storage: videos copied under LOCAL_STORAGE_DIR and served by this server at /storage/<key>, so
+`scripts/run` works on a laptop with no cloud account. A copy lands under `<name>.partial` and is renamed into
+place, so /storage never serves half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+from ..errors import StorageUnavailable, UploadFailed
+from ..settings import Settings
+
+LOCAL_STORAGE_ROUTE = "/storage/"
+
+
+class LocalStorage:
+    """The embedded default: videos are copied under LOCAL_STORAGE_DIR and served at /storage/<key>."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.root = settings.storage_dir.resolve()
+        self.public_url = settings.public_url
+        self.description = f"local directory {self.root}"
+
+    def check(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StorageUnavailable(f"cannot create LOCAL_STORAGE_DIR {self.root}: {error.strerror}") from None
+        if not os.access(self.root, os.W_OK):
+            raise StorageUnavailable(f"LOCAL_STORAGE_DIR {self.root} is not writable")
+
+    def upload(self, path: Path, key: str) -> str:
+        target = self.root / key
+        partial = target.with_name(target.name + ".partial")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, partial)
+            os.replace(partial, target)
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            raise UploadFailed(error.strerror or str(error), code=type(error).__name__) from None
+        route = LOCAL_STORAGE_ROUTE + quote(key, safe="/")
+        return f"{self.public_url.rstrip('/')}{route}" if self.public_url else route

@@ -1,0 +1,130 @@
+"""S3 storage: boto3's managed upload (multipart for big files) into S3_BUCKET_NAME, and the URL a browser fetches
+the object from.
+
+With S3_URL_MODE=presigned the URL is a presigned GET of the object, valid S3_URL_EXPIRES seconds, for buckets that
+are not public.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+import botocore.exceptions
+from botocore.config import Config
+
+from ..errors import StorageUnavailable, UploadFailed
+from ..settings import Settings
+from . import VIDEO_CONTENT_TYPE
+
+
+def generate_public_url(
+    bucket: str,
+    region: str | None,
+    key: str,
+    *,
+    endpoint_url: str | None = None,
+    public_base_url: str | None = None,
+) -> str:
+    """The URL a browser fetches the object from: a configured base, a custom endpoint, or AWS's own form."""
+    quoted = quote(key, safe="/")
+    if public_base_url:
+        return f"{public_base_url.rstrip('/')}/{quoted}"
+    if endpoint_url:
+        return f"{endpoint_url.rstrip('/')}/{bucket}/{quoted}"
+    return f"https://{bucket}.s3.{region}.amazonaws.com/{quoted}"
+
+
+def describe_boto_error(error: Exception) -> tuple[str, str | None]:
+    """A short reason and the S3 error code, without credentials or stack traces."""
+    if isinstance(error, botocore.exceptions.ClientError):
+        details = error.response.get("Error", {})
+        code = details.get("Code")
+        message = details.get("Message") or code or "request refused"
+        return f"{message} ({code})" if code and code != message else message, code
+    if isinstance(error, botocore.exceptions.EndpointConnectionError):
+        return "could not connect to the S3 endpoint", "EndpointConnectionError"
+    if isinstance(error, botocore.exceptions.NoCredentialsError):
+        return "no AWS credentials", "NoCredentials"
+    if isinstance(error, botocore.exceptions.BotoCoreError):
+        return str(error), type(error).__name__
+    if isinstance(error, OSError):
+        return error.strerror or str(error), type(error).__name__
+    return str(error), type(error).__name__
+
+
+class S3Storage:
+    """boto3's managed upload (multipart for big files) into S3_BUCKET_NAME."""
+
+    def __init__(self, settings: Settings) -> None:
+        if not settings.s3_bucket_name:
+            raise StorageUnavailable("S3_BUCKET_NAME is not set")
+        self.bucket = settings.s3_bucket_name
+        self.region = settings.aws_region
+        self.endpoint_url = settings.aws_endpoint_url_s3
+        self.public_base_url = settings.s3_public_base_url
+        self.presigned_seconds = settings.s3_url_expires if settings.s3_url_mode == "presigned" else None
+        self.description = f"s3://{self.bucket}" + (f" at {self.endpoint_url}" if self.endpoint_url else "")
+        self._settings = settings
+        self._client: Any = None
+
+    def _make_client(self) -> Any:
+        session = boto3.session.Session(
+            aws_access_key_id=self._settings.aws_access_key_id,
+            aws_secret_access_key=self._settings.aws_secret_access_key,
+            region_name=self.region,
+        )
+        return session.client(
+            "s3",
+            endpoint_url=self.endpoint_url,
+            config=Config(
+                signature_version="s3v4",  # presigned URLs in every region (SigV2 is gone from newer ones)
+                retries={"max_attempts": 3, "mode": "standard"},
+                connect_timeout=5,
+                read_timeout=60,
+            ),
+        )
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = self._make_client()
+        return self._client
+
+    def check(self) -> None:
+        missing = [
+            name
+            for name, value in (
+                ("AWS_REGION", self._settings.aws_region),
+                ("AWS_ACCESS_KEY_ID", self._settings.aws_access_key_id),
+                ("AWS_SECRET_ACCESS_KEY", self._settings.aws_secret_access_key),
+            )
+            if not value
+        ]
+        if missing:
+            raise StorageUnavailable(
+                f"S3_BUCKET_NAME is set but the S3 settings are incomplete: {', '.join(missing)} not set"
+            )
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except Exception as error:  # noqa: BLE001 - every failure means the same: do not start
+            reason, _ = describe_boto_error(error)
+            raise StorageUnavailable(f"S3 bucket {self.bucket!r} is not reachable: {reason}") from None
+
+    def upload(self, path: Path, key: str) -> str:
+        try:
+            self.client.upload_file(str(path), self.bucket, key, ExtraArgs={"ContentType": VIDEO_CONTENT_TYPE})
+        except Exception as error:  # noqa: BLE001 - boto3 raises many types; all mean "not stored"
+            reason, code = describe_boto_error(error)
+            raise UploadFailed(reason, code=code) from None
+        if self.presigned_seconds is not None:
+            return str(
+                self.client.generate_presigned_url(
+                    "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.presigned_seconds
+                )
+            )
+        return generate_public_url(
+            self.bucket, self.region, key, endpoint_url=self.endpoint_url, public_base_url=self.public_base_url
+        )

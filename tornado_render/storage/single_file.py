@@ -1,0 +1,26 @@
+"""A storage that is one file: `tornado-render render -o OUT.mp4` stores the video exactly there."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ..errors import UploadFailed
+
+
+class SingleFileStorage:
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.description = f"the file {target}"
+
+    def check(self) -> None:
+        """Nothing to check: the directory is created when the video is moved there."""
+
+    def upload(self, path: Path, key: str) -> str:
+        """Move the rendered video to the target (the key is not used: there is only one place)."""
+        try:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, self.target)
+        except OSError as error:
+            raise UploadFailed(error.strerror or str(error), code=type(error).__name__) from None
+        return str(self.target.resolve())

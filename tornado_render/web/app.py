@@ -1,0 +1,106 @@
+"""Building the application: the shared state from settings, and the routes (one table, which the OpenAPI document
+is built from too)."""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor, ThreadPoolExecutor
+
+import tornado.web
+from tornado.routing import URLSpec
+
+from ..jobs.manager import JobLimits, JobManager
+from ..jobs.store import Admission, JobStore, MemoryJobStore
+from ..logs import log_request
+from ..metrics import RenderMetrics
+from ..render.pipeline import Pipeline
+from ..settings import Settings
+from ..storage import Storage, make_storage
+from ..storage.local import LocalStorage
+from .handlers.base import NotFoundHandler
+from .handlers.files import DownloadHandler, StorageHandler
+from .handlers.info import HealthHandler, VideosHandler
+from .handlers.metrics import MetricsHandler
+from .handlers.openapi import OpenApiHandler
+from .handlers.pages import STATIC_DIR, DemoPageHandler, StaticHandler
+from .handlers.render import RenderHandler
+from .handlers.stream import RenderStreamHandler
+from .openapi import build_openapi
+from .schemas import RequestLimits
+from .state import AppState
+
+
+def build_state(
+    settings: Settings,
+    *,
+    browser_executable: str,
+    storage: Storage | None = None,
+    executor: Executor | None = None,
+    metrics: RenderMetrics | None = None,
+    store: JobStore | None = None,
+) -> AppState:
+    storage = storage or make_storage(settings)
+    executor = executor or ThreadPoolExecutor(max_workers=4, thread_name_prefix="tornado-render-io")
+    metrics = metrics or RenderMetrics()
+    pipeline = Pipeline.from_settings(
+        settings, browser_executable=browser_executable, storage=storage, executor=executor
+    )
+    jobs = JobManager(
+        store or MemoryJobStore(),
+        pipeline.run,
+        JobLimits(
+            admission=Admission(
+                max_running=settings.max_concurrent_renders,
+                max_queued=settings.max_queued_renders,
+                max_per_user=settings.user_max_jobs,
+            ),
+            retention_seconds=settings.job_retention_seconds,
+            orphan_seconds=settings.orphan_timeout_seconds,
+        ),
+        observers=(metrics,),
+    )
+    state = AppState(
+        settings=settings,
+        storage=storage,
+        bundles=pipeline.bundles,
+        pipeline=pipeline,
+        jobs=jobs,
+        executor=executor,
+        limits=RequestLimits(max_books=settings.max_books),
+        metrics=metrics,
+    )
+    metrics.watch(
+        queued=lambda: state.jobs.queued_count,
+        running=lambda: state.jobs.running_count,
+        open_streams=lambda: state.open_streams,
+    )
+    return state
+
+
+def routes(state: AppState) -> list[URLSpec]:
+    """Every documented route of the app (the OpenAPI document lists exactly these)."""
+    table = [
+        URLSpec(r"/health", HealthHandler),
+        URLSpec(r"/metrics", MetricsHandler),
+        URLSpec(r"/", DemoPageHandler, {"path": str(STATIC_DIR)}),
+        URLSpec(r"/static/(.*)", StaticHandler, {"path": str(STATIC_DIR)}),
+        URLSpec(r"/render-stream", RenderStreamHandler),
+        URLSpec(r"/render", RenderHandler),
+        URLSpec(r"/videos", VideosHandler),
+        URLSpec(r"/download/(.*)", DownloadHandler, {"path": str(state.settings.output_dir)}),
+    ]
+    if isinstance(state.storage, LocalStorage):
+        table.append(URLSpec(r"/storage/(.*)", StorageHandler, {"path": str(state.storage.root)}))
+    return table
+
+
+def make_app(state: AppState) -> tornado.web.Application:
+    table = routes(state)
+    documented = [*table, URLSpec(r"/openapi.json", OpenApiHandler)]
+    document = build_openapi(documented, max_books=state.settings.max_books, signed=bool(state.settings.signing_keys))
+    return tornado.web.Application(
+        [*table, URLSpec(r"/openapi.json", OpenApiHandler, {"document": document})],
+        state=state,
+        default_handler_class=NotFoundHandler,
+        compress_response=False,
+        log_function=log_request,
+    )

@@ -1,0 +1,142 @@
+"""POST /render: the same job as the stream, for clients that wait for the whole answer.
+
+The body is read as it arrives (`stream_request_body`) so that a declared size over MAX_BODY_BYTES is refused with
+a 413 before any of it is read; the signature, which covers the body, is checked once it is complete. A client
+that hangs up stops being counted as present (its listener is detached), so the job's orphan timer decides about
+the render exactly as for a closed stream. The answer is `{"success": true, ...}` or a 500 naming the failed stage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tornado.web import stream_request_body
+
+from ...errors import FailureReason
+from ...jobs.model import Failed, Job, Succeeded
+from ...settings import MAX_BODY_BYTES
+from ..request_parsing import parse_json_body
+from ..responses import RenderFailureSchema, RenderResultSchema
+from ..schemas import InvalidRequest
+from ..signing import sign_target
+from .base import ApiError, BaseHandler
+
+ERROR_TITLES = {FailureReason.UPLOAD: "S3 upload failed"}
+# How long a signed downloadUrl in a failure answer stays valid (the kept file stays until someone removes it).
+DOWNLOAD_URL_SECONDS = 24 * 3600
+
+
+@stream_request_body
+class RenderHandler(BaseHandler):
+    """POST /render."""
+
+    signed = True
+
+    def prepare(self) -> None:
+        super().prepare()
+        self._chunks: list[bytes] = []
+        self._received = 0
+        self._client_gone = asyncio.Event()
+        declared = self.request.headers.get("Content-Length", "")
+        if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            raise ApiError(413, f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB")
+
+    def data_received(self, chunk: bytes) -> None:
+        self._received += len(chunk)
+        if self._received <= MAX_BODY_BYTES:
+            self._chunks.append(chunk)
+
+    def on_connection_close(self) -> None:
+        self._client_gone.set()
+
+    async def post(self) -> None:
+        """Render a recap and answer when it is stored
+        ---
+        summary: Render a recap and answer when it is stored
+        requestBody:
+          required: true
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/RenderRequest'
+        responses:
+          "200":
+            description: the video is rendered and stored
+            content:
+              application/json:
+                schema:
+                  $ref: '#/components/schemas/RenderResult'
+          "400":
+            $ref: '#/components/responses/BadRequest'
+          "413":
+            $ref: '#/components/responses/TooLarge'
+          "414":
+            $ref: '#/components/responses/UriTooLong'
+          "429":
+            $ref: '#/components/responses/TooManyJobs'
+          "500":
+            description: the render or the upload failed
+            content:
+              application/json:
+                schema:
+                  $ref: '#/components/schemas/RenderFailure'
+          "503":
+            $ref: '#/components/responses/Unavailable'
+        """
+        if self._received > MAX_BODY_BYTES:
+            raise ApiError(413, f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB")
+        body = b"".join(self._chunks)
+        self.check_signature(body)
+        try:
+            request = parse_json_body(body, self.state.limits)
+        except InvalidRequest as error:
+            raise ApiError(400, str(error), **error.body_extra()) from None
+        job = await self.submit(request)
+        if await self._wait(job):
+            self._answer(job)
+
+    async def _wait(self, job: Job) -> bool:
+        """Wait for the job's end while the client is here (attached, it counts as watching); False when it hung up
+        first."""
+        jobs = self.state.jobs
+        await jobs.attach(job)
+        gone = asyncio.ensure_future(self._client_gone.wait())
+        seen = 0
+        try:
+            while not job.finished:
+                waiting = asyncio.ensure_future(jobs.next_events(job, seen))
+                await asyncio.wait((waiting, gone), return_when=asyncio.FIRST_COMPLETED)
+                if not waiting.done():
+                    waiting.cancel()
+                    return False
+                seen = waiting.result()[-1].seq
+        finally:
+            gone.cancel()
+            await jobs.detach(job)
+        return not self._client_gone.is_set()
+
+    def _answer(self, job: Job) -> None:
+        state = job.state
+        if isinstance(state, Succeeded):
+            result = {
+                "success": True,
+                "filename": state.filename,
+                "s3Url": self.absolute_url(state.url),
+                "duration": state.duration,
+                "renderTime": round(job.elapsed, 3),
+            }
+            self.write_json(RenderResultSchema().dump(result))
+            return
+        assert isinstance(state, Failed)
+        body: dict[str, Any] = {"error": ERROR_TITLES.get(state.reason, "Render failed"), "message": state.message}
+        if state.kept_file:
+            body["filename"] = state.kept_file
+            body["downloadUrl"] = self.base_url() + self._download_target(state.kept_file)
+        self.write_json(RenderFailureSchema().dump(body), status=500)
+
+    def _download_target(self, filename: str) -> str:
+        """Where /download serves the kept file: signed when signing is on, since /download then needs it."""
+        target = f"/download/{filename}"
+        keys = self.state.settings.signing_keys
+        return sign_target(keys[0], "GET", target, expires_in=DOWNLOAD_URL_SECONDS) if keys else target

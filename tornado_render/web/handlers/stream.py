@@ -1,0 +1,197 @@
+"""GET /render-stream: a render's progress as Server-Sent Events (the spec in README "API").
+
+The request is validated before any SSE byte is sent, so a bad request is a plain JSON 400. The stream then
+attaches to the job for this request (new, running, or recently finished), sends what this client has not seen,
+waits for the next events, sends `: keepalive` from a PeriodicCallback, and ends after the terminal event.
+
+An event's bytes are encoded once however many streams carry it (`_encoded`, by event id): a broadcast to a
+thousand clients is a thousand writes, not a thousand encodings. The `complete` event of a job stored in the local
+storage without PUBLIC_URL carries a path (`/storage/...`); each stream makes it absolute with its own request's
+address, so no client's `Host` ends up in another client's event. A `Last-Event-ID` that is not one this server
+could have sent is treated as absent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from typing import Any
+
+from tornado.ioloop import PeriodicCallback
+from tornado.iostream import StreamClosedError
+
+from ...jobs.model import Job, JobEvent, event_seq, is_terminal_event_id
+from ..request_parsing import parse_stream_query
+from ..schemas import InvalidRequest
+from ..sse import KEEPALIVE, format_event, format_retry
+from .base import ApiError, BaseHandler
+
+SSE_HEADERS = {
+    "Content-Type": "text/event-stream",
+    "Cache-Control": "no-cache",
+    "Connection": "keep-alive",
+    "X-Accel-Buffering": "no",
+}
+RECONNECT_DELAY_MS = 3000
+MAX_EVENT_ID_LENGTH = 100
+ENCODED_EVENTS_KEPT = 4096
+_encoded: OrderedDict[str, bytes] = OrderedDict()
+
+
+def parse_last_event_id(value: str) -> str | None:
+    """The header as an id this server could have sent (printable ASCII, short), else None."""
+    value = value.strip()
+    if not value or len(value) > MAX_EVENT_ID_LENGTH or not (value.isascii() and value.isprintable()):
+        return None
+    return value
+
+
+def encoded(event: JobEvent) -> bytes:
+    """The event's SSE bytes, from a small cache of recent events."""
+    wire = _encoded.get(event.id)
+    if wire is None:
+        wire = _encoded[event.id] = format_event(event.name, event.data, event_id=event.id)
+        if len(_encoded) > ENCODED_EVENTS_KEPT:
+            _encoded.popitem(last=False)
+    return wire
+
+
+class RenderStreamHandler(BaseHandler):
+    """GET /render-stream."""
+
+    signed = True
+    _client_gone: asyncio.Event | None = None
+
+    async def get(self) -> None:
+        """Render a recap and stream its progress
+        ---
+        summary: Render a recap and stream its progress
+        parameters:
+          - name: data
+            in: query
+            required: true
+            description: the RenderRequest as URL-encoded JSON; or only its MonthlyRecapExport, with `userId`
+            content:
+              application/json:
+                schema:
+                  anyOf:
+                    - $ref: '#/components/schemas/RenderRequest'
+                    - $ref: '#/components/schemas/MonthlyRecapExport'
+          - name: userId
+            in: query
+            required: false
+            description: the userId, when `data` is only the MonthlyRecapExport
+            schema:
+              $ref: '#/components/schemas/UserId'
+          - name: Last-Event-ID
+            in: header
+            required: false
+            description: "sent by EventSource when it reconnects: only later events are sent"
+            schema:
+              type: string
+        responses:
+          "200":
+            description: |-
+              A Server-Sent Events stream: `retry: 3000`, then events, each with an `id:` and a JSON `data:` line, and
+              `: keepalive` comments. The schema (StreamEvent) describes one event as EventSource reads it. Event names
+              and the schema of their data:
+
+              - `queued`: QueuedEvent, while the job waits for a free render slot, each time its place changes;
+              - `progress`: ProgressEvent, every integer 0..100 exactly once, in order;
+              - `complete`: CompleteEvent, after the video is rendered and stored; the stream ends;
+              - `error`: ErrorEvent; the stream ends.
+
+              The terminal event's id ends in `.end`.
+            content:
+              text/event-stream:
+                schema:
+                  $ref: '#/components/schemas/StreamEvent'
+          "204":
+            description: "`Last-Event-ID` is a terminal id: the client has the outcome already"
+          "400":
+            $ref: '#/components/responses/BadRequest'
+          "414":
+            $ref: '#/components/responses/UriTooLong'
+          "429":
+            $ref: '#/components/responses/TooManyJobs'
+          "503":
+            $ref: '#/components/responses/Unavailable'
+        """
+        if self.state.open_streams >= self.state.settings.max_streams:
+            raise ApiError(503, "Too many open streams; try again later", headers={"Retry-After": "30"})
+        try:
+            request = parse_stream_query(self.request.query_arguments, self.state.limits)
+        except InvalidRequest as error:
+            raise ApiError(400, str(error), **error.body_extra()) from None
+        last_event_id = parse_last_event_id(self.request.headers.get("Last-Event-ID", ""))
+        if last_event_id and is_terminal_event_id(last_event_id):
+            # The client has this render's outcome already; 204 tells EventSource to stop reconnecting.
+            self.set_status(204)
+            self.finish()
+            return
+        job = await self.submit(request, last_event_id)
+        await self._stream(job, event_seq(job.id, last_event_id))
+
+    async def _stream(self, job: Job, seen: int) -> None:
+        for name, value in SSE_HEADERS.items():
+            self.set_header(name, value)
+        jobs = self.state.jobs
+        self._client_gone = gone = asyncio.Event()
+        leaving = asyncio.ensure_future(gone.wait())
+        await jobs.attach(job)
+        self.state.open_streams += 1
+        keepalive = PeriodicCallback(self._send_keepalive, self.state.settings.keepalive_seconds * 1000)
+        keepalive.start()
+        try:
+            self.write(format_retry(RECONNECT_DELAY_MS))
+            await self.flush()
+            while not gone.is_set():
+                events = await self._next_events(job, seen, leaving)
+                if not events:
+                    return  # the client went away
+                # Everything that is there goes out in one write: one flush per wake-up, not one per event, is
+                # what keeps a broadcast to a thousand streams fast.
+                self.write(b"".join(self._wire(event) for event in events))
+                await self.flush()
+                seen = events[-1].seq
+                if events[-1].terminal:
+                    break
+            self.finish()
+        except StreamClosedError:
+            pass
+        finally:
+            keepalive.stop()
+            leaving.cancel()
+            self.state.open_streams -= 1
+            await jobs.detach(job)
+
+    async def _next_events(self, job: Job, seen: int, leaving: asyncio.Future[Any]) -> list[JobEvent]:
+        """The job's next events, or none when the client goes away first."""
+        waiting = asyncio.ensure_future(self.state.jobs.next_events(job, seen))
+        await asyncio.wait((waiting, leaving), return_when=asyncio.FIRST_COMPLETED)
+        if not waiting.done():
+            waiting.cancel()
+            return []
+        return waiting.result()
+
+    def _wire(self, event: JobEvent) -> bytes:
+        """The event's bytes; a `complete` with a path-only URL is made absolute for this client."""
+        url = event.data.get("s3Url") if event.name == "complete" else None
+        if isinstance(url, str) and url.startswith("/"):
+            return format_event(event.name, {**event.data, "s3Url": self.absolute_url(url)}, event_id=event.id)
+        return encoded(event)
+
+    def _send_keepalive(self) -> None:
+        if self.request.connection is None or self._finished:
+            return
+        self.write(KEEPALIVE)
+        self.flush().add_done_callback(_ignore_closed)
+
+    def on_connection_close(self) -> None:
+        if self._client_gone is not None:
+            self._client_gone.set()
+
+
+def _ignore_closed(future: Any) -> None:
+    if not future.cancelled():
+        future.exception()

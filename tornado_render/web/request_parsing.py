@@ -1,0 +1,56 @@
+"""From an HTTP request to a validated, typed RenderRequest, for both the stream (query string) and POST (JSON body).
+
+The `data` query parameter is percent-decoded exactly once, by Tornado's query parsing; the bytes are then parsed
+as JSON and nothing is unquoted again, so a title such as `100% Fun & Games + "more"` survives intact. Tornado's
+get_argument is avoided on purpose: it strips whitespace and rewrites control characters.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..recap import RenderRequest
+from .schemas import InvalidRequest, RequestLimits, load_render_request
+
+
+def _decode_json(raw: bytes, what: str) -> Any:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidRequest({what: ["must be UTF-8 text"]}) from None
+    if not text.strip():
+        raise InvalidRequest({what: ["is empty; expected JSON"]})
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise InvalidRequest({what: [f"is not valid JSON ({error})"]}) from None
+    except RecursionError:
+        # The C decoder refuses nesting deeper than the interpreter's recursion limit (~1,000 levels); a
+        # RenderRequest is six levels deep.
+        raise InvalidRequest({what: ["is nested too deeply to be a RenderRequest"]}) from None
+
+
+def _typed(payload: Any, limits: RequestLimits) -> RenderRequest:
+    request = load_render_request(payload, limits)
+    return RenderRequest(user_id=request["userId"], recap=request["data"])
+
+
+def parse_stream_query(query: dict[str, list[bytes]], limits: RequestLimits) -> RenderRequest:
+    """`?data=<RenderRequest JSON>`, or `?userId=...&data=<MonthlyRecapExport JSON>` as some clients send it."""
+    values = query.get("data")
+    if not values:
+        raise InvalidRequest({"data": ["query parameter is required (URL-encoded JSON RenderRequest)"]})
+    payload = _decode_json(values[0], "data")
+    user_ids = query.get("userId")
+    if user_ids and isinstance(payload, dict) and "data" not in payload:
+        try:
+            user_id = user_ids[0].decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidRequest({"userId": ["must be UTF-8 text"]}) from None
+        payload = {"userId": user_id, "data": payload}
+    return _typed(payload, limits)
+
+
+def parse_json_body(body: bytes, limits: RequestLimits) -> RenderRequest:
+    return _typed(_decode_json(body, "body"), limits)

@@ -1,0 +1,104 @@
+"""The JSON this server answers with, as marshmallow schemas: the handlers build their bodies through them
+(`schema.dump`), and the OpenAPI document describes the same schemas, so an answer and its description cannot part.
+
+Events are described here too (QueuedEvent ... ErrorEvent): the job manager writes them, the document shows them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+
+class QueuedEventSchema(Schema):
+    position = fields.Integer(
+        required=True, validate=validate.Range(min=1), metadata={"description": "1 = next to start"}
+    )
+
+
+class ProgressEventSchema(Schema):
+    progress = fields.Integer(
+        required=True,
+        validate=validate.Range(min=0, max=100),
+        metadata={"description": "every integer 0..100 exactly once, in order"},
+    )
+    phase = fields.String(required=True, validate=validate.OneOf(("bundling", "rendering")))
+
+
+class CompleteEventSchema(Schema):
+    filename = fields.String(required=True, metadata={"description": "the video's file name"})
+    s3Url = fields.String(required=True, metadata={"description": "where the stored video is (S3 or /storage)"})
+
+
+class ErrorEventSchema(Schema):
+    message = fields.String(required=True, metadata={"description": '"Render failed: ..." or "S3 upload failed: ..."'})
+
+
+class ErrorSchema(Schema):
+    error = fields.String(required=True)
+    field_errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        data_key="fields",
+        metadata={"description": "400 only: each bad field's dotted path and its messages (at most 20 fields)"},
+    )
+    moreFields = fields.Integer(
+        validate=validate.Range(min=1), metadata={"description": "400 only: how many more bad fields were not listed"}
+    )
+
+
+class RenderResultSchema(Schema):
+    success = fields.Boolean(required=True, validate=validate.Equal(True))
+    filename = fields.String(required=True)
+    s3Url = fields.String(required=True)
+    duration = fields.Float(required=True, metadata={"description": "the video's length in seconds"})
+    renderTime = fields.Float(required=True, metadata={"description": "the render's wall time in seconds"})
+
+
+class RenderFailureSchema(Schema):
+    error = fields.String(required=True, metadata={"description": '"Render failed", "S3 upload failed", or other'})
+    message = fields.String(metadata={"description": "what failed, as the stream's error event says it"})
+    filename = fields.String(metadata={"description": "upload failures: the video kept in the output directory"})
+    downloadUrl = fields.String(metadata={"description": "upload failures: where /download serves that video"})
+
+
+class UtcDateTime(fields.DateTime):
+    """An ISO 8601 date-time in UTC written with a Z (2026-11-25T05:09:34.544135Z), as clients have always received
+    it; to the OpenAPI document it is a plain `date-time`."""
+
+    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class VideoSchema(Schema):
+    filename = fields.String(required=True)
+    size = fields.Integer(required=True, validate=validate.Range(min=0))
+    created = UtcDateTime(required=True)
+
+
+class VideosSchema(Schema):
+    videos = fields.List(fields.Nested(VideoSchema), required=True)
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True, validate=validate.Equal("ok"))
+    timestamp = UtcDateTime(required=True)
+
+
+EVENT_SCHEMAS: dict[str, type[Schema]] = {
+    "QueuedEvent": QueuedEventSchema,
+    "ProgressEvent": ProgressEventSchema,
+    "CompleteEvent": CompleteEventSchema,
+    "ErrorEvent": ErrorEventSchema,
+}
+# Event name on the wire -> the component schema of its data.
+SSE_EVENTS = {"queued": "QueuedEvent", "progress": "ProgressEvent", "complete": "CompleteEvent", "error": "ErrorEvent"}
+BODY_SCHEMAS: dict[str, type[Schema]] = {
+    "Error": ErrorSchema,
+    "RenderResult": RenderResultSchema,
+    "RenderFailure": RenderFailureSchema,
+    "Videos": VideosSchema,
+    "Health": HealthSchema,
+}

@@ -1,0 +1,252 @@
+"""Marshmallow schemas of a RenderRequest: the Python mirror of remotion/src/types.ts.
+
+Unknown fields are dropped (newer clients keep working, and the props handed to Remotion are exactly the known
+ones). Numbers are strict: "5", true and NaN are not numbers. Bad fields are reported by their dotted paths.
+
+Validation costs time per element, so the sizes of the lists are checked on the raw payload first: a list over its
+limit is refused whole and its elements are never looked at (50,000 book objects cost a length check, not 50,000
+validations). The other parts of the request are still validated, so the limit is reported with their errors. At
+most MAX_REPORTED_ERRORS fields are listed, each message cut to a readable length; the rest are only counted.
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
+
+from ..settings import Settings
+
+MAX_SHORT_TEXT = 200
+MAX_TITLE = 500
+MAX_URL = 2048
+MAX_AUTHORS = 50
+MAX_USER_ID = 128
+MAX_USER_ID_BYTES = 128
+MAX_CURRENTLY_READING = 50
+MAX_REPORTED_ERRORS = 20
+MAX_MESSAGE_LENGTH = 200
+MAX_PATH_LENGTH = 120
+STATUSES = ("COMPLETED", "DNF")
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class StrictInteger(fields.Integer):
+    """An integer that is really one in the JSON: not "5", not 5.5, not true."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class StrictNumber(fields.Float):
+    """A JSON number (int or float); strings, booleans, NaN and infinities are refused."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _text(max_length: int, min_length: int | None = None, **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+
+def _score(**kwargs: Any) -> StrictNumber:
+    return StrictNumber(validate=validate.Range(min=1, max=10), **kwargs)
+
+
+def _rating_value(**kwargs: Any) -> StrictNumber:
+    return StrictNumber(validate=validate.Range(min=0, max=10), **kwargs)
+
+
+def _count() -> StrictInteger:
+    return StrictInteger(required=True, validate=validate.Range(min=0))
+
+
+def _authors() -> fields.List[str]:
+    return fields.List(_text(MAX_SHORT_TEXT), required=True, validate=validate.Length(max=MAX_AUTHORS))
+
+
+def _cover_url() -> fields.String:
+    return _text(MAX_URL, required=True, allow_none=True)
+
+
+class _Lenient(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class MetaSchema(_Lenient):
+    month = StrictInteger(required=True, validate=validate.Range(min=1, max=12))
+    year = StrictInteger(required=True, validate=validate.Range(min=1000, max=9999))
+    monthName = _text(40, min_length=1, required=True)
+    generatedAt = _text(64, required=True)
+
+
+class RatingSchema(_Lenient):
+    average = _rating_value(required=True)
+    characters = _score(required=True, allow_none=True)
+    atmosphere = _score(required=True, allow_none=True)
+    writing = _score(required=True, allow_none=True)
+    plot = _score(required=True, allow_none=True)
+    intrigue = _score(required=True, allow_none=True)
+    logic = _score(required=True, allow_none=True)
+    enjoyment = _score(required=True, allow_none=True)
+
+
+class BookSchema(_Lenient):
+    id = _text(MAX_SHORT_TEXT, required=True)
+    title = _text(MAX_TITLE, required=True)
+    authors = _authors()
+    coverUrl = _cover_url()
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    finishDate = _text(64, required=True, allow_none=True)
+    rating = fields.Nested(RatingSchema, required=True, allow_none=True)
+    pageCount = StrictInteger(required=True, allow_none=True, validate=validate.Range(min=0, max=100_000))
+
+
+class CurrentlyReadingSchema(_Lenient):
+    id = _text(MAX_SHORT_TEXT, required=True)
+    title = _text(MAX_TITLE, required=True)
+    authors = _authors()
+    coverUrl = _cover_url()
+    progress = StrictNumber(required=True, validate=validate.Range(min=0, max=100))
+
+
+class RatedBookSchema(_Lenient):
+    title = _text(MAX_TITLE, required=True)
+    coverUrl = _cover_url()
+    rating = _rating_value(required=True)
+
+
+class StatsSchema(_Lenient):
+    totalBooks = _count()
+    completedCount = _count()
+    dnfCount = _count()
+    totalPages = _count()
+    averageRating = _rating_value(required=True, allow_none=True)
+    topRatedBook = fields.Nested(RatedBookSchema, required=True, allow_none=True)
+    lowestRatedBook = fields.Nested(RatedBookSchema, required=True, allow_none=True)
+
+
+class MonthlyRecapExportSchema(_Lenient):
+    meta = fields.Nested(MetaSchema, required=True)
+    books = fields.List(fields.Nested(BookSchema), required=True)
+    currentlyReading = fields.List(fields.Nested(CurrentlyReadingSchema), load_default=list)
+    stats = fields.Nested(StatsSchema, required=True)
+
+
+class RenderRequestSchema(_Lenient):
+    userId = fields.String(required=True)
+    data = fields.Nested(MonthlyRecapExportSchema, required=True)
+
+    @validates("userId")
+    def _safe_user_id(self, value: str, **_: Any) -> None:
+        check_user_id(value)
+
+
+def check_user_id(value: str) -> None:
+    """A userId must be usable as one S3 key segment as is: non-empty, short, no separators or dot-dot."""
+    stripped = value.strip()
+    if not stripped:
+        raise ValidationError("must be a non-empty string")
+    if len(value) > MAX_USER_ID:
+        raise ValidationError(f"must be at most {MAX_USER_ID} characters")
+    if len(value.encode("utf-8", errors="surrogatepass")) > MAX_USER_ID_BYTES:
+        raise ValidationError(f"must be at most {MAX_USER_ID_BYTES} bytes in UTF-8")
+    if "/" in value or "\\" in value:
+        raise ValidationError("must not contain '/' or '\\'")
+    if ".." in value or stripped == ".":
+        raise ValidationError("must not contain '..' or be '.'")
+    if _CONTROL_CHARACTERS.search(value):
+        raise ValidationError("must not contain control characters")
+
+
+@dataclass(frozen=True)
+class RequestLimits:
+    """The setting-dependent limits of a request (MAX_BOOKS), defaulting to the setting's own default."""
+
+    max_books: int = field(default_factory=lambda: Settings().max_books)
+
+
+class InvalidRequest(ValueError):
+    """A request failed validation; `fields` maps each bad field's dotted path to its messages (at most
+    MAX_REPORTED_ERRORS of them, messages shortened), `more_fields` counts the bad fields left out."""
+
+    def __init__(self, fields_: dict[str, list[str]]) -> None:
+        shown = list(fields_.items())[:MAX_REPORTED_ERRORS]
+        self.fields = {
+            _shorten(path, MAX_PATH_LENGTH): [_shorten(message, MAX_MESSAGE_LENGTH) for message in messages[:2]]
+            for path, messages in shown
+        }
+        self.more_fields = len(fields_) - len(shown)
+        summary = "; ".join(f"{path}: {' '.join(messages)}" for path, messages in list(self.fields.items())[:5])
+        if len(fields_) > 5:
+            summary += f"; and {len(fields_) - 5} more"
+        super().__init__(f"Invalid request: {summary}")
+
+    def body_extra(self) -> dict[str, Any]:
+        """What a 400 carries besides its `error` text (ErrorSchema's attributes): the bad fields, and how many more
+        were left out."""
+        extra: dict[str, Any] = {"field_errors": self.fields}
+        if self.more_fields:
+            extra["moreFields"] = self.more_fields
+        return extra
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Marshmallow's nested error dict as {"data.books.0.title": ["..."]}."""
+    if isinstance(messages, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in messages.items():
+            path = str(key) if key != "_schema" else ""
+            joined = f"{prefix}.{path}" if prefix and path else (prefix or path)
+            flat.update(flatten_messages(value, joined))
+        return flat
+    if isinstance(messages, list) and all(isinstance(item, str) for item in messages):
+        return {prefix or "request": list(messages)}
+    return {prefix or "request": [str(messages)]}
+
+
+def _oversized_lists(payload: dict[str, Any], limits: RequestLimits) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The payload with every over-long list emptied (never validated element by element), and their errors."""
+    data = payload.get("data")
+    if not isinstance(data, dict):
+        return payload, {}
+    caps = {"books": limits.max_books, "currentlyReading": MAX_CURRENTLY_READING}
+    errors: dict[str, list[str]] = {}
+    trimmed = dict(data)
+    for name, cap in caps.items():
+        value = data.get(name)
+        if isinstance(value, list) and len(value) > cap:
+            errors[f"data.{name}"] = [f"at most {cap} {'books per recap' if name == 'books' else 'entries'}"]
+            trimmed[name] = []
+    return ({**payload, "data": trimmed} if errors else payload), errors
+
+
+def load_render_request(payload: Any, limits: RequestLimits = RequestLimits()) -> dict[str, Any]:
+    """Validate a decoded RenderRequest and return it cleaned (trimmed userId, defaults filled, unknowns dropped)."""
+    if not isinstance(payload, dict):
+        raise InvalidRequest({"request": ["must be a JSON object with userId and data"]})
+    payload, errors = _oversized_lists(payload, limits)
+    try:
+        request: dict[str, Any] = RenderRequestSchema().load(payload)
+    except ValidationError as error:
+        errors = {**errors, **flatten_messages(error.messages)}
+    if errors:
+        raise InvalidRequest(errors)
+    request["userId"] = request["userId"].strip()
+    return request

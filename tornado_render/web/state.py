@@ -1,0 +1,27 @@
+"""Everything the handlers share, built once at start (app.build_state) and replaceable in tests."""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+from ..jobs.manager import JobManager
+from ..metrics import RenderMetrics
+from ..render.bundle import BundleCache
+from ..render.pipeline import Pipeline
+from ..settings import Settings
+from ..storage import Storage
+from .schemas import RequestLimits
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    storage: Storage
+    bundles: BundleCache
+    pipeline: Pipeline
+    jobs: JobManager
+    executor: Executor
+    limits: RequestLimits
+    metrics: RenderMetrics
+    open_streams: int = 0
