@@ -26,6 +26,11 @@
  *                       one open browser); thumbnails and the tests' frame checks use this
  *   browserExecutable   path of a headless Chromium (required: this driver never downloads a browser)
  *   concurrency, imageFormat, jpegQuality, x264Preset, crf, timeoutInMilliseconds, logLevel, licenseKey
+ *
+ * Fonts. Chromium takes the machine's fonts from fontconfig; the driver points it at fontconfig/fonts.conf, which
+ * lists no fonts at all, so every glyph comes from the bundle and a recap renders the same on any machine. This
+ * happens here, in the environment Chromium inherits (Remotion spawns it with process.env), and does not depend
+ * on any variable the driver was started with.
  */
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
@@ -74,6 +79,11 @@ export function emit(message) {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '..');
+
+process.env.FONTCONFIG_FILE = path.join(here, 'fontconfig', 'fonts.conf');
+// Both would change what FONTCONFIG_FILE means: a search path for it, and a root prepended to every path in it.
+delete process.env.FONTCONFIG_PATH;
+delete process.env.FONTCONFIG_SYSROOT;
 
 /** @returns {Job} */
 function readJob() {
