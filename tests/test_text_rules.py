@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.recaps import RECAP_NAMES, load_recap
 from tests.support.stills import REMOTION
 
 ZWNJ = "\u200c"
@@ -169,6 +170,20 @@ FACES = [
 ]
 
 
+BASE_FACES = sorted(f"{family}/{subset}" for family in ("Fraunces", "Inter") for subset in ("latin", "latin-ext"))
+
+
+def latin_recap_requests() -> list[dict[str, Any]]:
+    """Every reader's text of the Latin fixture recaps, in every style the video could draw it with."""
+    texts = []
+    for name in RECAP_NAMES:
+        data = load_recap(name)["data"]
+        books = data["books"] + data["currentlyReading"]
+        texts += [book["title"] for book in books] + [author for book in books for author in book["authors"]]
+        texts += [data["meta"]["monthName"], data["meta"]["monthName"].upper()]
+    return [{"text": text, "key": key, "lang": None} for text in texts for key in ("display", "body", "bodyBold")]
+
+
 def call(fn: str, *args: Any) -> dict[str, Any]:
     return {"fn": fn, "args": list(args)}
 
@@ -203,6 +218,7 @@ def all_calls() -> list[dict[str, Any]]:
     calls += [call("countLines", KOREAN, "display", 100, 1000, 0, "ko")]
     calls += [call("countLines", KOREAN, "display", 100, 1000, 0, "zh-Hans")]
     calls += [call("facesFor", [{"text": text, "key": key, "lang": lang}]) for text, key, lang, _ in FACES]
+    calls += [call("facesFor", latin_recap_requests())]
     calls += [call("facesFor", [{"text": "ノルウェイの森", "key": "display", "lang": "ja"}])]
     calls += [call("facesFor", [{"text": "紅樓夢", "key": "display", "lang": "zh-Hant"}])]
     calls += [call("facesFor", [{"text": "채식주의자", "key": "body", "lang": "ko"}])]
@@ -302,6 +318,10 @@ class TestFacesFor:
         """A text loads the faces of the first family in its stack that draws each character, and nothing else:
         Latin needs only the design's Latin faces, digits never the emoji font, an uncovered script nothing."""
         assert sorted(answer(answers, "facesFor", [{"text": text, "key": key, "lang": lang}])) == sorted(expected)
+
+    def test_a_latin_recap_needs_only_the_design_faces(self, answers: dict[str, Any]) -> None:
+        """The sample recaps' titles, authors and month names need no file beyond Inter's and Fraunces' Latin ones."""
+        assert set(answer(answers, "facesFor", latin_recap_requests())) <= set(BASE_FACES)
 
     @pytest.mark.parametrize(
         ("text", "key", "lang", "family"),

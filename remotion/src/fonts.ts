@@ -165,6 +165,18 @@ function families(): Map<string, Face[]> {
  * files with the same descriptors), last declared first, as the browser searches them.
  */
 function matchingFaces(family: string, weight: number, style: string): Face[] {
+  const key = `${family}\u0000${weight}\u0000${style}`;
+  let matched = matching.get(key);
+  if (matched === undefined) {
+    matched = computeMatchingFaces(family, weight, style);
+    matching.set(key, matched);
+  }
+  return matched;
+}
+
+const matching = new Map<string, Face[]>();
+
+function computeMatchingFaces(family: string, weight: number, style: string): Face[] {
   const faces = families().get(family) ?? [];
   const styled = faces.filter((face) => face.style === style);
   const pool = styled.length > 0 ? styled : faces;

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from scripts.benchlib import fanout, first_progress, fonts, limit, memory, service, tuning
-from scripts.benchlib.common import REMOTION, ROOT, WORK, browser, build_bundle, fmt
+from scripts.benchlib.common import REMOTION, ROOT, WORK, browser, build_bundle, fmt, median
 
 SECTIONS = ("tuning", "limit", "service", "first-progress", "fanout", "memory", "fonts")
 REPORT = ROOT / "docs" / "PERFORMANCE.md"
@@ -62,6 +62,14 @@ def fonts_report(fon: dict[str, Any]) -> list[str]:
     )
     change = fon["render_change"]
     before = f"before fonts for every script (`{fon['base'][:7]}`)"
+    cpu = fon.get("render_cpu_seconds")
+    cpu_rows = []
+    if cpu:
+        cpu_rows.append(
+            f"| {fon['recap']}: CPU time of the render (driver, Chromium, ffmpeg), before / after, median "
+            f"(runs before: {runs(cpu['before'])}; after: {runs(cpu['after'])}) | "
+            f"{fmt(median(cpu['before']))} / {fmt(median(cpu['after']))} ({fon['render_cpu_change']:+.1%}) | | |"
+        )
     return [
         f"| bundle build, {before} / after, median of {len(fon['bundle_seconds']['after'])} | "
         f"{fmt(build['before'])} / {fmt(build['after'])} | not per request | |",
@@ -71,6 +79,7 @@ def fonts_report(fon: dict[str, Any]) -> list[str]:
         f"(runs before: {runs(fon['render_seconds']['before'])}; after: {runs(fon['render_seconds']['after'])}) | "
         f"{fmt(render['before'])} / {fmt(render['after'])} ({change:+.1%}) | change < 3 % | "
         f"{verdict(abs(change) < 0.03)} |",
+        *cpu_rows,
     ]
 
 
