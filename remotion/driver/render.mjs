@@ -32,7 +32,7 @@
  * happens here, in the environment Chromium inherits (Remotion spawns it with process.env), and does not depend
  * on any variable the driver was started with.
  */
-import {readFileSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -84,6 +84,11 @@ process.env.FONTCONFIG_FILE = path.join(here, 'fontconfig', 'fonts.conf');
 // Both would change what FONTCONFIG_FILE means: a search path for it, and a root prepended to every path in it.
 delete process.env.FONTCONFIG_PATH;
 delete process.env.FONTCONFIG_SYSROOT;
+/** The one font fonts.conf gives Chromium (its <dir>); without any font Chromium fails web fonts at random. */
+const LAST_RESORT_FONT = path.join(
+  projectRoot,
+  'node_modules/@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',
+);
 
 /** @returns {Job} */
 function readJob() {
@@ -166,6 +171,9 @@ async function withComposition(job, serveUrl, work) {
   const {openBrowser, selectComposition} = await import('@remotion/renderer');
   if (typeof job.browserExecutable !== 'string' || job.browserExecutable === '') {
     throw new Error('the job needs "browserExecutable": this driver never downloads a browser');
+  }
+  if (!existsSync(LAST_RESORT_FONT)) {
+    throw new Error(`the browser's only system font is missing (${LAST_RESORT_FONT}): run npm ci in remotion/`);
   }
   const logLevel = job.logLevel ?? 'warn';
   const browser = await openBrowser('chrome', {
