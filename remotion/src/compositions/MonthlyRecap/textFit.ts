@@ -10,8 +10,8 @@
  * for with `line-break: strict`), and between dictionary words in Thai, Lao, Khmer and Myanmar (Intl.Segmenter,
  * the same ICU dictionaries Chromium breaks lines with). Korean keeps its words whole (FitText sets
  * `word-break: keep-all` for it), as Korean typesetting does. The simulation errs towards fewer break
- * opportunities, which can only pick a smaller size, never overflow. Text made only of Latin, Greek or Cyrillic
- * words is split and measured exactly as before these rules existed, so Latin recaps look unchanged.
+ * opportunities, which can only pick a smaller size, never overflow. Latin text is split and measured exactly as
+ * before these rules existed (same pieces, same widths), so Latin recaps look unchanged.
  */
 import type {FontKey} from '../../fontTypes';
 import {DICTIONARY_BROKEN, graphemes, hanLang, type HanLang, WIDE} from '../../writingSystems';
