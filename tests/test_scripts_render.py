@@ -178,6 +178,21 @@ class TestWorldShelf:
         for block in blocks:
             assert block.left <= CONTENT_LEFT + 12, f"{block} does not start at the left margin"
 
+    def test_mixed_direction_keeps_its_order(self, stills: Stills) -> None:
+        """In "Hebrew for Beginners: עברית למתחילים 🌍" the emoji typed last stays at the end (the right) of its
+        left-to-right line, after the Hebrew words, and the line starts at the left margin."""
+        base, other = stills.base["mixed-direction"], stills.emoji["mixed-direction"]
+        band = TextBand.of(base).box
+        emoji = ImageChops.difference(base.crop(band.as_tuple()), other.crop(band.as_tuple())).getbbox()
+        assert emoji is not None
+        line = base.crop((band.left, band.top + emoji[1], band.right, band.top + emoji[3]))
+        text = line.convert("L").point(lambda value: 255 if value > 80 else 0).getbbox()
+        assert text is not None
+        # (two globes share their outline, so the changed pixels end a little inside the glyph)
+        assert emoji[2] >= text[2] - 8, f"something is drawn right of the emoji: {emoji} in a line {text}"
+        assert text[0] <= CONTENT_LEFT + 12, f"the line {text} does not start at the left margin"
+        assert emoji[0] - text[0] > 200, "the Hebrew words are not left of the emoji"
+
     def test_a_long_japanese_title_is_not_cut(self, stills: Stills) -> None:
         """The last characters of a long title without spaces are drawn: it wraps instead of being clamped."""
         band = TextBand.of(stills.base["japanese-long"]).box
