@@ -26,8 +26,13 @@
  *                       one open browser); thumbnails and the tests' frame checks use this
  *   browserExecutable   path of a headless Chromium (required: this driver never downloads a browser)
  *   concurrency, imageFormat, jpegQuality, x264Preset, crf, timeoutInMilliseconds, logLevel, licenseKey
+ *
+ * Fonts. Chromium takes the machine's fonts from fontconfig; the driver points it at fontconfig/fonts.conf, which
+ * lists no fonts at all, so every glyph comes from the bundle and a recap renders the same on any machine. This
+ * happens here, in the environment Chromium inherits (Remotion spawns it with process.env), and does not depend
+ * on any variable the driver was started with.
  */
-import {readFileSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -74,6 +79,16 @@ export function emit(message) {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '..');
+
+process.env.FONTCONFIG_FILE = path.join(here, 'fontconfig', 'fonts.conf');
+// Both would change what FONTCONFIG_FILE means: a search path for it, and a root prepended to every path in it.
+delete process.env.FONTCONFIG_PATH;
+delete process.env.FONTCONFIG_SYSROOT;
+/** The one font fonts.conf gives Chromium (its <dir>); without any font Chromium fails web fonts at random. */
+const LAST_RESORT_FONT = path.join(
+  projectRoot,
+  'node_modules/@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',
+);
 
 /** @returns {Job} */
 function readJob() {
@@ -156,6 +171,9 @@ async function withComposition(job, serveUrl, work) {
   const {openBrowser, selectComposition} = await import('@remotion/renderer');
   if (typeof job.browserExecutable !== 'string' || job.browserExecutable === '') {
     throw new Error('the job needs "browserExecutable": this driver never downloads a browser');
+  }
+  if (!existsSync(LAST_RESORT_FONT)) {
+    throw new Error(`the browser's only system font is missing (${LAST_RESORT_FONT}): run npm ci in remotion/`);
   }
   const logLevel = job.logLevel ?? 'warn';
   const browser = await openBrowser('chrome', {

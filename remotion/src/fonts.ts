@@ -1,78 +1,324 @@
 /**
- * The video's fonts travel inside the bundle: renders have no internet, and a frame captured with a fallback font
- * would make the video look different from run to run. Importing this module registers every face with the
- * FontFace API and holds rendering (delayRender) until all of them are loaded.
+ * The video's fonts, and which of them a piece of text needs.
+ *
+ * Every face travels inside the bundle (webpack asset imports listed in fontFaces.generated.ts): renders have no
+ * internet, and the render driver hides the machine's own fonts from Chromium, so a glyph the bundle lacks is
+ * missing on every machine alike instead of depending on what happens to be installed.
+ *
+ * Stacks. The design's faces come first for the scripts they cover: Fraunces (display: titles, big numbers) for
+ * Latin and Vietnamese; Inter (body) for Latin, Vietnamese, Greek and Cyrillic. Then one Noto family per script,
+ * a serif in the display stack (Noto Serif for Greek and Cyrillic, Naskh for Arabic, as books print them) and a
+ * sans in the body stack; then colour emoji; then CJK. Emoji come after the text faces because the emoji font also
+ * maps digits, # and a few symbols that the text faces should draw, and before CJK because the CJK fonts have
+ * black-and-white versions of symbols (☀, ☎, ♥) that readers typed as emoji. CJK is Noto Sans for both stacks: a
+ * second, serif set of CJK fonts would double the largest part of the bundle for a difference few viewers notice
+ * in bold titles. Han characters exist in all four CJK fonts with regional shapes, so their order follows the
+ * text's convention (writingSystems.hanLang): Japanese text gets the JP font first, and so on.
+ *
+ * Loading. Faces are registered and loaded only when the recap's text needs them (`loadFontsFor`; in the video,
+ * each component that draws a reader's text asks for it through useFonts), so a Latin-only recap never fetches a
+ * CJK slice. A browser preview or another page can use the same registry: `fontFamily` for the stacks and
+ * `loadFontsFor` with the texts it shows. Which face a character needs is computed here, the way Chromium
+ * picks one: by grapheme cluster, the first family in the stack whose matching faces' unicode-ranges cover the
+ * whole cluster (ignoring default-ignorable characters), and within a family the face declared last. Faces that
+ * are not needed are not even registered, so the browser can never start a late download mid-render.
+ * The Latin faces of Fraunces and Inter are always loaded when this module is imported, as before: every scene
+ * has fixed English text.
  */
 import {continueRender, delayRender} from 'remotion';
-import frauncesItalic400 from '@fontsource/fraunces/files/fraunces-latin-400-italic.woff2';
-import frauncesItalic400Ext from '@fontsource/fraunces/files/fraunces-latin-ext-400-italic.woff2';
-import fraunces700 from '@fontsource/fraunces/files/fraunces-latin-700-normal.woff2';
-import fraunces700Ext from '@fontsource/fraunces/files/fraunces-latin-ext-700-normal.woff2';
-import inter400 from '@fontsource/inter/files/inter-latin-400-normal.woff2';
-import inter400Ext from '@fontsource/inter/files/inter-latin-ext-400-normal.woff2';
-import inter500 from '@fontsource/inter/files/inter-latin-500-normal.woff2';
-import inter500Ext from '@fontsource/inter/files/inter-latin-ext-500-normal.woff2';
-import inter700 from '@fontsource/inter/files/inter-latin-700-normal.woff2';
-import inter700Ext from '@fontsource/inter/files/inter-latin-ext-700-normal.woff2';
+import {FACE_SOURCES} from './fontFaces.generated';
+import type {FaceSource, FontKey} from './fontTypes';
+import {graphemes, type HanLang} from './writingSystems';
 
-/** Serif display face for titles and big numbers. */
-export const DISPLAY_FONT = '"Fraunces", Georgia, "DejaVu Serif", serif';
-/** Sans face for labels and body text. */
-export const BODY_FONT = '"Inter", "Helvetica Neue", Arial, "DejaVu Sans", sans-serif';
+export type {FontKey} from './fontTypes';
 
-// The subsets' unicode ranges, as @fontsource declares them.
-const LATIN =
-  'U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,U+0308,U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD';
-const LATIN_EXT =
-  'U+0100-02BA,U+02BD-02C5,U+02C7-02CC,U+02CE-02D7,U+02DD-02FF,U+0304,U+0308,U+0329,U+1D00-1DBF,U+1E00-1E9F,U+1EF2-1EFF,U+2020,U+20A0-20AB,U+20AD-20C0,U+2113,U+2C60-2C7F,U+A720-A7FF';
+type Stack = 'display' | 'body';
 
-interface FaceSpec {
-  family: 'Fraunces' | 'Inter';
-  weight: string;
-  style: 'normal' | 'italic';
-  latin: string;
-  latinExt: string;
+/** The weight and style each text style asks for, and the stack it draws from. */
+export const FONT_KEY_STYLE: Record<FontKey, {stack: Stack; weight: number; style: 'normal' | 'italic'}> = {
+  display: {stack: 'display', weight: 700, style: 'normal'},
+  displayItalic: {stack: 'display', weight: 400, style: 'italic'},
+  body: {stack: 'body', weight: 500, style: 'normal'},
+  bodyBold: {stack: 'body', weight: 700, style: 'normal'},
+};
+
+const EMOJI = 'Noto Color Emoji';
+
+const SCRIPT_FAMILIES: Record<Stack, readonly string[]> = {
+  display: [
+    'Fraunces',
+    'Noto Serif',
+    'Noto Serif Armenian',
+    'Noto Serif Georgian',
+    'Noto Serif Hebrew',
+    'Noto Naskh Arabic',
+    'Noto Serif Devanagari',
+    'Noto Serif Bengali',
+    'Noto Serif Tamil',
+    'Noto Serif Thai',
+  ],
+  body: [
+    'Inter',
+    'Noto Sans Armenian',
+    'Noto Sans Georgian',
+    'Noto Sans Hebrew',
+    'Noto Sans Arabic',
+    'Noto Sans Devanagari',
+    'Noto Sans Bengali',
+    'Noto Sans Tamil',
+    'Noto Sans Thai',
+  ],
+};
+
+const HAN_FAMILIES: Record<HanLang, readonly string[]> = {
+  ja: ['Noto Sans JP', 'Noto Sans TC', 'Noto Sans SC', 'Noto Sans KR'],
+  ko: ['Noto Sans KR', 'Noto Sans TC', 'Noto Sans JP', 'Noto Sans SC'],
+  'zh-Hans': ['Noto Sans SC', 'Noto Sans TC', 'Noto Sans JP', 'Noto Sans KR'],
+  'zh-Hant': ['Noto Sans TC', 'Noto Sans SC', 'Noto Sans JP', 'Noto Sans KR'],
+};
+
+const GENERIC: Record<Stack, string> = {display: 'serif', body: 'sans-serif'};
+
+/** The families of a stack, in fallback order, for text whose Han characters follow `lang`. */
+export function familyList(stack: Stack, lang: HanLang | null = null): readonly string[] {
+  return [...SCRIPT_FAMILIES[stack], EMOJI, ...HAN_FAMILIES[lang ?? 'zh-Hans']];
 }
 
-const FACES: FaceSpec[] = [
-  {family: 'Fraunces', weight: '700', style: 'normal', latin: fraunces700, latinExt: fraunces700Ext},
-  {family: 'Fraunces', weight: '400', style: 'italic', latin: frauncesItalic400, latinExt: frauncesItalic400Ext},
-  {family: 'Inter', weight: '400', style: 'normal', latin: inter400, latinExt: inter400Ext},
-  {family: 'Inter', weight: '500', style: 'normal', latin: inter500, latinExt: inter500Ext},
-  {family: 'Inter', weight: '700', style: 'normal', latin: inter700, latinExt: inter700Ext},
-];
+/** A CSS font-family value for the stack. */
+export function fontFamily(stack: Stack, lang: HanLang | null = null): string {
+  return [...familyList(stack, lang).map((family) => `"${family}"`), GENERIC[stack]].join(', ');
+}
+
+/** Serif display stack for titles and big numbers. */
+export const DISPLAY_FONT = fontFamily('display');
+/** Sans stack for labels and body text. */
+export const BODY_FONT = fontFamily('body');
+
+// ---------------------------------------------------------------------------------------------------------------
+// Which faces a text needs
+
+interface Face {
+  index: number;
+  family: string;
+  weightMin: number;
+  weightMax: number;
+  style: string;
+  /** Sorted, merged [start, end] pairs. */
+  ranges: Int32Array;
+}
+
+function parseRanges(unicodeRange: string): Int32Array {
+  const pairs = unicodeRange
+    .split(',')
+    .map((part) => part.trim().replace(/^U\+/i, ''))
+    .filter((part) => part !== '')
+    .map((part) => {
+      const [start, end = start] = part.split('-');
+      return [parseInt(start, 16), parseInt(end, 16)] as const;
+    })
+    .sort((a, b) => a[0] - b[0]);
+  const merged: number[] = [];
+  for (const [start, end] of pairs) {
+    const last = merged.length - 1;
+    if (merged.length > 0 && start <= merged[last] + 1) {
+      merged[last] = Math.max(merged[last], end);
+    } else {
+      merged.push(start, end);
+    }
+  }
+  return Int32Array.from(merged);
+}
+
+function covers(face: Face, code: number): boolean {
+  let low = 0;
+  let high = face.ranges.length / 2 - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (code < face.ranges[middle * 2]) {
+      high = middle - 1;
+    } else if (code > face.ranges[middle * 2 + 1]) {
+      low = middle + 1;
+    } else {
+      return true;
+    }
+  }
+  return false;
+}
+
+let facesByFamily: Map<string, Face[]> | null = null;
+
+function families(): Map<string, Face[]> {
+  if (facesByFamily === null) {
+    facesByFamily = new Map();
+    FACE_SOURCES.forEach(([family, , weight, style, , unicodeRange]: FaceSource, index) => {
+      const [weightMin, weightMax = weightMin] = weight.split(' ').map(Number);
+      const list = facesByFamily?.get(family) ?? [];
+      list.push({index, family, weightMin, weightMax, style, ranges: parseRanges(unicodeRange)});
+      facesByFamily?.set(family, list);
+    });
+  }
+  return facesByFamily;
+}
+
+/**
+ * The faces of `family` that CSS font matching would use for this weight and style (a segmented face: all
+ * files with the same descriptors), last declared first, as the browser searches them.
+ */
+function matchingFaces(family: string, weight: number, style: string): Face[] {
+  const key = `${family}\u0000${weight}\u0000${style}`;
+  let matched = matching.get(key);
+  if (matched === undefined) {
+    matched = computeMatchingFaces(family, weight, style);
+    matching.set(key, matched);
+  }
+  return matched;
+}
+
+const matching = new Map<string, Face[]>();
+
+function computeMatchingFaces(family: string, weight: number, style: string): Face[] {
+  const faces = families().get(family) ?? [];
+  const styled = faces.filter((face) => face.style === style);
+  const pool = styled.length > 0 ? styled : faces;
+  const distance = (face: Face) =>
+    weight < face.weightMin ? face.weightMin - weight : weight > face.weightMax ? weight - face.weightMax : 0;
+  const best = Math.min(...pool.map(distance));
+  return pool.filter((face) => distance(face) === best).reverse();
+}
+
+const IGNORABLE = /[\p{Default_Ignorable_Code_Point}\p{Cc}]/u;
+
+const clusterCache = new Map<string, number[]>();
+
+/** Indexes (into FACE_SOURCES) of the faces that draw `cluster` in this style. */
+function facesForCluster(cluster: string, key: FontKey, lang: HanLang | null): number[] {
+  const cacheKey = `${key}\u0000${lang ?? ''}\u0000${cluster}`;
+  const cached = clusterCache.get(cacheKey);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const {stack, weight, style} = FONT_KEY_STYLE[key];
+  const codes = Array.from(cluster, (char) => char.codePointAt(0) ?? 0);
+  const significant = Array.from(cluster).filter((char) => !IGNORABLE.test(char)).map((char) => char.codePointAt(0) ?? 0);
+  const stackFaces = familyList(stack, lang).map((family) => matchingFaces(family, weight, style));
+  const firstCovering = (code: number, faces: Face[]) => faces.find((face) => covers(face, code));
+  const result = new Set<number>();
+  if (significant.length > 0) {
+    const whole = stackFaces.find((faces) => significant.every((code) => firstCovering(code, faces) !== undefined));
+    if (whole !== undefined) {
+      for (const code of codes) {
+        const face = firstCovering(code, whole);
+        if (face !== undefined) {
+          result.add(face.index);
+        }
+      }
+    } else {
+      // No family draws the whole cluster: each character falls back on its own.
+      for (const code of significant) {
+        for (const faces of stackFaces) {
+          const face = firstCovering(code, faces);
+          if (face !== undefined) {
+            result.add(face.index);
+            break;
+          }
+        }
+      }
+    }
+  }
+  const indexes = [...result];
+  clusterCache.set(cacheKey, indexes);
+  return indexes;
+}
+
+/** A piece of text the video shows, in one text style; `lang` is the Han convention it is drawn with. */
+export interface FontRequest {
+  text: string;
+  key: FontKey;
+  lang?: HanLang | null;
+}
+
+/** Indexes (into FACE_SOURCES) of every face needed to draw these texts, in FACE_SOURCES order. */
+export function facesFor(requests: readonly FontRequest[]): number[] {
+  const needed = new Set<number>();
+  for (const {text, key, lang = null} of requests) {
+    for (const cluster of new Set(graphemes(text))) {
+      for (const index of facesForCluster(cluster, key, lang)) {
+        needed.add(index);
+      }
+    }
+  }
+  return [...needed].sort((a, b) => a - b);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Loading
+
+const loading = new Map<number, Promise<void>>();
+const settled = new Set<number>();
+
+/**
+ * Register and load these faces (each once per page). Faces are added to the document in FACE_SOURCES order
+ * before any has loaded, so which of two overlapping faces wins never depends on which download finished first.
+ * A face that fails is logged, not thrown: a video with one fallback glyph beats no video, and the log says why
+ * it looks off.
+ */
+async function loadFaces(indexes: readonly number[]): Promise<void> {
+  if (typeof document === 'undefined' || typeof FontFace === 'undefined') {
+    return;
+  }
+  for (const index of indexes) {
+    if (!loading.has(index)) {
+      const [family, , weight, style, url, unicodeRange] = FACE_SOURCES[index];
+      const face = new FontFace(family, `url(${url}) format('woff2')`, {weight, style, unicodeRange});
+      document.fonts.add(face);
+      const done = () => {
+        settled.add(index);
+      };
+      loading.set(
+        index,
+        face.load().then(done, (error: unknown) => {
+          done();
+          throw error;
+        }),
+      );
+    }
+  }
+  const results = await Promise.allSettled(indexes.map((index) => loading.get(index)));
+  results.forEach((result, position) => {
+    if (result.status === 'rejected') {
+      const [family, subset, , , url] = FACE_SOURCES[indexes[position]];
+      console.error(`The bundled font ${family} (${subset}, ${url}) failed to load: ${String(result.reason)}`);
+    }
+  });
+}
+
+/** Load (once per page) every face the texts need; resolves when all have settled. */
+export function loadFontsFor(requests: readonly FontRequest[]): Promise<void> {
+  return loadFaces(facesFor(requests));
+}
+
+/** Whether every face the texts need has already settled (then nothing has to wait for them). */
+export function fontsSettled(requests: readonly FontRequest[]): boolean {
+  return facesFor(requests).every((index) => settled.has(index));
+}
+
+/** The design's own Latin faces: every scene has fixed English text in them. */
+export function baseFaces(): number[] {
+  return FACE_SOURCES.flatMap(([family, subset], index) =>
+    (family === 'Fraunces' || family === 'Inter') && (subset === 'latin' || subset === 'latin-ext') ? [index] : [],
+  );
+}
 
 let started = false;
 
-/** Register and load every face once; rendering waits until all have settled. */
+/** Load the Latin faces once; rendering waits until they have settled. */
 export function loadFonts(): void {
   if (started || typeof document === 'undefined' || typeof FontFace === 'undefined') {
     return;
   }
   started = true;
   const handle = delayRender('Loading the bundled fonts');
-  const faces = FACES.flatMap((spec) =>
-    [
-      [spec.latin, LATIN],
-      [spec.latinExt, LATIN_EXT],
-    ].map(
-      ([url, unicodeRange]) =>
-        new FontFace(spec.family, `url(${url}) format('woff2')`, {weight: spec.weight, style: spec.style, unicodeRange}),
-    ),
-  );
-  Promise.allSettled(
-    faces.map(async (face) => {
-      await face.load();
-      document.fonts.add(face);
-    }),
-  ).then((results) => {
-    const failed = results.filter((result) => result.status === 'rejected');
-    if (failed.length > 0) {
-      // A video with a fallback font beats no video; the log says why it looks off.
-      console.error(`${failed.length} bundled font face(s) failed to load`, failed);
-    }
-    continueRender(handle);
-  });
+  loadFaces(baseFaces()).then(() => continueRender(handle));
 }
 
 loadFonts();

@@ -13,10 +13,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from scripts.benchlib import fanout, first_progress, limit, memory, service, tuning
-from scripts.benchlib.common import REMOTION, ROOT, WORK, browser, build_bundle, fmt
+from scripts.benchlib import fanout, first_progress, fonts, limit, memory, service, tuning
+from scripts.benchlib.common import REMOTION, ROOT, WORK, browser, build_bundle, fmt, median
 
-SECTIONS = ("tuning", "limit", "service", "first-progress", "fanout", "memory")
+SECTIONS = ("tuning", "limit", "service", "first-progress", "fanout", "memory", "fonts")
 REPORT = ROOT / "docs" / "PERFORMANCE.md"
 
 
@@ -46,6 +46,41 @@ def psnr_text(row: dict[str, Any]) -> str:
 
 def verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
+
+
+def fonts_report(fon: dict[str, Any]) -> list[str]:
+    """Rows of the results table for the `fonts` section (bundled fonts for every script, before and after)."""
+
+    def runs(values: list[float]) -> str:
+        return ", ".join(fmt(value) for value in values)
+
+    build, size, files, render = (
+        fon["bundle_seconds_median"],
+        fon["bundle_bytes"],
+        fon["bundle_files"],
+        fon["render_seconds_median"],
+    )
+    change = fon["render_change"]
+    before = f"before fonts for every script (`{fon['base'][:7]}`)"
+    cpu = fon.get("render_cpu_seconds")
+    cpu_rows = []
+    if cpu:
+        cpu_rows.append(
+            f"| {fon['recap']}: CPU time of the render (driver, Chromium, ffmpeg), before / after, median "
+            f"(runs before: {runs(cpu['before'])}; after: {runs(cpu['after'])}) | "
+            f"{fmt(median(cpu['before']))} / {fmt(median(cpu['after']))} ({fon['render_cpu_change']:+.1%}) | | |"
+        )
+    return [
+        f"| bundle build, {before} / after, median of {len(fon['bundle_seconds']['after'])} | "
+        f"{fmt(build['before'])} / {fmt(build['after'])} | not per request | |",
+        f"| bundle size, before / after | {size['before'] / 1e6:.1f} MB ({files['before']} files) / "
+        f"{size['after'] / 1e6:.1f} MB ({files['after']} files) | | |",
+        f"| {fon['recap']} (Latin only): render driver, before / after, median "
+        f"(runs before: {runs(fon['render_seconds']['before'])}; after: {runs(fon['render_seconds']['after'])}) | "
+        f"{fmt(render['before'])} / {fmt(render['after'])} ({change:+.1%}) | change < 3 % | "
+        f"{verdict(abs(change) < 0.03)} |",
+        *cpu_rows,
+    ]
 
 
 def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
@@ -129,6 +164,9 @@ def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
             f"| peak memory of one {mem['recap']} render (server + node + Chromium, {mem['processes_at_peak']} "
             f"processes): PSS / RSS sum | {mem['peak_pss_mb']:.0f} / {mem['peak_rss_mb']:.0f} MB | | |"
         )
+    fon = results.get("fonts")
+    if fon:
+        lines += fonts_report(fon)
     if lim:
         lines += ["", "Tuned settings: `" + json.dumps(lim["tuned_settings"]) + "`."]
     rows = results.get("tuning")
@@ -184,6 +222,9 @@ def main(argv: list[str]) -> int:
         if "memory" in wanted:
             results["memory"] = memory.measure(args.recap)
             print("memory:", json.dumps(results["memory"]), flush=True)
+        if "fonts" in wanted:
+            results["fonts"] = fonts.measure(args.runs)
+            print("fonts:", json.dumps(results["fonts"]), flush=True)
     finally:
         shutil.rmtree(WORK, ignore_errors=True)
     report = render_report(machine(), results)

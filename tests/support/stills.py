@@ -26,10 +26,18 @@ class DriverFailed(AssertionError):
     """The driver did not finish a job; the message carries its error and the end of its stderr."""
 
 
-def run_driver_job(job: dict[str, Any], timeout: float = 600) -> list[dict[str, Any]]:
-    """Run the real driver on one job; its protocol messages, or DriverFailed."""
+def run_driver_job(
+    job: dict[str, Any], timeout: float = 600, env: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Run the real driver on one job (with this environment, if given); its protocol messages, or DriverFailed."""
     result = subprocess.run(
-        ["node", str(DRIVER)], input=json.dumps(job), capture_output=True, text=True, cwd=REMOTION, timeout=timeout
+        ["node", str(DRIVER)],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        cwd=REMOTION,
+        timeout=timeout,
+        env=env,
     )
     messages = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     if result.returncode != 0 or not messages or messages[-1].get("type") != "done":
@@ -47,7 +55,12 @@ def browser_executable() -> str:
 
 
 def render_stills(
-    bundle: Path, props: dict[str, Any], frames: list[int], out_dir: Path, **job: Any
+    bundle: Path,
+    props: dict[str, Any],
+    frames: list[int],
+    out_dir: Path,
+    env: dict[str, str] | None = None,
+    **job: Any,
 ) -> dict[int, Image.Image]:
     """The given frames of the composition for `props`, as RGB images (PNG files kept in `out_dir`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -59,7 +72,8 @@ def render_stills(
             "browserExecutable": browser_executable(),
             "stills": stills,
             **job,
-        }
+        },
+        env=env,
     )
     images = {}
     for still in stills:

@@ -6,6 +6,7 @@
 import React from 'react';
 import {BODY_FONT, DISPLAY_FONT} from '../../fonts';
 import type {Book} from '../../types';
+import {hanLang, textDirection} from '../../writingSystems';
 import {CawpileBars, subScores} from './CawpileBars';
 import {Cover} from './Cover';
 import {FitText} from './FitText';
@@ -60,6 +61,8 @@ export const BookReveal: React.FC<{book: Book; index: number; total: number}> = 
   const title = useEntrance(8, 50);
   const authors = useEntrance(12, 50);
   const scores = book.rating === null ? [] : subScores(book.rating);
+  // One convention for the whole book: a Japanese title with kana makes its kanji-only author Japanese too.
+  const lang = hanLang(`${book.title} ${book.authors.join(' ')}`);
   return (
     <SceneFrame justify="flex-start">
       <Eyebrow icon={<BookIcon size={38} />}>{`Book ${index + 1} of ${total}`}</Eyebrow>
@@ -97,6 +100,7 @@ export const BookReveal: React.FC<{book: Book; index: number; total: number}> = 
         <div style={{marginTop: 52, ...title}}>
           <FitText
             text={book.title}
+            lang={lang}
             font="display"
             width={CONTENT_WIDTH}
             maxFontSize={84}
@@ -109,8 +113,11 @@ export const BookReveal: React.FC<{book: Book; index: number; total: number}> = 
           />
         </div>
         <div style={{marginTop: 20, ...authors}}>
+          {/* The names decide the line's direction, not the English "by": a Hebrew author's line is right-aligned. */}
           <FitText
             text={`by ${formatAuthors(book.authors)}`}
+            lang={lang}
+            dir={textDirection(book.authors.join(' '))}
             font="body"
             width={CONTENT_WIDTH}
             maxFontSize={40}

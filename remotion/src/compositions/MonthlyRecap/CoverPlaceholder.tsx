@@ -1,15 +1,30 @@
 /**
  * What a book looks like without a usable cover: a dark card in the video's palette with the title's initials,
- * so a missing or broken image still reads as "a book" rather than an empty hole.
+ * so a missing or broken image still reads as "a book" rather than an empty hole. The card follows the title's
+ * direction: a Hebrew or Arabic title's initials and title start at the right.
  */
 import React from 'react';
-import {DISPLAY_FONT} from '../../fonts';
+import {fontFamily} from '../../fonts';
+import {graphemes, hanLang, textDirection} from '../../writingSystems';
 import {FitText} from './FitText';
 import {titleInitials} from './format';
+import {textWidthEm} from './textFit';
+import {useFonts} from './useFonts';
 import {COLORS} from './theme';
 
 /** Low-saturation hues: enough variety to tell books apart without adding a second accent colour. */
 const HUES = [222, 262, 340, 168, 28, 200];
+
+const CASED = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}]*$/u;
+
+/**
+ * Width of the initials in em: 0.9 em a character (the rule Latin covers were designed with, kept as it was), or
+ * textFit's estimate where that is wider (a Tamil syllable is well over an em).
+ */
+function initialsWidthEm(initials: string): number {
+  const perCharacter = Math.max(1, graphemes(initials).length * 0.9);
+  return CASED.test(initials) ? perCharacter : Math.max(perCharacter, textWidthEm(initials, 'display'));
+}
 
 function hashString(text: string): number {
   let hash = 2166136261;
@@ -27,10 +42,14 @@ export const CoverPlaceholder: React.FC<{title: string; width: number; height: n
 }) => {
   const hue = HUES[hashString(title) % HUES.length];
   const initials = titleInitials(title) || '?';
+  const lang = hanLang(title);
+  const dir = textDirection(title);
+  useFonts([{text: initials, key: 'display', lang}]);
   const showTitle = width >= 200;
   const pad = Math.round(width * 0.1);
   return (
     <div
+      dir={dir}
       style={{
         position: 'relative',
         width,
@@ -43,8 +62,18 @@ export const CoverPlaceholder: React.FC<{title: string; width: number; height: n
       }}
     >
       {/* spine */}
-      <div style={{position: 'absolute', left: width * 0.06, top: 0, bottom: 0, width: 2, background: 'rgba(255,255,255,0.1)'}} />
       <div
+        style={{
+          position: 'absolute',
+          [dir === 'rtl' ? 'right' : 'left']: width * 0.06,
+          top: 0,
+          bottom: 0,
+          width: 2,
+          background: 'rgba(255,255,255,0.1)',
+        }}
+      />
+      <div
+        lang={lang ?? undefined}
         style={{
           position: 'absolute',
           left: pad,
@@ -54,9 +83,9 @@ export const CoverPlaceholder: React.FC<{title: string; width: number; height: n
           display: 'flex',
           alignItems: 'center',
           justifyContent: showTitle ? 'flex-start' : 'center',
-          fontFamily: DISPLAY_FONT,
+          fontFamily: fontFamily('display', lang),
           fontWeight: 700,
-          fontSize: Math.min(height * (showTitle ? 0.24 : 0.3), (width - 2 * pad) / Math.max(1, initials.length * 0.9)),
+          fontSize: Math.min(height * (showTitle ? 0.24 : 0.3), (width - 2 * pad) / initialsWidthEm(initials)),
           lineHeight: 1,
           color: COLORS.accent,
         }}
@@ -68,6 +97,7 @@ export const CoverPlaceholder: React.FC<{title: string; width: number; height: n
           <div style={{width: width * 0.18, height: 3, background: COLORS.accent, marginBottom: pad * 0.6}} />
           <FitText
             text={title}
+            lang={lang}
             font="display"
             width={width - 2 * pad}
             maxFontSize={Math.round(width * 0.1)}

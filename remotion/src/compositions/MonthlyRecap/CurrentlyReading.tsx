@@ -6,6 +6,7 @@ import React from 'react';
 import {interpolate, useCurrentFrame} from 'remotion';
 import {BODY_FONT} from '../../fonts';
 import type {CurrentlyReadingBook} from '../../types';
+import {hanLang} from '../../writingSystems';
 import {Cover} from './Cover';
 import {FitText} from './FitText';
 import {clamp, formatAuthors} from './format';
@@ -25,6 +26,11 @@ interface RowLayout {
 
 function rowLayout(rows: number): RowLayout {
   return rows <= 2 ? {coverWidth: 220, titleSize: 56, gap: 64} : {coverWidth: 150, titleSize: 48, gap: 44};
+}
+
+/** One Han convention for a book's title and authors (a Japanese title's kanji-only author is Japanese too). */
+function bookLang(book: CurrentlyReadingBook) {
+  return hanLang(`${book.title} ${book.authors.join(' ')}`);
 }
 
 const ProgressBar: React.FC<{progress: number; delay: number; width: number}> = ({progress, delay, width}) => {
@@ -63,6 +69,7 @@ const ReadingRow: React.FC<{book: CurrentlyReadingBook; layout: RowLayout; delay
       <div style={{display: 'flex', flexDirection: 'column', gap: 14, width: textWidth}}>
         <FitText
           text={book.title}
+          lang={bookLang(book)}
           font="display"
           width={textWidth}
           maxFontSize={layout.titleSize}
@@ -74,6 +81,7 @@ const ReadingRow: React.FC<{book: CurrentlyReadingBook; layout: RowLayout; delay
         />
         <FitText
           text={formatAuthors(book.authors)}
+          lang={bookLang(book)}
           font="body"
           width={textWidth}
           maxFontSize={34}
@@ -103,6 +111,7 @@ const HeroBook: React.FC<{book: CurrentlyReadingBook}> = ({book}) => {
       <div style={{display: 'flex', flexDirection: 'column', alignItems: 'center', gap: 14, marginTop: 56, ...text}}>
         <FitText
           text={book.title}
+          lang={bookLang(book)}
           font="display"
           width={CONTENT_WIDTH}
           maxFontSize={76}
@@ -114,6 +123,7 @@ const HeroBook: React.FC<{book: CurrentlyReadingBook}> = ({book}) => {
         />
         <FitText
           text={formatAuthors(book.authors)}
+          lang={bookLang(book)}
           font="body"
           width={CONTENT_WIDTH}
           maxFontSize={38}

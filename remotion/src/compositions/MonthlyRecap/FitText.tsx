@@ -1,17 +1,29 @@
 /**
  * Text that always stays inside its box: the size comes from the deterministic fit in textFit.ts, and a line
  * clamp with an ellipsis catches anything the estimate got wrong.
+ *
+ * Any script: the direction comes from the text (dir="auto", or one the caller computed), so a Hebrew or Arabic
+ * line starts at the right, aligned to the start like every other line; Han text gets its `lang` (glyph shapes,
+ * line-breaking conventions), Chinese and Japanese `line-break: strict` and Korean `word-break: keep-all`, the
+ * rules textFit.ts simulates.
  */
 import React from 'react';
-import {BODY_FONT, DISPLAY_FONT} from '../../fonts';
+import {FONT_KEY_STYLE, fontFamily} from '../../fonts';
+import {hanLang, type HanLang} from '../../writingSystems';
 import {fitText, type FontKey} from './textFit';
+import {useFonts} from './useFonts';
 
-const FONT_STYLE: Record<FontKey, React.CSSProperties> = {
-  display: {fontFamily: DISPLAY_FONT, fontWeight: 700, fontStyle: 'normal'},
-  displayItalic: {fontFamily: DISPLAY_FONT, fontWeight: 400, fontStyle: 'italic'},
-  body: {fontFamily: BODY_FONT, fontWeight: 500, fontStyle: 'normal'},
-  bodyBold: {fontFamily: BODY_FONT, fontWeight: 700, fontStyle: 'normal'},
-};
+function fontStyle(font: FontKey, lang: HanLang | null): React.CSSProperties {
+  const {stack, weight, style} = FONT_KEY_STYLE[font];
+  return {fontFamily: fontFamily(stack, lang), fontWeight: weight, fontStyle: style};
+}
+
+function lineRules(lang: HanLang | null): React.CSSProperties {
+  if (lang === 'ko') {
+    return {wordBreak: 'keep-all'};
+  }
+  return lang === null ? {} : {lineBreak: 'strict'};
+}
 
 export interface FitTextProps {
   text: string;
@@ -23,6 +35,10 @@ export interface FitTextProps {
   maxHeight?: number;
   lineHeight?: number;
   letterSpacingEm?: number;
+  /** The Han convention to draw with; by default read from the text (null: the text has no CJK). */
+  lang?: HanLang | null;
+  /** Base direction; by default the text's own (its first strong letter). */
+  dir?: 'ltr' | 'rtl' | 'auto';
   style?: React.CSSProperties;
 }
 
@@ -36,17 +52,35 @@ export const FitText: React.FC<FitTextProps> = ({
   maxHeight,
   lineHeight = 1.15,
   letterSpacingEm = 0,
+  lang: langProp,
+  dir = 'auto',
   style,
 }) => {
-  const fit = fitText({text, font, maxWidth: width, maxFontSize, minFontSize, maxLines, maxHeight, lineHeight, letterSpacingEm});
+  const lang = langProp === undefined ? hanLang(text) : langProp;
+  useFonts([{text, key: font, lang}]);
+  const fit = fitText({
+    text,
+    font,
+    maxWidth: width,
+    maxFontSize,
+    minFontSize,
+    maxLines,
+    maxHeight,
+    lineHeight,
+    letterSpacingEm,
+    lang,
+  });
   // Glyphs (accents on top, descenders below) reach outside tight line boxes; the clip gets a little room on
   // both sides, and negative margins keep the layout exactly as if it had none.
   const bleedTop = Math.ceil(fit.fontSize * 0.08);
   const bleedBottom = Math.ceil(fit.fontSize * 0.12);
   return (
     <div
+      dir={dir}
+      lang={lang ?? undefined}
       style={{
-        ...FONT_STYLE[font],
+        ...fontStyle(font, lang),
+        ...lineRules(lang),
         width,
         fontSize: fit.fontSize,
         lineHeight,

@@ -13,6 +13,7 @@ import {RatedBookCard} from './RatedBookCard';
 import {Eyebrow, SceneBody, SceneFrame} from './Scene';
 import {fitText} from './textFit';
 import {COLORS, CONTENT_WIDTH, RADIUS} from './theme';
+import {useFonts} from './useFonts';
 
 const GAP = 24;
 const TILE_WIDTH = (CONTENT_WIDTH - GAP) / 2;
@@ -125,6 +126,8 @@ const DnfIcon: React.FC = () => (
 );
 
 export const Stats: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, stats}) => {
+  // The eyebrow shows the month name in capitals (text-transform), which can need other faces than as written.
+  useFonts([{text: `${meta.monthName} ${meta.year}`.toUpperCase(), key: 'bodyBold', lang: null}]);
   const heading = useEntrance(2, 40);
   const top = useEntrance(22, 40);
   const lowest = useEntrance(26, 40);

@@ -1,4 +1,5 @@
 /** Wording rules shared by the scenes, kept out of the JSX so they stay consistent (and easy to test by eye). */
+import {DICTIONARY_BROKEN, graphemes, WIDE} from '../../writingSystems';
 
 const MONTHS = [
   'January',
@@ -65,17 +66,48 @@ export function nextMonthName(month: number): string | null {
   return MONTHS[month % 12];
 }
 
-/** Up to two initials from the title's significant words, for cover placeholders. */
+/** Articles and conjunctions that make poor initials ("War and Peace" -> "WP", "Война и мир" -> "ВМ"). */
+const SMALL_WORDS = /^(the|a|an|of|and|or|le|la|les|el|der|die|das|и|і|та|в|ο|η|το|οι|τα|και|του|της)$/iu;
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]/u;
+/** Thai and Lao vowels written before their consonant: the consonant after them is the initial. */
+const LEADING_VOWEL = /^[\u0E40-\u0E44\u0EC0-\u0EC4]$/u;
+/** Letters that join their neighbours (Arabic script): initials set side by side must not join into a word. */
+const JOINING = /\p{Script=Arabic}/u;
+const ZWNJ = '\u200C';
+/** Georgian has capitals (Mtavruli) only for all-caps headings: its initials stay as written. */
+const CASELESS = /\p{Script=Georgian}/u;
+
+/** The first grapheme of `word` that starts with a letter or digit: a base with its marks, never a lone mark. */
+function initialOf(word: string): string | null {
+  const parts = graphemes(word);
+  const index = parts.findIndex((part) => LETTER_OR_DIGIT.test(part) && !LEADING_VOWEL.test(part));
+  return index === -1 ? null : parts[index];
+}
+
+/**
+ * One or two initials from the title's significant words, for cover placeholders: the first user-perceived
+ * character of the first two words, or of the first word only when it is CJK (one character already names a
+ * book there) or in a script written without spaces.
+ */
 export function titleInitials(title: string): string {
   const words = title.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
-  const significant = words.filter(
-    (word) => !/^(the|a|an|of|and|or|le|la|les|el|der|die|das)$/i.test(word.replace(/[^\p{L}\p{N}]/gu, '')),
-  );
+  const significant = words.filter((word) => !SMALL_WORDS.test(word.replace(/[^\p{L}\p{N}]/gu, '')));
   const picked = (significant.length > 0 ? significant : words).slice(0, 2);
-  return picked
-    .map((word) => Array.from(word).find((char) => /[\p{L}\p{N}]/u.test(char)) ?? '')
-    .join('')
-    .toLocaleUpperCase('en-US');
+  const initials: string[] = [];
+  for (const word of picked) {
+    const initial = initialOf(word);
+    if (initial === null) {
+      continue;
+    }
+    if (WIDE.test(initial) || DICTIONARY_BROKEN.test(initial)) {
+      if (initials.length === 0) {
+        initials.push(initial);
+      }
+      break;
+    }
+    initials.push(CASELESS.test(initial) ? initial : initial.toLocaleUpperCase('en-US'));
+  }
+  return initials.join(initials.every((initial) => JOINING.test(initial)) ? ZWNJ : '');
 }
 
 export function clamp(value: number, min: number, max: number): number {

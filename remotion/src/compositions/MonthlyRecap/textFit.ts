@@ -1,11 +1,22 @@
 /**
  * Deterministic text fitting. Titles and names can be any length, and nothing may leave the frame; measuring the
  * DOM would depend on when fonts and layout settle, so instead we simulate line wrapping with the real advance
- * widths of the bundled fonts (read once from the woff2 files with fontTools) and a small safety margin. The
- * renderer still clamps with an ellipsis, so a wrong guess can only cut text, never overflow.
+ * widths of the bundled fonts (read once from the woff2 files with fontTools; scripts/measure_script_widths.py for
+ * the non-Latin scripts) and a small safety margin. The renderer still clamps with an ellipsis, so a wrong guess can
+ * only cut text, never overflow.
+ *
+ * Line breaks are simulated where the browser may break: at spaces, between two CJK characters (except before
+ * closing punctuation and small kana, or after opening punctuation, the kinsoku rules FitText asks the browser
+ * for with `line-break: strict`), and between dictionary words in Thai, Lao, Khmer and Myanmar (Intl.Segmenter,
+ * the same ICU dictionaries Chromium breaks lines with). Korean keeps its words whole (FitText sets
+ * `word-break: keep-all` for it), as Korean typesetting does. The simulation errs towards fewer break
+ * opportunities, which can only pick a smaller size, never overflow. Latin text is split and measured exactly as
+ * before these rules existed (same pieces, same widths), so Latin recaps look unchanged.
  */
+import type {FontKey} from '../../fontTypes';
+import {DICTIONARY_BROKEN, graphemes, hanLang, type HanLang, WIDE} from '../../writingSystems';
 
-export type FontKey = 'display' | 'displayItalic' | 'body' | 'bodyBold';
+export type {FontKey} from '../../fontTypes';
 
 interface WidthTable {
   /** Average width (1/100 em) for characters outside printable ASCII. */
@@ -36,17 +47,96 @@ function asciiWidths(font: FontKey): number[] {
   return widths;
 }
 
+type WidthScript =
+  | 'greek'
+  | 'cyrillic'
+  | 'armenian'
+  | 'georgian'
+  | 'hebrew'
+  | 'arabic'
+  | 'devanagari'
+  | 'bengali'
+  | 'tamil'
+  | 'thai';
+
+/** Average advance (1/100 em, rounded up) of each script's letters in the font its stack uses for it. */
+const SCRIPT_WIDTHS: Record<WidthScript, Record<FontKey, number>> = {
+  greek: {display: 67, displayItalic: 63, body: 66, bodyBold: 67},
+  cyrillic: {display: 73, displayItalic: 70, body: 70, bodyBold: 71},
+  armenian: {display: 69, displayItalic: 64, body: 67, bodyBold: 69},
+  georgian: {display: 69, displayItalic: 65, body: 66, bodyBold: 68},
+  hebrew: {display: 53, displayItalic: 52, body: 56, bodyBold: 58},
+  arabic: {display: 61, displayItalic: 58, body: 68, bodyBold: 71},
+  devanagari: {display: 60, displayItalic: 57, body: 63, bodyBold: 67},
+  bengali: {display: 63, displayItalic: 59, body: 67, bodyBold: 69},
+  tamil: {display: 119, displayItalic: 112, body: 107, bodyBold: 115},
+  thai: {display: 64, displayItalic: 62, body: 59, bodyBold: 61},
+};
+
+/** Unicode blocks of the scripts above: [first, last, script]. */
+const SCRIPT_BLOCKS: ReadonlyArray<readonly [number, number, WidthScript]> = [
+  [0x0370, 0x03ff, 'greek'],
+  [0x0400, 0x052f, 'cyrillic'],
+  [0x0530, 0x058f, 'armenian'],
+  [0x0590, 0x05ff, 'hebrew'],
+  [0x0600, 0x06ff, 'arabic'],
+  [0x0750, 0x077f, 'arabic'],
+  [0x0870, 0x08ff, 'arabic'],
+  [0x0900, 0x097f, 'devanagari'],
+  [0x0980, 0x09ff, 'bengali'],
+  [0x0b80, 0x0bff, 'tamil'],
+  [0x0e00, 0x0e7f, 'thai'],
+  [0x10a0, 0x10ff, 'georgian'],
+  [0x1c80, 0x1c8f, 'cyrillic'],
+  [0x1c90, 0x1cbf, 'georgian'],
+  [0x1f00, 0x1fff, 'greek'],
+  [0x2d00, 0x2d2f, 'georgian'],
+  [0x2de0, 0x2dff, 'cyrillic'],
+  [0xa640, 0xa69f, 'cyrillic'],
+  [0xa8e0, 0xa8ff, 'devanagari'],
+  [0xfb13, 0xfb17, 'armenian'],
+  [0xfb1d, 0xfb4f, 'hebrew'],
+  [0xfb50, 0xfdff, 'arabic'],
+  [0xfe70, 0xfeff, 'arabic'],
+];
+
+/** Noto Color Emoji's advance is 1.245 em. */
+const EMOJI_WIDTH = 1.25;
+
+/** Marks drawn on a base, and invisible formatting characters (ZWJ, variation selectors, bidi marks). */
+const ZERO_WIDTH = /[\p{Mn}\p{Me}\p{Cf}]/u;
+const EMOJI = /\p{Extended_Pictographic}/u;
+
+function scriptOf(code: number): WidthScript | null {
+  for (const [first, last, script] of SCRIPT_BLOCKS) {
+    if (code < first) {
+      return null;
+    }
+    if (code <= last) {
+      return script;
+    }
+  }
+  return null;
+}
+
 /** Width of one character in em. */
 function charWidth(char: string, font: FontKey): number {
   const code = char.codePointAt(0) ?? 0x20;
   if (code >= 0x20 && code <= 0x7e) {
     return (asciiWidths(font)[code - 0x20] ?? TABLES[font].fallback) / 100;
   }
-  if (code >= 0x300 && code <= 0x36f) {
+  if ((code >= 0x300 && code <= 0x36f) || (code > 0x36f && ZERO_WIDTH.test(char))) {
     return 0; // combining marks
   }
+  const script = scriptOf(code);
+  if (script !== null) {
+    return SCRIPT_WIDTHS[script][font] / 100;
+  }
+  if (code >= 0x2190 && EMOJI.test(char)) {
+    return EMOJI_WIDTH;
+  }
   if (code >= 0x2e80) {
-    return 1; // CJK and other full-width scripts: a fallback font, one em each
+    return 1; // CJK and other full-width scripts: one em each
   }
   return TABLES[font].fallback / 100;
 }
@@ -60,34 +150,112 @@ export function textWidthEm(text: string, font: FontKey, letterSpacingEm = 0): n
   return width * SAFETY;
 }
 
-/** How many lines greedy word wrapping (with long words broken anywhere) gives at this font size. */
+/** Characters a line may not start with (closing punctuation, small kana, iteration and prolonged sound marks). */
+const NO_LINE_START = new Set(
+  Array.from(
+    '、。，．・：；？！‼⁇⁈⁉ー－～’”）〕］｝〉》」』】〙〗〟｠»ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ' +
+      'ㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ々〻ゝゞヽヾ…‥,.:;?!)]}%',
+  ),
+);
+/** Characters a line may not end with (opening punctuation). */
+const NO_LINE_END = new Set(Array.from('（〔［｛〈《「『【〘〖〝‘“｟«([{'));
+
+const ASCII_ONLY = /^[\x20-\x7e]*$/;
+
+type PieceKind = 'wide' | 'dictionary' | 'other';
+
+let dictionarySegmenter: Intl.Segmenter | null = null;
+
+function dictionaryWords(run: string): string[] {
+  dictionarySegmenter ??= new Intl.Segmenter('th', {granularity: 'word'});
+  return Array.from(dictionarySegmenter.segment(run), (part) => part.segment);
+}
+
+/** The word cut into graphemes, with runs of dictionary-broken scripts cut into their words instead. */
+function pieces(word: string, splitWide: boolean): Array<{text: string; kind: PieceKind}> {
+  const result: Array<{text: string; kind: PieceKind}> = [];
+  let run = '';
+  const flush = () => {
+    if (run !== '') {
+      result.push(...dictionaryWords(run).map((text) => ({text, kind: 'dictionary' as const})));
+      run = '';
+    }
+  };
+  for (const grapheme of graphemes(word)) {
+    if (DICTIONARY_BROKEN.test(grapheme)) {
+      run += grapheme;
+      continue;
+    }
+    flush();
+    result.push({text: grapheme, kind: splitWide && WIDE.test(grapheme) ? 'wide' : 'other'});
+  }
+  flush();
+  return result;
+}
+
+/**
+ * A space-separated word cut into the pieces a line may break between. A word of a script that breaks only at
+ * spaces (Latin, Greek, Cyrillic, Arabic, Hebrew, Indic scripts; Korean) stays one piece.
+ */
+export function breakUnits(word: string, lang: HanLang | null = hanLang(word)): string[] {
+  const splitWide = lang !== 'ko';
+  if (ASCII_ONLY.test(word) || ((!splitWide || !WIDE.test(word)) && !DICTIONARY_BROKEN.test(word))) {
+    return [word];
+  }
+  const units: string[] = [];
+  let previous: {text: string; kind: PieceKind} | null = null;
+  for (const piece of pieces(word, splitWide)) {
+    const mayBreak =
+      previous !== null &&
+      (previous.kind === 'wide' || piece.kind === 'wide' || (previous.kind === 'dictionary' && piece.kind === 'dictionary')) &&
+      !NO_LINE_START.has(Array.from(piece.text)[0]) &&
+      !NO_LINE_END.has(Array.from(previous.text).at(-1) ?? '');
+    if (units.length === 0 || mayBreak) {
+      units.push(piece.text);
+    } else {
+      units[units.length - 1] += piece.text;
+    }
+    previous = piece;
+  }
+  return units;
+}
+
+function words(text: string): string[] {
+  return text.trim().split(/\s+/).filter((word) => word !== '');
+}
+
+/** How many lines greedy wrapping (at the break opportunities above; too long pieces broken anywhere) gives. */
 export function countLines(
   text: string,
   font: FontKey,
   fontSize: number,
   maxWidth: number,
   letterSpacingEm = 0,
+  lang: HanLang | null = hanLang(text),
 ): number {
-  const words = text.trim().split(/\s+/).filter((word) => word !== '');
-  if (words.length === 0) {
+  const all = words(text);
+  if (all.length === 0) {
     return 1;
   }
   const space = textWidthEm(' ', font, letterSpacingEm) * fontSize;
   let lines = 1;
   let used = 0;
-  for (const word of words) {
-    const width = textWidthEm(word, font, letterSpacingEm) * fontSize;
-    if (used === 0) {
-      // A word wider than the line is broken across lines (overflow-wrap: anywhere).
-      lines += Math.max(0, Math.ceil(width / maxWidth) - 1);
-      used = width > maxWidth ? width % maxWidth : width;
-    } else if (used + space + width <= maxWidth) {
-      used += space + width;
-    } else {
-      lines += 1;
-      lines += Math.max(0, Math.ceil(width / maxWidth) - 1);
-      used = width > maxWidth ? width % maxWidth : width;
-    }
+  for (const word of all) {
+    breakUnits(word, lang).forEach((unit, index) => {
+      const width = textWidthEm(unit, font, letterSpacingEm) * fontSize;
+      const gap = index === 0 ? space : 0;
+      if (used === 0) {
+        // A piece wider than the line is broken across lines (overflow-wrap: anywhere).
+        lines += Math.max(0, Math.ceil(width / maxWidth) - 1);
+        used = width > maxWidth ? width % maxWidth : width;
+      } else if (used + gap + width <= maxWidth) {
+        used += gap + width;
+      } else {
+        lines += 1;
+        lines += Math.max(0, Math.ceil(width / maxWidth) - 1);
+        used = width > maxWidth ? width % maxWidth : width;
+      }
+    });
   }
   return lines;
 }
@@ -104,6 +272,8 @@ export interface FitOptions {
   maxHeight?: number;
   lineHeight: number;
   letterSpacingEm?: number;
+  /** The Han convention the text is drawn with (Korean keeps words whole); by default read from the text. */
+  lang?: HanLang | null;
 }
 
 export interface Fit {
@@ -117,15 +287,34 @@ export interface Fit {
  * mid-word; if nothing fits even at the minimum size, the minimum size and as many lines as the box allows.
  */
 export function fitText(options: FitOptions): Fit {
+  const key = JSON.stringify(options);
+  const cached = fits.get(key);
+  if (cached !== undefined) {
+    return cached;
+  }
+  if (fits.size > 1000) {
+    fits.clear();
+  }
+  const fit = computeFit(options);
+  fits.set(key, fit);
+  return fit;
+}
+
+/** fitText runs on every frame for every text; its answer only depends on its options. */
+const fits = new Map<string, Fit>();
+
+function computeFit(options: FitOptions): Fit {
   const {text, font, maxWidth, maxFontSize, minFontSize, maxLines, maxHeight, lineHeight, letterSpacingEm} = options;
+  const lang = options.lang === undefined ? hanLang(text) : options.lang;
   const allowedLines = (fontSize: number) => {
     const byHeight = maxHeight === undefined ? maxLines : Math.floor(maxHeight / (fontSize * lineHeight));
     return Math.max(1, Math.min(maxLines, byHeight));
   };
-  const longestWordEm = Math.max(0, ...text.split(/\s+/).map((word) => textWidthEm(word, font, letterSpacingEm)));
+  const units = words(text).flatMap((word) => breakUnits(word, lang));
+  const longestWordEm = Math.max(0, ...units.map((unit) => textWidthEm(unit, font, letterSpacingEm)));
   let fallback: Fit | null = null;
   for (let fontSize = maxFontSize; fontSize >= minFontSize; fontSize -= 2) {
-    const lines = countLines(text, font, fontSize, maxWidth, letterSpacingEm);
+    const lines = countLines(text, font, fontSize, maxWidth, letterSpacingEm, lang);
     if (lines <= allowedLines(fontSize)) {
       if (longestWordEm * fontSize <= maxWidth) {
         return {fontSize, lines};

@@ -1,0 +1,130 @@
+"""What the bundled fonts cost (issue #14): the bundle's build time and size, and the render time of a Latin-only
+recap, before and after.
+
+"Before" is BASE, the last commit whose video had only Inter and Fraunces; "after" is the working tree. Each side
+bundles its own sources and renders with its own driver (the driver's font isolation is part of the cost), with
+the service's render settings. Runs alternate between the sides, starting with the other side each round, so that
+whatever else the machine is doing spreads over both; the numbers that matter are the medians and their ratio.
+
+Renders also report the CPU time of everything they ran (driver, Chromium, ffmpeg), which other work on a shared
+machine inflates far less than wall time: this process becomes a child subreaper (Linux prctl), so Chromium's
+processes, orphaned when the driver kills the browser, are reaped here and counted in RUSAGE_CHILDREN.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import resource
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from scripts.benchlib.common import REMOTION, ROOT, WORK, browser, median, props_file, timed, tuned
+
+BASE = "a1efe6c01fd53ff396f9eb09b0611d305c5be791"
+RECAP = "three-books"
+
+
+def export_base() -> Path:
+    """The Remotion project as of BASE, sharing this tree's node_modules (a superset of what BASE needs)."""
+    target = WORK / "fonts-before"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", BASE, "remotion"], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    (target / "remotion" / "node_modules").symlink_to(REMOTION / "node_modules")
+    return target / "remotion"
+
+
+def build(project: Path, out: Path) -> float:
+    shutil.rmtree(out, ignore_errors=True)
+    job = {"bundleOnly": True, "bundleOutDir": str(out)}
+    return timed(["node", str(project / "driver" / "render.mjs")], cwd=project, stdin=json.dumps(job))
+
+
+def size(directory: Path) -> tuple[int, int]:
+    """(bytes, files) of a directory tree."""
+    files = [path for path in directory.rglob("*") if path.is_file()]
+    return sum(path.stat().st_size for path in files), len(files)
+
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_subreaper() -> bool:
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def reap_orphans(deadline: float = 5.0) -> None:
+    """Wait (a bounded time) for the processes the driver left behind, so their CPU time is counted."""
+    give_up = time.monotonic() + deadline
+    while time.monotonic() < give_up:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.05)
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def render(project: Path, bundle: Path, output: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one render of RECAP."""
+    job = {
+        "inputProps": json.loads(props_file(RECAP).read_text()),
+        "outputPath": str(output),
+        "serveUrl": str(bundle),
+        "browserExecutable": browser(),
+        **tuned(),
+    }
+    cpu = cpu_seconds()
+    wall = timed(["node", str(project / "driver" / "render.mjs")], cwd=project, stdin=json.dumps(job))
+    reap_orphans()
+    return wall, cpu_seconds() - cpu
+
+
+def measure(runs: int) -> dict[str, Any]:
+    projects = {"before": export_base(), "after": REMOTION}
+    bundles = {side: WORK / f"fonts-bundle-{side}" for side in projects}
+    builds: dict[str, list[float]] = {side: [] for side in projects}
+    renders: dict[str, list[float]] = {side: [] for side in projects}
+    cpu: dict[str, list[float]] = {side: [] for side in projects}
+    counts_orphans = become_subreaper()
+    for round_ in range(runs):
+        order = ["before", "after"] if round_ % 2 == 0 else ["after", "before"]
+        for side in order:
+            builds[side].append(build(projects[side], bundles[side]))
+            print(f"fonts: bundle {side}: {builds[side][-1]:.2f} s", flush=True)
+    sizes = {side: size(bundles[side]) for side in projects}
+    for round_ in range(runs):
+        order = ["before", "after"] if round_ % 2 == 0 else ["after", "before"]
+        for side in order:
+            wall, seconds = render(projects[side], bundles[side], WORK / f"fonts-{side}-{round_}.mp4")
+            renders[side].append(wall)
+            cpu[side].append(seconds)
+            print(f"fonts: {RECAP} {side}: {wall:.2f} s, CPU {seconds:.2f} s", flush=True)
+    return {
+        "base": BASE,
+        "recap": RECAP,
+        "settings": tuned(),
+        "bundle_seconds": builds,
+        "bundle_seconds_median": {side: median(values) for side, values in builds.items()},
+        "bundle_bytes": {side: sizes[side][0] for side in projects},
+        "bundle_files": {side: sizes[side][1] for side in projects},
+        "render_seconds": renders,
+        "render_seconds_median": {side: median(values) for side, values in renders.items()},
+        "render_change": median(renders["after"]) / median(renders["before"]) - 1,
+        "render_cpu_seconds": cpu if counts_orphans else None,
+        "render_cpu_change": median(cpu["after"]) / median(cpu["before"]) - 1 if counts_orphans else None,
+    }
