@@ -104,3 +104,18 @@ def mean_difference(a: Image.Image, b: Image.Image, box: Box | None = None) -> f
 
 def identical(a: Image.Image, b: Image.Image) -> bool:
     return ImageChops.difference(a, b).getbbox() is None
+
+
+def seed_bundle_cache(bundle_dir: Path, bundle: Path) -> Path:
+    """A BUNDLE_DIR whose cache already holds `bundle` as the build of the current sources (saves a build)."""
+    from tornado_render.render.bundle import READY_MARKER, source_hash
+
+    wanted = source_hash(REMOTION)
+    target = bundle_dir / wanted
+    bundle_dir.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        target.symlink_to(bundle.resolve(), target_is_directory=True)
+    marker = bundle / READY_MARKER
+    if not marker.exists():
+        marker.write_text(wanted)
+    return bundle_dir

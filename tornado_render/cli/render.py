@@ -14,6 +14,7 @@ import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import unquote
 
 from tqdm import tqdm
 
@@ -23,6 +24,7 @@ from ..render.pipeline import Pipeline
 from ..render.progress import ProgressStep
 from ..settings import SettingsError, add_setting_options, settings_from_namespace
 from ..storage import Storage
+from ..storage.local import LOCAL_STORAGE_ROUTE, LocalStorage
 from ..storage.single_file import SingleFileStorage
 from ..web.request_parsing import parse_json_body
 from ..web.schemas import InvalidRequest, RequestLimits
@@ -76,6 +78,13 @@ def main(argv: list[str]) -> int:
                 bar.close()
                 print(f"tornado-render render: {failure.client_message}", file=sys.stderr)
                 return 1
-    print(outcome.url)
+    print(where(outcome.url, storage))
     print(f"{outcome.duration:g} s of video rendered in {outcome.render_seconds:.1f} s", file=sys.stderr)
     return 0
+
+
+def where(url: str, storage: Storage) -> str:
+    """Where the video went, for a person: its URL, or its file for the local storage's path-only URLs."""
+    if isinstance(storage, LocalStorage) and url.startswith(LOCAL_STORAGE_ROUTE):
+        return str(storage.root / unquote(url.removeprefix(LOCAL_STORAGE_ROUTE)))
+    return url

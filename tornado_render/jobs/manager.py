@@ -30,6 +30,7 @@ from ..errors import FailureReason, JobFailed, ShuttingDown
 from ..logs import get_logger
 from ..recap import RenderRequest
 from ..render.pipeline import Outcome, Report
+from ..render.progress import BUNDLING, RENDERING
 from ..render.progress import ProgressStep as Step
 from .model import Failed, Job, JobEvent, JobState, Queued, Running, Succeeded
 from .store import Admission, JobStore
@@ -58,6 +59,51 @@ class Cancellation:
     text: str
 
 
+class ProgressPump:
+    """Progress reported by the pipeline (a plain callback) goes out one event at a time, in order; `close` waits
+    until everything reported is out, so the terminal event always comes last."""
+
+    def __init__(self, store: JobStore, job: Job) -> None:
+        self.store = store
+        self.job = job
+        self.steps: asyncio.Queue[Step | None] = asyncio.Queue()
+        self.task = asyncio.ensure_future(self._publish())
+
+    def report(self, step: Step) -> None:
+        self.steps.put_nowait(step)
+
+    async def _publish(self) -> None:
+        while (step := await self.steps.get()) is not None:
+            self.job.state = Running(step.phase, step.progress)
+            await self.store.append(self.job, "progress", step.as_event_data())
+
+    async def close(self) -> None:
+        self.steps.put_nowait(None)
+        await asyncio.shield(self.task)
+
+
+class OrphanTimers:
+    """One timer per job that nobody watches: when it fires, `on_orphan(job)` decides."""
+
+    def __init__(self, seconds: float, on_orphan: Callable[[Job], Awaitable[None]]) -> None:
+        self.seconds = seconds
+        self.on_orphan = on_orphan
+        self.timers: dict[Job, object] = {}
+
+    def arm(self, job: Job) -> None:
+        if job not in self.timers:
+            self.timers[job] = IOLoop.current().call_later(self.seconds, lambda: asyncio.ensure_future(self._fire(job)))
+
+    def disarm(self, job: Job) -> None:
+        timer = self.timers.pop(job, None)
+        if timer is not None:
+            IOLoop.current().remove_timeout(timer)
+
+    async def _fire(self, job: Job) -> None:
+        self.timers.pop(job, None)
+        await self.on_orphan(job)
+
+
 class JobManager:
     def __init__(
         self, store: JobStore, run_job: RunJob, limits: JobLimits, observers: tuple[JobObserver, ...] = ()
@@ -69,7 +115,7 @@ class JobManager:
         self.accepting = True
         self.tasks: dict[Job, asyncio.Task[None]] = {}
         self._positions: dict[Job, int] = {}
-        self._orphan_timers: dict[Job, object] = {}
+        self._orphans = OrphanTimers(limits.orphan_seconds, self._orphaned)
         self._cancellations: dict[Job, Cancellation] = {}
         self.log = get_logger(component="jobs")
 
@@ -100,27 +146,18 @@ class JobManager:
     # -- clients -------------------------------------------------------------------------------------------
 
     async def attach(self, job: Job) -> None:
-        timer = self._orphan_timers.pop(job, None)
-        if timer is not None:
-            IOLoop.current().remove_timeout(timer)
+        self._orphans.disarm(job)
         await self.store.add_client(job, +1)
 
     async def detach(self, job: Job) -> None:
-        remaining = await self.store.add_client(job, -1)
-        if remaining == 0 and not job.finished and job not in self._orphan_timers:
-            self._orphan_timers[job] = IOLoop.current().call_later(
-                self.limits.orphan_seconds, lambda: asyncio.ensure_future(self._orphan_check(job))
-            )
+        if await self.store.add_client(job, -1) == 0 and not job.finished:
+            self._orphans.arm(job)
 
-    async def _orphan_check(self, job: Job) -> None:
-        self._orphan_timers.pop(job, None)
+    async def _orphaned(self, job: Job) -> None:
         if not job.finished and await self.store.add_client(job, 0) == 0:
             self.log.info("orphaned", job_id=job.id, seconds=self.limits.orphan_seconds)
             seconds = f"{self.limits.orphan_seconds:g}"
             await self.cancel(job, FailureReason.ORPHANED, f"no client was attached for {seconds} s")
-
-    async def events_after(self, job: Job, seq: int) -> list[JobEvent]:
-        return await self.store.events_after(job, seq)
 
     async def next_events(self, job: Job, seq: int) -> list[JobEvent]:
         """The events after `seq`, waiting for the next one if there are none yet."""
@@ -152,35 +189,27 @@ class JobManager:
         )
         for observer in self.observers:
             observer.job_started(job)
-        await self.store.set_state(job, Running("bundling", 0))
-        log = get_logger(job_id=job.id, user_id=job.user_id)
-        steps: asyncio.Queue[Step | None] = asyncio.Queue()
-        pump = asyncio.ensure_future(self._publish_progress(job, steps))
+        await self.store.set_state(job, Running(BUNDLING, 0))
+        pump = ProgressPump(self.store, job)
         try:
-            outcome = await self.run_job(job.request, steps.put_nowait, log)
+            outcome = await self.run_job(job.request, pump.report, get_logger(job_id=job.id, user_id=job.user_id))
         except asyncio.CancelledError:
             cancellation = self._cancellations.get(job, Cancellation(FailureReason.CANCELLED, "cancelled"))
             cancelled = JobFailed(cancellation.reason, f"Render failed: {cancellation.text}")
-            await self._fail(job, cancelled, "cancelled", pump, steps)
+            await self._fail(job, cancelled, "cancelled", pump)
         except JobFailed as failure:
-            await self._fail(job, failure, failure_phase(failure.reason), pump, steps)
+            await self._fail(job, failure, failure_phase(failure.reason), pump)
         except Exception as error:
             self.log.exception("job_crashed", job_id=job.id)
             crashed = JobFailed(FailureReason.INTERNAL, f"Render failed: internal error ({type(error).__name__})")
-            await self._fail(job, crashed, "internal", pump, steps)
+            await self._fail(job, crashed, "internal", pump)
         else:
-            await self._succeed(job, outcome, pump, steps)
+            await self._succeed(job, outcome, pump)
         finally:
-            pump.cancel()
+            pump.task.cancel()
             self.tasks.pop(job, None)
             self._cancellations.pop(job, None)
             await self._schedule()
-
-    async def _publish_progress(self, job: Job, steps: asyncio.Queue[Step | None]) -> None:
-        """Progress reported by the pipeline (a plain callback) goes out one event at a time, in order."""
-        while (step := await steps.get()) is not None:
-            job.state = Running(step.phase, step.progress)
-            await self.store.append(job, "progress", step.as_event_data())
 
     async def _transition(self, job: Job, state: JobState) -> None:
         """Move a job to `state`, and tell its clients what they see of it."""
@@ -192,31 +221,16 @@ class JobManager:
         elif isinstance(state, Failed):
             await self.store.append(job, "error", {"message": state.message})
 
-    @staticmethod
-    async def _settle_progress(pump: asyncio.Future[None] | None, steps: asyncio.Queue[Step | None] | None) -> None:
-        """Progress still on its way goes out before the terminal event."""
-        if pump is not None and steps is not None:
-            steps.put_nowait(None)
-            await asyncio.shield(pump)
-
-    async def _succeed(
-        self, job: Job, outcome: Outcome, pump: asyncio.Future[None], steps: asyncio.Queue[Step | None]
-    ) -> None:
-        await self._settle_progress(pump, steps)
+    async def _succeed(self, job: Job, outcome: Outcome, pump: ProgressPump) -> None:
+        await pump.close()
         await self._end(job, Succeeded(outcome.filename, outcome.url, outcome.key, outcome.duration))
         self.log.info("complete", job_id=job.id, user_id=job.user_id, total_seconds=round(job.elapsed, 3))
         for observer in self.observers:
             observer.job_succeeded(job, outcome)
 
-    async def _fail(
-        self,
-        job: Job,
-        failure: JobFailed,
-        phase: str,
-        pump: asyncio.Future[None] | None = None,
-        steps: asyncio.Queue[Step | None] | None = None,
-    ) -> None:
-        await self._settle_progress(pump, steps)
+    async def _fail(self, job: Job, failure: JobFailed, phase: str, pump: ProgressPump | None = None) -> None:
+        if pump is not None:
+            await pump.close()
         await self._end(job, Failed(failure.reason, failure.client_message, failure.kept_file))
         self.log.info("error", job_id=job.id, user_id=job.user_id, phase=phase, reason=failure.client_message)
         for observer in self.observers:
@@ -224,9 +238,7 @@ class JobManager:
 
     async def _end(self, job: Job, state: Succeeded | Failed) -> None:
         job.finished_at = time.monotonic()
-        timer = self._orphan_timers.pop(job, None)
-        if timer is not None:
-            IOLoop.current().remove_timeout(timer)
+        self._orphans.disarm(job)
         await self._transition(job, state)
         await self.store.finish(job)
         IOLoop.current().call_later(self.limits.retention_seconds, lambda: asyncio.ensure_future(self._expire(job)))
@@ -278,8 +290,8 @@ class JobManager:
 def failure_phase(reason: FailureReason) -> str:
     """The phase a pipeline failure happened in, as the `error` log line names it."""
     return {
-        FailureReason.BUNDLING: "bundling",
-        FailureReason.RENDER: "rendering",
-        FailureReason.TIMEOUT: "rendering",
+        FailureReason.BUNDLING: BUNDLING,
+        FailureReason.RENDER: RENDERING,
+        FailureReason.TIMEOUT: RENDERING,
         FailureReason.UPLOAD: "upload",
     }.get(reason, "internal")

@@ -134,7 +134,7 @@ class MemoryJobStore:
 
     async def wait_for_events(self, job: Job, seq: int) -> list[JobEvent]:
         while True:
-            events = self.events.get(job.id, [])[seq:]
+            events = await self.events_after(job, seq)
             if events:
                 return events
             future = self._appended.get(job.id)
