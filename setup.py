@@ -19,6 +19,7 @@ setup(
         "apispec==6.10.1",
         "apispec-webframeworks==1.2.0",
         "pyyaml==6.0.4",
+        "redis==8.1.0",
         "tqdm==4.70.1",
     ],
     extras_require={

@@ -9,6 +9,7 @@ from typing import Protocol, TypeVar
 import pytest
 
 from tests.support.cover_server import CoverServer, start_cover_server
+from tests.support.fake_renders import Gate
 from tests.support.moto_server import MotoServer, start_moto
 from tests.support.recaps import distinct_recap, load_recap
 from tests.support.server import ServerProcess, start_server
@@ -81,3 +82,17 @@ def covers() -> Iterator[CoverServer]:
 def remotion_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real Remotion bundle of remotion/, built once for the whole session (for stills and driver renders)."""
     return build_bundle(tmp_path_factory.mktemp("remotion-bundle") / "bundle")
+
+
+@pytest.fixture
+def gate(tmp_path: Path) -> Gate:
+    """A gate for the fake driver: each render finishes when the test opens its recap's monthName."""
+    return Gate(tmp_path / "gate")
+
+
+@pytest.fixture
+def jobs_dir(tmp_path: Path) -> Path:
+    """Where the fake driver records every job it receives."""
+    directory = tmp_path / "jobs"
+    directory.mkdir(exist_ok=True)
+    return directory

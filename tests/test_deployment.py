@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.fake_renders import Gate
 from tests.support.recaps import distinct_recap
 from tests.support.server import ROOT, ServerProcess
 from tests.support.sse_client import open_stream, read_events, stream_url
-from tests.test_jobs import Gate
 from tornado_render.settings import SETTINGS, Settings, settings_from_env
 
 UNIT = ROOT / "scripts" / "systemd" / "tornado-render.service"

@@ -3,47 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
+from tests.support.fake_renders import Gate, assert_all_dead, render_runs
 from tests.support.recaps import distinct_recap, load_recap
 from tests.support.server import ServerProcess
 from tests.support.sse_client import Stream, open_stream, read_events, run_stream, stream_url
 from tornado_render.render.processes import pids_with_marker
-
-
-class Gate:
-    """Lets each fake render finish only when the test says so (per recap monthName)."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        directory.mkdir(exist_ok=True)
-
-    def open(self, month_name: str) -> None:
-        (self.directory / month_name).touch()
-
-
-@pytest.fixture
-def gate(tmp_path: Path) -> Gate:
-    return Gate(tmp_path / "gate")
-
-
-@pytest.fixture
-def jobs_dir(tmp_path: Path) -> Path:
-    directory = tmp_path / "jobs"
-    directory.mkdir()
-    return directory
-
-
-def render_runs(jobs_dir: Path) -> list[dict]:
-    """The render jobs the fake driver received (bundle builds excluded)."""
-    received = [json.loads(path.read_text()) for path in jobs_dir.glob("*.json")]
-    return [job for job in received if "inputProps" in job]
 
 
 def started_months(server: ServerProcess) -> list[str]:
@@ -80,17 +49,20 @@ class TestSharedJobs:
         assert second.progress == list(range(101))
         assert len(render_runs(jobs_dir)) == 1
 
-    def test_after_retention_it_renders_again(
+    def test_after_retention_the_stored_video_answers(
         self, server_factory: Callable[..., ServerProcess], jobs_dir: Path
     ) -> None:
-        """Once a job is forgotten, the same request is a new render."""
+        """Once a job is forgotten, the same request is a new job that answers `complete` with the video already
+        stored (the result cache), without a second render."""
         server = server_factory("ok", FAKE_DRIVER_JOBS=str(jobs_dir), JOB_RETENTION_SECONDS="0.2")
         recap = load_recap("one-book")
         first = run_stream(server.port, recap)
         server.wait_for_log("job_forgotten")
         second = run_stream(server.port, recap)
         assert second.events[-1].id != first.events[-1].id
-        assert len(render_runs(jobs_dir)) == 2
+        assert second.names == ["complete"]
+        assert second.events[-1].data == first.events[-1].data
+        assert len(render_runs(jobs_dir)) == 1
 
 
 class TestReconnects:
@@ -258,25 +230,3 @@ class TestTimeouts:
         assert stream.events[-1].data == {"message": "Render failed: timed out after 1 s"}
         assert server.wait_for_log("driver_stopped")["processes_left"] == 0
         assert_all_dead(pids_file)
-
-
-def assert_all_dead(pids_file: Path) -> None:
-    """Every process the fake driver recorded (itself, its children) is gone or a zombie being reaped."""
-    pids = [int(line) for line in pids_file.read_text().split()]
-    assert pids
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text()
-        except FileNotFoundError:
-            continue
-        assert state[state.rfind(")") + 2] == "Z", f"process {pid} is still alive"
-    assert all(not _alive(pid) for pid in pids)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    state = Path(f"/proc/{pid}/stat").read_text()
-    return state[state.rfind(")") + 2] != "Z"

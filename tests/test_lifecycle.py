@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.fake_renders import Gate, assert_all_dead
 from tests.support.recaps import distinct_recap
 from tests.support.server import ServerProcess
 from tests.support.sse_client import open_stream, read_events, stream_url
-from tests.test_jobs import Gate, assert_all_dead
 
 
 class TestGracefulStop:

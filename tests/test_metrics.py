@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
+from tests.support.metrics import Samples, scrape, value
 from tests.support.recaps import distinct_recap, load_recap
 from tests.support.server import ServerProcess
 from tests.support.sse_client import open_stream, read_events, run_stream, stream_url
@@ -17,24 +17,7 @@ from tornado_render.metrics import FAILURE_REASONS, RenderMetrics
 from tornado_render.recap import RenderRequest
 from tornado_render.render.pipeline import Outcome
 
-Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 JOB = Job(key="k" * 64, request=RenderRequest(user_id="u", recap=load_recap("one-book")["data"]))
-
-
-def scrape(server: ServerProcess) -> Samples:
-    """Every sample of GET /metrics, keyed by (name, sorted labels)."""
-    status, headers, body = server.request("GET", "/metrics")
-    assert status == 200
-    assert headers["content-type"].startswith("text/plain; version=")
-    return {
-        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
-        for family in text_string_to_metric_families(body.decode())
-        for sample in family.samples
-    }
-
-
-def value(samples: Samples, name: str, **labels: str) -> float:
-    return samples[(f"tornado_render_{name}", tuple(sorted(labels.items())))]
 
 
 def failures(samples: Samples) -> dict[str, float]:

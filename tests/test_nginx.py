@@ -24,10 +24,10 @@ from typing import Any
 
 import pytest
 
+from tests.support.fake_renders import Gate, render_runs
 from tests.support.recaps import distinct_recap, load_recap
 from tests.support.server import ROOT, ServerProcess, free_port
 from tests.support.sse_client import Stream, open_stream, read_events, run_stream, stream_url
-from tests.test_jobs import Gate, render_runs
 
 SHIPPED_CONF = ROOT / "scripts" / "nginx" / "tornado-render.conf"
 NGINX = shutil.which("nginx", path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"]))

@@ -61,7 +61,7 @@ class TestS3Storage:
         video.write_bytes(b"video" * 1000)
         storage = S3Storage(s3_settings(moto))
         storage.check()
-        url = storage.upload(video, "videos/u/2026/10/recap.mp4")
+        url = storage.upload(video, "videos/u/2026/10/recap.mp4", 11.5)
         assert url == f"{moto.endpoint}/recaps/videos/u/2026/10/recap.mp4"
         head = moto.client().head_object(Bucket="recaps", Key="videos/u/2026/10/recap.mp4")
         assert head["ContentType"] == "video/mp4"
@@ -72,7 +72,7 @@ class TestS3Storage:
         video = tmp_path / "v.mp4"
         video.write_bytes(b"private video")
         storage = S3Storage(s3_settings(moto, S3_URL_MODE="presigned", S3_URL_EXPIRES="900"))
-        url = storage.upload(video, "videos/u/2026/10/private.mp4")
+        url = storage.upload(video, "videos/u/2026/10/private.mp4", 11.5)
         parts = urlsplit(url)
         query = parse_qs(parts.query)
         assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{moto.endpoint}/recaps/videos/u/2026/10/private.mp4"
@@ -99,7 +99,7 @@ class TestS3Storage:
         storage = S3Storage(s3_settings(moto))
         moto.stop()
         with pytest.raises(UploadFailed) as caught:
-            storage.upload(video, "k.mp4")
+            storage.upload(video, "k.mp4", 11.5)
         assert caught.value.client_message == "S3 upload failed: could not connect to the S3 endpoint"
         assert video.exists()
 
@@ -112,7 +112,7 @@ class TestLocalStorage:
         storage.check()
         video = tmp_path / "v.mp4"
         video.write_bytes(b"abc")
-        assert storage.upload(video, "videos/u 1/x.mp4") == "/storage/videos/u%201/x.mp4"
+        assert storage.upload(video, "videos/u 1/x.mp4", 11.5) == "/storage/videos/u%201/x.mp4"
         assert (tmp_path / "store" / "videos" / "u 1" / "x.mp4").read_bytes() == b"abc"
 
 

@@ -95,3 +95,7 @@ class UserLimitReached(TornadoRenderError):
 
 class ShuttingDown(TornadoRenderError):
     """The server is stopping and takes no new jobs."""
+
+
+class StoreUnavailable(TornadoRenderError):
+    """The job store (Redis) cannot be reached; callers retry, or refuse new work with a 503."""

@@ -75,17 +75,34 @@ class RenderMetrics:
             "queue_length", "Jobs waiting for a free render slot.", namespace=NAMESPACE, registry=self.registry
         )
         self.running = Gauge("renders_running", "Renders running now.", namespace=NAMESPACE, registry=self.registry)
+        self.fleet_queue_length = Gauge(
+            "fleet_queue_length",
+            "Jobs waiting for a render slot in the whole fleet (the number to scale workers on).",
+            namespace=NAMESPACE,
+            registry=self.registry,
+        )
+        self.fleet_running = Gauge(
+            "fleet_renders_running", "Renders running in the whole fleet.", namespace=NAMESPACE, registry=self.registry
+        )
         self.open_streams = Gauge(
             "open_streams", "Open /render-stream connections.", namespace=NAMESPACE, registry=self.registry
         )
 
     def watch(
-        self, *, queued: Callable[[], float], running: Callable[[], float], open_streams: Callable[[], float]
+        self,
+        *,
+        queued: Callable[[], float],
+        running: Callable[[], float],
+        open_streams: Callable[[], float],
+        fleet: Callable[[], tuple[int, int]] | None = None,
     ) -> None:
-        """Read the gauges from these functions at every scrape (the job table and the AppState own the numbers)."""
+        """Read the gauges from these functions at every scrape (the job store and the AppState own the numbers)."""
         self.queue_length.set_function(queued)
         self.running.set_function(running)
         self.open_streams.set_function(open_streams)
+        if fleet is not None:
+            self.fleet_queue_length.set_function(lambda: fleet()[0])
+            self.fleet_running.set_function(lambda: fleet()[1])
 
     def job_started(self, job: Job) -> None:
         self.started.inc()

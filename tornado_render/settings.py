@@ -278,6 +278,34 @@ class Settings:
         _one_of("public", "presigned"),
     )
     s3_url_expires: int = setting(3600, "S3_URL_EXPIRES", "seconds a presigned s3Url stays valid", _positive_int)
+    video_key_secret: str | None = setting(
+        None,
+        "VIDEO_KEY_SECRET",
+        "secret that makes video names unguessable keyed digests of their recap (unset: generated once and kept "
+        "in OUTPUT_DIR, or in Redis for a fleet)",
+        _optional_text,
+        secret=True,
+    )
+    redis_url: str | None = setting(
+        None,
+        "REDIS_URL",
+        "keep jobs, their events and the queue in this Redis (redis://host:port/db) so instances form a fleet; "
+        "unset: in this process",
+        _optional_text,
+    )
+    role: str = setting(
+        "all",
+        "ROLE",
+        "all: take requests and render; web: take requests and stream (with REDIS_URL); worker: render queued jobs "
+        "(with REDIS_URL)",
+        _one_of("all", "web", "worker"),
+    )
+    worker_lease_seconds: float = setting(
+        15.0,
+        "WORKER_LEASE_SECONDS",
+        "a worker that stops renewing its job's lease for this long has lost the job; another worker renders it",
+        _positive_float,
+    )
     log_format: str = setting(
         "auto", "LOG_FORMAT", "json, console, or auto (console on a terminal)", _one_of("auto", "json", "console")
     )

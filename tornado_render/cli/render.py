@@ -28,7 +28,7 @@ from ..storage.local import LOCAL_STORAGE_ROUTE, LocalStorage
 from ..storage.single_file import SingleFileStorage
 from ..web.request_parsing import parse_json_body
 from ..web.schemas import InvalidRequest, RequestLimits
-from .startup import StartupError, browser_for, ready_storage
+from .startup import StartupError, browser_for, ready_storage, video_secret
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,11 +61,18 @@ def main(argv: list[str]) -> int:
     try:
         browser = browser_for(settings)
         storage: Storage = SingleFileStorage(args.output) if args.output else ready_storage(settings)
+        secret = video_secret(settings)
     except StartupError as error:
         print(f"tornado-render render: {error}", file=sys.stderr)
         return 1
     with ThreadPoolExecutor(max_workers=2) as executor:
-        pipeline = Pipeline.from_settings(settings, browser_executable=browser, storage=storage, executor=executor)
+        pipeline = Pipeline.from_settings(
+            settings,
+            browser_executable=browser,
+            storage=storage,
+            executor=executor,
+            video_secret=secret,
+        )
         with tqdm(total=100, unit="%", desc="bundling", file=sys.stderr, dynamic_ncols=True) as bar:
 
             def report(step: ProgressStep) -> None:

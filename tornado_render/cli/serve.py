@@ -19,7 +19,7 @@ from ..logs import configure_logging, get_logger
 from ..settings import MAX_BODY_BYTES, MAX_URL_BYTES, Settings, SettingsError, settings_from_args
 from ..web.app import build_state, make_app
 from ..web.state import AppState
-from .startup import StartupError, browser_for, ready_storage
+from .startup import StartupError, browser_for, clean_up_after_the_dead, make_store, ready_storage, video_secret
 
 # Tornado reads the request line and headers into one buffer of this size; a longer head closes the connection.
 # It is twice the URL limit, so URLs between the two get a clear 414 from the handlers (see handlers.base).
@@ -28,8 +28,18 @@ MAX_HEADER_BYTES = 2 * MAX_URL_BYTES + 64 * 1024
 
 def prepare(settings: Settings) -> AppState:
     """Everything that must hold before listening; raises StartupError with an actionable message."""
+    if settings.role != "all" and not settings.redis_url:
+        raise StartupError(f"ROLE={settings.role} needs REDIS_URL: web instances and workers share jobs through it")
     browser = browser_for(settings)
-    return build_state(settings, browser_executable=browser, storage=ready_storage(settings))
+    storage = ready_storage(settings)
+    clean_up_after_the_dead(settings)
+    return build_state(
+        settings,
+        browser_executable=browser,
+        storage=storage,
+        store=make_store(settings),
+        video_secret=video_secret(settings),
+    )
 
 
 async def serve(state: AppState) -> int:
@@ -48,10 +58,13 @@ async def serve(state: AppState) -> int:
     except OSError as error:
         log.error("cannot_listen", host=settings.host, port=settings.port, reason=error.strerror)
         return 1
+    await state.jobs.start()
     log.info(
         "listening",
         url=f"http://{settings.host}:{settings.port}",
         storage=state.storage.description,
+        store=state.jobs.store.name,
+        role=settings.role,
         max_concurrent_renders=settings.max_concurrent_renders,
     )
     if not settings.signing_keys and reachable_from_elsewhere(settings):
@@ -61,7 +74,8 @@ async def serve(state: AppState) -> int:
             public_url=settings.public_url,
             advice="anyone who reaches this server can render, list and download; set RENDER_SIGNING_KEYS",
         )
-    state.bundles.start_background_build()
+    if settings.role != "web":
+        state.bundles.start_background_build()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -1,12 +1,18 @@
 """What every command checks before it works, each failure a StartupError that says what to fix: a browser for
-Remotion, a writable output directory, a storage that answers."""
+Remotion, a writable output directory, a storage that answers; and what it cleans up first: the processes and
+half-written files a server that died on this machine left behind."""
 
 from __future__ import annotations
 
 from ..errors import BrowserNotFound, StorageUnavailable
+from ..jobs.store import JobStore, MemoryJobStore
+from ..logs import get_logger
 from ..render.browser import find_browser
+from ..render.processes import kill_abandoned
+from ..render.workspace import remove_abandoned_renders
 from ..settings import Settings
 from ..storage import Storage, make_storage
+from ..storage.naming import load_or_create_secret
 
 
 class StartupError(Exception):
@@ -35,3 +41,37 @@ def ready_storage(settings: Settings) -> Storage:
     except StorageUnavailable as error:
         raise StartupError(str(error)) from None
     return storage
+
+
+def clean_up_after_the_dead(settings: Settings) -> None:
+    """Kill render processes whose server died, and delete what dead servers were rendering into OUTPUT_DIR."""
+    killed = kill_abandoned()
+    removed = remove_abandoned_renders(settings.output_dir)
+    if killed or removed:
+        get_logger().info("abandoned_renders_cleaned", processes_killed=killed, files_removed=len(removed))
+
+
+def video_secret(settings: Settings) -> bytes:
+    """VIDEO_KEY_SECRET, else the fleet's shared one (in Redis), else one kept in OUTPUT_DIR."""
+    if settings.video_key_secret:
+        return settings.video_key_secret.encode("utf-8")
+    if settings.redis_url:
+        from ..jobs.redis_store import shared_secret_sync
+
+        try:
+            return shared_secret_sync(settings.redis_url, "video-key-secret")
+        except OSError as error:
+            raise StartupError(f"REDIS_URL={settings.redis_url}: cannot reach Redis ({error})") from None
+    try:
+        return load_or_create_secret(settings.output_dir)
+    except OSError as error:
+        raise StartupError(f"cannot keep the video key secret in OUTPUT_DIR {settings.output_dir}: {error}") from None
+
+
+def make_store(settings: Settings) -> JobStore:
+    """The job store: the fleet's Redis (REDIS_URL), or this process's memory."""
+    if settings.redis_url:
+        from ..jobs.redis_store import RedisJobStore
+
+        return RedisJobStore(settings.redis_url, settings.job_retention_seconds)
+    return MemoryJobStore()

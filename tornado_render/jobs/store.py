@@ -1,15 +1,17 @@
 """Where jobs live: the interface between the job manager and a store, and the in-process store.
 
 The manager decides; a store keeps. It keeps the jobs by key and by id, each job's events in order, the FIFO of
-waiting jobs, the running ones, and how many clients each job has. The interface is async and speaks in data
-(jobs, events, numbers): no callbacks into handlers, so a store can live outside this process (a Redis store does,
-for a fleet of instances) with the manager unchanged.
+waiting jobs, the running ones under their workers' leases, how many clients each job has, and requests to cancel.
+The interface is async and speaks in data (jobs, events, numbers): no callbacks into handlers, so a store can live
+outside this process (redis_store.py keeps a fleet's jobs in Redis) with the manager unchanged.
 
 Admission is the store's: creating a job and checking the queue and per-user limits happen in one step, so two
-instances sharing a store cannot both take the last place in the queue.
+instances sharing a store cannot both take the last place in the queue. Events carry a sequence number; an
+append may be fenced by the worker that holds the job's lease, so a worker that lost its job (it stalled, another
+took over) can no longer write to it.
 
-`MemoryJobStore` is the embedded default, for one process: plain dicts and a deque, and one future per job that
-waiters await and every append resolves (a broadcast to a thousand streams is one wake-up each).
+`MemoryJobStore` is the embedded default, for one process: dicts and a deque, and one future per job that waiters
+await and every append resolves (a broadcast to a thousand streams is one wake-up each).
 """
 
 from __future__ import annotations
@@ -19,14 +21,28 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..errors import QueueFull, UserLimitReached
+from tornado.ioloop import IOLoop
+
+from ..errors import FailureReason, QueueFull, UserLimitReached
+from ..logs import get_logger
 from ..recap import RenderRequest
-from .model import TERMINAL_EVENTS, TERMINAL_SUFFIX, Failed, Job, JobEvent, JobState, Queued, event_seq, job_key
+from .model import (
+    TERMINAL_EVENTS,
+    TERMINAL_SUFFIX,
+    Failed,
+    Job,
+    JobEvent,
+    JobState,
+    Queued,
+    Succeeded,
+    event_seq,
+    job_key,
+)
 
 
 @dataclass(frozen=True)
 class Admission:
-    """The limits a new job must fit in: running slots, waiting places, jobs per userId."""
+    """The limits a new job must fit in: waiting places, and jobs per userId."""
 
     max_running: int
     max_queued: int
@@ -37,16 +53,30 @@ class Admission:
         return max(5, min(300, 30 * (queued // max(1, self.max_running) + 1)))
 
 
+@dataclass(frozen=True)
+class CancelRequest:
+    reason: FailureReason
+    text: str
+
+
 class JobStore(Protocol):
+    name: str
+    shared: bool  # other instances use it too (a Redis fleet), so its queue outlives this process
+
     async def create_or_attach(
-        self, request: RenderRequest, last_event_id: str | None, admission: Admission
+        self, request: RenderRequest, last_event_id: str | None, admission: Admission, stored: Succeeded | None
     ) -> tuple[Job, bool]:
-        """(the job for `request`, whether it was created now): the live or retained one, or a new queued one;
-        raises QueueFull or UserLimitReached for a new job that does not fit. A failed job is returned only to a
-        client presenting one of its event ids; anyone else gets a new job."""
+        """(the job for `request`, whether it was created now): the live or retained one, or a new one, queued,
+        or already succeeded when its video is `stored`. A new queued job that does not fit raises QueueFull or
+        UserLimitReached. A failed job is returned only to a client presenting one of its event ids."""
         ...
 
-    async def append(self, job: Job, name: str, data: dict[str, Any]) -> JobEvent: ...
+    async def append(
+        self, job: Job, name: str, data: dict[str, Any], owner: str | None = None, state: JobState | None = None
+    ) -> JobEvent | None:
+        """Add an event, and with it the job's new `state` in the same step (so whoever reads the event finds the
+        state); None, and nothing added, when `owner` no longer holds the job's lease or the job has ended."""
+        ...
 
     async def events_after(self, job: Job, seq: int) -> list[JobEvent]: ...
 
@@ -56,8 +86,16 @@ class JobStore(Protocol):
 
     async def set_state(self, job: Job, state: JobState) -> None: ...
 
-    async def take_next(self) -> Job | None:
-        """The oldest queued job, now counted as running; None when none waits."""
+    async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None:
+        """The oldest queued job, now running under `worker`'s lease; None when none comes within `timeout`."""
+        ...
+
+    async def renew(self, job: Job, worker: str, lease_seconds: float) -> bool:
+        """Extend `worker`'s lease on a running job; False when it no longer holds it."""
+        ...
+
+    async def requeue_abandoned(self) -> list[Job]:
+        """Running jobs whose lease expired (their worker died) go back to the front of the queue."""
         ...
 
     async def queued(self) -> list[Job]:
@@ -66,24 +104,51 @@ class JobStore(Protocol):
 
     async def remove_queued(self, job: Job) -> bool: ...
 
-    async def finish(self, job: Job) -> None:
-        """The job ended (its terminal event is appended): it no longer counts as running or queued."""
-        ...
-
-    async def expire(self, job: Job) -> None:
-        """The retention is over: forget the job."""
+    async def finish(self, job: Job, retention_seconds: float) -> None:
+        """The job ended (its terminal event is appended): not running or queued any more; forgotten after
+        `retention_seconds`."""
         ...
 
     async def add_client(self, job: Job, delta: int) -> int:
-        """Count a client in (+1) or out (-1); the number attached now."""
+        """Count a client of this instance in (+1) or out (-1); the number attached on every instance."""
         ...
 
+    async def request_cancel(self, job: Job, request: CancelRequest) -> None: ...
+
+    async def cancel_requested(self, job: Job) -> CancelRequest | None: ...
+
+    async def last_progress(self, job: Job) -> int:
+        """The highest progress already published for the job (-1: none)."""
+        ...
+
+    async def capacity(self) -> int:
+        """Render slots of every worker: how many jobs run at once before others wait."""
+        ...
+
+    async def register_worker(self, worker: str, slots: int, ttl_seconds: float) -> None: ...
+
+    async def fleet_counts(self) -> tuple[int, int]:
+        """(queued, running) across every instance."""
+        ...
+
+    async def healthy(self) -> bool: ...
+
+    async def shared_secret(self, name: str, generate: str) -> bytes | None:
+        """A secret every instance agrees on: the stored one, or `generate` stored now; None for a store that is
+        not shared (the caller keeps its own)."""
+        ...
+
+    async def close(self) -> None: ...
+
     def counts(self) -> tuple[int, int]:
-        """(queued, running), as known right now."""
+        """(queued, running) as known right now (a store outside this process answers from its last look)."""
         ...
 
 
 class MemoryJobStore:
+    name = "memory"
+    shared = False
+
     def __init__(self) -> None:
         self.by_key: dict[str, Job] = {}
         self.by_id: dict[str, Job] = {}
@@ -91,10 +156,13 @@ class MemoryJobStore:
         self.waiting: deque[Job] = deque()
         self.running: set[Job] = set()
         self.clients: dict[str, int] = {}
+        self.cancels: dict[str, CancelRequest] = {}
+        self.slots: dict[str, int] = {}
         self._appended: dict[str, asyncio.Future[None]] = {}
+        self._queued = asyncio.Event()
 
     async def create_or_attach(
-        self, request: RenderRequest, last_event_id: str | None, admission: Admission
+        self, request: RenderRequest, last_event_id: str | None, admission: Admission, stored: Succeeded | None
     ) -> tuple[Job, bool]:
         key = job_key(request)
         if last_event_id:
@@ -104,23 +172,33 @@ class MemoryJobStore:
         existing = self.by_key.get(key)
         if existing is not None and not isinstance(existing.state, Failed):
             return existing, False
+        if stored is None:
+            self._admit(request, admission)
+        job = Job(key=key, request=request, state=stored or Queued(position=0))  # 0: not told a place yet
+        self.by_key[key] = job
+        self.by_id[job.id] = job
+        self.events[job.id] = []
+        self.clients[job.id] = 0
+        if stored is None:
+            self.waiting.append(job)
+            self._queued.set()
+        return job, True
+
+    def _admit(self, request: RenderRequest, admission: Admission) -> None:
         if len(self.running) >= admission.max_running and len(self.waiting) >= admission.max_queued:
             raise QueueFull(len(self.waiting), retry_after=admission.retry_after(len(self.waiting)))
         active = sum(1 for job in (*self.waiting, *self.running) if job.user_id == request.user_id)
         if active >= admission.max_per_user:
             raise UserLimitReached(active, retry_after=admission.retry_after(len(self.waiting)))
-        job = Job(key=key, request=request, state=Queued(position=len(self.waiting) + 1))
-        self.by_key[key] = job
-        self.by_id[job.id] = job
-        self.events[job.id] = []
-        self.clients[job.id] = 0
-        self.waiting.append(job)
-        return job, True
 
-    async def append(self, job: Job, name: str, data: dict[str, Any]) -> JobEvent:
-        events = self.events[job.id]
-        if events and events[-1].terminal:
-            raise RuntimeError(f"job {job.id} already ended; cannot publish {name!r}")
+    async def append(
+        self, job: Job, name: str, data: dict[str, Any], owner: str | None = None, state: JobState | None = None
+    ) -> JobEvent | None:
+        events = self.events.get(job.id)
+        if events is None or (events and events[-1].terminal):
+            return None
+        if state is not None:
+            job.state = state
         seq = len(events) + 1
         event = JobEvent(f"{job.id}.{seq}" + (TERMINAL_SUFFIX if name in TERMINAL_EVENTS else ""), seq, name, data)
         events.append(event)
@@ -145,12 +223,24 @@ class MemoryJobStore:
     async def set_state(self, job: Job, state: JobState) -> None:
         job.state = state
 
-    async def take_next(self) -> Job | None:
+    async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None:
+        if not self.waiting:
+            self._queued.clear()
+            try:
+                await asyncio.wait_for(self._queued.wait(), timeout)
+            except asyncio.TimeoutError:
+                return None
         if not self.waiting:
             return None
         job = self.waiting.popleft()
         self.running.add(job)
         return job
+
+    async def renew(self, job: Job, worker: str, lease_seconds: float) -> bool:
+        return job in self.running  # one process: its workers cannot die without it
+
+    async def requeue_abandoned(self) -> list[Job]:
+        return []
 
     async def queued(self) -> list[Job]:
         return list(self.waiting)
@@ -161,12 +251,15 @@ class MemoryJobStore:
             return True
         return False
 
-    async def finish(self, job: Job) -> None:
+    async def finish(self, job: Job, retention_seconds: float) -> None:
         self.running.discard(job)
         if job in self.waiting:
             self.waiting.remove(job)
+        self.cancels.pop(job.id, None)
+        IOLoop.current().call_later(retention_seconds, lambda: self._forget(job))
 
-    async def expire(self, job: Job) -> None:
+    def _forget(self, job: Job) -> None:
+        get_logger(component="jobs").info("job_forgotten", job_id=job.id)
         self.by_id.pop(job.id, None)
         self.events.pop(job.id, None)
         self.clients.pop(job.id, None)
@@ -179,6 +272,34 @@ class MemoryJobStore:
         if job.id in self.by_id:
             self.clients[job.id] = count
         return count
+
+    async def request_cancel(self, job: Job, request: CancelRequest) -> None:
+        self.cancels.setdefault(job.id, request)
+
+    async def cancel_requested(self, job: Job) -> CancelRequest | None:
+        return self.cancels.get(job.id)
+
+    async def last_progress(self, job: Job) -> int:
+        progress = [event.data["progress"] for event in self.events.get(job.id, []) if event.name == "progress"]
+        return max(progress, default=-1)
+
+    async def capacity(self) -> int:
+        return sum(self.slots.values())
+
+    async def register_worker(self, worker: str, slots: int, ttl_seconds: float) -> None:
+        self.slots[worker] = slots
+
+    async def fleet_counts(self) -> tuple[int, int]:
+        return len(self.waiting), len(self.running)
+
+    async def healthy(self) -> bool:
+        return True
+
+    async def shared_secret(self, name: str, generate: str) -> bytes | None:
+        return None
+
+    async def close(self) -> None:
+        """Nothing to release."""
 
     def counts(self) -> tuple[int, int]:
         return len(self.waiting), len(self.running)

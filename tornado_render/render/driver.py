@@ -14,7 +14,6 @@ import json
 import os
 import shlex
 import signal
-import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
@@ -82,7 +81,7 @@ class DriverProcess:
     def __init__(self, argv: list[str], *, cwd: str | None = None, env: Mapping[str, str] | None = None) -> None:
         self.argv = argv
         self.cwd = cwd
-        self.token = uuid.uuid4().hex
+        self.token = processes.new_marker()
         self.env = processes.render_environment(os.environ if env is None else env, self.token)
         self.stderr = StderrTail()
         self.returncode: int | None = None

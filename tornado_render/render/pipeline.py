@@ -22,11 +22,12 @@ from ..errors import FailureReason, JobFailed, RenderFailed, UploadFailed
 from ..recap import RenderRequest
 from ..settings import Settings
 from ..storage import Storage
-from ..storage.naming import reserve_local_file, storage_key
+from ..storage.naming import storage_key, video_filename, video_token
 from .bundle import BundleCache
 from .covers import CoverFetcher, CoverPolicy
 from .driver import driver_argv, run_driver
 from .progress import ProgressStep, ProgressTracker
+from .workspace import rendering_path
 
 Report = Callable[[ProgressStep], None]
 
@@ -101,6 +102,7 @@ class Pipeline:
         output_dir: Path,
         options: RenderOptions,
         covers: CoverFetcher,
+        video_secret: bytes,
     ) -> None:
         self.bundles = bundles
         self.storage = storage
@@ -110,11 +112,11 @@ class Pipeline:
         self.output_dir = output_dir
         self.options = options
         self.covers = covers
-        self.in_progress: set[str] = set()
+        self.video_secret = video_secret
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, browser_executable: str, storage: Storage, executor: Executor
+        cls, settings: Settings, *, browser_executable: str, storage: Storage, executor: Executor, video_secret: bytes
     ) -> Pipeline:
         argv = driver_argv(settings.driver_command, settings.node_executable, settings.remotion_dir)
         policy = CoverPolicy(
@@ -131,7 +133,20 @@ class Pipeline:
             output_dir=settings.output_dir,
             options=RenderOptions.from_settings(settings, browser_executable),
             covers=CoverFetcher(policy, executor),
+            video_secret=video_secret,
         )
+
+    def video_name(self, request: RenderRequest) -> tuple[str, str]:
+        """(file name, storage key) of this request's video from the current composition: always the same pair."""
+        token = video_token(self.video_secret, request.canonical(), self.bundles.current_hash())
+        filename = video_filename(request.year, request.month, token)
+        return filename, storage_key(request.user_id, filename, request.year, request.month)
+
+    async def cached(self, request: RenderRequest) -> Outcome | None:
+        """The video of this very request and composition, if one is stored already (no render needed)."""
+        filename, key = self.video_name(request)
+        stored = await asyncio.get_running_loop().run_in_executor(self.executor, self.storage.locate, key)
+        return None if stored is None else Outcome(filename, stored.url, key, stored.duration, 0.0, 0.0)
 
     async def run(self, request: RenderRequest, report: Report, log: Any) -> Outcome:
         """Render, store and clean up one request. Cancellation (timeout, shutdown, orphan) is the caller's."""
@@ -162,7 +177,7 @@ class Pipeline:
             filename=video.path.name,
         )
         started = time.monotonic()
-        key, url = await self._store(request, video.path, log)
+        key, url = await self._store(request, video, log)
         upload_seconds = round(time.monotonic() - started, 3)
         log.info("uploaded", upload_seconds=upload_seconds, key=key, bytes=size)
         _delete_local_file(video.path, log)
@@ -186,8 +201,8 @@ class Pipeline:
         on_progress: Callable[[float], None],
         log: Any,
     ) -> Video:
-        output = reserve_local_file(self.output_dir, request.year, request.month)
-        self.in_progress.add(output.name)
+        filename, _ = self.video_name(request)
+        output = rendering_path(self.output_dir, filename)
         job = {
             "inputProps": props,
             "outputPath": str(output),
@@ -202,7 +217,9 @@ class Pipeline:
                 if not output.is_file() or output.stat().st_size == 0:
                     raise RenderFailed("the render driver reported success but wrote no video")
                 frames = int(_number(message.get("frameCount")))
-                return Video(output, _number(message.get("durationInSeconds")), frames)
+                finished = self.output_dir / filename
+                output.replace(finished)  # only complete videos appear in OUTPUT_DIR (/videos, /download)
+                return Video(finished, _number(message.get("durationInSeconds")), frames)
             return None
 
         try:
@@ -210,22 +227,19 @@ class Pipeline:
                 self.driver_argv, job, handle, cwd=self.remotion_dir, timeout=self.options.timeout_seconds, log=log
             )
         except RenderFailed as error:
-            output.unlink(missing_ok=True)
             raise _job_failure(error, FailureReason.RENDER, log) from None
-        except BaseException:
-            output.unlink(missing_ok=True)
-            raise
         finally:
-            self.in_progress.discard(output.name)
+            output.unlink(missing_ok=True)
 
-    async def _store(self, request: RenderRequest, path: Path, log: Any) -> tuple[str, str]:
-        """Upload under the key that ends in the file's own random name; (key, url). Whatever the storage raises
-        is an upload failure: the file stays, and /download serves it."""
+    async def _store(self, request: RenderRequest, video: Video, log: Any) -> tuple[str, str]:
+        """Upload under the key that ends in the file's own name; (key, url). Whatever the storage raises is an
+        upload failure: the file stays, and /download serves it."""
+        path = video.path
         key = storage_key(request.user_id, path.name, request.year, request.month)
 
         def upload() -> str:
             try:
-                return self.storage.upload(path, key)
+                return self.storage.upload(path, key, video.duration_seconds)
             except OSError as error:
                 raise UploadFailed(error.strerror or str(error), code=type(error).__name__) from None
 

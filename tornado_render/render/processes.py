@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -37,13 +38,49 @@ def render_environment(source: Mapping[str, str], token: str) -> dict[str, str]:
     return {**kept, MARKER_VARIABLE: token}
 
 
+def new_marker() -> str:
+    """A marker for one job's processes: this server's pid, then a random part (`1234.9f0c...`)."""
+    return f"{os.getpid()}.{uuid.uuid4().hex}"
+
+
+def kill_abandoned() -> int:
+    """SIGKILL render processes whose server is gone (it died without cleaning up); how many were found.
+
+    Their marker names the server's pid; a process is left alone while that server lives.
+    """
+    found = 0
+    for pid, marker in _marked_processes():
+        server_pid = marker.partition(".")[0]
+        if server_pid.isdigit() and not alive(int(server_pid)):
+            found += 1
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether a process with this pid exists (one of another user counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def marker_entry(token: str) -> bytes:
     return f"{MARKER_VARIABLE}={token}".encode()
 
 
 def pids_with_marker(token: str) -> list[int]:
     """Live processes whose environment carries this job's marker (ours to kill)."""
-    wanted = marker_entry(token)
+    return [pid for pid, marker in _marked_processes() if marker == token]
+
+
+def _marked_processes() -> list[tuple[int, str]]:
+    """(pid, marker) of every live process (zombies aside) that carries a job marker."""
+    prefix = marker_entry("")
     found = []
     own = os.getpid()
     for entry in _PROC.iterdir():
@@ -54,8 +91,9 @@ def pids_with_marker(token: str) -> list[int]:
             state = (entry / "stat").read_text()
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
-        if wanted in environ.split(b"\0") and not _is_zombie(state):
-            found.append(int(entry.name))
+        markers = [item[len(prefix) :] for item in environ.split(b"\0") if item.startswith(prefix)]
+        if markers and not _is_zombie(state):
+            found.append((int(entry.name), markers[0].decode("ascii", errors="replace")))
     return found
 
 

@@ -1,14 +1,17 @@
 """Where finished videos go: an S3 bucket (s3.py), or, with no bucket configured, a directory this server serves
 itself (local.py).
 
-Both offer the same two blocking calls, run in the application's thread executor: `check()` once at start (the
-server refuses to start on a storage it cannot use) and `upload(path, key) -> url`. Local storage without
+Both offer the same blocking calls, run in the application's thread executor: `check()` once at start (the server
+refuses to start on a storage it cannot use), `upload(path, key, duration) -> url`, and `locate(key)`, which finds
+a video stored earlier (the result cache: video names are keyed digests of their recap, see naming.py) with the
+length it was stored with. Local storage without
 PUBLIC_URL returns a path-only URL (`/storage/...`); each client gets it resolved against the URL it used itself, so
 one client's `Host` header never becomes another client's video address.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -17,12 +20,20 @@ from ..settings import Settings
 VIDEO_CONTENT_TYPE = "video/mp4"
 
 
+@dataclass(frozen=True)
+class StoredVideo:
+    url: str
+    duration: float
+
+
 class Storage(Protocol):
     description: str
 
     def check(self) -> None: ...
 
-    def upload(self, path: Path, key: str) -> str: ...
+    def upload(self, path: Path, key: str, duration: float) -> str: ...
+
+    def locate(self, key: str) -> StoredVideo | None: ...
 
 
 def make_storage(settings: Settings) -> Storage:

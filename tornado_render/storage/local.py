@@ -5,6 +5,7 @@ place, so /storage never serves half a file.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ from urllib.parse import quote
 
 from ..errors import StorageUnavailable, UploadFailed
 from ..settings import Settings
+from . import StoredVideo
 
 LOCAL_STORAGE_ROUTE = "/storage/"
 
@@ -32,15 +34,32 @@ class LocalStorage:
         if not os.access(self.root, os.W_OK):
             raise StorageUnavailable(f"LOCAL_STORAGE_DIR {self.root} is not writable")
 
-    def upload(self, path: Path, key: str) -> str:
+    def upload(self, path: Path, key: str, duration: float) -> str:
         target = self.root / key
         partial = target.with_name(target.name + ".partial")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+            _details(target).write_text(json.dumps({"durationSeconds": duration}))
             shutil.copyfile(path, partial)
             os.replace(partial, target)
         except OSError as error:
             partial.unlink(missing_ok=True)
             raise UploadFailed(error.strerror or str(error), code=type(error).__name__) from None
+        return self.url(key)
+
+    def locate(self, key: str) -> StoredVideo | None:
+        target = self.root / key
+        try:
+            details = json.loads(_details(target).read_text())
+            return StoredVideo(self.url(key), float(details["durationSeconds"])) if target.is_file() else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def url(self, key: str) -> str:
         route = LOCAL_STORAGE_ROUTE + quote(key, safe="/")
         return f"{self.public_url.rstrip('/')}{route}" if self.public_url else route
+
+
+def _details(video: Path) -> Path:
+    """The small JSON file beside a stored video that keeps its length (never served: /storage serves *.mp4)."""
+    return video.with_name(video.name + ".json")

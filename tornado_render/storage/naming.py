@@ -1,24 +1,29 @@
-"""Names of rendered videos: local files `recap-{year}-{MM}-{token}.mp4`, storage keys
-`videos/{userId}/{year}/{MM}/recap-{year}-{MM}-{token}.mp4`, with one 128-bit random token for both.
+"""Names of rendered videos: `recap-{year}-{MM}-{token}.mp4`, stored under `videos/{userId}/{year}/{MM}/`.
 
-The token makes a video's address unguessable: knowing a reader's id and month is not enough to fetch or list their
-videos (timestamps, the previous scheme, could be enumerated second by second). It also makes collisions a
-non-issue: two renders of one month finishing at the same moment get different names with no coordination, even
-on different instances. The local file is still claimed atomically (O_EXCL), so a name is never reused.
+The token is a keyed digest (HMAC-SHA256, 128 bits kept) of the canonical request and of the composition's source
+version, under the server's VIDEO_KEY_SECRET: the same recap rendered by the same composition always gets the same
+name, so a finished video is found again by its request alone (the result cache), on any instance and after any
+restart, and a retried render overwrites its own object instead of storing a second one. Without the secret the
+name cannot be guessed from a reader's id and month, or from the recap itself.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
 
-TOKEN_BYTES = 16
+TOKEN_HEX_CHARS = 32
+SECRET_FILE = ".video-key-secret"
 
 
-def new_token() -> str:
-    """128 random bits as 32 hex characters."""
-    return secrets.token_hex(TOKEN_BYTES)
+def video_token(secret: bytes, canonical_request: str, source_version: str) -> str:
+    """128 bits of HMAC-SHA256(secret, request + composition version), as hex."""
+    message = canonical_request.encode("utf-8") + b"\n" + source_version.encode("ascii")
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:TOKEN_HEX_CHARS]
 
 
 def video_filename(year: int, month: int, token: str) -> str:
@@ -29,13 +34,12 @@ def storage_key(user_id: str, filename: str, year: int, month: int) -> str:
     return f"videos/{user_id}/{year}/{month:02d}/{filename}"
 
 
-def reserve_local_file(directory: Path, year: int, month: int) -> Path:
-    """Create an empty file with a fresh random name in `directory` and return its path."""
+def load_or_create_secret(directory: Path) -> bytes:
+    """The secret kept in `directory` (created once, readable by this user only)."""
+    path = directory / SECRET_FILE
     directory.mkdir(parents=True, exist_ok=True)
-    while True:
-        path = directory / video_filename(year, month, new_token())
-        try:
-            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
-        except FileExistsError:
-            continue
-        return path
+    with contextlib.suppress(FileExistsError):
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip().encode("ascii")

@@ -17,7 +17,9 @@ from botocore.config import Config
 
 from ..errors import StorageUnavailable, UploadFailed
 from ..settings import Settings
-from . import VIDEO_CONTENT_TYPE
+from . import VIDEO_CONTENT_TYPE, StoredVideo
+
+DURATION_METADATA = "duration-seconds"
 
 
 def generate_public_url(
@@ -113,12 +115,29 @@ class S3Storage:
             reason, _ = describe_boto_error(error)
             raise StorageUnavailable(f"S3 bucket {self.bucket!r} is not reachable: {reason}") from None
 
-    def upload(self, path: Path, key: str) -> str:
+    def upload(self, path: Path, key: str, duration: float) -> str:
+        extra = {"ContentType": VIDEO_CONTENT_TYPE, "Metadata": {DURATION_METADATA: f"{duration:g}"}}
         try:
-            self.client.upload_file(str(path), self.bucket, key, ExtraArgs={"ContentType": VIDEO_CONTENT_TYPE})
+            self.client.upload_file(str(path), self.bucket, key, ExtraArgs=extra)
         except Exception as error:  # noqa: BLE001 - boto3 raises many types; all mean "not stored"
             reason, code = describe_boto_error(error)
             raise UploadFailed(reason, code=code) from None
+        return self.url(key)
+
+    def locate(self, key: str) -> StoredVideo | None:
+        """The stored video under `key`, or None (also when S3 cannot be asked: then the recap is rendered)."""
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=key)
+        except Exception:  # noqa: BLE001 - missing, forbidden or unreachable: no cached video to hand out
+            return None
+        duration = head.get("Metadata", {}).get(DURATION_METADATA)
+        try:
+            return StoredVideo(self.url(key), float(duration))
+        except (TypeError, ValueError):
+            return None
+
+    def url(self, key: str) -> str:
+        """Where a browser fetches the object: a presigned GET, or its public URL."""
         if self.presigned_seconds is not None:
             return str(
                 self.client.generate_presigned_url(

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from ..errors import UploadFailed
+from . import StoredVideo
 
 
 class SingleFileStorage:
@@ -16,7 +17,11 @@ class SingleFileStorage:
     def check(self) -> None:
         """Nothing to check: the directory is created when the video is moved there."""
 
-    def upload(self, path: Path, key: str) -> str:
+    def locate(self, key: str) -> StoredVideo | None:
+        """Always render: the command line is asked for a fresh file."""
+        return None
+
+    def upload(self, path: Path, key: str, duration: float) -> str:
         """Move the rendered video to the target (the key is not used: there is only one place)."""
         try:
             self.target.parent.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@ is built from too)."""
 
 from __future__ import annotations
 
+import secrets
 from concurrent.futures import Executor, ThreadPoolExecutor
 
 import tornado.web
@@ -37,16 +38,24 @@ def build_state(
     executor: Executor | None = None,
     metrics: RenderMetrics | None = None,
     store: JobStore | None = None,
+    video_secret: bytes | None = None,
 ) -> AppState:
+    """The app's parts from settings. Without `video_secret` a random one is used: video names then stay the same
+    only within this process (the command line and the server always pass the deployment's)."""
     storage = storage or make_storage(settings)
     executor = executor or ThreadPoolExecutor(max_workers=4, thread_name_prefix="tornado-render-io")
     metrics = metrics or RenderMetrics()
     pipeline = Pipeline.from_settings(
-        settings, browser_executable=browser_executable, storage=storage, executor=executor
+        settings,
+        browser_executable=browser_executable,
+        storage=storage,
+        executor=executor,
+        video_secret=video_secret or secrets.token_bytes(32),
     )
     jobs = JobManager(
         store or MemoryJobStore(),
         pipeline.run,
+        pipeline.cached,
         JobLimits(
             admission=Admission(
                 max_running=settings.max_concurrent_renders,
@@ -55,7 +64,9 @@ def build_state(
             ),
             retention_seconds=settings.job_retention_seconds,
             orphan_seconds=settings.orphan_timeout_seconds,
+            lease_seconds=settings.worker_lease_seconds,
         ),
+        renders=settings.role in ("all", "worker"),
         observers=(metrics,),
     )
     state = AppState(
@@ -72,15 +83,19 @@ def build_state(
         queued=lambda: state.jobs.queued_count,
         running=lambda: state.jobs.running_count,
         open_streams=lambda: state.open_streams,
+        fleet=state.jobs.store.counts,
     )
     return state
 
 
 def routes(state: AppState) -> list[URLSpec]:
-    """Every documented route of the app (the OpenAPI document lists exactly these)."""
+    """Every documented route of the app (the OpenAPI document lists exactly these). A worker (ROLE=worker) takes
+    no requests: it answers only /health and /metrics."""
+    operational = [URLSpec(r"/health", HealthHandler), URLSpec(r"/metrics", MetricsHandler)]
+    if state.settings.role == "worker":
+        return operational
     table = [
-        URLSpec(r"/health", HealthHandler),
-        URLSpec(r"/metrics", MetricsHandler),
+        *operational,
         URLSpec(r"/", DemoPageHandler, {"path": str(STATIC_DIR)}),
         URLSpec(r"/static/(.*)", StaticHandler, {"path": str(STATIC_DIR)}),
         URLSpec(r"/render-stream", RenderStreamHandler),

@@ -83,8 +83,12 @@ class VideosSchema(Schema):
 
 
 class HealthSchema(Schema):
-    status = fields.String(required=True, validate=validate.Equal("ok"))
+    status = fields.String(required=True, validate=validate.OneOf(("ok", "unavailable")))
     timestamp = UtcDateTime(required=True)
+    store = fields.String(
+        required=True, validate=validate.OneOf(("memory", "redis")), metadata={"description": "where jobs live"}
+    )
+    ok = fields.Boolean(required=True, metadata={"description": "whether the job store answers"})
 
 
 EVENT_SCHEMAS: dict[str, type[Schema]] = {

@@ -21,7 +21,7 @@ from typing import Any
 
 from tornado.web import HTTPError, RequestHandler
 
-from ...errors import QueueFull, ShuttingDown, UserLimitReached
+from ...errors import QueueFull, ShuttingDown, StoreUnavailable, UserLimitReached
 from ...jobs.model import Job
 from ...logs import get_logger
 from ...recap import RenderRequest
@@ -32,6 +32,8 @@ from ..signing import SignatureRejected, verify
 from ..state import AppState
 
 MAX_ERROR_BODY_BYTES = 16 * 1024
+STORE_UNAVAILABLE = "The job store is unavailable; try again later"
+STORE_RETRY_AFTER = 10
 
 
 class ApiError(HTTPError):
@@ -110,6 +112,8 @@ class BaseHandler(RequestHandler):
             ) from None
         except ShuttingDown:
             raise ApiError(503, "The server is shutting down", headers={"Retry-After": "30"}) from None
+        except StoreUnavailable:
+            raise ApiError(503, STORE_UNAVAILABLE, headers={"Retry-After": str(STORE_RETRY_AFTER)}) from None
 
     def write_json(self, body: Any, status: int = 200) -> None:
         self.set_status(status)

@@ -115,9 +115,6 @@ class DownloadHandler(ContainedFileHandler):
     def head(self, filename: str) -> Awaitable[None]:
         return self.serve(filename, include_body=False)
 
-    def servable(self, path: str) -> bool:
-        return super().servable(path) and path not in self.state.pipeline.in_progress
-
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Content-Disposition", f'inline; filename="{os.path.basename(path)}"')
 

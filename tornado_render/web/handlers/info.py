@@ -12,21 +12,35 @@ from .base import BaseHandler
 class HealthHandler(BaseHandler):
     """GET /health."""
 
-    def get(self) -> None:
-        """Liveness
+    async def get(self) -> None:
+        """Liveness, and whether the job store answers
         ---
-        summary: Liveness
+        summary: Liveness, and whether the job store answers
         responses:
           "200":
-            description: the server is up
+            description: the server is up and its job store answers
             content:
               application/json:
                 schema:
                   $ref: '#/components/schemas/Health'
           "414":
             $ref: '#/components/responses/UriTooLong'
+          "503":
+            description: the job store (Redis) cannot be reached
+            content:
+              application/json:
+                schema:
+                  $ref: '#/components/schemas/Health'
         """
-        self.write_json(HealthSchema().dump({"status": "ok", "timestamp": datetime.now(timezone.utc)}))
+        store = self.state.jobs.store
+        ok = await store.healthy()
+        health = {
+            "status": "ok" if ok else "unavailable",
+            "timestamp": datetime.now(timezone.utc),
+            "store": store.name,
+            "ok": ok,
+        }
+        self.write_json(HealthSchema().dump(health), status=200 if ok else 503)
 
 
 class VideosHandler(BaseHandler):
@@ -50,12 +64,9 @@ class VideosHandler(BaseHandler):
             $ref: '#/components/responses/UriTooLong'
         """
         directory = self.state.settings.output_dir
-        in_progress = self.state.pipeline.in_progress
         videos = []
         if directory.is_dir():
             for entry in sorted(directory.glob("*.mp4")):
-                if entry.name in in_progress:
-                    continue
                 info = entry.lstat()
                 if not stat.S_ISREG(info.st_mode):
                     continue

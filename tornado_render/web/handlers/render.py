@@ -9,18 +9,19 @@ the render exactly as for a closed stream. The answer is `{"success": true, ...}
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from tornado.web import stream_request_body
 
-from ...errors import FailureReason
+from ...errors import FailureReason, StoreUnavailable
 from ...jobs.model import Failed, Job, Succeeded
 from ...settings import MAX_BODY_BYTES
 from ..request_parsing import parse_json_body
 from ..responses import RenderFailureSchema, RenderResultSchema
 from ..schemas import InvalidRequest
 from ..signing import sign_target
-from .base import ApiError, BaseHandler
+from .base import STORE_RETRY_AFTER, STORE_UNAVAILABLE, ApiError, BaseHandler
 
 ERROR_TITLES = {FailureReason.UPLOAD: "S3 upload failed"}
 # How long a signed downloadUrl in a failure answer stays valid (the kept file stays until someone removes it).
@@ -93,7 +94,11 @@ class RenderHandler(BaseHandler):
         except InvalidRequest as error:
             raise ApiError(400, str(error), **error.body_extra()) from None
         job = await self.submit(request)
-        if await self._wait(job):
+        try:
+            finished = await self._wait(job)
+        except StoreUnavailable:
+            raise ApiError(503, STORE_UNAVAILABLE, headers={"Retry-After": str(STORE_RETRY_AFTER)}) from None
+        if finished:
             self._answer(job)
 
     async def _wait(self, job: Job) -> bool:
@@ -113,7 +118,8 @@ class RenderHandler(BaseHandler):
                 seen = waiting.result()[-1].seq
         finally:
             gone.cancel()
-            await jobs.detach(job)
+            with contextlib.suppress(StoreUnavailable):
+                await jobs.detach(job)
         return not self._client_gone.is_set()
 
     def _answer(self, job: Job) -> None:

@@ -14,17 +14,19 @@ could have sent is treated as absent.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import OrderedDict
 from typing import Any
 
 from tornado.ioloop import PeriodicCallback
 from tornado.iostream import StreamClosedError
 
-from ...jobs.model import Job, JobEvent, event_seq, is_terminal_event_id
+from ...errors import StoreUnavailable
+from ...jobs.model import TERMINAL_SUFFIX, Job, JobEvent, event_seq, is_terminal_event_id
 from ..request_parsing import parse_stream_query
 from ..schemas import InvalidRequest
 from ..sse import KEEPALIVE, format_event, format_retry
-from .base import ApiError, BaseHandler
+from .base import STORE_RETRY_AFTER, STORE_UNAVAILABLE, ApiError, BaseHandler
 
 SSE_HEADERS = {
     "Content-Type": "text/event-stream",
@@ -138,7 +140,11 @@ class RenderStreamHandler(BaseHandler):
         jobs = self.state.jobs
         self._client_gone = gone = asyncio.Event()
         leaving = asyncio.ensure_future(gone.wait())
-        await jobs.attach(job)
+        try:
+            await jobs.attach(job)
+        except StoreUnavailable:
+            leaving.cancel()
+            raise ApiError(503, STORE_UNAVAILABLE, headers={"Retry-After": str(STORE_RETRY_AFTER)}) from None
         self.state.open_streams += 1
         keepalive = PeriodicCallback(self._send_keepalive, self.state.settings.keepalive_seconds * 1000)
         keepalive.start()
@@ -146,7 +152,13 @@ class RenderStreamHandler(BaseHandler):
             self.write(format_retry(RECONNECT_DELAY_MS))
             await self.flush()
             while not gone.is_set():
-                events = await self._next_events(job, seen, leaving)
+                try:
+                    events = await self._next_events(job, seen, leaving)
+                except StoreUnavailable:
+                    # The stream cannot go on; its terminal id makes a reconnecting EventSource stop (204).
+                    unavailable = {"message": "Render failed: job store unavailable"}
+                    self.write(format_event("error", unavailable, event_id=f"{job.id}.{seen}{TERMINAL_SUFFIX}"))
+                    break
                 if not events:
                     return  # the client went away
                 # Everything that is there goes out in one write: one flush per wake-up, not one per event, is
@@ -163,7 +175,8 @@ class RenderStreamHandler(BaseHandler):
             keepalive.stop()
             leaving.cancel()
             self.state.open_streams -= 1
-            await jobs.detach(job)
+            with contextlib.suppress(StoreUnavailable):
+                await jobs.detach(job)
 
     async def _next_events(self, job: Job, seen: int, leaving: asyncio.Future[Any]) -> list[JobEvent]:
         """The job's next events, or none when the client goes away first."""
@@ -172,7 +185,7 @@ class RenderStreamHandler(BaseHandler):
         if not waiting.done():
             waiting.cancel()
             return []
-        return waiting.result()
+        return waiting.result()  # raises StoreUnavailable when the store stayed unreachable
 
     def _wire(self, event: JobEvent) -> bytes:
         """The event's bytes; a `complete` with a path-only URL is made absolute for this client."""

@@ -1,0 +1,267 @@
+"""A fleet on Redis: real redis-server and real instances on loopback, sharing jobs, events, the queue and S3 (moto).
+
+The fake driver renders (with a gate: the test decides when each render may finish) except where the real thing is
+the point: a worker killed in the middle of a real render, whose job another worker must finish.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.support.fake_renders import Gate, render_runs
+from tests.support.metrics import scrape, value
+from tests.support.moto_server import MotoServer
+from tests.support.recaps import distinct_recap
+from tests.support.redis_server import RedisServer, start_redis
+from tests.support.server import ServerProcess
+from tests.support.sse_client import Stream, open_stream, read_events, run_stream, stream_url
+from tests.support.stills import seed_bundle_cache
+from tornado_render.render.processes import pids_with_marker
+from tornado_render.render.workspace import RENDERING_DIR
+
+BUCKET = "fleet"
+
+
+@dataclass
+class Fleet:
+    redis: RedisServer
+    moto: MotoServer
+    start: Callable[..., ServerProcess]
+    gate: Gate
+    jobs_dir: Path
+    instances: list[ServerProcess] = field(default_factory=list)
+
+    def instance(self, role: str = "all", fake: str | None = "ok", **env: str) -> ServerProcess:
+        settings = {
+            "REDIS_URL": self.redis.url,
+            "ROLE": role,
+            "FAKE_DRIVER_GATE": str(self.gate.directory),
+            "FAKE_DRIVER_JOBS": str(self.jobs_dir),
+            "VIDEO_KEY_SECRET": "fleet-secret-for-tests-0123456789abcdef",
+            **self.moto.server_env(BUCKET),
+            **env,
+        }
+        server = self.start(fake, **settings)
+        self.instances.append(server)
+        return server
+
+    def objects(self) -> list[str]:
+        listing = self.moto.client().list_objects_v2(Bucket=BUCKET)
+        return [item["Key"] for item in listing.get("Contents", [])]
+
+
+@pytest.fixture
+def redis(tmp_path: Path) -> Iterator[RedisServer]:
+    server = start_redis(tmp_path / "redis")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fleet(
+    redis: RedisServer, moto: MotoServer, server_factory: Callable[..., ServerProcess], gate: Gate, jobs_dir: Path
+) -> Fleet:
+    moto.create_bucket(BUCKET)
+    return Fleet(redis, moto, server_factory, gate, jobs_dir)
+
+
+def ids(stream: Stream) -> list[str | None]:
+    return [event.id for event in stream.events]
+
+
+class TestSharedJobs:
+    def test_two_clients_on_two_instances_share_one_render(self, fleet: Fleet) -> None:
+        """One recap asked on two instances: one render, one stored object, the same events on both streams."""
+        first, second = fleet.instance(), fleet.instance()
+        recap = distinct_recap("one-book", "Shared")
+        on_first = open_stream(first.port, stream_url(recap))
+        read_events(on_first, count=1)
+        on_second = open_stream(second.port, stream_url(recap))
+        read_events(on_second, count=1)
+        fleet.gate.open("Shared")
+        read_events(on_first)
+        read_events(on_second)
+        assert on_first.names[-1] == on_second.names[-1] == "complete"
+        assert ids(on_first) == ids(on_second)
+        assert on_first.progress == list(range(101))
+        assert len(render_runs(fleet.jobs_dir)) == 1
+        assert len(fleet.objects()) == 1
+
+    def test_reconnect_on_another_instance_resumes(self, fleet: Fleet) -> None:
+        """A stream dropped on A and resumed on B with Last-Event-ID: the rest, with no gap and no repeat."""
+        a, b = fleet.instance(), fleet.instance(role="web")
+        recap = distinct_recap("one-book", "Resume")
+        dropped = open_stream(a.port, stream_url(recap))
+        read_events(dropped, count=5)
+        dropped.close()
+        fleet.gate.open("Resume")
+        resumed = run_stream(b.port, recap, headers={"Last-Event-ID": dropped.events[-1].id or ""})
+        seen = [*dropped.events, *resumed.events]
+        assert [event.data["progress"] for event in seen if event.name == "progress"] == list(range(101))
+        assert seen[-1].name == "complete"
+        assert len({event.id for event in seen}) == len(seen)
+        again = open_stream(a.port, stream_url(recap), headers={"Last-Event-ID": resumed.events[-1].id or ""})
+        assert again.status == 204
+
+    def test_the_queue_and_the_user_limit_hold_across_instances(self, fleet: Fleet) -> None:
+        """With one render slot in the fleet: a job asked on B waits behind one asked on A; a reader's third job
+        is refused on either instance (USER_MAX_JOBS counts fleet-wide)."""
+        a = fleet.instance(MAX_CONCURRENT_RENDERS="1")
+        b = fleet.instance(role="web")
+        running = open_stream(a.port, stream_url(distinct_recap("one-book", "First")))
+        assert read_events(running, count=1).names == ["progress"]
+        waiting = open_stream(b.port, stream_url(distinct_recap("one-book", "Second")))
+        assert read_events(waiting, count=1).events[0].data == {"position": 1}
+        third = open_stream(b.port, stream_url(distinct_recap("one-book", "Third")))
+        assert third.status == 429
+        fleet.gate.open("First")
+        fleet.gate.open("Second")
+        assert read_events(running).names[-1] == "complete"
+        assert read_events(waiting).names[-1] == "complete"
+
+
+class TestLostWorker:
+    @pytest.mark.render
+    def test_a_killed_worker_is_replaced(self, fleet: Fleet, remotion_bundle: Path, tmp_path: Path) -> None:
+        """SIGKILL the worker in the middle of a real render: another worker renders the job again, the client sees
+        progress rise with no repeat and no step back and one `complete`, one object is stored, and when the dead
+        worker starts again, it kills the render processes it left behind and deletes their half-written video."""
+        bundles = str(seed_bundle_cache(tmp_path / "bundles", remotion_bundle))
+        worker_env = {"WORKER_LEASE_SECONDS": "3", "BUNDLE_DIR": bundles, "MAX_CONCURRENT_RENDERS": "1"}
+        web = fleet.instance(role="web", fake=None)
+        doomed = fleet.instance(role="worker", fake=None, **worker_env)
+        stream = open_stream(web.port, stream_url(distinct_recap("one-book", "Takeover")), timeout=300)
+        while not stream.progress or stream.progress[-1] < 40:
+            read_events(stream, count=len(stream.events) + 1)
+        marker = doomed.wait_for_log("driver_started")["marker"]
+        survivor = fleet.instance(role="worker", fake=None, **worker_env)
+        doomed.process.send_signal(signal.SIGKILL)
+        doomed.process.wait(10)
+        assert pids_with_marker(marker), "the dead worker's render processes should outlive it until it restarts"
+        survivor.wait_for_log("render_started", timeout=60)
+        restarted = fleet.instance(role="worker", fake=None, OUTPUT_DIR=doomed.env["OUTPUT_DIR"], **worker_env)
+        assert restarted.logs("listening")
+        assert pids_with_marker(marker) == []
+        assert not (Path(doomed.env["OUTPUT_DIR"]) / RENDERING_DIR / str(doomed.process.pid)).exists()
+        read_events(stream)
+        progress = stream.progress
+        assert progress == sorted(set(progress))
+        assert progress[-1] == 100
+        assert stream.names.count("complete") == 1
+        assert stream.names[-1] == "complete"
+        assert len(fleet.objects()) == 1
+
+
+    def test_a_restarted_server_kills_what_its_dead_predecessor_left(
+        self, server_factory: Callable[..., ServerProcess], tmp_path: Path
+    ) -> None:
+        """A server SIGKILLed mid-render leaves its driver running (a hung one does not notice); the next server on
+        the same OUTPUT_DIR kills it and deletes the half-written video at start."""
+        first = server_factory("hang")
+        stream = open_stream(first.port, stream_url(distinct_recap("one-book", "Hung")))
+        while 40 not in stream.progress:  # the fake driver's last line: from then on it only hangs
+            read_events(stream, count=len(stream.events) + 1)
+        marker = first.wait_for_log("driver_started")["marker"]
+        half = Path(first.env["OUTPUT_DIR"]) / RENDERING_DIR / str(first.process.pid) / "half.mp4"
+        half.write_bytes(b"half a video")
+        first.process.send_signal(signal.SIGKILL)
+        first.process.wait(10)
+        assert pids_with_marker(marker)
+        second = server_factory("ok", OUTPUT_DIR=first.env["OUTPUT_DIR"])
+        cleaned = second.wait_for_log("abandoned_renders_cleaned")
+        assert cleaned["processes_killed"] >= 1
+        assert cleaned["files_removed"] == 1
+        assert not half.exists()
+        assert wait_until(lambda: pids_with_marker(marker) == [])
+
+
+class TestResultCache:
+    def test_every_instance_restarted_answers_from_the_cache(self, fleet: Fleet) -> None:
+        """After complete, every instance restarts (Redis emptied too): the same request answers complete at once
+        with the stored video, and no render starts (metrics and the driver agree)."""
+        first = fleet.instance()
+        recap = distinct_recap("one-book", "Cached")
+        fleet.gate.open("Cached")
+        rendered = run_stream(first.port, recap)
+        assert rendered.names[-1] == "complete"
+        first.stop()
+        fleet.redis.stop()
+        _empty(fleet.redis.directory)
+        fleet.redis.start()
+        again = fleet.instance(role="web")
+        started = time.monotonic()
+        cached = run_stream(again.port, recap)
+        took = time.monotonic() - started
+        assert cached.names == ["complete"]
+        assert cached.events[0].data == rendered.events[-1].data
+        assert took < 2  # generous: the bench measures the 150 ms target
+        assert value(scrape(again), "renders_started_total") == 0
+        assert len(render_runs(fleet.jobs_dir)) == 1
+        assert len(fleet.objects()) == 1
+
+
+class TestRedisTrouble:
+    def test_a_short_outage_is_ridden_out(self, fleet: Fleet) -> None:
+        """Redis stops for 5 s mid-render: the render completes and the stream gets every event exactly once."""
+        worker = fleet.instance()
+        recap = distinct_recap("one-book", "Outage")
+        stream = open_stream(worker.port, stream_url(recap), timeout=60)
+        read_events(stream, count=10)
+        fleet.redis.stop()
+        fleet.gate.open("Outage")
+        time.sleep(5)  # the outage itself: five seconds without Redis
+        fleet.redis.start()
+        read_events(stream)
+        assert stream.progress == list(range(101))
+        assert stream.names[-1] == "complete"
+        assert len({event.id for event in stream.events}) == len(stream.events)
+        assert len(fleet.objects()) == 1
+
+    def test_a_long_outage_is_reported_then_recovered(self, fleet: Fleet) -> None:
+        """Redis stops for 30 s: open streams get "job store unavailable", new requests 503 with Retry-After,
+        /health 503; when Redis is back, the same instance renders again without a restart."""
+        worker = fleet.instance()
+        stream = open_stream(worker.port, stream_url(distinct_recap("one-book", "LongOutage")), timeout=60)
+        read_events(stream, count=3)
+        fleet.redis.stop()
+        stopped = time.monotonic()
+        read_events(stream)
+        assert stream.events[-1].name == "error"
+        assert stream.events[-1].data == {"message": "Render failed: job store unavailable"}
+        status, headers, body = worker.request("GET", stream_url(distinct_recap("one-book", "During")), timeout=60)
+        assert status == 503
+        assert int(headers["retry-after"]) > 0
+        assert json.loads(body)["error"] == "The job store is unavailable; try again later"
+        status, _, body = worker.request("GET", "/health")
+        assert (status, json.loads(body)["store"], json.loads(body)["ok"]) == (503, "redis", False)
+        time.sleep(max(0.0, 30 - (time.monotonic() - stopped)))  # the rest of the 30-second outage
+        fleet.redis.start()
+        fleet.gate.open("LongOutage")
+        fleet.gate.open("After")
+        assert worker.get_json("/health")[0] == 200
+        after = run_stream(worker.port, distinct_recap("one-book", "After"), timeout=60)
+        assert after.names[-1] == "complete"
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10) -> bool:
+    """Whether `condition` holds within `timeout` (a killed process takes a moment to go)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)  # polling /proc: a process's end is not an event this test can wait on
+    return True
+
+
+def _empty(directory: Path) -> None:
+    """Forget everything Redis kept (its append-only files): a fleet restarted from nothing."""
+    for path in sorted(directory.rglob("*"), reverse=True):
+        if path.is_file():
+            path.unlink()

@@ -1,0 +1,262 @@
+"""The worker half of the job manager: it takes queued jobs while it has free render slots, runs each under a lease
+it keeps renewing, and moves the job to Running, then Succeeded or Failed, with the events that go with them.
+
+A lease is what makes a fleet survive a lost worker: a worker that dies stops renewing, its lease runs out after
+WORKER_LEASE_SECONDS, and any worker's reaper puts the job back at the front of the queue, where the next free
+worker renders it again. Every event a worker writes is fenced by its lease, so a worker that lost its job cannot
+write to it any more, and a retry publishes only progress above what was already sent (clients never see the bar
+step back or repeat). Cancellation (a shutdown, an orphan, a client on another instance) is requested through the
+store and seen by the worker at its next renewal, or at once when it is in this process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..errors import FailureReason, JobFailed, StoreUnavailable
+from ..logs import get_logger
+from ..recap import RenderRequest
+from ..render.pipeline import Outcome, Report
+from ..render.progress import BUNDLING, RENDERING, ProgressStep
+from .model import Failed, Job, Running, Succeeded
+from .store import CancelRequest, JobStore
+
+RunJob = Callable[[RenderRequest, Report, Any], Awaitable[Outcome]]
+REAP_INTERVAL_SECONDS = 2.0
+TAKE_TIMEOUT_SECONDS = 1.0
+
+
+class JobObserver(Protocol):
+    """What the metrics hear of: every start and end."""
+
+    def job_started(self, job: Job) -> None: ...
+
+    def job_succeeded(self, job: Job, outcome: Outcome) -> None: ...
+
+    def job_failed(self, job: Job, reason: FailureReason) -> None: ...
+
+
+@dataclass(frozen=True)
+class RunnerLimits:
+    slots: int
+    lease_seconds: float
+    retention_seconds: float
+
+
+class ProgressPump:
+    """Progress reported by the pipeline (a plain callback) goes out one event at a time, in order, and only above
+    what the job already published; `close` waits until everything reported is out."""
+
+    def __init__(self, store: JobStore, job: Job, owner: str, published: int) -> None:
+        self.store = store
+        self.job = job
+        self.owner = owner
+        self.published = published
+        self.steps: asyncio.Queue[ProgressStep | None] = asyncio.Queue()
+        self.task = asyncio.ensure_future(self._publish())
+
+    def report(self, step: ProgressStep) -> None:
+        self.steps.put_nowait(step)
+
+    async def _publish(self) -> None:
+        while (step := await self.steps.get()) is not None:
+            if step.progress <= self.published:
+                continue
+            self.job.state = Running(step.phase, step.progress)
+            append = functools.partial(self.store.append, self.job, "progress", step.as_event_data(), self.owner)
+            await _retrying(append)
+            self.published = step.progress
+
+    async def close(self) -> None:
+        self.steps.put_nowait(None)
+        await asyncio.shield(self.task)
+
+
+class JobRunner:
+    def __init__(
+        self,
+        store: JobStore,
+        run_job: RunJob,
+        limits: RunnerLimits,
+        observers: tuple[JobObserver, ...],
+        on_change: Callable[[], Awaitable[None]],
+    ) -> None:
+        self.store = store
+        self.run_job = run_job
+        self.limits = limits
+        self.observers = observers
+        self.on_change = on_change
+        self.worker = f"worker-{uuid.uuid4().hex[:12]}"
+        self.tasks: dict[Job, asyncio.Task[None]] = {}
+        self.accepting = True
+        self._slot_free = asyncio.Event()
+        self._cancellations: dict[Job, CancelRequest] = {}
+        self._loops: list[asyncio.Task[None]] = []
+        self.log = get_logger(component="jobs", worker=self.worker)
+
+    async def start(self) -> None:
+        await _retrying(lambda: self.store.register_worker(self.worker, self.limits.slots, self.limits.lease_seconds))
+        self._loops = [asyncio.ensure_future(self._take_loop()), asyncio.ensure_future(self._keep_loop())]
+
+    async def _take_loop(self) -> None:
+        """Take a queued job whenever a slot is free."""
+        while self.accepting:
+            if len(self.tasks) >= self.limits.slots:
+                self._slot_free.clear()
+                await self._slot_free.wait()
+                continue
+            try:
+                job = await self.store.take_next(self.worker, self.limits.lease_seconds, TAKE_TIMEOUT_SECONDS)
+            except StoreUnavailable:
+                await asyncio.sleep(1)  # the store is unreachable: try again in a moment
+                continue
+            if job is not None and self.accepting:
+                self.tasks[job] = asyncio.ensure_future(self._run(job))
+                await self.on_change()
+
+    async def _keep_loop(self) -> None:
+        """Renew leases, notice cancellations, and put jobs whose worker died back in the queue."""
+        interval = max(0.2, min(REAP_INTERVAL_SECONDS, self.limits.lease_seconds / 3))
+        while self.accepting or self.tasks:
+            with contextlib.suppress(StoreUnavailable):
+                await self.store.register_worker(self.worker, self.limits.slots, self.limits.lease_seconds)
+                for job, task in list(self.tasks.items()):
+                    await self._keep(job, task)
+                if self.accepting and await self.store.requeue_abandoned():
+                    await self.on_change()
+            await asyncio.sleep(interval)
+
+    async def _keep(self, job: Job, task: asyncio.Task[None]) -> None:
+        if not await self.store.renew(job, self.worker, self.limits.lease_seconds):
+            self.log.warning("lease_lost", job_id=job.id)
+            self.cancel_local(job, CancelRequest(FailureReason.INTERNAL, "the job was taken over by another worker"))
+            return
+        request = await self.store.cancel_requested(job)
+        if request is not None:
+            self.cancel_local(job, request)
+
+    def cancel_local(self, job: Job, request: CancelRequest) -> bool:
+        """Cancel a job this runner renders; False when it does not run here."""
+        task = self.tasks.get(job)
+        if task is None or job in self._cancellations:
+            return task is not None
+        self._cancellations[job] = request
+        task.cancel()
+        return True
+
+    async def _run(self, job: Job) -> None:
+        job.started_at = time.monotonic()
+        self.log.info(
+            "render_started",
+            job_id=job.id,
+            user_id=job.user_id,
+            month=job.request.month_name,
+            waited_seconds=round(job.started_at - job.created_at, 3),
+        )
+        for observer in self.observers:
+            observer.job_started(job)
+        published = await _retrying(lambda: self.store.last_progress(job))
+        await self.store.set_state(job, Running(BUNDLING, max(0, published)))
+        pump = ProgressPump(self.store, job, self.worker, published)
+        try:
+            outcome = await self.run_job(job.request, pump.report, get_logger(job_id=job.id, user_id=job.user_id))
+        except asyncio.CancelledError:
+            cancellation = self._cancellations.get(job, CancelRequest(FailureReason.CANCELLED, "cancelled"))
+            failure = JobFailed(cancellation.reason, f"Render failed: {cancellation.text}")
+            await pump.close()
+            await self._fail(job, failure, "cancelled")
+        except JobFailed as failure:
+            await pump.close()
+            await self._fail(job, failure, failure_phase(failure.reason))
+        except Exception as error:
+            self.log.exception("job_crashed", job_id=job.id)
+            await pump.close()
+            crashed = JobFailed(FailureReason.INTERNAL, f"Render failed: internal error ({type(error).__name__})")
+            await self._fail(job, crashed, "internal")
+        else:
+            await pump.close()
+            await self._succeed(job, outcome)
+        finally:
+            pump.task.cancel()
+            self.tasks.pop(job, None)
+            self._cancellations.pop(job, None)
+            self._slot_free.set()
+            await self.on_change()
+
+    async def _succeed(self, job: Job, outcome: Outcome) -> None:
+        state = Succeeded(outcome.filename, outcome.url, outcome.key, outcome.duration)
+        if await end_job(self.store, job, state, self.limits.retention_seconds, self.worker):
+            self.log.info("complete", job_id=job.id, user_id=job.user_id, total_seconds=round(job.elapsed, 3))
+            for observer in self.observers:
+                observer.job_succeeded(job, outcome)
+
+    async def _fail(self, job: Job, failure: JobFailed, phase: str) -> None:
+        state = Failed(failure.reason, failure.client_message, failure.kept_file)
+        if await end_job(self.store, job, state, self.limits.retention_seconds, self.worker):
+            self.log.info("error", job_id=job.id, user_id=job.user_id, phase=phase, reason=failure.client_message)
+            for observer in self.observers:
+                observer.job_failed(job, failure.reason)
+
+    async def stop(self, grace_seconds: float, reason: CancelRequest) -> None:
+        """Take no more jobs; give running ones `grace_seconds`, then cancel them."""
+        self.accepting = False
+        self._slot_free.set()
+        running = list(self.tasks.values())
+        if running:
+            self.log.info("shutdown_waiting", running=len(running), grace_seconds=grace_seconds)
+            await asyncio.wait(running, timeout=grace_seconds)
+        for job in list(self.tasks):
+            self.cancel_local(job, reason)
+        remaining = list(self.tasks.values())
+        if remaining:
+            await asyncio.wait(remaining, timeout=30)
+        for loop in self._loops:
+            loop.cancel()
+
+
+async def end_job(
+    store: JobStore, job: Job, state: Succeeded | Failed, retention_seconds: float, owner: str | None
+) -> bool:
+    """Move a job to its final state and append its terminal event; False when `owner` had lost the job."""
+    job.finished_at = time.monotonic()
+    name, data = terminal_event(state)
+    event = await _retrying(lambda: store.append(job, name, data, owner, state))
+    if event is None:
+        return False
+    await _retrying(lambda: store.finish(job, retention_seconds))
+    return True
+
+
+def terminal_event(state: Succeeded | Failed) -> tuple[str, dict[str, Any]]:
+    if isinstance(state, Succeeded):
+        return "complete", {"filename": state.filename, "s3Url": state.url}
+    return "error", {"message": state.message}
+
+
+def failure_phase(reason: FailureReason) -> str:
+    """The phase a pipeline failure happened in, as the `error` log line names it."""
+    return {
+        FailureReason.BUNDLING: BUNDLING,
+        FailureReason.RENDER: RENDERING,
+        FailureReason.TIMEOUT: RENDERING,
+        FailureReason.UPLOAD: "upload",
+    }.get(reason, "internal")
+
+
+async def _retrying(call: Callable[[], Awaitable[Any]]) -> Any:
+    """A store call, retried while the store is unreachable: a worker's results must not be lost to an outage."""
+    delay = 0.05
+    while True:
+        try:
+            return await call()
+        except StoreUnavailable:
+            get_logger(component="jobs").warning("store_retry", delay=delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)
