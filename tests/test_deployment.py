@@ -73,20 +73,22 @@ def example_env() -> dict[str, str]:
     return dict(ENV_LINE.findall(ENV_EXAMPLE.read_text()))
 
 
-def verify(unit_text: str, directory: Path) -> str:
-    """systemd-analyze's complaints about the unit, installed under `directory` instead of /opt/tornado-render."""
+def verify(unit_text: str, directory: Path, name: str = UNIT.name) -> str:
+    """systemd-analyze's complaints about the unit (a template: one instance of it, `name`), installed under
+    `directory` instead of /opt/tornado-render."""
     assert SYSTEMD_ANALYZE is not None
     install = directory / "opt" / "tornado-render"
     executable = install / ".venv" / "bin" / "tornado-render"
     executable.parent.mkdir(parents=True)
     executable.write_text("#!/bin/sh\nexit 0\n")
     executable.chmod(0o755)
-    unit = directory / UNIT.name
+    unit = directory / name
     unit.write_text(unit_text.replace(INSTALL_DIR, str(install)))
     result = subprocess.run(
         [SYSTEMD_ANALYZE, "verify", "--man=no", str(unit)], capture_output=True, text=True, timeout=60
     )
-    complaints = [line for line in (result.stdout + result.stderr).splitlines() if UNIT.stem in line]
+    stem = name.partition("@")[0] if "@" in name else Path(name).stem
+    complaints = [line for line in (result.stdout + result.stderr).splitlines() if stem in line]
     assert result.returncode == 0 or complaints, result.stdout + result.stderr
     return "\n".join(complaints)
 
@@ -142,6 +144,42 @@ class TestSystemdUnit:
             assert not service_values(option), f"{option}= breaks node or Chromium"
         for option in ("NoNewPrivileges", "PrivateTmp", "ProtectHome"):
             assert service_value(option) == "yes"
+
+
+FLEET_UNITS = {
+    "web": ROOT / "scripts" / "systemd" / "tornado-render-web@.service",
+    "worker": ROOT / "scripts" / "systemd" / "tornado-render-worker@.service",
+}
+
+
+class TestFleetUnits:
+    @needs_systemd_analyze
+    @pytest.mark.parametrize("role", sorted(FLEET_UNITS))
+    def test_systemd_analyze_finds_nothing_to_report(self, tmp_path: Path, role: str) -> None:
+        """`systemd-analyze verify` accepts an instance of each fleet template (web@3001, worker@9101)."""
+        instance = FLEET_UNITS[role].name.replace("@", "@3001" if role == "web" else "@9101")
+        assert verify(FLEET_UNITS[role].read_text(), tmp_path, instance) == ""
+
+    @needs_systemd_analyze
+    def test_verify_would_notice_a_bad_directive(self, tmp_path: Path) -> None:
+        """The template check is not vacuous either."""
+        broken = FLEET_UNITS["web"].read_text().replace("KillMode=mixed", "KillMod=mixed")
+        assert "KillMod" in verify(broken, tmp_path, "tornado-render-web@3001.service")
+
+    @pytest.mark.parametrize("role", sorted(FLEET_UNITS))
+    def test_role_port_and_state_of_each_instance(self, role: str) -> None:
+        """Each template runs its role on the port of its instance name, with state of its own."""
+        entries = dict(unit_entries(FLEET_UNITS[role].read_text())["Service"])
+        assert entries["ExecStart"] == f"{INSTALL_DIR}/.venv/bin/tornado-render --role {role} --port %i"
+        assert entries["StateDirectory"] == f"tornado-render/{role}-%i"
+
+    @pytest.mark.parametrize("role", sorted(FLEET_UNITS))
+    def test_same_stop_and_hardening_as_the_single_unit(self, role: str) -> None:
+        """The fleet units stop and are hardened exactly as the one-VM unit (KillMode=mixed, the same protections)."""
+        single = dict(unit_entries(UNIT.read_text())["Service"])
+        fleet = dict(unit_entries(FLEET_UNITS[role].read_text())["Service"])
+        for option in ("KillMode", "TimeoutStopSec", "NoNewPrivileges", "ProtectSystem", "ProtectHome", "User"):
+            assert fleet[option] == single[option]
 
 
 class TestEnvExample:

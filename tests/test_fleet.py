@@ -7,6 +7,7 @@ the point: a worker killed in the middle of a real render, whose job another wor
 from __future__ import annotations
 
 import json
+import re
 import signal
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ import pytest
 from tests.support.fake_renders import Gate, render_runs
 from tests.support.metrics import scrape, value
 from tests.support.moto_server import MotoServer
+from tests.support.nginx import FLEET_CONF, NGINX, SHIPPED_CONF, start_nginx
 from tests.support.recaps import distinct_recap
 from tests.support.redis_server import RedisServer, start_redis
 from tests.support.server import ServerProcess
@@ -158,7 +160,6 @@ class TestLostWorker:
         assert stream.names[-1] == "complete"
         assert len(fleet.objects()) == 1
 
-
     def test_a_restarted_server_kills_what_its_dead_predecessor_left(
         self, server_factory: Callable[..., ServerProcess], tmp_path: Path
     ) -> None:
@@ -265,3 +266,39 @@ def _empty(directory: Path) -> None:
     for path in sorted(directory.rglob("*"), reverse=True):
         if path.is_file():
             path.unlink()
+
+
+@pytest.mark.skipif(NGINX is None, reason="nginx is not installed (scripts/setup --with-test-browsers)")
+class TestThroughNginx:
+    def test_two_web_instances_and_a_worker_behind_the_shipped_config(self, fleet: Fleet, tmp_path: Path) -> None:
+        """scripts/nginx/tornado-render-fleet.conf over two web instances and a worker: two clients of one recap
+        share one render, a reconnect resumes wherever nginx sends it, and POST /render answers."""
+        webs = [fleet.instance(role="web"), fleet.instance(role="web")]
+        fleet.instance(role="worker")
+        nginx = start_nginx(tmp_path / "nginx", [web.port for web in webs], FLEET_CONF)
+        try:
+            recap = distinct_recap("one-book", "Balanced")
+            clients = [open_stream(nginx.port, stream_url(recap)) for _ in range(2)]
+            for client in clients:
+                read_events(client, count=3)
+            clients[0].close()
+            fleet.gate.open("Balanced")
+            resumed = run_stream(nginx.port, recap, headers={"Last-Event-ID": clients[0].events[-1].id or ""})
+            read_events(clients[1])
+            assert [e.id for e in [*clients[0].events, *resumed.events]] == [e.id for e in clients[1].events]
+            assert clients[1].names[-1] == "complete"
+            assert len(render_runs(fleet.jobs_dir)) == 1
+            fleet.gate.open("Posted")
+            status, _, body = nginx.request("POST", "/render", distinct_recap("one-book", "Posted"))
+            assert status == 200
+            assert json.loads(body)["success"] is True
+            assert sum(1 for web in webs if web.logs("request")) == 2  # least_conn spread the requests
+        finally:
+            nginx.stop()
+
+    def test_the_fleet_config_balances_without_hashing(self) -> None:
+        """The fleet's upstream is least_conn (any instance serves any client); the in-memory one hashes."""
+        fleet_conf, single = FLEET_CONF.read_text(), SHIPPED_CONF.read_text()
+        assert re.search(r"^\s*least_conn;", fleet_conf, re.M)
+        assert not re.search(r"^\s*hash ", fleet_conf, re.M)
+        assert re.search(r"^\s*hash \$request_uri\$request_body consistent;", single, re.M)
