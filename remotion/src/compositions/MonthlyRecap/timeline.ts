@@ -1,12 +1,23 @@
 /**
  * The video's timing rule, in one place: the composition lays its scenes out from `buildTimeline`, and
  * `calculateDuration` (used by the composition's `calculateMetadata`) sums the same list, so the length of the
- * video always follows its content.
+ * video always follows its content. `staticSpans` derives from the same list, and from each scene's cues
+ * (choreography.ts), the stretches where nothing moves, which the render driver captures once.
  *
  * Rule (30 fps): intro 2.5 s, 3 s per book, stats 4 s, "currently reading" 3 s only when that list is non-empty,
  * outro 2 s. A month with no books is intro + stats + outro = 8.5 s.
  */
+import type {StaticSpan} from '../../staticSpans';
 import type {MonthlyRecapExport} from '../../types';
+import {subScores} from './cawpile';
+import {
+  bookSettlesAt,
+  currentlyReadingSettlesAt,
+  fadeStartsAt,
+  introSettlesAt,
+  outroSettlesAt,
+  statsSettlesAt,
+} from './choreography';
 
 export const FPS = 30;
 export const WIDTH = 1080;
@@ -22,6 +33,23 @@ export const SCENE_FRAMES = {
 
 export type SceneKind = 'intro' | 'book' | 'stats' | 'currentlyReading' | 'outro';
 
+type TimelineInput = Pick<MonthlyRecapExport, 'books' | 'currentlyReading'>;
+
+/**
+ * For each kind of scene, the frame (relative to its start) from which its entrances have all settled, for this
+ * content. The exit fade starts at `fadeStartsAt(length)` for every kind.
+ */
+const SETTLES_AT: Record<SceneKind, (data: TimelineInput, bookIndex: number) => number> = {
+  intro: (data) => introSettlesAt(data.books.length),
+  book: (data, bookIndex) => {
+    const rating = data.books[bookIndex]?.rating ?? null;
+    return bookSettlesAt(rating !== null, rating === null ? 0 : subScores(rating).length);
+  },
+  stats: () => statsSettlesAt(),
+  currentlyReading: (data) => currentlyReadingSettlesAt((data.currentlyReading ?? []).length),
+  outro: () => outroSettlesAt(),
+};
+
 export interface Scene {
   kind: SceneKind;
   /** First frame of the scene. */
@@ -29,9 +57,11 @@ export interface Scene {
   durationInFrames: number;
   /** For `book` scenes: the index into `books`. */
   bookIndex?: number;
+  /** Relative to `from`: the first frame after every entrance has settled. */
+  settledAt: number;
+  /** Relative to `from`: the last frame at full opacity, before the exit fade. */
+  fadeStartsAt: number;
 }
-
-type TimelineInput = Pick<MonthlyRecapExport, 'books' | 'currentlyReading'>;
 
 export function buildTimeline(data: TimelineInput): Scene[] {
   const kinds: Array<{kind: SceneKind; bookIndex?: number}> = [
@@ -44,7 +74,14 @@ export function buildTimeline(data: TimelineInput): Scene[] {
   let from = 0;
   return kinds.map(({kind, bookIndex}) => {
     const durationInFrames = SCENE_FRAMES[kind];
-    const scene: Scene = {kind, from, durationInFrames, ...(bookIndex === undefined ? {} : {bookIndex})};
+    const scene: Scene = {
+      kind,
+      from,
+      durationInFrames,
+      ...(bookIndex === undefined ? {} : {bookIndex}),
+      settledAt: SETTLES_AT[kind](data, bookIndex ?? 0),
+      fadeStartsAt: fadeStartsAt(durationInFrames),
+    };
     from += durationInFrames;
     return scene;
   });
@@ -53,4 +90,16 @@ export function buildTimeline(data: TimelineInput): Scene[] {
 /** Total frames of the video for this recap. */
 export function calculateDuration(data: TimelineInput): number {
   return buildTimeline(data).reduce((total, scene) => total + scene.durationInFrames, 0);
+}
+
+/**
+ * Where nothing moves: in each scene, from the frame its entrances have settled to the last frame before its exit
+ * fade. Scenes that never settle before their fade (a long shelf of books in the intro) have no span.
+ */
+export function staticSpans(data: TimelineInput): StaticSpan[] {
+  return buildTimeline(data).flatMap((scene) =>
+    scene.settledAt < scene.fadeStartsAt
+      ? [{first: scene.from + scene.settledAt, last: scene.from + scene.fadeStartsAt}]
+      : [],
+  );
 }
