@@ -36,6 +36,7 @@ def default_render_options(settings: Settings, browser_executable: str) -> Rende
         image_format=settings.render_image_format,
         jpeg_quality=settings.render_jpeg_quality,
         x264_preset=settings.render_x264_preset,
+        static_spans=settings.render_static_spans,
         license_key=settings.remotion_license_key,
         timeout_seconds=settings.render_timeout_seconds,
     )

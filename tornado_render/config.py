@@ -70,6 +70,12 @@ def _image_format(value: str) -> str:
     return value
 
 
+def _on_off(value: str) -> bool:
+    if value not in ("on", "off"):
+        raise ValueError(f"must be on or off, got {value!r}")
+    return value == "on"
+
+
 def _percent(value: str) -> int:
     number = int(value)
     if not 1 <= number <= 100:
@@ -110,6 +116,7 @@ class Settings:
     render_image_format: str = "jpeg"
     render_jpeg_quality: int = 80
     render_x264_preset: str = "veryfast"
+    render_static_spans: bool = True
     remotion_license_key: str | None = None
     keepalive_seconds: float = DEFAULT_KEEPALIVE_SECONDS
     max_concurrent_renders: int = max(1, (os.cpu_count() or 1) // 2)
@@ -183,6 +190,13 @@ SETTINGS: tuple[Setting, ...] = (
         "RENDER_X264_PRESET",
         _x264_preset,
         "x264 speed preset (ultrafast ... veryslow): faster presets encode faster into bigger files",
+    ),
+    Setting(
+        "render_static_spans",
+        "RENDER_STATIC_SPANS",
+        _on_off,
+        "on: capture each distinct frame once where the composition declares static spans, and repeat it; "
+        "off: capture every frame with renderMedia",
     ),
     Setting(
         "remotion_license_key",
@@ -279,6 +293,8 @@ def build_argument_parser() -> argparse.ArgumentParser:
     defaults = _defaults()
     for setting in SETTINGS:
         default = defaults[setting.field]
+        if isinstance(default, bool):
+            default = "on" if default else "off"
         parser.add_argument(
             "--" + setting.field.replace("_", "-"),
             dest=setting.field,

@@ -11,7 +11,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ class RenderOptions:
     image_format: str = "jpeg"
     jpeg_quality: int | None = None
     x264_preset: str | None = None
+    static_spans: bool = True
     license_key: str | None = None
     timeout_seconds: float = 900.0
 
@@ -48,6 +49,7 @@ class RenderOptions:
             "imageFormat": self.image_format,
             "jpegQuality": self.jpeg_quality,
             "x264Preset": self.x264_preset,
+            "staticSpans": self.static_spans,
             "licenseKey": self.license_key,
         }
         return {key: value for key, value in fields.items() if value is not None}
@@ -58,6 +60,8 @@ class RenderOutcome:
     path: Path
     duration_seconds: float
     frame_count: int
+    frames_captured: int | None = None
+    timings: dict[str, Any] = field(default_factory=dict)
 
 
 class Pipeline:
@@ -122,6 +126,8 @@ class Pipeline:
             "rendered",
             render_seconds=round(time.monotonic() - phase_started, 3),
             frames=outcome.frame_count,
+            frames_captured=outcome.frames_captured,
+            driver_timings=outcome.timings,
             bytes=size,
             filename=outcome.path.name,
         )
@@ -200,8 +206,13 @@ class Pipeline:
             elif kind == "done":
                 if not output.is_file() or output.stat().st_size == 0:
                     raise RenderFailed("the render driver reported success but wrote no video")
+                captured, timings = message.get("framesCaptured"), message.get("timings")
                 return RenderOutcome(
-                    output, _number(message.get("durationInSeconds")), int(_number(message.get("frameCount")))
+                    output,
+                    _number(message.get("durationInSeconds")),
+                    int(_number(message.get("frameCount"))),
+                    int(_number(captured)) if captured is not None else None,
+                    timings if isinstance(timings, dict) else {},
                 )
         await driver.wait(5)
         raise driver.failure()
