@@ -50,13 +50,18 @@ class TestDeclaredSpans:
     def test_both_ends_of_every_span_are_the_same_picture(
         self, name: str, remotion_bundle: Path, tmp_path: Path
     ) -> None:
-        """For every fixture, the first and the last frame of each declared span render pixel-identical."""
+        """For every fixture, the first and last frame of each declared span (and its source frame) are identical."""
         props = load_recap(name)["data"]
         spans = timeline(props)["staticSpans"]
         assert spans, f"{name} declares no static span"
-        ends = sorted({frame for span in spans for frame in (span["first"], span["last"])})
-        images = render_stills(remotion_bundle, props, ends, tmp_path)
-        moving = [span for span in spans if not identical(images[span["first"]], images[span["last"]])]
+        frames = sorted({span[key] for span in spans for key in ("first", "last", "source") if key in span})
+        images = render_stills(remotion_bundle, props, frames, tmp_path)
+
+        def same(span: dict[str, int]) -> bool:
+            reference = images[span.get("source", span["first"])]
+            return identical(reference, images[span["first"]]) and identical(reference, images[span["last"]])
+
+        moving = [span for span in spans if not same(span)]
         assert moving == [], f"{name}: declared static but moving: {moving}"
 
     @pytest.mark.render
@@ -68,38 +73,43 @@ class TestDeclaredSpans:
         assert done["staticSpans"] == timeline(props)["staticSpans"]
 
     def test_spans_leave_the_entrances_and_fades_out(self) -> None:
-        """Each scene's span starts after its last entrance and ends on the last frame before its fade."""
+        """A scene's hold runs from its last entrance to the frame before its fade; blank scene ends show frame 0."""
         recap = timeline(load_recap("three-books")["data"])
         assert recap["frames"] == 615
         # intro (75 frames, 3 spines), three books (90), stats (120), currently reading (90, one book), outro (60)
-        assert [(span["first"], span["last"]) for span in recap["staticSpans"]] == [
-            (51, 68),
-            (129, 158),
-            (219, 248),
-            (309, 338),
-            (400, 458),
-            (513, 548),
-            (592, 608),
-        ]
+        holds = [(span["first"], span["last"]) for span in recap["staticSpans"] if "source" not in span]
+        assert holds == [(51, 68), (129, 158), (219, 248), (309, 338), (400, 458), (513, 548), (592, 608)]
+        blank = [(span["first"], span["last"], span["source"]) for span in recap["staticSpans"] if "source" in span]
+        boundaries = [75, 165, 255, 345, 465, 555]
+        assert blank == [*((start - 1, start, 0) for start in boundaries), (614, 614, 0)]
 
     def test_a_shelf_too_long_to_settle_has_no_span(self) -> None:
-        """An intro whose 14 book spines are still rising when its fade starts declares no span."""
+        """An intro whose 14 book spines are still rising when its fade starts declares no hold."""
         props = load_recap("one-book")["data"]
         props["books"] = props["books"] * 14
         first_book_scene = 75
-        spans = timeline(props)["staticSpans"]
-        assert spans[0]["first"] > first_book_scene
+        holds = [span for span in timeline(props)["staticSpans"] if "source" not in span]
+        assert holds[0]["first"] > first_book_scene
 
 
 class TestFramePlan:
     def test_spans_are_captured_once(self) -> None:
-        """Each span's first frame is captured and stands for the whole span; the other frames once each."""
+        """A span's first frame (or its source) stands for the whole span; frames outside spans are captured once."""
         plan = run_node(
             "import {framePlan} from './driver/static-spans.mjs';"
-            "const {frames, repeats} = framePlan(10, [{first: 2, last: 4}, {first: 6, last: 8}]);"
-            "console.log(JSON.stringify({frames, repeats: frames.map((f) => repeats.get(f))}));"
+            "console.log(JSON.stringify(framePlan(12, [{first: 2, last: 4}, {first: 6, last: 8}, "
+            "{first: 10, last: 11, source: 0}])));"
         )
-        assert plan == {"frames": [0, 1, 2, 5, 6, 9], "repeats": [1, 1, 3, 1, 3, 1]}
+        assert plan["frames"] == [0, 1, 2, 5, 6, 9]
+        assert [(run["frame"], run["times"]) for run in plan["writes"]] == [
+            (0, 1),
+            (1, 1),
+            (2, 3),
+            (5, 1),
+            (6, 3),
+            (9, 1),
+            (0, 2),
+        ]
 
     @pytest.mark.parametrize(
         "spans",
@@ -110,10 +120,12 @@ class TestFramePlan:
             [{"first": 5, "last": 7}, {"first": 6, "last": 8}],
             [{"first": 1.5, "last": 3}],
             {"first": 1, "last": 3},
+            [{"first": 4, "last": 5, "source": 6}],
+            [{"first": 2, "last": 3}, {"first": 5, "last": 5, "source": 2}],
         ],
     )
     def test_malformed_spans_are_refused(self, spans: Any) -> None:
-        """Empty, reversed, overlapping, out-of-range or non-integer spans fail the render instead of guessing."""
+        """Empty, reversed, overlapping, out-of-range, non-integer or badly sourced spans fail the render."""
         result = run_node(
             "import {declaredSpans} from './driver/static-spans.mjs';"
             f"try {{ declaredSpans({{durationInFrames: 10, props: {{staticSpans: {json.dumps(spans)}}}}});"
@@ -132,14 +144,15 @@ class TestFramePlan:
         )
 
     def test_frames_reach_the_encoder_in_order(self) -> None:
-        """Buffers arriving out of order (two tabs) are written in frame order, each once."""
+        """Pictures arriving out of order (two tabs) are written in video order, a source picture again later."""
         written = run_node(
             "import {inFrameOrder} from './driver/static-spans.mjs';"
-            "const out = []; const order = inFrameOrder([0, 1, 2, 5], async (buffer, frame) => { out.push(frame); });"
-            "await Promise.all([order.add('b', 1), order.add('c', 5), order.add('a', 0), order.add('d', 2)]);"
+            "const writes = [{frame: 0, times: 1}, {frame: 1, times: 3}, {frame: 4, times: 1}, {frame: 0, times: 2}];"
+            "const out = []; const order = inFrameOrder(writes, async (picture, times) => out.push([picture, times]));"
+            "await Promise.all([order.add('b', 1), order.add('c', 4), order.add('a', 0)]);"
             "console.log(JSON.stringify({out, done: order.done()}));"
         )
-        assert written == {"out": [0, 1, 2, 5], "done": True}
+        assert written == {"out": [["a", 1], ["b", 3], ["c", 1], ["a", 2]], "done": True}
 
 
 class TestStaticSpansSetting:
@@ -161,12 +174,15 @@ class TestStaticSpansSetting:
 def one_book_renders(
     remotion_bundle: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, tuple[Path, list[dict[str, Any]]]]:
-    """one-book rendered twice with the same bundle: every frame (`staticSpans: false`) and distinct frames only."""
+    """one-book rendered twice with the same bundle: every frame (`staticSpans: false`) and distinct frames only.
+
+    The distinct render uses three tabs, so frames arrive out of order (and, on two cores, from two renderFrames).
+    """
     workdir = tmp_path_factory.mktemp("spans")
     props = load_recap("one-book")["data"]
     job = {"inputProps": props, "serveUrl": str(remotion_bundle), "browserExecutable": browser_executable()}
     renders = {}
-    for mode, fields in (("every", {"staticSpans": False}), ("distinct", {})):
+    for mode, fields in (("every", {"staticSpans": False}), ("distinct", {"concurrency": 3})):
         output = workdir / f"{mode}.mp4"
         renders[mode] = (output, run_driver_job({**job, **fields, "outputPath": str(output)}))
     return renders
@@ -196,7 +212,7 @@ class TestDistinctFramesRender:
     ) -> None:
         """With spans each span costs one capture; with `staticSpans: false` every frame is captured."""
         spans = timeline(load_recap("one-book")["data"])["staticSpans"]
-        held = sum(span["last"] - span["first"] for span in spans)
+        held = sum(span["last"] - span["first"] + (1 if "source" in span else 0) for span in spans)
         every, distinct = one_book_renders["every"][1][-1], one_book_renders["distinct"][1][-1]
         assert (every["framesCaptured"], every["staticSpans"]) == (every["frameCount"], 0)
         assert (distinct["framesCaptured"], distinct["staticSpans"]) == (distinct["frameCount"] - held, len(spans))
@@ -219,9 +235,10 @@ class TestDistinctFramesRender:
     def test_the_driver_reports_where_the_time_went(
         self, one_book_renders: dict[str, tuple[Path, list[dict[str, Any]]]]
     ) -> None:
-        """`done` carries the time (ms) of start-up, browser, selectComposition, capture, the encoder's tail, total."""
+        """`done` carries the time (ms) of start-up, browser, selectComposition, tabs and first frame, capture, the
+        encoder's tail, and the total."""
         for _, messages in one_book_renders.values():
             timings = messages[-1]["timings"]
-            parts = ("startup", "browser", "selectComposition", "capture", "encodeTail")
+            parts = ("startup", "browser", "selectComposition", "firstFrame", "capture", "encodeTail")
             assert all(isinstance(timings[part], int) and timings[part] >= 0 for part in parts), timings
             assert sum(timings[part] for part in parts) <= timings["total"]

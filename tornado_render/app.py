@@ -32,7 +32,9 @@ def default_render_options(settings: Settings, browser_executable: str) -> Rende
     """The driver settings every render uses (scripts/bench measures the same ones against Remotion's CLI)."""
     return RenderOptions(
         browser_executable=browser_executable,
-        concurrency=settings.render_concurrency or os.cpu_count() or 1,
+        # One tab more than cores: a tab spends part of each frame waiting on the browser's shared threads (see
+        # docs/PERFORMANCE.md); renderMedia, used with RENDER_STATIC_SPANS=off, takes at most the cores.
+        concurrency=settings.render_concurrency or (os.cpu_count() or 1) + 1,
         image_format=settings.render_image_format,
         jpeg_quality=settings.render_jpeg_quality,
         x264_preset=settings.render_x264_preset,

@@ -181,7 +181,8 @@ SETTINGS: tuple[Setting, ...] = (
         "render_concurrency",
         "RENDER_CONCURRENCY",
         _optional_positive_int,
-        "browser tabs per render (Remotion's concurrency; default: the number of CPU cores)",
+        "browser tabs per render (default: CPU cores + 1; renderMedia, with RENDER_STATIC_SPANS=off, takes at most "
+        "the number of cores)",
     ),
     Setting("render_image_format", "RENDER_IMAGE_FORMAT", _image_format, "frame format, jpeg or png"),
     Setting("render_jpeg_quality", "RENDER_JPEG_QUALITY", _percent, "JPEG quality of frames, 1-100"),

@@ -82,8 +82,9 @@ export function emit(message) {
 
 /**
  * Where a render's time goes, in milliseconds since this process started (Node's time origin): `jobRead` (process
- * start and loading the driver), `browserOpen`, `compositionSelected`, `captureStart` and `captureEnd` (first and
- * last frame handed to the encoder), `encoded` (the finished MP4). `timings()` turns them into durations.
+ * start and loading the driver), `browserOpen`, `compositionSelected`, `captureStart` (capture called),
+ * `firstFrame` and `captureEnd` (the first and the last frame captured), `encoded` (the finished MP4). `timings()`
+ * turns them into durations.
  * @type {Record<string, number>}
  */
 const marks = {};
@@ -92,7 +93,10 @@ function mark(name) {
   marks[name] = Math.round(performance.now());
 }
 
-/** The marks as durations (ms): startup, browser, selectComposition, capture, encodeTail, total. */
+/**
+ * The marks as durations (ms): startup, browser, selectComposition, firstFrame (the tabs opening and loading the
+ * bundle, and the first frame), capture (first to last frame), encodeTail, total.
+ */
 function timings() {
   /** @param {string} to @param {string} from */
   const between = (to, from) => (marks[to] === undefined || marks[from] === undefined ? null : marks[to] - marks[from]);
@@ -100,7 +104,8 @@ function timings() {
     startup: marks.jobRead ?? null,
     browser: between('browserOpen', 'browserStart'),
     selectComposition: between('compositionSelected', 'browserOpen'),
-    capture: between('captureEnd', 'captureStart'),
+    firstFrame: between('firstFrame', 'captureStart'),
+    capture: between('captureEnd', 'firstFrame'),
     encodeTail: between('encoded', 'captureEnd'),
     total: Math.round(performance.now()),
   };
@@ -267,7 +272,9 @@ async function render(job, serveUrl) {
  * @returns {Promise<{framesCaptured: number}>}
  */
 async function renderEveryFrame(job, {common, composition}) {
-  const {renderMedia} = await import('@remotion/renderer');
+  const {renderMedia, RenderInternals} = await import('@remotion/renderer');
+  // renderMedia refuses more tabs than cores; the distinct-frames path takes more (see splitTabs).
+  const concurrency = job.concurrency == null ? null : Math.min(job.concurrency, RenderInternals.getMaxConcurrency());
   let lastProgress = -1;
   mark('captureStart');
   await renderMedia({
@@ -276,13 +283,16 @@ async function renderEveryFrame(job, {common, composition}) {
     codec: 'h264',
     outputLocation: /** @type {string} */ (job.outputPath),
     overwrite: true,
-    concurrency: job.concurrency ?? null,
+    concurrency,
     imageFormat: job.imageFormat ?? 'jpeg',
     ...(job.jpegQuality == null ? {} : {jpegQuality: job.jpegQuality}),
     ...(job.x264Preset == null ? {} : {x264Preset: job.x264Preset}),
     ...(job.crf == null ? {} : {crf: job.crf}),
     licenseKey: job.licenseKey ?? null,
     onProgress: ({progress, renderedFrames, encodedFrames}) => {
+      if (renderedFrames > 0 && marks.firstFrame === undefined) {
+        mark('firstFrame');
+      }
       if (renderedFrames === composition.durationInFrames && marks.captureEnd === undefined) {
         mark('captureEnd');
       }

@@ -1,9 +1,10 @@
 /**
  * Rendering each distinct frame once. A composition may declare, in the props its calculateMetadata resolves,
  * `staticSpans`: frame ranges that all show the same picture (src/staticSpans.ts). Instead of renderMedia, which
- * captures every frame in Chromium, the driver then captures only the frames that differ, in one renderFrames()
- * pass over the open browser with the job's concurrency, and pipes them in frame order into one ffmpeg that writes
- * the first frame of each span as many times as the span is long. Encoding overlaps capture, as in renderMedia.
+ * captures every frame in Chromium, the driver then captures only the frames that differ, in one pass over the open
+ * browser with the job's concurrency (renderFrames; more tabs than cores take two calls, see splitTabs), and pipes
+ * them in frame order into one ffmpeg that writes each span's picture (its first frame's, or its source's) as many
+ * times as the span is long. Encoding overlaps capture, as in renderMedia.
  *
  * The encoder is renderMedia's own: Remotion's ffmpeg with the arguments its pre-stitcher uses (prespawnFfmpeg and
  * generateFfmpegArgs in @remotion/renderer 4.0.527: libx264, yuv420p, the x264 preset, crf 18 unless set, the
@@ -13,10 +14,15 @@
  * rendered silent.
  */
 import {spawn} from 'node:child_process';
-import {rmSync, renameSync} from 'node:fs';
+import {copyFileSync, mkdtempSync, renameSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import path from 'node:path';
 
-/** @typedef {{first: number, last: number}} StaticSpan */
+/**
+ * Frames `first` to `last` (inclusive) show the same picture: that of frame `source` when given (an earlier frame
+ * outside every span, such as the blank frame a video starts with), else that of `first`.
+ * @typedef {{first: number, last: number, source?: number}} StaticSpan
+ */
 
 /**
  * The spans a selected composition declares, checked; [] when it declares none.
@@ -32,50 +38,57 @@ export function declaredSpans(composition) {
     throw new Error('the composition declares "staticSpans" that are not a list');
   }
   let previousLast = -1;
-  return spans.map((span, index) => {
-    const first = span?.first;
-    const last = span?.last;
-    if (
-      !Number.isInteger(first) ||
-      !Number.isInteger(last) ||
-      first <= previousLast ||
-      last <= first ||
-      last >= composition.durationInFrames
-    ) {
+  const checked = spans.map((span, index) => {
+    const {first, last, source} = span ?? {};
+    const ok =
+      Number.isInteger(first) &&
+      Number.isInteger(last) &&
+      first > previousLast &&
+      last < composition.durationInFrames &&
+      (source === undefined ? last > first : last >= first && Number.isInteger(source) && source >= 0 && source < first);
+    if (!ok) {
       throw new Error(
-        `static span ${index} (${JSON.stringify(span)}) must be {first, last} with first < last, inside the ` +
-          `${composition.durationInFrames} frames and after the previous span`,
+        `static span ${index} (${JSON.stringify(span)}) must be {first, last} with first < last (or first <= last ` +
+          `and an earlier source frame), inside the ${composition.durationInFrames} frames and after the previous span`,
       );
     }
     previousLast = last;
-    return {first, last};
+    return source === undefined ? {first, last} : {first, last, source};
   });
+  for (const {source} of checked) {
+    if (source !== undefined && checked.some((other) => other.first <= source && source <= other.last)) {
+      throw new Error(`a static span takes its picture from frame ${source}, which is inside a span`);
+    }
+  }
+  return checked;
 }
 
 /**
- * Which frames to capture, and how many frames of the video each one stands for.
+ * What to capture, and what to write: `frames` are the frames to capture, in order; `writes` the video in order,
+ * as runs of one captured frame's picture (`frame`) written `times` times.
  * @param {number} durationInFrames
  * @param {StaticSpan[]} spans
- * @returns {{frames: number[], repeats: Map<number, number>}}
+ * @returns {{frames: number[], writes: Array<{frame: number, times: number}>}}
  */
 export function framePlan(durationInFrames, spans) {
-  /** @type {Map<number, number>} */
-  const repeats = new Map();
   const frames = [];
+  const writes = [];
   let spanIndex = 0;
   for (let frame = 0; frame < durationInFrames; frame++) {
     const span = spans[spanIndex];
     if (span !== undefined && frame === span.first) {
-      frames.push(frame);
-      repeats.set(frame, span.last - span.first + 1);
+      if (span.source === undefined) {
+        frames.push(frame);
+      }
+      writes.push({frame: span.source ?? frame, times: span.last - span.first + 1});
       frame = span.last;
       spanIndex++;
     } else {
       frames.push(frame);
-      repeats.set(frame, 1);
+      writes.push({frame, times: 1});
     }
   }
-  return {frames, repeats};
+  return {frames, writes};
 }
 
 /**
@@ -121,12 +134,17 @@ export function encoderArgs({fps, width, height, imageFormat, x264Preset, crf, o
 }
 
 /**
- * One ffmpeg encoding piped images into an MP4. `write` takes frames in video order and respects the pipe's
- * backpressure; `finish` closes the pipe and waits for the file; `abort` kills ffmpeg and removes the file.
+ * One ffmpeg encoding piped images into an MP4 in a directory of its own (under the system's temporary directory,
+ * so the output directory never holds a partial video). `write` takes frames in video order and respects the
+ * pipe's backpressure; `finish` closes the pipe, waits for the file and moves it to `destination`; `abort` kills
+ * ffmpeg and removes the directory, as does the driver's exit if neither happened (a crashed browser ends the
+ * driver while this is still running).
  * @param {{executable: string, args: string[], output: string, onEncoded: (frames: number) => void}} options
+ *   `output` is a file in a fresh directory that belongs to this encoder
  */
 export function startEncoder({executable, args, output, onEncoded}) {
   const dir = path.dirname(executable);
+  const workdir = path.dirname(output);
   const ffmpeg = spawn(executable, args, {
     cwd: dir,
     env: {...process.env, LD_LIBRARY_PATH: [dir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':')},
@@ -186,6 +204,15 @@ export function startEncoder({executable, args, output, onEncoded}) {
       ffmpeg.stdin.once('close', onClose);
     });
 
+  const abort = () => {
+    process.off('exit', abort);
+    if (ffmpeg.exitCode === null) {
+      ffmpeg.kill('SIGKILL');
+    }
+    rmSync(workdir, {recursive: true, force: true});
+  };
+  process.on('exit', abort);
+
   return {
     /**
      * @param {Buffer} buffer
@@ -196,37 +223,52 @@ export function startEncoder({executable, args, output, onEncoded}) {
         await writeOnce(buffer);
       }
     },
-    async finish() {
+    /** @param {string} destination */
+    async finish(destination) {
       ffmpeg.stdin.end();
       await exited;
-    },
-    abort() {
-      if (ffmpeg.exitCode === null) {
-        ffmpeg.kill('SIGKILL');
+      try {
+        renameSync(output, destination);
+      } catch (error) {
+        if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EXDEV') {
+          throw error;
+        }
+        copyFileSync(output, destination);
       }
-      rmSync(output, {force: true});
+      abort();
     },
+    abort,
   };
 }
 
 /**
- * Hands buffers that arrive in any order to `write` in frame order, one at a time.
- * @param {number[]} frames  the frames in video order
- * @param {(buffer: Buffer, frame: number) => Promise<void>} write
+ * Hands captured pictures, which arrive in any order, to `write` in the order of `writes`, one run at a time. A
+ * picture is kept only until its last run is written.
+ * @param {Array<{frame: number, times: number}>} writes
+ * @param {(buffer: Buffer, times: number) => Promise<void>} write
  */
-export function inFrameOrder(frames, write) {
+export function inFrameOrder(writes, write) {
+  /** @type {Map<number, number>} */
+  const uses = new Map();
+  for (const run of writes) {
+    uses.set(run.frame, (uses.get(run.frame) ?? 0) + 1);
+  }
   /** @type {Map<number, Buffer>} */
   const arrived = new Map();
   let next = 0;
   /** @type {Promise<void>} */
   let chain = Promise.resolve();
   const drain = async () => {
-    while (next < frames.length && arrived.has(frames[next])) {
-      const frame = frames[next];
+    while (next < writes.length && arrived.has(writes[next].frame)) {
+      const {frame, times} = writes[next];
       const buffer = /** @type {Buffer} */ (arrived.get(frame));
-      arrived.delete(frame);
+      const left = (uses.get(frame) ?? 1) - 1;
+      uses.set(frame, left);
+      if (left === 0) {
+        arrived.delete(frame);
+      }
       next++;
-      await write(buffer, frame);
+      await write(buffer, times);
     }
   };
   return {
@@ -241,8 +283,23 @@ export function inFrameOrder(frames, write) {
       chain = chain.then(drain);
       return chain;
     },
-    done: () => next === frames.length,
+    done: () => next === writes.length,
   };
+}
+
+/**
+ * How many tabs each renderFrames call gets. Remotion refuses a concurrency above the CPU count in one call; more
+ * tabs than that (RENDER_CONCURRENCY above the cores) are spread over several calls in the same browser.
+ * @param {number | null} concurrency  null: one call with Remotion's default
+ * @param {number} perCall
+ * @returns {Array<number | null>}
+ */
+export function splitTabs(concurrency, perCall) {
+  if (concurrency === null || concurrency <= perCall) {
+    return [concurrency];
+  }
+  const calls = Math.ceil(concurrency / perCall);
+  return Array.from({length: calls}, (_, call) => Math.floor(concurrency / calls) + (call < concurrency % calls ? 1 : 0));
 }
 
 /**
@@ -266,9 +323,8 @@ export function inFrameOrder(frames, write) {
  */
 export async function renderDistinctFrames({common, composition}, spans, options) {
   const {renderFrames, RenderInternals} = await import('@remotion/renderer');
-  const {frames, repeats} = framePlan(composition.durationInFrames, spans);
-  const dir = path.dirname(path.resolve(options.outputPath));
-  const partial = path.join(dir, `.${path.basename(options.outputPath)}.${process.pid}.partial`);
+  const {frames, writes} = framePlan(composition.durationInFrames, spans);
+  const partial = path.join(mkdtempSync(path.join(tmpdir(), 'tornado-render-encode-')), 'video.mp4');
   let captured = 0;
   let encoded = 0;
   let lastProgress = -1;
@@ -297,35 +353,48 @@ export async function renderDistinctFrames({common, composition}, spans, options
     },
   });
   try {
-    const ordered = inFrameOrder(frames, (buffer, frame) => encoder.write(buffer, repeats.get(frame) ?? 1));
+    const ordered = inFrameOrder(writes, (buffer, times) => encoder.write(buffer, times));
     options.mark('captureStart');
-    const {assetsInfo} = await renderFrames({
-      ...common,
-      composition,
-      frames,
-      concurrency: options.concurrency,
-      imageFormat: options.imageFormat,
-      ...(options.imageFormat === 'jpeg' && options.jpegQuality !== undefined ? {jpegQuality: options.jpegQuality} : {}),
-      outputDir: null,
-      onFrameBuffer: (buffer, frame) => ordered.add(buffer, frame),
-      onFrameUpdate: (count) => {
-        captured = count;
-        report();
-      },
-      onStart: () => undefined,
-    });
+    const calls = splitTabs(options.concurrency, RenderInternals.getMaxConcurrency());
+    const slots = calls.flatMap((tabs, call) => Array.from({length: tabs ?? 1}, () => call));
+    const counts = calls.map(() => 0);
+    const results = await Promise.all(
+      calls.map((tabs, call) =>
+        renderFrames({
+          ...common,
+          composition,
+          // Frames are dealt out by tab, so that calls with more tabs get more frames and all keep pace.
+          frames: frames.filter((_, index) => slots[index % slots.length] === call),
+          concurrency: tabs,
+          imageFormat: options.imageFormat,
+          ...(options.imageFormat === 'jpeg' && options.jpegQuality !== undefined
+            ? {jpegQuality: options.jpegQuality}
+            : {}),
+          outputDir: null,
+          onFrameBuffer: (buffer, frame) => ordered.add(buffer, frame),
+          onFrameUpdate: (count) => {
+            if (captured === 0) {
+              options.mark('firstFrame');
+            }
+            counts[call] = count;
+            captured = counts.reduce((sum, value) => sum + value, 0);
+            report();
+          },
+          onStart: () => undefined,
+        }),
+      ),
+    );
     options.mark('captureEnd');
     if (!ordered.done()) {
       throw new Error('renderFrames finished without handing over every frame');
     }
-    const audible = assetsInfo.assets.some(
+    const audible = results.flatMap(({assetsInfo}) => assetsInfo.assets).some(
       (asset) => asset.audioAndVideoAssets.length > 0 || asset.inlineAudioAssets.length > 0,
     );
     if (audible) {
       throw new Error('the composition declares static spans but has audio, which this path cannot render');
     }
-    await encoder.finish();
-    renameSync(partial, options.outputPath);
+    await encoder.finish(options.outputPath);
     options.mark('encoded');
     options.onProgress({progress: 1, renderedFrames: captured, encodedFrames: composition.durationInFrames});
     return {framesCaptured: frames.length};

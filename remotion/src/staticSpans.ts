@@ -8,10 +8,14 @@
  * both ends of every declared span and requires them identical.
  */
 
-/** Frames `first` to `last` (inclusive) show the same picture. */
+/**
+ * Frames `first` to `last` (inclusive) show the same picture: that of frame `source` when given (an earlier frame
+ * outside every span), else that of `first`.
+ */
 export interface StaticSpan {
   first: number;
   last: number;
+  source?: number;
 }
 
 export type WithStaticSpans<Props> = Props & {staticSpans?: StaticSpan[]};

@@ -50,6 +50,11 @@ export function fadeStartsAt(durationInFrames: number): number {
   return durationInFrames - SCENE_FADE;
 }
 
+/** The scene's last frame, where its fade reaches opacity 0: nothing of the scene shows. */
+export function fadeEndsAt(durationInFrames: number): number {
+  return durationInFrames - 1;
+}
+
 /** Every cue of a table: its plain entries (so a cue added to a table is always counted) plus `more`. */
 function settleOf(table: Record<string, Cue | ((index: number) => Cue)>, more: Cue[] = []): number {
   const plain = Object.values(table).filter((entry): entry is Cue => typeof entry !== 'function');

@@ -7,7 +7,7 @@
  */
 import type React from 'react';
 import {interpolate, spring, useCurrentFrame, useVideoConfig} from 'remotion';
-import {type Cue, fadeStartsAt} from './choreography';
+import {type Cue, fadeEndsAt, fadeStartsAt} from './choreography';
 
 /** 0 -> 1 progress of a cue at `frame` of its scene: a damped spring, or a linear tween, from its delay over its frames. */
 export function cueProgress(cue: Cue, frame: number, fps: number): number {
@@ -45,7 +45,7 @@ export function useCountUp(target: number, cue: Cue): number {
 
 /** Opacity for a whole scene: entrances are per element, so the scene itself only fades out at its end. */
 export function sceneOpacity(frame: number, durationInFrames: number): number {
-  return interpolate(frame, [fadeStartsAt(durationInFrames), durationInFrames - 1], [1, 0], {
+  return interpolate(frame, [fadeStartsAt(durationInFrames), fadeEndsAt(durationInFrames)], [1, 0], {
     extrapolateLeft: 'clamp',
     extrapolateRight: 'clamp',
   });

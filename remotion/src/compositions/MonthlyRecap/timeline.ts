@@ -13,6 +13,7 @@ import {subScores} from './cawpile';
 import {
   bookSettlesAt,
   currentlyReadingSettlesAt,
+  fadeEndsAt,
   fadeStartsAt,
   introSettlesAt,
   outroSettlesAt,
@@ -50,6 +51,19 @@ const SETTLES_AT: Record<SceneKind, (data: TimelineInput, bookIndex: number) => 
   outro: () => outroSettlesAt(),
 };
 
+/**
+ * Whether a kind of scene starts on the bare background: every element of these scenes enters from opacity 0 or
+ * from outside the frame, so their first frame shows nothing but the background, as their last frame (the end of
+ * the fade) does. A kind that starts with something already visible must say false here.
+ */
+const STARTS_BLANK: Record<SceneKind, boolean> = {
+  intro: true,
+  book: true,
+  stats: true,
+  currentlyReading: true,
+  outro: true,
+};
+
 export interface Scene {
   kind: SceneKind;
   /** First frame of the scene. */
@@ -61,6 +75,8 @@ export interface Scene {
   settledAt: number;
   /** Relative to `from`: the last frame at full opacity, before the exit fade. */
   fadeStartsAt: number;
+  /** Relative to `from`: the frames that show only the background (the end of the fade, and maybe the start). */
+  blankAt: number[];
 }
 
 export function buildTimeline(data: TimelineInput): Scene[] {
@@ -81,6 +97,7 @@ export function buildTimeline(data: TimelineInput): Scene[] {
       ...(bookIndex === undefined ? {} : {bookIndex}),
       settledAt: SETTLES_AT[kind](data, bookIndex ?? 0),
       fadeStartsAt: fadeStartsAt(durationInFrames),
+      blankAt: [...(STARTS_BLANK[kind] ? [0] : []), fadeEndsAt(durationInFrames)],
     };
     from += durationInFrames;
     return scene;
@@ -94,12 +111,24 @@ export function calculateDuration(data: TimelineInput): number {
 
 /**
  * Where nothing moves: in each scene, from the frame its entrances have settled to the last frame before its exit
- * fade. Scenes that never settle before their fade (a long shelf of books in the intro) have no span.
+ * fade (scenes that never settle before their fade, such as an intro with a long shelf of books, have none). And
+ * the blank frames where one scene ends and the next starts, which all show the picture of the first blank frame.
  */
 export function staticSpans(data: TimelineInput): StaticSpan[] {
-  return buildTimeline(data).flatMap((scene) =>
-    scene.settledAt < scene.fadeStartsAt
-      ? [{first: scene.from + scene.settledAt, last: scene.from + scene.fadeStartsAt}]
-      : [],
-  );
+  const scenes = buildTimeline(data);
+  const holds = scenes.flatMap((scene) => {
+    const first = Math.max(scene.settledAt, scene.blankAt.includes(0) ? 1 : 0);
+    return first < scene.fadeStartsAt ? [{first: scene.from + first, last: scene.from + scene.fadeStartsAt}] : [];
+  });
+  const [source, ...blank] = scenes.flatMap((scene) => scene.blankAt.map((frame) => scene.from + frame));
+  const runs: StaticSpan[] = [];
+  for (const frame of blank) {
+    const run = runs[runs.length - 1];
+    if (run !== undefined && run.last === frame - 1) {
+      run.last = frame;
+    } else {
+      runs.push({first: frame, last: frame, source});
+    }
+  }
+  return [...holds, ...runs].sort((a, b) => a.first - b.first);
 }
