@@ -235,8 +235,7 @@ class TestDistinctFramesRender:
     def test_the_driver_reports_where_the_time_went(
         self, one_book_renders: dict[str, tuple[Path, list[dict[str, Any]]]]
     ) -> None:
-        """`done` carries the time (ms) of start-up, browser, selectComposition, tabs and first frame, capture, the
-        encoder's tail, and the total."""
+        """`done` says where the time went: start-up, browser, selectComposition, first frame, capture, encoder tail."""
         for _, messages in one_book_renders.values():
             timings = messages[-1]["timings"]
             parts = ("startup", "browser", "selectComposition", "firstFrame", "capture", "encodeTail")
