@@ -36,7 +36,14 @@ class TestSettings:
         assert (settings.host, settings.port) == ("0.0.0.0", 8080)
 
     @pytest.mark.parametrize(
-        ("name", "value"), [("PORT", "http"), ("KEEPALIVE_SECONDS", "0"), ("MAX_BOOKS", "-1"), ("LOG_FORMAT", "xml")]
+        ("name", "value"),
+        [
+            ("PORT", "http"),
+            ("KEEPALIVE_SECONDS", "0"),
+            ("MAX_BOOKS", "-1"),
+            ("LOG_FORMAT", "xml"),
+            ("RENDER_STATIC_SPANS", "yes"),
+        ],
     )
     def test_bad_values_name_the_variable(self, name: str, value: str) -> None:
         """An unusable value is refused with the variable's name and value."""

@@ -35,10 +35,12 @@ class TestStills:
             render_stills(remotion_bundle, props, [255], tmp_path)
 
     def test_stills_report_one_message_each(self, remotion_bundle: Path, tmp_path: Path) -> None:
-        """The protocol: one `still` message per frame, in order, then `done` with the composition's length."""
+        """The protocol: one `still` message per frame, in order, then `done` with the length and static spans."""
         props = load_recap("empty-month")["data"]
         stills = [{"frame": frame, "outputPath": str(tmp_path / f"{frame}.png")} for frame in (0, 100)]
         job = {"inputProps": props, "serveUrl": str(remotion_bundle), "browserExecutable": browser_executable()}
         messages = run_driver_job({**job, "stills": stills})
         assert [m["frame"] for m in messages if m["type"] == "still"] == [0, 100]
-        assert messages[-1] == {"type": "done", "stills": 2, "durationInSeconds": 8.5, "frameCount": 255}
+        done = messages[-1]
+        assert isinstance(done.pop("staticSpans"), list)
+        assert done == {"type": "done", "stills": 2, "durationInSeconds": 8.5, "frameCount": 255}

@@ -158,9 +158,12 @@ class Settings:
         _optional_text,
     )
     render_concurrency: int = setting(
-        CPU_CORES,
+        # One tab more than cores: a tab spends part of each frame waiting on the browser's shared threads (see
+        # docs/PERFORMANCE.md); renderMedia, used with RENDER_STATIC_SPANS=off, takes at most the cores.
+        CPU_CORES + 1,
         "RENDER_CONCURRENCY",
-        "browser tabs per render (Remotion's concurrency; default: the number of CPU cores)",
+        "browser tabs per render (default: CPU cores + 1; renderMedia, with RENDER_STATIC_SPANS=off, takes at most "
+        "the number of cores)",
         _positive_int,
     )
     render_image_format: str = setting(
@@ -172,6 +175,14 @@ class Settings:
         "RENDER_X264_PRESET",
         "x264 speed preset (ultrafast ... veryslow): faster presets encode faster into bigger files",
         _one_of(*X264_PRESETS),
+    )
+    render_static_spans: bool = setting(
+        True,
+        "RENDER_STATIC_SPANS",
+        "on: capture each distinct frame once where the composition declares static spans, and repeat it; "
+        "off: capture every frame with renderMedia",
+        _on_off,
+        shown="on",
     )
     remotion_license_key: str | None = setting(
         None,

@@ -9,7 +9,8 @@
  *   {"type": "bundled", "serveUrl": "..."}                 the bundle is ready (bundled here, or given)
  *   {"type": "render-progress", "progress": 0-1, "renderedFrames": n, "encodedFrames": n}
  *   {"type": "still", "frame": n, "outputPath": "..."}     one per requested still (jobs with `stills`)
- *   {"type": "done", "outputPath": "...", "durationInSeconds": s, "frameCount": n}   final, exit 0
+ *   {"type": "done", "outputPath": "...", "durationInSeconds": s, "frameCount": n, "framesCaptured": n,
+ *    "staticSpans": n, "timings": {...}}                   final, exit 0 (timings in ms, see `Timings`)
  *   {"type": "error", "message": "..."}                    final, exit 1
  *
  * Everything else, Remotion's own logging included, goes to stderr: `console.log` is redirected before Remotion
@@ -25,6 +26,10 @@
  *   stills              [{frame, outputPath}]: render these frames as PNG images instead of a video (renderStill in
  *                       one open browser); thumbnails and the tests' frame checks use this
  *   browserExecutable   path of a headless Chromium (required: this driver never downloads a browser)
+ *   captureBeyondViewport  default false: true keeps Remotion's own screenshot mode (see captureWithinViewport)
+ *   staticSpans         default true: when the composition declares static spans, capture each distinct frame
+ *                       once and repeat it (static-spans.mjs); false renders every frame with renderMedia, as a
+ *                       composition without spans always is
  *   concurrency, imageFormat, jpegQuality, x264Preset, crf, timeoutInMilliseconds, logLevel, licenseKey
  *
  * Fonts. Chromium takes the machine's fonts from fontconfig; the driver points it at fontconfig/fonts.conf, which
@@ -35,6 +40,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {declaredSpans, renderDistinctFrames} from './static-spans.mjs';
 
 /** @typedef {{type: string, [key: string]: unknown}} Message */
 /**
@@ -56,6 +62,8 @@ import {fileURLToPath} from 'node:url';
  * @property {string | null} [licenseKey]
  * @property {import('@remotion/renderer').ChromiumOptions['gl']} [gl]
  * @property {Array<{frame: number, outputPath: string}>} [stills]
+ * @property {boolean} [staticSpans]
+ * @property {boolean} [captureBeyondViewport]
  */
 
 const protocolOut = process.stdout.write.bind(process.stdout);
@@ -75,6 +83,37 @@ process.stdout.write = (chunk, encoding, callback) => process.stderr.write(chunk
  */
 export function emit(message) {
   protocolOut(`${JSON.stringify(message)}\n`);
+}
+
+/**
+ * Where a render's time goes, in milliseconds since this process started (Node's time origin): `jobRead` (process
+ * start and loading the driver), `browserOpen`, `compositionSelected`, `captureStart` (capture called),
+ * `firstFrame` and `captureEnd` (the first and the last frame captured), `encoded` (the finished MP4). `timings()`
+ * turns them into durations.
+ * @type {Record<string, number>}
+ */
+const marks = {};
+/** @param {string} name */
+function mark(name) {
+  marks[name] = Math.round(performance.now());
+}
+
+/**
+ * The marks as durations (ms): startup, browser, selectComposition, firstFrame (the tabs opening and loading the
+ * bundle, and the first frame), capture (first to last frame), encodeTail, total.
+ */
+function timings() {
+  /** @param {string} to @param {string} from */
+  const between = (to, from) => (marks[to] === undefined || marks[from] === undefined ? null : marks[to] - marks[from]);
+  return {
+    startup: marks.jobRead ?? null,
+    browser: between('browserOpen', 'browserStart'),
+    selectComposition: between('compositionSelected', 'browserOpen'),
+    firstFrame: between('firstFrame', 'captureStart'),
+    capture: between('captureEnd', 'firstFrame'),
+    encodeTail: between('encoded', 'captureEnd'),
+    total: Math.round(performance.now()),
+  };
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -176,11 +215,13 @@ async function withComposition(job, serveUrl, work) {
     throw new Error(`the browser's only system font is missing (${LAST_RESORT_FONT}): run npm ci in remotion/`);
   }
   const logLevel = job.logLevel ?? 'warn';
+  mark('browserStart');
   const browser = await openBrowser('chrome', {
     browserExecutable: job.browserExecutable,
     chromiumOptions: {gl: job.gl ?? null},
     logLevel,
   });
+  mark('browserOpen');
   const browserLost = watchBrowser(browser);
   try {
     const common = {
@@ -195,6 +236,7 @@ async function withComposition(job, serveUrl, work) {
       selectComposition({...common, id: job.compositionId ?? 'MonthlyRecap'}),
       browserLost.promise,
     ]);
+    mark('compositionSelected');
     return await Promise.race([work({common, composition}), browserLost.promise]);
   } finally {
     browserLost.stop();
@@ -207,34 +249,99 @@ async function withComposition(job, serveUrl, work) {
  * @param {string} serveUrl
  */
 async function render(job, serveUrl) {
-  const {renderMedia} = await import('@remotion/renderer');
-  return withComposition(job, serveUrl, async ({common, composition}) => {
-    let lastProgress = -1;
-    await renderMedia({
-      ...common,
-      composition,
-      codec: 'h264',
-      outputLocation: /** @type {string} */ (job.outputPath),
-      overwrite: true,
-      concurrency: job.concurrency ?? null,
-      imageFormat: job.imageFormat ?? 'jpeg',
-      ...(job.jpegQuality == null ? {} : {jpegQuality: job.jpegQuality}),
-      ...(job.x264Preset == null ? {} : {x264Preset: job.x264Preset}),
-      ...(job.crf == null ? {} : {crf: job.crf}),
-      licenseKey: job.licenseKey ?? null,
-      onProgress: ({progress, renderedFrames, encodedFrames}) => {
-        if (progress > lastProgress) {
-          lastProgress = progress;
-          emit({type: 'render-progress', progress, renderedFrames, encodedFrames});
-        }
-      },
-    });
+  return withComposition(job, serveUrl, async (session) => {
+    const {composition} = session;
+    const imageFormat = job.imageFormat ?? 'jpeg';
+    const spans = job.staticSpans === false || imageFormat === 'none' ? [] : declaredSpans(composition);
+    if (spans.length > 0 && job.captureBeyondViewport !== true) {
+      captureWithinViewport(session.common.puppeteerInstance);
+    }
+    const {framesCaptured} =
+      spans.length > 0 && imageFormat !== 'none'
+        ? await renderDistinctFrames(session, spans, {
+            outputPath: /** @type {string} */ (job.outputPath),
+            concurrency: job.concurrency ?? null,
+            imageFormat,
+            jpegQuality: job.jpegQuality ?? undefined,
+            x264Preset: job.x264Preset ?? null,
+            crf: job.crf ?? null,
+            onProgress: (progress) => emit({type: 'render-progress', ...progress}),
+            mark,
+          }).then(async (result) => {
+            await registerUsage(job.licenseKey ?? null);
+            return result;
+          })
+        : await renderEveryFrame(job, session);
     return {
       outputPath: job.outputPath,
       durationInSeconds: composition.durationInFrames / composition.fps,
       frameCount: composition.durationInFrames,
+      framesCaptured,
+      staticSpans: spans.length,
+      timings: timings(),
     };
   });
+}
+
+/**
+ * Every frame captured by renderMedia: the path for compositions without static spans, and with `staticSpans: false`.
+ * @param {Job} job
+ * @param {Session} session
+ * @returns {Promise<{framesCaptured: number}>}
+ */
+async function renderEveryFrame(job, {common, composition}) {
+  const {renderMedia, RenderInternals} = await import('@remotion/renderer');
+  // renderMedia refuses more tabs than cores; the distinct-frames path takes more (see splitTabs).
+  const concurrency = job.concurrency == null ? null : Math.min(job.concurrency, RenderInternals.getMaxConcurrency());
+  let lastProgress = -1;
+  mark('captureStart');
+  await renderMedia({
+    ...common,
+    composition,
+    codec: 'h264',
+    outputLocation: /** @type {string} */ (job.outputPath),
+    overwrite: true,
+    concurrency,
+    imageFormat: job.imageFormat ?? 'jpeg',
+    ...(job.jpegQuality == null ? {} : {jpegQuality: job.jpegQuality}),
+    ...(job.x264Preset == null ? {} : {x264Preset: job.x264Preset}),
+    ...(job.crf == null ? {} : {crf: job.crf}),
+    licenseKey: job.licenseKey ?? null,
+    onProgress: ({progress, renderedFrames, encodedFrames}) => {
+      if (renderedFrames > 0 && marks.firstFrame === undefined) {
+        mark('firstFrame');
+      }
+      if (renderedFrames === composition.durationInFrames && marks.captureEnd === undefined) {
+        mark('captureEnd');
+      }
+      if (progress > lastProgress) {
+        lastProgress = progress;
+        emit({type: 'render-progress', progress, renderedFrames, encodedFrames});
+      }
+    },
+  });
+  mark('encoded');
+  return {framesCaptured: composition.durationInFrames};
+}
+
+/**
+ * What renderMedia does after a render when given a licence key (renderFrames, used for static spans, does not):
+ * report one cloud render to Remotion. A failed report is logged, never fatal, as in renderMedia.
+ * @param {string | null} licenseKey
+ */
+async function registerUsage(licenseKey) {
+  if (licenseKey === null) {
+    return;
+  }
+  const {registerUsageEvent} = await import('@remotion/licensing');
+  await registerUsageEvent({
+    licenseKey: licenseKey === 'free-license' ? null : licenseKey,
+    event: 'cloud-render',
+    host: null,
+    succeeded: true,
+    isStill: false,
+    isProduction: true,
+  }).catch((error) => console.error('Failed to send the Remotion usage event', error));
 }
 
 /**
@@ -246,6 +353,9 @@ async function renderStills(job, serveUrl) {
   const {renderStill} = await import('@remotion/renderer');
   const stills = job.stills ?? [];
   return withComposition(job, serveUrl, async ({common, composition}) => {
+    if (job.captureBeyondViewport !== true) {
+      captureWithinViewport(common.puppeteerInstance);
+    }
     for (const still of stills) {
       if (still.frame >= composition.durationInFrames) {
         throw new Error(`frame ${still.frame} is past the end (${composition.durationInFrames} frames)`);
@@ -265,8 +375,47 @@ async function renderStills(job, serveUrl) {
       stills: stills.length,
       durationInSeconds: composition.durationInFrames / composition.fps,
       frameCount: composition.durationInFrames,
+      staticSpans: declaredSpans(composition),
     };
   });
+}
+
+/**
+ * Screenshots without Chromium's "capture beyond viewport" mode. Remotion asks for it on every frame although its
+ * pages are exactly the composition's size, so the picture is the same (within a level or two of JPEG rounding);
+ * but in that mode Chromium resizes the view for each screenshot and lays out and rasters the page again: measured
+ * here, about 13 % of the CPU a MonthlyRecap frame costs (Chromium and node, 115 -> 100 ms per frame).
+ *
+ * The distinct-frames path and stills use it (a span test then compares frames captured as a render captures
+ * them); renderMedia's path (`staticSpans: false`, or a composition without spans) is left exactly as it was. It
+ * wraps the DevTools session of every page the browser opens, a reach into Remotion's pinned internals
+ * (`_createPageInContext`, `page._client()`), like watchBrowser; if they change, nothing is wrapped and frames are
+ * captured as before. `captureBeyondViewport: true` in the job turns it off.
+ * @param {import('@remotion/renderer').HeadlessBrowser} browser
+ */
+function captureWithinViewport(browser) {
+  /** @type {{_createPageInContext?: (...args: unknown[]) => Promise<any>}} */
+  const internals = /** @type {any} */ (browser);
+  const create = internals._createPageInContext;
+  if (typeof create !== 'function') {
+    return;
+  }
+  internals._createPageInContext = async (...args) => {
+    const page = await create.apply(browser, args);
+    /** @type {{send?: (method: string, params?: Record<string, unknown>, ...rest: unknown[]) => unknown} | undefined} */
+    const client = page?._client?.();
+    const send = client?.send;
+    if (client && typeof send === 'function') {
+      client.send = (method, params, ...rest) =>
+        send.call(
+          client,
+          method,
+          method === 'Page.captureScreenshot' && params?.clip ? {...params, captureBeyondViewport: false} : params,
+          ...rest,
+        );
+    }
+    return page;
+  };
 }
 
 /**
@@ -316,6 +465,7 @@ async function main() {
   let job;
   try {
     job = readJob();
+    mark('jobRead');
     const serveUrl = await obtainServeUrl(job);
     emit({type: 'bundled', serveUrl});
     if (job.bundleOnly) {

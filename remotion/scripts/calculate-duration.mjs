@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Prints `calculateDuration(props)` for the props JSON on stdin, straight from the TypeScript source (transpiled
+ * Prints `calculateDuration(props)` and `staticSpans(props)` for the props JSON on stdin, straight from the TypeScript source (transpiled
  * with the esbuild that @remotion/bundler brings). Tests compare it with the frame count of rendered videos, so
  * it must not go through the render path it checks.
  */
@@ -13,6 +13,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const source = path.resolve(here, '..', 'src', 'compositions', 'MonthlyRecap', 'timeline.ts');
 const result = await build({entryPoints: [source], bundle: true, format: 'esm', platform: 'node', write: false});
 const moduleUrl = `data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`;
-const {calculateDuration, FPS} = await import(moduleUrl);
+const {calculateDuration, staticSpans, FPS} = await import(moduleUrl);
 const props = JSON.parse(readFileSync(0, 'utf8'));
-process.stdout.write(`${JSON.stringify({frames: calculateDuration(props), fps: FPS})}\n`);
+process.stdout.write(`${JSON.stringify({frames: calculateDuration(props), fps: FPS, staticSpans: staticSpans(props)})}\n`);

@@ -2,8 +2,9 @@
 import React from 'react';
 import {Composition} from 'remotion';
 import {MonthlyRecap} from './compositions/MonthlyRecap';
-import {calculateDuration, FPS, HEIGHT, WIDTH} from './compositions/MonthlyRecap/timeline';
+import {calculateDuration, FPS, HEIGHT, staticSpans, WIDTH} from './compositions/MonthlyRecap/timeline';
 import {sampleRecap} from './sampleRecap';
+import type {WithStaticSpans} from './staticSpans';
 import type {MonthlyRecapProps} from './types';
 
 export const RemotionRoot: React.FC = () => (
@@ -15,6 +16,10 @@ export const RemotionRoot: React.FC = () => (
     fps={FPS}
     durationInFrames={calculateDuration(sampleRecap)}
     defaultProps={sampleRecap}
-    calculateMetadata={({props}: {props: MonthlyRecapProps}) => ({durationInFrames: calculateDuration(props)})}
+    calculateMetadata={({props}: {props: WithStaticSpans<MonthlyRecapProps>}) => ({
+      durationInFrames: calculateDuration(props),
+      // For the render driver: the frames to capture once and hold (see staticSpans.ts).
+      props: {...props, staticSpans: staticSpans(props)},
+    })}
   />
 );

@@ -26,11 +26,10 @@ def browser() -> str:
 
 
 def tuned() -> dict[str, Any]:
-    """The render settings the server uses by default (see tornado_render.pipeline.RenderOptions)."""
-    from tornado_render.app import default_render_options
+    """The render settings the server uses by default (see tornado_render.render.pipeline.RenderOptions)."""
+    from tornado_render.render.pipeline import RenderOptions
 
-    options = default_render_options(settings_from_env(), browser())
-    return options.driver_fields()
+    return RenderOptions.from_settings(settings_from_env(), browser()).driver_fields()
 
 
 def median(values: Sequence[float]) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from scripts.benchlib.common import DRIVER, REMOTION, WORK, browser, median, props_file, timed, tuned
@@ -28,6 +29,8 @@ def cli_render(bundle: str, recap: str, output: str, extra: dict[str, Any]) -> f
         f"--browser-executable={browser()}",
         "--log=error",
     ]
+    if "concurrency" in extra:  # the CLI refuses more tabs than cores; the driver's default is one more
+        extra = {**extra, "concurrency": min(int(extra["concurrency"]), os.cpu_count() or 1)}
     args += [f"{CLI_FLAGS[key]}={value}" for key, value in extra.items() if key in CLI_FLAGS]
     return timed(args, cwd=REMOTION)
 

@@ -13,10 +13,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from scripts.benchlib import fanout, first_progress, fonts, limit, memory, service, tuning
+from scripts.benchlib import fanout, first_progress, fonts, limit, memory, service, spans, tuning
 from scripts.benchlib.common import REMOTION, ROOT, WORK, browser, build_bundle, fmt, median
 
-SECTIONS = ("tuning", "limit", "service", "first-progress", "fanout", "memory", "fonts")
+SECTIONS = ("tuning", "limit", "service", "first-progress", "fanout", "memory", "fonts", "spans")
 REPORT = ROOT / "docs" / "PERFORMANCE.md"
 
 
@@ -169,6 +169,8 @@ def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
         lines += fonts_report(fon)
     if lim:
         lines += ["", "Tuned settings: `" + json.dumps(lim["tuned_settings"]) + "`."]
+    if results.get("spans"):
+        lines += ["", *spans.report_lines(results["spans"])]
     rows = results.get("tuning")
     if rows:
         lines += [
@@ -202,7 +204,7 @@ def main(argv: list[str]) -> int:
     wanted = [s.strip() for s in args.only.split(",") if s.strip()]
     results: dict[str, Any] = {"recap": args.recap}
     try:
-        if "limit" in wanted or "tuning" in wanted:
+        if "limit" in wanted or "tuning" in wanted or "spans" in wanted:
             bundle, results["bundle_seconds"] = build_bundle()
             print(f"bundle built in {fmt(results['bundle_seconds'])}", flush=True)
         if "tuning" in wanted:
@@ -225,6 +227,9 @@ def main(argv: list[str]) -> int:
         if "fonts" in wanted:
             results["fonts"] = fonts.measure(args.runs)
             print("fonts:", json.dumps(results["fonts"]), flush=True)
+        if "spans" in wanted:
+            results["spans"] = spans.measure(bundle, args.runs)
+            print("spans:", json.dumps(results["spans"], default=str), flush=True)
     finally:
         shutil.rmtree(WORK, ignore_errors=True)
     report = render_report(machine(), results)

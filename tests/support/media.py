@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from PIL import Image, ImageChops, ImageStat
 
 from tests.support.server import ROOT
 
@@ -23,6 +28,7 @@ class VideoInfo:
     fps: float
     frames: int
     duration: float
+    pix_fmt: str
 
 
 def _run(binary: Path, args: list[str]) -> bytes:
@@ -57,7 +63,23 @@ def probe(path: Path) -> VideoInfo:
         fps=num / den,
         frames=int(stream["nb_read_frames"]),
         duration=float(data["format"]["duration"]),
+        pix_fmt=stream["pix_fmt"],
     )
+
+
+def top_level_boxes(path: Path) -> list[str]:
+    """The types of an MP4's top-level boxes, in file order (faststart puts `moov` before `mdat`)."""
+    boxes = []
+    with path.open("rb") as handle:
+        while header := handle.read(8):
+            size, kind = int.from_bytes(header[:4], "big"), header[4:8].decode("latin-1")
+            if size == 1:
+                size = int.from_bytes(handle.read(8), "big") - 8
+            boxes.append(kind)
+            if size == 0:
+                break
+            handle.seek(size - 8, 1)
+    return boxes
 
 
 def gray_frame(path: Path, seconds: float, width: int = 108, height: int = 192) -> bytes:
@@ -88,3 +110,42 @@ def gray_frame(path: Path, seconds: float, width: int = 108, height: int = 192) 
 
 def distinct_levels(pixels: bytes) -> int:
     return len(set(pixels))
+
+
+def decoded_frames(path: Path, width: int = 1080, height: int = 1920) -> Iterator[bytes]:
+    """Every frame of the video, decoded at full size, as RGB24 bytes, in order."""
+    env = {"LD_LIBRARY_PATH": str(COMPOSITOR)}
+    args = ["-v", "error", "-i", str(path), "-f", "image2pipe", "-c:v", "rawvideo", "-pix_fmt", "rgb24", "-"]
+    size = width * height * 3
+    with subprocess.Popen([str(FFMPEG), *args], stdout=subprocess.PIPE, env=env) as process:
+        assert process.stdout is not None
+        while frame := process.stdout.read(size):
+            if len(frame) != size:
+                raise ValueError(f"{path.name}: a truncated frame of {len(frame)} bytes")
+            yield frame
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, str(FFMPEG))
+
+
+def frame_psnrs(a: Path, b: Path, width: int = 1080, height: int = 1920) -> list[float]:
+    """PSNR (dB, over R, G and B) of every frame of `b` against the same frame of `a`; inf where identical.
+
+    Both videos must have the same number of frames (ValueError otherwise).
+    """
+    values: list[float] = []
+    for frame_a, frame_b in itertools.zip_longest(decoded_frames(a, width, height), decoded_frames(b, width, height)):
+        if frame_a is None or frame_b is None:
+            raise ValueError(f"{a.name} and {b.name} differ in length (at frame {len(values)})")
+        values.append(_psnr(frame_a, frame_b, width, height))
+    return values
+
+
+def _psnr(a: bytes, b: bytes, width: int, height: int) -> float:
+    if a == b:
+        return math.inf
+    difference = ImageChops.difference(
+        Image.frombytes("RGB", (width, height), a), Image.frombytes("RGB", (width, height), b)
+    )
+    squares = sum(ImageStat.Stat(difference).sum2)
+    mse = squares / (width * height * 3)
+    return math.inf if mse == 0 else 20 * math.log10(255 / math.sqrt(mse))

@@ -41,6 +41,7 @@ class RenderOptions:
     image_format: str
     jpeg_quality: int
     x264_preset: str
+    static_spans: bool
     license_key: str | None
     timeout_seconds: float
 
@@ -53,6 +54,7 @@ class RenderOptions:
             image_format=settings.render_image_format,
             jpeg_quality=settings.render_jpeg_quality,
             x264_preset=settings.render_x264_preset,
+            static_spans=settings.render_static_spans,
             license_key=settings.remotion_license_key,
             timeout_seconds=settings.render_timeout_seconds,
         )
@@ -64,6 +66,7 @@ class RenderOptions:
             "imageFormat": self.image_format,
             "jpegQuality": self.jpeg_quality,
             "x264Preset": self.x264_preset,
+            "staticSpans": self.static_spans,
             "licenseKey": self.license_key,
         }
         return {key: value for key, value in fields.items() if value is not None}
@@ -86,6 +89,8 @@ class Video:
     path: Path
     duration_seconds: float
     frame_count: int
+    frames_captured: int | None
+    timings: dict[str, Any]
 
 
 class Pipeline:
@@ -173,6 +178,8 @@ class Pipeline:
             "rendered",
             render_seconds=render_seconds,
             frames=video.frame_count,
+            frames_captured=video.frames_captured,
+            driver_timings=video.timings,
             bytes=size,
             filename=video.path.name,
         )
@@ -217,9 +224,16 @@ class Pipeline:
                 if not output.is_file() or output.stat().st_size == 0:
                     raise RenderFailed("the render driver reported success but wrote no video")
                 frames = int(_number(message.get("frameCount")))
+                captured, timings = message.get("framesCaptured"), message.get("timings")
                 finished = self.output_dir / filename
                 output.replace(finished)  # only complete videos appear in OUTPUT_DIR (/videos, /download)
-                return Video(finished, _number(message.get("durationInSeconds")), frames)
+                return Video(
+                    finished,
+                    _number(message.get("durationInSeconds")),
+                    frames,
+                    int(_number(captured)) if captured is not None else None,
+                    timings if isinstance(timings, dict) else {},
+                )
             return None
 
         try:

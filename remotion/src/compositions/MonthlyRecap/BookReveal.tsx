@@ -7,12 +7,14 @@ import React from 'react';
 import {BODY_FONT, DISPLAY_FONT} from '../../fonts';
 import type {Book} from '../../types';
 import {hanLang, textDirection} from '../../writingSystems';
-import {CawpileBars, subScores} from './CawpileBars';
+import {subScores} from './cawpile';
+import {CawpileBars} from './CawpileBars';
+import {BOOK, BOOK_RATING} from './choreography';
 import {Cover} from './Cover';
 import {FitText} from './FitText';
 import {formatAuthors, formatRating, pluralize} from './format';
 import {BookIcon, PagesIcon, StarRating} from './icons';
-import {useCountUp, useEntrance, useSpring} from './motion';
+import {useCountUp, useCue, useEntrance} from './motion';
 import {Eyebrow, SceneBody, SceneFrame} from './Scene';
 import {StatusBadge} from './StatusBadge';
 import {COLORS, CONTENT_WIDTH} from './theme';
@@ -23,8 +25,8 @@ const SIDE_GAP = 48;
 const SIDE_WIDTH = CONTENT_WIDTH - COVER_WIDTH - SIDE_GAP;
 
 const RatingBlock: React.FC<{average: number}> = ({average}) => {
-  const shown = useCountUp(average, 10, 26);
-  const stars = useSpring(14, 30);
+  const shown = useCountUp(average, BOOK_RATING.average);
+  const stars = useCue(BOOK_RATING.stars);
   return (
     <div style={{display: 'flex', flexDirection: 'column', gap: 14}}>
       <div style={{fontFamily: BODY_FONT, fontWeight: 700, fontSize: 26, letterSpacing: '0.16em', color: COLORS.muted}}>
@@ -54,12 +56,12 @@ const NotRated: React.FC = () => (
 );
 
 export const BookReveal: React.FC<{book: Book; index: number; total: number}> = ({book, index, total}) => {
-  const coverIn = useSpring(0, 24);
-  const badge = useEntrance(6, 30);
-  const rating = useEntrance(9, 30);
-  const pages = useEntrance(13, 30);
-  const title = useEntrance(8, 50);
-  const authors = useEntrance(12, 50);
+  const coverIn = useCue(BOOK.cover);
+  const badge = useEntrance(BOOK.badge, 30);
+  const rating = useEntrance(BOOK.rating, 30);
+  const pages = useEntrance(BOOK.pages, 30);
+  const title = useEntrance(BOOK.title, 50);
+  const authors = useEntrance(BOOK.authors, 50);
   const scores = book.rating === null ? [] : subScores(book.rating);
   // One convention for the whole book: a Japanese title with kana makes its kanji-only author Japanese too.
   const lang = hanLang(`${book.title} ${book.authors.join(' ')}`);
@@ -129,7 +131,7 @@ export const BookReveal: React.FC<{book: Book; index: number; total: number}> = 
         </div>
         {scores.length > 0 ? (
           <div style={{marginTop: 40}}>
-            <CawpileBars scores={scores} width={CONTENT_WIDTH} delay={18} />
+            <CawpileBars scores={scores} width={CONTENT_WIDTH} />
           </div>
         ) : null}
       </SceneBody>

@@ -3,35 +3,24 @@
  * Missing sub-scores are left out rather than drawn as zero, which would read as a terrible score.
  */
 import React from 'react';
-import {interpolate, useCurrentFrame} from 'remotion';
+import {useCurrentFrame, useVideoConfig} from 'remotion';
 import {BODY_FONT} from '../../fonts';
-import {CAWPILE_PARTS, type CawpileRating} from '../../types';
+import type {SubScore} from './cawpile';
+import {BOOK_RATING} from './choreography';
 import {clamp, formatScore} from './format';
+import {cueProgress, easeOut} from './motion';
 import {COLORS} from './theme';
-
-export interface SubScore {
-  label: string;
-  value: number;
-}
-
-/** The sub-scores that are present, in CAWPILE order. */
-export function subScores(rating: CawpileRating): SubScore[] {
-  return CAWPILE_PARTS.flatMap(([key, label]) => {
-    const value = rating[key];
-    return typeof value === 'number' && Number.isFinite(value) ? [{label, value}] : [];
-  });
-}
 
 const ROW_HEIGHT = 54;
 
-export const CawpileBars: React.FC<{scores: SubScore[]; width: number; delay?: number}> = ({scores, width, delay = 0}) => {
+export const CawpileBars: React.FC<{scores: SubScore[]; width: number}> = ({scores, width}) => {
   const frame = useCurrentFrame();
+  const {fps} = useVideoConfig();
   return (
     <div style={{display: 'flex', flexDirection: 'column', width}}>
       {scores.map((score, index) => {
-        const start = delay + index * 3;
-        const grow = interpolate(frame, [start, start + 18], [0, 1], {extrapolateLeft: 'clamp', extrapolateRight: 'clamp'});
-        const eased = 1 - (1 - grow) ** 3;
+        const grow = cueProgress(BOOK_RATING.bar(index), frame, fps);
+        const eased = easeOut(grow);
         const fraction = clamp(score.value, 0, 10) / 10;
         return (
           <div

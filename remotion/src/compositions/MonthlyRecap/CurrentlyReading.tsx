@@ -3,7 +3,6 @@
  * looks deliberate rather than lost, and a long list is cut to what fits with an "and N more" line.
  */
 import React from 'react';
-import {interpolate, useCurrentFrame} from 'remotion';
 import {BODY_FONT} from '../../fonts';
 import type {CurrentlyReadingBook} from '../../types';
 import {hanLang} from '../../writingSystems';
@@ -11,12 +10,10 @@ import {Cover} from './Cover';
 import {FitText} from './FitText';
 import {clamp, formatAuthors} from './format';
 import {BookmarkIcon} from './icons';
-import {useEntrance} from './motion';
+import {type Cue, CURRENTLY_READING, shownReadingRows} from './choreography';
+import {easeOut, useCue, useEntrance} from './motion';
 import {Eyebrow, SceneBody, SceneFrame} from './Scene';
 import {COLORS, CONTENT_WIDTH} from './theme';
-
-/** Rows that fit between the heading and the bottom safe margin. */
-const MAX_ROWS = 4;
 
 interface RowLayout {
   coverWidth: number;
@@ -33,10 +30,8 @@ function bookLang(book: CurrentlyReadingBook) {
   return hanLang(`${book.title} ${book.authors.join(' ')}`);
 }
 
-const ProgressBar: React.FC<{progress: number; delay: number; width: number}> = ({progress, delay, width}) => {
-  const frame = useCurrentFrame();
-  const grow = interpolate(frame, [delay, delay + 30], [0, 1], {extrapolateLeft: 'clamp', extrapolateRight: 'clamp'});
-  const eased = 1 - (1 - grow) ** 3;
+const ProgressBar: React.FC<{progress: number; cue: Cue; width: number}> = ({progress, cue, width}) => {
+  const eased = easeOut(useCue(cue));
   const value = clamp(progress, 0, 100);
   return (
     <div style={{display: 'flex', alignItems: 'center', gap: 24, width}}>
@@ -60,8 +55,8 @@ const ProgressBar: React.FC<{progress: number; delay: number; width: number}> = 
   );
 };
 
-const ReadingRow: React.FC<{book: CurrentlyReadingBook; layout: RowLayout; delay: number}> = ({book, layout, delay}) => {
-  const entrance = useEntrance(delay, 40);
+const ReadingRow: React.FC<{book: CurrentlyReadingBook; layout: RowLayout; index: number}> = ({book, layout, index}) => {
+  const entrance = useEntrance(CURRENTLY_READING.row(index), 40);
   const textWidth = CONTENT_WIDTH - layout.coverWidth - 40;
   return (
     <div style={{display: 'flex', alignItems: 'center', gap: 40, ...entrance}}>
@@ -91,7 +86,7 @@ const ReadingRow: React.FC<{book: CurrentlyReadingBook; layout: RowLayout; delay
           style={{color: COLORS.muted}}
         />
         <div style={{marginTop: 10}}>
-          <ProgressBar progress={book.progress} delay={delay + 6} width={textWidth} />
+          <ProgressBar progress={book.progress} cue={CURRENTLY_READING.rowBar(index)} width={textWidth} />
         </div>
       </div>
     </div>
@@ -100,9 +95,9 @@ const ReadingRow: React.FC<{book: CurrentlyReadingBook; layout: RowLayout; delay
 
 /** A single book in progress gets the whole stage: a big cover with its progress underneath. */
 const HeroBook: React.FC<{book: CurrentlyReadingBook}> = ({book}) => {
-  const coverIn = useEntrance(6, 40);
-  const text = useEntrance(12, 40);
-  const progress = useEntrance(16, 30);
+  const coverIn = useEntrance(CURRENTLY_READING.heroCover, 40);
+  const text = useEntrance(CURRENTLY_READING.heroText, 40);
+  const progress = useEntrance(CURRENTLY_READING.heroProgress, 30);
   return (
     <div style={{display: 'flex', flexDirection: 'column', alignItems: 'center'}}>
       <div style={coverIn}>
@@ -134,18 +129,18 @@ const HeroBook: React.FC<{book: CurrentlyReadingBook}> = ({book}) => {
         />
       </div>
       <div style={{marginTop: 44, ...progress}}>
-        <ProgressBar progress={book.progress} delay={18} width={CONTENT_WIDTH} />
+        <ProgressBar progress={book.progress} cue={CURRENTLY_READING.heroBar} width={CONTENT_WIDTH} />
       </div>
     </div>
   );
 };
 
 export const CurrentlyReading: React.FC<{books: readonly CurrentlyReadingBook[]}> = ({books}) => {
-  const heading = useEntrance(2, 40);
-  const overflow = books.length > MAX_ROWS;
-  const shown = overflow ? books.slice(0, MAX_ROWS - 1) : books;
+  const heading = useEntrance(CURRENTLY_READING.heading, 40);
+  const shown = books.slice(0, shownReadingRows(books.length));
+  const overflow = shown.length < books.length;
   const layout = rowLayout(shown.length + (overflow ? 1 : 0));
-  const more = useEntrance(8 + shown.length * 5, 30);
+  const more = useEntrance(CURRENTLY_READING.more(shown.length), 30);
   return (
     <SceneFrame justify="flex-start">
       <Eyebrow icon={<BookmarkIcon size={36} />}>Still reading</Eyebrow>
@@ -156,7 +151,7 @@ export const CurrentlyReading: React.FC<{books: readonly CurrentlyReadingBook[]}
         {shown.length === 1 ? (
           <HeroBook book={shown[0]} />
         ) : (
-          shown.map((book, index) => <ReadingRow key={`${book.id}-${index}`} book={book} layout={layout} delay={8 + index * 5} />)
+          shown.map((book, index) => <ReadingRow key={`${book.id}-${index}`} book={book} layout={layout} index={index} />)
         )}
         {overflow ? (
           <div style={{fontFamily: BODY_FONT, fontWeight: 500, fontSize: 40, color: COLORS.muted, ...more}}>

@@ -5,16 +5,17 @@ import type {RecapMeta} from '../../types';
 import {FitText} from './FitText';
 import {bookCountLabel} from './format';
 import {BookIcon} from './icons';
-import {useEntrance, useSpring} from './motion';
+import {INTRO} from './choreography';
+import {useCue, useEntrance} from './motion';
 import {Eyebrow, SceneFrame} from './Scene';
 import {Shelf} from './Shelf';
 import {COLORS, CONTENT_WIDTH} from './theme';
 
 export const Intro: React.FC<{meta: RecapMeta; titles: readonly string[]}> = ({meta, titles}) => {
-  const month = useEntrance(4, 60);
-  const year = useEntrance(10, 60);
-  const count = useEntrance(18, 30);
-  const rule = useSpring(14, 24);
+  const month = useEntrance(INTRO.month, 60);
+  const year = useEntrance(INTRO.year, 60);
+  const count = useEntrance(INTRO.count, 30);
+  const rule = useCue(INTRO.rule);
   return (
     <SceneFrame justify="space-between">
       <div style={{flex: 1, display: 'flex', flexDirection: 'column', justifyContent: 'center', paddingBottom: 40}}>
@@ -61,7 +62,7 @@ export const Intro: React.FC<{meta: RecapMeta; titles: readonly string[]}> = ({m
           {bookCountLabel(titles.length)}
         </div>
       </div>
-      {titles.length > 0 ? <Shelf titles={titles} delay={16} /> : null}
+      {titles.length > 0 ? <Shelf titles={titles} /> : null}
     </SceneFrame>
   );
 };

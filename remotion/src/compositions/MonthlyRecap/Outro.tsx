@@ -8,15 +8,16 @@ import type {RecapMeta, RecapStats} from '../../types';
 import {FitText} from './FitText';
 import {bookCountLabel, nextMonthName, pluralize} from './format';
 import {BookIcon} from './icons';
-import {useEntrance, useSpring} from './motion';
+import {OUTRO} from './choreography';
+import {useCue, useEntrance} from './motion';
 import {SceneFrame} from './Scene';
 import {COLORS, CONTENT_WIDTH} from './theme';
 
 export const Outro: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, stats}) => {
-  const badge = useSpring(0, 20);
-  const heading = useEntrance(4, 50);
-  const line = useEntrance(9, 40);
-  const summary = useEntrance(14, 30);
+  const badge = useCue(OUTRO.badge);
+  const heading = useEntrance(OUTRO.heading, 50);
+  const line = useEntrance(OUTRO.line, 40);
+  const summary = useEntrance(OUTRO.summary, 30);
   const next = nextMonthName(meta.month);
   const summaryParts = [`${meta.monthName} ${meta.year}`, bookCountLabel(stats.totalBooks)];
   if (stats.totalPages > 0) {

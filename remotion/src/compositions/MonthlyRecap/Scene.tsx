@@ -5,6 +5,7 @@
 import React from 'react';
 import {AbsoluteFill, useCurrentFrame, useVideoConfig} from 'remotion';
 import {BODY_FONT} from '../../fonts';
+import {EYEBROW} from './choreography';
 import {sceneOpacity, useEntrance} from './motion';
 import {COLORS, SAFE} from './theme';
 
@@ -35,13 +36,12 @@ export const SceneBody: React.FC<{children: React.ReactNode; gap?: number}> = ({
 );
 
 /** A short uppercase label in the accent colour, with an optional icon. */
-export const Eyebrow: React.FC<{children: React.ReactNode; icon?: React.ReactNode; delay?: number; style?: React.CSSProperties}> = ({
+export const Eyebrow: React.FC<{children: React.ReactNode; icon?: React.ReactNode; style?: React.CSSProperties}> = ({
   children,
   icon,
-  delay = 0,
   style,
 }) => {
-  const entrance = useEntrance(delay, 20);
+  const entrance = useEntrance(EYEBROW, 20);
   return (
     <div
       style={{

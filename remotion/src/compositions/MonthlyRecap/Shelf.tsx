@@ -4,10 +4,10 @@
  * the same month looks the same.
  */
 import React from 'react';
-import {useSpring} from './motion';
+import {INTRO, MAX_SPINES} from './choreography';
+import {useCue} from './motion';
 import {COLORS, CONTENT_WIDTH} from './theme';
 
-const MAX_SPINES = 14;
 const SPINE_COLORS = [COLORS.accent, '#3A3E4C', '#555B6E', '#2A2D38', '#C9CCD6'];
 
 function seed(text: string): number {
@@ -18,12 +18,12 @@ function seed(text: string): number {
   return hash;
 }
 
-const Spine: React.FC<{title: string; index: number; delay: number}> = ({title, index, delay}) => {
+const Spine: React.FC<{title: string; index: number}> = ({title, index}) => {
   const value = seed(title);
   const width = 46 + (value % 26);
   const height = 190 + ((value >>> 5) % 110);
   const color = SPINE_COLORS[index % SPINE_COLORS.length];
-  const progress = useSpring(delay, 24);
+  const progress = useCue(INTRO.spine(index));
   return (
     <div
       style={{
@@ -42,14 +42,14 @@ const Spine: React.FC<{title: string; index: number; delay: number}> = ({title, 
   );
 };
 
-export const Shelf: React.FC<{titles: readonly string[]; delay?: number}> = ({titles, delay = 0}) => {
+export const Shelf: React.FC<{titles: readonly string[]}> = ({titles}) => {
   const shown = titles.slice(0, MAX_SPINES);
-  const board = useSpring(delay, 20);
+  const board = useCue(INTRO.shelfBoard);
   return (
     <div style={{width: CONTENT_WIDTH, overflow: 'hidden', paddingTop: 40}}>
       <div style={{display: 'flex', alignItems: 'flex-end', gap: 10, height: 300, paddingLeft: 20}}>
         {shown.map((title, index) => (
-          <Spine key={`${index}-${title}`} title={title} index={index} delay={delay + 4 + index * 3} />
+          <Spine key={`${index}-${title}`} title={title} index={index} />
         ))}
       </div>
       <div style={{height: 10, borderRadius: 5, background: COLORS.border, transform: `scaleX(${board})`, transformOrigin: 'left'}} />

@@ -8,7 +8,8 @@ import type {RecapMeta, RecapStats} from '../../types';
 import {FitText} from './FitText';
 import {formatNumber, formatRating} from './format';
 import {BookIcon, CheckIcon, CrossIcon, PagesIcon, StarRating} from './icons';
-import {useCountUp, useEntrance, useSpring} from './motion';
+import {type Cue, STATS} from './choreography';
+import {useCountUp, useCue, useEntrance} from './motion';
 import {RatedBookCard} from './RatedBookCard';
 import {Eyebrow, SceneBody, SceneFrame} from './Scene';
 import {fitText} from './textFit';
@@ -26,9 +27,9 @@ const card: React.CSSProperties = {
   boxSizing: 'border-box',
 };
 
-const StatTile: React.FC<{label: string; value: number; icon: React.ReactNode; delay: number}> = ({label, value, icon, delay}) => {
-  const entrance = useEntrance(delay, 40);
-  const shown = useCountUp(value, delay + 2, 30);
+const StatTile: React.FC<{label: string; value: number; icon: React.ReactNode; cues: {tile: Cue; count: Cue}}> = ({label, value, icon, cues}) => {
+  const entrance = useEntrance(cues.tile, 40);
+  const shown = useCountUp(value, cues.count);
   // Size the number for its final value, so it does not change size while counting up.
   const {fontSize} = fitText({
     text: formatNumber(value),
@@ -52,10 +53,10 @@ const StatTile: React.FC<{label: string; value: number; icon: React.ReactNode; d
   );
 };
 
-const AverageTile: React.FC<{average: number | null; delay: number}> = ({average, delay}) => {
-  const entrance = useEntrance(delay, 40);
-  const shown = useCountUp(average ?? 0, delay + 2, 30);
-  const stars = useSpring(delay + 6, 30);
+const AverageTile: React.FC<{average: number | null}> = ({average}) => {
+  const entrance = useEntrance(STATS.averageTile, 40);
+  const shown = useCountUp(average ?? 0, STATS.averageCount);
+  const stars = useCue(STATS.averageStars);
   return (
     <div
       style={{
@@ -89,8 +90,8 @@ const AverageTile: React.FC<{average: number | null; delay: number}> = ({average
   );
 };
 
-const QuietMonth: React.FC<{delay: number}> = ({delay}) => {
-  const entrance = useEntrance(delay, 30);
+const QuietMonth: React.FC = () => {
+  const entrance = useEntrance(STATS.quietMonth, 30);
   return (
     <div
       style={{
@@ -128,9 +129,9 @@ const DnfIcon: React.FC = () => (
 export const Stats: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, stats}) => {
   // The eyebrow shows the month name in capitals (text-transform), which can need other faces than as written.
   useFonts([{text: `${meta.monthName} ${meta.year}`.toUpperCase(), key: 'bodyBold', lang: null}]);
-  const heading = useEntrance(2, 40);
-  const top = useEntrance(22, 40);
-  const lowest = useEntrance(26, 40);
+  const heading = useEntrance(STATS.heading, 40);
+  const top = useEntrance(STATS.topRated, 40);
+  const lowest = useEntrance(STATS.lowestRated, 40);
   const sameBook =
     stats.topRatedBook !== null &&
     stats.lowestRatedBook !== null &&
@@ -144,13 +145,13 @@ export const Stats: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, sta
       </div>
       <SceneBody>
         <div style={{display: 'flex', flexWrap: 'wrap', gap: GAP}}>
-          <StatTile label="Books" value={stats.totalBooks} icon={<BookIcon size={40} />} delay={6} />
-          <StatTile label="Pages" value={stats.totalPages} icon={<PagesIcon size={40} color={COLORS.accent} />} delay={9} />
-          <StatTile label="Completed" value={stats.completedCount} icon={<CompletedIcon />} delay={12} />
-          <StatTile label="DNF" value={stats.dnfCount} icon={<DnfIcon />} delay={15} />
+          <StatTile label="Books" value={stats.totalBooks} icon={<BookIcon size={40} />} cues={{tile: STATS.booksTile, count: STATS.booksCount}} />
+          <StatTile label="Pages" value={stats.totalPages} icon={<PagesIcon size={40} color={COLORS.accent} />} cues={{tile: STATS.pagesTile, count: STATS.pagesCount}} />
+          <StatTile label="Completed" value={stats.completedCount} icon={<CompletedIcon />} cues={{tile: STATS.completedTile, count: STATS.completedCount}} />
+          <StatTile label="DNF" value={stats.dnfCount} icon={<DnfIcon />} cues={{tile: STATS.dnfTile, count: STATS.dnfCount}} />
         </div>
         <div style={{marginTop: GAP}}>
-          <AverageTile average={stats.averageRating} delay={18} />
+          <AverageTile average={stats.averageRating} />
         </div>
         {stats.topRatedBook !== null ? <RatedBookCard kind="top" book={stats.topRatedBook} style={{marginTop: GAP, ...top}} /> : null}
         {stats.lowestRatedBook !== null && !sameBook ? (
@@ -158,7 +159,7 @@ export const Stats: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, sta
         ) : null}
         {stats.totalBooks === 0 ? (
           <div style={{marginTop: GAP}}>
-            <QuietMonth delay={22} />
+            <QuietMonth />
           </div>
         ) : null}
       </SceneBody>

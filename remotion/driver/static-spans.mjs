@@ -1,0 +1,405 @@
+/**
+ * Rendering each distinct frame once. A composition may declare, in the props its calculateMetadata resolves,
+ * `staticSpans`: frame ranges that all show the same picture (src/staticSpans.ts). Instead of renderMedia, which
+ * captures every frame in Chromium, the driver then captures only the frames that differ, in one pass over the open
+ * browser with the job's concurrency (renderFrames; more tabs than cores take two calls, see splitTabs), and pipes
+ * them in frame order into one ffmpeg that writes each span's picture (its first frame's, or its source's) as many
+ * times as the span is long. Encoding overlaps capture, as in renderMedia.
+ *
+ * The encoder is renderMedia's own: Remotion's ffmpeg with the arguments its pre-stitcher uses (prespawnFfmpeg and
+ * generateFfmpegArgs in @remotion/renderer 4.0.527: libx264, yuv420p, the x264 preset, crf 18 unless set, the
+ * default colour handling, a 90 kHz track timescale), so a frame the two paths both capture encodes the same way.
+ * renderMedia then remuxes and moves the index to the front in two more ffmpeg runs; here the one ffmpeg writes
+ * with `+faststart` itself. No audio: a composition that declares spans and has audio is refused rather than
+ * rendered silent.
+ */
+import {spawn} from 'node:child_process';
+import {copyFileSync, mkdtempSync, renameSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+
+/**
+ * Frames `first` to `last` (inclusive) show the same picture: that of frame `source` when given (an earlier frame
+ * outside every span, such as the blank frame a video starts with), else that of `first`.
+ * @typedef {{first: number, last: number, source?: number}} StaticSpan
+ */
+
+/**
+ * The spans a selected composition declares, checked; [] when it declares none.
+ * @param {{durationInFrames: number, props: Record<string, unknown>}} composition
+ * @returns {StaticSpan[]}
+ */
+export function declaredSpans(composition) {
+  const spans = composition.props?.staticSpans;
+  if (spans === undefined || spans === null) {
+    return [];
+  }
+  if (!Array.isArray(spans)) {
+    throw new Error('the composition declares "staticSpans" that are not a list');
+  }
+  let previousLast = -1;
+  const checked = spans.map((span, index) => {
+    const {first, last, source} = span ?? {};
+    const ok =
+      Number.isInteger(first) &&
+      Number.isInteger(last) &&
+      first > previousLast &&
+      last < composition.durationInFrames &&
+      (source === undefined ? last > first : last >= first && Number.isInteger(source) && source >= 0 && source < first);
+    if (!ok) {
+      throw new Error(
+        `static span ${index} (${JSON.stringify(span)}) must be {first, last} with first < last (or first <= last ` +
+          `and an earlier source frame), inside the ${composition.durationInFrames} frames and after the previous span`,
+      );
+    }
+    previousLast = last;
+    return source === undefined ? {first, last} : {first, last, source};
+  });
+  for (const {source} of checked) {
+    if (source !== undefined && checked.some((other) => other.first <= source && source <= other.last)) {
+      throw new Error(`a static span takes its picture from frame ${source}, which is inside a span`);
+    }
+  }
+  return checked;
+}
+
+/**
+ * What to capture, and what to write: `frames` are the frames to capture, in order; `writes` the video in order,
+ * as runs of one captured frame's picture (`frame`) written `times` times.
+ * @param {number} durationInFrames
+ * @param {StaticSpan[]} spans
+ * @returns {{frames: number[], writes: Array<{frame: number, times: number}>}}
+ */
+export function framePlan(durationInFrames, spans) {
+  const frames = [];
+  const writes = [];
+  let spanIndex = 0;
+  for (let frame = 0; frame < durationInFrames; frame++) {
+    const span = spans[spanIndex];
+    if (span !== undefined && frame === span.first) {
+      if (span.source === undefined) {
+        frames.push(frame);
+      }
+      writes.push({frame: span.source ?? frame, times: span.last - span.first + 1});
+      frame = span.last;
+      spanIndex++;
+    } else {
+      frames.push(frame);
+      writes.push({frame, times: 1});
+    }
+  }
+  return {frames, writes};
+}
+
+/**
+ * renderMedia's pre-stitcher arguments for an H.264 MP4 from piped images (see the module comment).
+ * @param {{fps: number, width: number, height: number, imageFormat: 'jpeg' | 'png', x264Preset: string | null, crf: number | null, output: string}} options
+ * @returns {string[]}
+ */
+export function encoderArgs({fps, width, height, imageFormat, x264Preset, crf, output}) {
+  return [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostats',
+    '-progress',
+    'pipe:1',
+    '-r',
+    String(fps),
+    '-f',
+    'image2pipe',
+    '-s',
+    `${width}x${height}`,
+    '-vcodec',
+    imageFormat === 'jpeg' ? 'mjpeg' : 'png',
+    '-i',
+    '-',
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    ...(x264Preset ? ['-preset', x264Preset] : []),
+    '-video_track_timescale',
+    '90000',
+    '-crf',
+    String(crf ?? 18),
+    '-an',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    '-y',
+    output,
+  ];
+}
+
+/**
+ * One ffmpeg encoding piped images into an MP4 in a directory of its own (under the system's temporary directory,
+ * so the output directory never holds a partial video). `write` takes frames in video order and respects the
+ * pipe's backpressure; `finish` closes the pipe, waits for the file and moves it to `destination`; `abort` kills
+ * ffmpeg and removes the directory, as does the driver's exit if neither happened (a crashed browser ends the
+ * driver while this is still running).
+ * @param {{executable: string, args: string[], output: string, onEncoded: (frames: number) => void}} options
+ *   `output` is a file in a fresh directory that belongs to this encoder
+ */
+export function startEncoder({executable, args, output, onEncoded}) {
+  const dir = path.dirname(executable);
+  const workdir = path.dirname(output);
+  const ffmpeg = spawn(executable, args, {
+    cwd: dir,
+    env: {...process.env, LD_LIBRARY_PATH: [dir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':')},
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  ffmpeg.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  let pending = '';
+  ffmpeg.stdout.on('data', (chunk) => {
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      const match = /^frame=(\d+)/.exec(line);
+      if (match) {
+        onEncoded(Number(match[1]));
+      }
+    }
+  });
+  // A write to a pipe ffmpeg has closed fails with EPIPE; the exit below reports why.
+  ffmpeg.stdin.on('error', () => undefined);
+  /** @type {Promise<void>} */
+  const exited = new Promise((resolve, reject) => {
+    ffmpeg.on('error', reject);
+    ffmpeg.on('close', (code, signal) => {
+      if (code === 0) {
+        resolve();
+      } else {
+        reject(new Error(`ffmpeg failed (${signal ?? `exit ${code}`}): ${stderr.trim().split('\n').slice(-3).join(' ')}`));
+      }
+    });
+  });
+  exited.catch(() => undefined);
+
+  /** @param {Buffer} buffer */
+  const writeOnce = (buffer) =>
+    new Promise((resolve, reject) => {
+      if (ffmpeg.exitCode !== null || ffmpeg.stdin.destroyed) {
+        exited.then(() => reject(new Error('ffmpeg stopped reading frames')), reject);
+        return;
+      }
+      if (ffmpeg.stdin.write(buffer)) {
+        resolve(undefined);
+        return;
+      }
+      const onDrain = () => {
+        ffmpeg.stdin.off('close', onClose);
+        resolve(undefined);
+      };
+      const onClose = () => {
+        ffmpeg.stdin.off('drain', onDrain);
+        exited.then(() => reject(new Error('ffmpeg stopped reading frames')), reject);
+      };
+      ffmpeg.stdin.once('drain', onDrain);
+      ffmpeg.stdin.once('close', onClose);
+    });
+
+  const abort = () => {
+    process.off('exit', abort);
+    if (ffmpeg.exitCode === null) {
+      ffmpeg.kill('SIGKILL');
+    }
+    rmSync(workdir, {recursive: true, force: true});
+  };
+  process.on('exit', abort);
+
+  return {
+    /**
+     * @param {Buffer} buffer
+     * @param {number} times
+     */
+    async write(buffer, times) {
+      for (let copy = 0; copy < times; copy++) {
+        await writeOnce(buffer);
+      }
+    },
+    /** @param {string} destination */
+    async finish(destination) {
+      ffmpeg.stdin.end();
+      await exited;
+      try {
+        renameSync(output, destination);
+      } catch (error) {
+        if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EXDEV') {
+          throw error;
+        }
+        copyFileSync(output, destination);
+      }
+      abort();
+    },
+    abort,
+  };
+}
+
+/**
+ * Hands captured pictures, which arrive in any order, to `write` in the order of `writes`, one run at a time. A
+ * picture is kept only until its last run is written.
+ * @param {Array<{frame: number, times: number}>} writes
+ * @param {(buffer: Buffer, times: number) => Promise<void>} write
+ */
+export function inFrameOrder(writes, write) {
+  /** @type {Map<number, number>} */
+  const uses = new Map();
+  for (const run of writes) {
+    uses.set(run.frame, (uses.get(run.frame) ?? 0) + 1);
+  }
+  /** @type {Map<number, Buffer>} */
+  const arrived = new Map();
+  let next = 0;
+  /** @type {Promise<void>} */
+  let chain = Promise.resolve();
+  const drain = async () => {
+    while (next < writes.length && arrived.has(writes[next].frame)) {
+      const {frame, times} = writes[next];
+      const buffer = /** @type {Buffer} */ (arrived.get(frame));
+      const left = (uses.get(frame) ?? 1) - 1;
+      uses.set(frame, left);
+      if (left === 0) {
+        arrived.delete(frame);
+      }
+      next++;
+      await write(buffer, times);
+    }
+  };
+  return {
+    /**
+     * Resolves once everything that can be written in order has been (so a tab waits for ffmpeg's backpressure,
+     * not for another tab's frame).
+     * @param {Buffer} buffer
+     * @param {number} frame
+     */
+    add(buffer, frame) {
+      arrived.set(frame, buffer);
+      chain = chain.then(drain);
+      return chain;
+    },
+    done: () => next === writes.length,
+  };
+}
+
+/**
+ * How many tabs each renderFrames call gets. Remotion refuses a concurrency above the CPU count in one call; more
+ * tabs than that (RENDER_CONCURRENCY above the cores) are spread over several calls in the same browser.
+ * @param {number | null} concurrency  null: one call with Remotion's default
+ * @param {number} perCall
+ * @returns {Array<number | null>}
+ */
+export function splitTabs(concurrency, perCall) {
+  if (concurrency === null || concurrency <= perCall) {
+    return [concurrency];
+  }
+  const calls = Math.ceil(concurrency / perCall);
+  return Array.from({length: calls}, (_, call) => Math.floor(concurrency / calls) + (call < concurrency % calls ? 1 : 0));
+}
+
+/**
+ * @typedef {object} DistinctRenderOptions
+ * @property {string} outputPath
+ * @property {number | null} concurrency
+ * @property {'jpeg' | 'png'} imageFormat
+ * @property {number | undefined} jpegQuality
+ * @property {string | null} x264Preset
+ * @property {number | null} crf
+ * @property {(progress: {progress: number, renderedFrames: number, encodedFrames: number}) => void} onProgress
+ * @property {(name: string) => void} mark  records a moment of the render for the timings
+ */
+
+/**
+ * Capture each distinct frame once and encode the video with the held frames repeated.
+ * @param {import('./render.mjs').Session} session
+ * @param {StaticSpan[]} spans
+ * @param {DistinctRenderOptions} options
+ * @returns {Promise<{framesCaptured: number}>}
+ */
+export async function renderDistinctFrames({common, composition}, spans, options) {
+  const {renderFrames, RenderInternals} = await import('@remotion/renderer');
+  const {frames, writes} = framePlan(composition.durationInFrames, spans);
+  const partial = path.join(mkdtempSync(path.join(tmpdir(), 'tornado-render-encode-')), 'video.mp4');
+  let captured = 0;
+  let encoded = 0;
+  let lastProgress = -1;
+  const report = () => {
+    // Capture is the work: progress counts captured frames, so held frames do not make it jump.
+    const progress = Math.floor((99 * captured) / frames.length) / 100;
+    if (progress > lastProgress) {
+      lastProgress = progress;
+      options.onProgress({progress, renderedFrames: captured, encodedFrames: encoded});
+    }
+  };
+  const encoder = startEncoder({
+    executable: RenderInternals.getExecutablePath({type: 'ffmpeg', indent: false, logLevel: 'warn', binariesDirectory: null}),
+    args: encoderArgs({
+      fps: composition.fps,
+      width: composition.width,
+      height: composition.height,
+      imageFormat: options.imageFormat,
+      x264Preset: options.x264Preset,
+      crf: options.crf,
+      output: partial,
+    }),
+    output: partial,
+    onEncoded: (count) => {
+      encoded = Math.min(count, composition.durationInFrames);
+    },
+  });
+  try {
+    const ordered = inFrameOrder(writes, (buffer, times) => encoder.write(buffer, times));
+    options.mark('captureStart');
+    const calls = splitTabs(options.concurrency, RenderInternals.getMaxConcurrency());
+    const slots = calls.flatMap((tabs, call) => Array.from({length: tabs ?? 1}, () => call));
+    const counts = calls.map(() => 0);
+    const results = await Promise.all(
+      calls.map((tabs, call) =>
+        renderFrames({
+          ...common,
+          composition,
+          // Frames are dealt out by tab, so that calls with more tabs get more frames and all keep pace.
+          frames: frames.filter((_, index) => slots[index % slots.length] === call),
+          concurrency: tabs,
+          imageFormat: options.imageFormat,
+          ...(options.imageFormat === 'jpeg' && options.jpegQuality !== undefined
+            ? {jpegQuality: options.jpegQuality}
+            : {}),
+          outputDir: null,
+          onFrameBuffer: (buffer, frame) => ordered.add(buffer, frame),
+          onFrameUpdate: (count) => {
+            if (captured === 0) {
+              options.mark('firstFrame');
+            }
+            counts[call] = count;
+            captured = counts.reduce((sum, value) => sum + value, 0);
+            report();
+          },
+          onStart: () => undefined,
+        }),
+      ),
+    );
+    options.mark('captureEnd');
+    if (!ordered.done()) {
+      throw new Error('renderFrames finished without handing over every frame');
+    }
+    const audible = results.flatMap(({assetsInfo}) => assetsInfo.assets).some(
+      (asset) => asset.audioAndVideoAssets.length > 0 || asset.inlineAudioAssets.length > 0,
+    );
+    if (audible) {
+      throw new Error('the composition declares static spans but has audio, which this path cannot render');
+    }
+    await encoder.finish(options.outputPath);
+    options.mark('encoded');
+    options.onProgress({progress: 1, renderedFrames: captured, encodedFrames: composition.durationInFrames});
+    return {framesCaptured: frames.length};
+  } catch (error) {
+    encoder.abort();
+    throw error;
+  }
+}
