@@ -13,10 +13,21 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from scripts.benchlib import fanout, first_progress, fonts, limit, memory, service, spans, tuning
+from scripts.benchlib import fanout, first_progress, fleet, fonts, hostile, limit, memory, service, spans, tuning
 from scripts.benchlib.common import REMOTION, ROOT, WORK, browser, build_bundle, fmt, median
 
-SECTIONS = ("tuning", "limit", "service", "first-progress", "fanout", "memory", "fonts", "spans")
+SECTIONS = (
+    "tuning",
+    "limit",
+    "service",
+    "first-progress",
+    "fanout",
+    "memory",
+    "fonts",
+    "spans",
+    "hostile",
+    "fleet",
+)
 REPORT = ROOT / "docs" / "PERFORMANCE.md"
 
 
@@ -46,6 +57,18 @@ def psnr_text(row: dict[str, Any]) -> str:
 
 def verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
+
+
+def hostile_report(hos: dict[str, Any]) -> list[str]:
+    """Rows for the 50,000-book request (issue 9; before the fix: 4.6 s, 49.9 MB, /health 4.6 s, 337 MB)."""
+    return [
+        f"| one GET of {hos['request_bytes'] / 1000:.0f} KB holding 50,000 empty books: time to its "
+        f"{hos['status']} / its size | {fmt(hos['seconds'])} / {hos['answer_bytes']} bytes | under 50 ms | "
+        f"{verdict(hos['seconds'] <= 0.05)} |",
+        f"| meanwhile: slowest /health of {hos['health_polls']} / server peak RSS / longest log line | "
+        f"{fmt(hos['health_max'])} / {hos['peak_rss_mb']:.0f} MB / {hos['longest_log_line']} characters | "
+        f"/health within 100 ms | {verdict(hos['health_max'] <= 0.1)} |",
+    ]
 
 
 def fonts_report(fon: dict[str, Any]) -> list[str]:
@@ -169,6 +192,11 @@ def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
         lines += fonts_report(fon)
     if lim:
         lines += ["", "Tuned settings: `" + json.dumps(lim["tuned_settings"]) + "`."]
+    hos = results.get("hostile")
+    if hos:
+        lines += hostile_report(hos)
+    if results.get("fleet"):
+        lines += fleet.report_lines(results["fleet"])
     if results.get("spans"):
         lines += ["", *spans.report_lines(results["spans"])]
     rows = results.get("tuning")
@@ -227,6 +255,12 @@ def main(argv: list[str]) -> int:
         if "fonts" in wanted:
             results["fonts"] = fonts.measure(args.runs)
             print("fonts:", json.dumps(results["fonts"]), flush=True)
+        if "hostile" in wanted:
+            results["hostile"] = hostile.measure()
+            print("hostile:", json.dumps(results["hostile"]), flush=True)
+        if "fleet" in wanted:
+            results["fleet"] = fleet.measure(args.clients)
+            print("fleet:", json.dumps(results["fleet"]), flush=True)
         if "spans" in wanted:
             results["spans"] = spans.measure(bundle, args.runs)
             print("spans:", json.dumps(results["spans"], default=str), flush=True)

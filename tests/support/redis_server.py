@@ -13,8 +13,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
 from tests.support.server import free_port
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -72,8 +70,12 @@ class RedisServer:
         self.process = None
 
 
+def redis_installed() -> bool:
+    return Path(REDIS_SERVER).exists()
+
+
 def start_redis(directory: Path) -> RedisServer:
-    if not Path(REDIS_SERVER).exists():
-        pytest.skip("redis-server is not installed (scripts/setup --with-test-browsers installs it as root)")
+    if not redis_installed():
+        raise RuntimeError("redis-server is not installed (scripts/setup --with-test-browsers installs it as root)")
     directory.mkdir(parents=True, exist_ok=True)
     return RedisServer(free_port(), directory).start()

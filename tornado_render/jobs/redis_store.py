@@ -396,23 +396,47 @@ class RedisJobStore:
     async def append(
         self, job: Job, name: str, data: dict[str, Any], owner: str | None = None, state: JobState | None = None
     ) -> JobEvent | None:
-        progress = str(data["progress"]) if name == "progress" else ""
-        args: list[str | int] = [
-            name,
-            json.dumps(data, ensure_ascii=False),
-            owner or "",
-            int(name in TERMINAL_EVENTS),
-            progress,
-            state_to_json(state) if state is not None else "",
-            state.status if state is not None else "",
-        ]
-        keys = [f"{PREFIX}job:{job.id}", f"{PREFIX}events:{job.id}"]
+        keys, args = self._append_call(job, name, data, owner, state)
         seq = await self._call(lambda: self._scripts["append"](keys=keys, args=args))
         if not seq:
             return None
         if state is not None:
             job.state = state
         return JobEvent(f"{job.id}.{seq}" + (TERMINAL_SUFFIX if name in TERMINAL_EVENTS else ""), int(seq), name, data)
+
+    async def append_many(
+        self, job: Job, events: list[tuple[str, dict[str, Any]]], owner: str | None = None
+    ) -> list[JobEvent] | None:
+        async def appended() -> list[Any]:
+            pipe = self.redis.pipeline(transaction=False)
+            for name, data in events:
+                keys, args = self._append_call(job, name, data, owner, None)
+                await self._scripts["append"](keys=keys, args=args, client=pipe)
+            return list(await pipe.execute())
+
+        seqs = await self._call(appended)
+        if not all(seqs):
+            return None
+        return [
+            JobEvent(f"{job.id}.{seq}" + (TERMINAL_SUFFIX if name in TERMINAL_EVENTS else ""), int(seq), name, data)
+            for seq, (name, data) in zip(seqs, events, strict=True)
+        ]
+
+    @staticmethod
+    def _append_call(
+        job: Job, name: str, data: dict[str, Any], owner: str | None, state: JobState | None
+    ) -> tuple[list[str], list[str | int]]:
+        """The keys and arguments of the append script for one event."""
+        args: list[str | int] = [
+            name,
+            json.dumps(data, ensure_ascii=False),
+            owner or "",
+            int(name in TERMINAL_EVENTS),
+            str(data["progress"]) if name == "progress" else "",
+            state_to_json(state) if state is not None else "",
+            state.status if state is not None else "",
+        ]
+        return [f"{PREFIX}job:{job.id}", f"{PREFIX}events:{job.id}"], args
 
     async def events_after(self, job: Job, seq: int) -> list[JobEvent]:
         entries = await self._call(lambda: self.redis.xrange(f"{PREFIX}events:{job.id}", min=f"({seq}-0"))

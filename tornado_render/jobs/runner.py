@@ -66,13 +66,20 @@ class ProgressPump:
         self.steps.put_nowait(step)
 
     async def _publish(self) -> None:
-        while (step := await self.steps.get()) is not None:
-            if step.progress <= self.published:
-                continue
-            self.job.state = Running(step.phase, step.progress)
-            append = functools.partial(self.store.append, self.job, "progress", step.as_event_data(), self.owner)
-            await _retrying(append)
-            self.published = step.progress
+        """Everything reported since the last write goes out in one append (a render's bundling phase reports 25
+        steps at once, and each write to a store elsewhere is a round trip)."""
+        while True:
+            steps = [await self.steps.get()]
+            while not self.steps.empty() and steps[-1] is not None:
+                steps.append(self.steps.get_nowait())
+            fresh = [step for step in steps if step is not None and step.progress > self.published]
+            if fresh:
+                self.job.state = Running(fresh[-1].phase, fresh[-1].progress)
+                events = [("progress", step.as_event_data()) for step in fresh]
+                await _retrying(functools.partial(self.store.append_many, self.job, events, self.owner))
+                self.published = fresh[-1].progress
+            if steps[-1] is None:
+                return
 
     async def close(self) -> None:
         self.steps.put_nowait(None)

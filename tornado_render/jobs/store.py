@@ -78,6 +78,12 @@ class JobStore(Protocol):
         state); None, and nothing added, when `owner` no longer holds the job's lease or the job has ended."""
         ...
 
+    async def append_many(
+        self, job: Job, events: list[tuple[str, dict[str, Any]]], owner: str | None = None
+    ) -> list[JobEvent] | None:
+        """Add several events in order, in one go (one round trip for a store elsewhere); None when fenced out."""
+        ...
+
     async def events_after(self, job: Job, seq: int) -> list[JobEvent]: ...
 
     async def wait_for_events(self, job: Job, seq: int) -> list[JobEvent]:
@@ -206,6 +212,12 @@ class MemoryJobStore:
         if waiters is not None and not waiters.done():
             waiters.set_result(None)
         return event
+
+    async def append_many(
+        self, job: Job, events: list[tuple[str, dict[str, Any]]], owner: str | None = None
+    ) -> list[JobEvent] | None:
+        added = [await self.append(job, name, data, owner) for name, data in events]
+        return None if any(event is None for event in added) else [event for event in added if event is not None]
 
     async def events_after(self, job: Job, seq: int) -> list[JobEvent]:
         return self.events.get(job.id, [])[seq:]
