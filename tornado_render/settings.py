@@ -300,9 +300,10 @@ class Settings:
     redis_url: str | None = setting(
         None,
         "REDIS_URL",
-        "keep jobs, their events and the queue in this Redis (redis://host:port/db) so instances form a fleet; "
-        "unset: in this process",
+        "keep jobs, their events and the queue in this Redis (redis://[:password@]host:port/db) so instances form "
+        "a fleet; unset: in this process (a secret: it may hold Redis's password)",
         _optional_text,
+        secret=True,
     )
     role: str = setting(
         "all",

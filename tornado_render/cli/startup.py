@@ -61,7 +61,7 @@ def video_secret(settings: Settings) -> bytes:
         try:
             return shared_secret_sync(settings.redis_url, "video-key-secret")
         except OSError as error:
-            raise StartupError(f"REDIS_URL={settings.redis_url}: cannot reach Redis ({error})") from None
+            raise StartupError(f"cannot reach Redis at REDIS_URL ({error})") from None
     try:
         return load_or_create_secret(settings.output_dir)
     except OSError as error:
