@@ -17,6 +17,7 @@ import pytest
 
 from tests.support.media import distinct_levels, gray_frame, probe
 from tests.support.recaps import COVERS, load_recap
+from tests.support.remotion import timeline
 from tests.support.server import ROOT
 from tornado_render.render.browser import find_browser
 from tornado_render.settings import settings_from_env
@@ -55,15 +56,7 @@ def run_driver(job: dict[str, Any], timeout: float = 600) -> DriverRun:
 
 def expected_frames(props: dict[str, Any]) -> int:
     """calculateDuration from the TypeScript source, independently of the render."""
-    out = subprocess.run(
-        ["node", str(REMOTION / "scripts" / "calculate-duration.mjs")],
-        input=json.dumps(props),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    return int(json.loads(out)["frames"])
+    return int(timeline(props)["frames"])
 
 
 @pytest.fixture(scope="module")

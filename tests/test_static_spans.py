@@ -16,23 +16,10 @@ import pytest
 
 from tests.support.media import frame_psnrs, probe, top_level_boxes
 from tests.support.recaps import RECAP_NAMES, load_recap
+from tests.support.remotion import timeline
 from tests.support.server import ServerProcess
 from tests.support.sse_client import run_stream
 from tests.support.stills import REMOTION, browser_executable, identical, render_stills, run_driver_job
-
-
-def timeline(props: dict[str, Any]) -> dict[str, Any]:
-    """calculateDuration and staticSpans straight from the TypeScript source (no bundle, no browser)."""
-    out = subprocess.run(
-        ["node", str(REMOTION / "scripts" / "calculate-duration.mjs")],
-        input=json.dumps(props),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    result: dict[str, Any] = json.loads(out)
-    return result
 
 
 def run_node(script: str) -> Any:

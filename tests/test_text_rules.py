@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.support.recaps import RECAP_NAMES, load_recap
+from tests.support.remotion import run_node_script
 from tests.support.stills import REMOTION
 
 ZWNJ = "\u200c"
@@ -229,16 +230,8 @@ def all_calls() -> list[dict[str, Any]]:
 def answers() -> dict[str, Any]:
     """Every call above, answered in one run of the evaluator."""
     calls = all_calls()
-    result = subprocess.run(
-        ["node", str(REMOTION / "scripts" / "text-rules.mjs")],
-        input=json.dumps(calls),
-        capture_output=True,
-        text=True,
-        cwd=REMOTION,
-        check=True,
-        timeout=120,
-    )
-    return {json.dumps(c, sort_keys=True): answer for c, answer in zip(calls, json.loads(result.stdout), strict=True)}
+    answered = run_node_script("text-rules.mjs", calls)
+    return {json.dumps(c, sort_keys=True): answer for c, answer in zip(calls, answered, strict=True)}
 
 
 def answer(answers: dict[str, Any], fn: str, *args: Any) -> Any:

@@ -8,14 +8,11 @@ Before the fix (issue 9) these were 4.6 s, 49.9 MB, 4.6 s, 337 MB and 23.9 MB.
 from __future__ import annotations
 
 import json
-import threading
-import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from scripts.benchlib.common import WORK
-from tests.support.recaps import load_recap
+from tests.support.huge_request import send_fifty_thousand_books
 from tests.support.server import start_server
 
 
@@ -29,36 +26,18 @@ def peak_rss_mb(pid: int) -> float:
 def measure() -> dict[str, Any]:
     server = start_server(WORK / "hostile", fake_driver="ok")
     try:
-        recap = load_recap("three-books")
-        recap["data"]["books"] = [{}] * 50_000
-        target = "/render-stream?data=" + quote(json.dumps(recap, separators=(",", ":")))
-        health: list[float] = []
-        done = threading.Event()
-
-        def poll() -> None:
-            while not done.is_set():
-                started = time.monotonic()
-                server.request("GET", "/health", timeout=30)
-                health.append(time.monotonic() - started)
-
-        poller = threading.Thread(target=poll)
-        poller.start()
-        started = time.monotonic()
-        status, _, body = server.request("GET", target, timeout=60)
-        took = time.monotonic() - started
-        done.set()
-        poller.join()
+        result = send_fifty_thousand_books(server)
         longest = max(len(json.dumps(line)) for line in server.logs())
         rss = peak_rss_mb(server.process.pid)
     finally:
         server.stop()
     return {
-        "request_bytes": len(target),
-        "status": status,
-        "seconds": took,
-        "answer_bytes": len(body),
-        "health_max": max(health),
-        "health_polls": len(health),
+        "request_bytes": result.request_bytes,
+        "status": result.status,
+        "seconds": result.seconds,
+        "answer_bytes": len(result.answer),
+        "health_max": max(result.health_seconds),
+        "health_polls": len(result.health_seconds),
         "peak_rss_mb": rss,
         "longest_log_line": longest,
     }

@@ -83,33 +83,6 @@ class DownloadHandler(ContainedFileHandler):
 
     # The methods take exactly the route's arguments: the OpenAPI path's parameter names are read from them.
     async def get(self, filename: str) -> None:  # type: ignore[override]
-        """A video still in the output directory
-        ---
-        summary: A video still in the output directory
-        parameters:
-          - name: filename
-            in: path
-            required: true
-            description: the video's file name
-            schema:
-              type: string
-          - name: Range
-            in: header
-            required: false
-            schema:
-              type: string
-        responses:
-          "200":
-            $ref: '#/components/responses/Video'
-          "206":
-            $ref: '#/components/responses/VideoRange'
-          "404":
-            $ref: '#/components/responses/NotFound'
-          "414":
-            $ref: '#/components/responses/UriTooLong'
-          "416":
-            description: the range is outside the file
-        """
         await self.serve(filename, include_body=True)
 
     def head(self, filename: str) -> Awaitable[None]:
@@ -119,18 +92,17 @@ class DownloadHandler(ContainedFileHandler):
         self.set_header("Content-Disposition", f'inline; filename="{os.path.basename(path)}"')
 
 
-class StorageHandler(ContainedFileHandler):
-    """The embedded local storage (when no S3 bucket is configured): finished videos only."""
-
-    async def get(self, key: str) -> None:  # type: ignore[override]
-        """A stored video (local storage only; `s3Url` points here)
+def video_operation(summary: str, parameter: str, description: str) -> str:
+    """The OpenAPI operation (YAML, as apispec's Tornado plugin reads it from a docstring) of a video served from a
+    directory, with ranges."""
+    return f"""{summary}
         ---
-        summary: A stored video (local storage only; `s3Url` points here)
+        summary: {summary}
         parameters:
-          - name: key
+          - name: {parameter}
             in: path
             required: true
-            description: the storage key; it contains `/`
+            description: "{description}"
             schema:
               type: string
           - name: Range
@@ -150,6 +122,17 @@ class StorageHandler(ContainedFileHandler):
           "416":
             description: the range is outside the file
         """
+
+
+DownloadHandler.get.__doc__ = video_operation(
+    "A video still in the output directory", "filename", "the video's file name"
+)
+
+
+class StorageHandler(ContainedFileHandler):
+    """The embedded local storage (when no S3 bucket is configured): finished videos only."""
+
+    async def get(self, key: str) -> None:  # type: ignore[override]
         await self.serve(key, include_body=True)
 
     def head(self, key: str) -> Awaitable[None]:
@@ -157,3 +140,8 @@ class StorageHandler(ContainedFileHandler):
 
     def servable(self, path: str) -> bool:
         return super().servable(path) and path.endswith(".mp4")
+
+
+StorageHandler.get.__doc__ = video_operation(
+    "A stored video (local storage only; `s3Url` points here)", "key", "the storage key; it contains `/`"
+)
