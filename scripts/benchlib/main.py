@@ -13,7 +13,19 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from scripts.benchlib import fanout, first_progress, fleet, fonts, hostile, limit, memory, service, spans, tuning
+from scripts.benchlib import (
+    chunks,
+    fanout,
+    first_progress,
+    fleet,
+    fonts,
+    hostile,
+    limit,
+    memory,
+    service,
+    spans,
+    tuning,
+)
 from scripts.benchlib.common import REMOTION, ROOT, WORK, browser, build_bundle, fmt, median
 
 SECTIONS = (
@@ -27,8 +39,11 @@ SECTIONS = (
     "spans",
     "hostile",
     "fleet",
+    "chunks",
 )
 REPORT = ROOT / "docs" / "PERFORMANCE.md"
+# Every section's last results, so a run of some sections (--only) rewrites the report with the others kept.
+RESULTS = ROOT / "docs" / "performance-results.json"
 
 
 def machine() -> dict[str, str]:
@@ -117,6 +132,10 @@ def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
         "| --- | --- |",
     ]
     lines += [f"| {key} | {value} |" for key, value in info.items()]
+    measured = results.get("measured", {})
+    if len(set(measured.values())) > 1:
+        when = ", ".join(f"{section} {date}" for section, date in sorted(measured.items(), key=lambda item: item[1]))
+        lines.append(f"| sections measured (one machine, runs of `--only`) | {when} |")
     lines += ["", "## Results", "", "| measure | value | target | |", "| --- | --- | --- | --- |"]
     if "bundle_seconds" in results:
         lines.append(
@@ -197,6 +216,8 @@ def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
         lines += hostile_report(hos)
     if results.get("fleet"):
         lines += fleet.report_lines(results["fleet"])
+    if results.get("chunks"):
+        lines += chunks.report_lines(results["chunks"])
     if results.get("spans"):
         lines += ["", *spans.report_lines(results["spans"])]
     rows = results.get("tuning")
@@ -221,6 +242,13 @@ def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def merge_with_previous(results: dict[str, Any], wanted: list[str], date: str) -> dict[str, Any]:
+    """This run's sections over the last results of the others, each section with the date it was measured."""
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    measured = {**previous.get("measured", {}), **dict.fromkeys(wanted, date)}
+    return {**previous, **results, "measured": measured}
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
@@ -232,7 +260,7 @@ def main(argv: list[str]) -> int:
     wanted = [s.strip() for s in args.only.split(",") if s.strip()]
     results: dict[str, Any] = {"recap": args.recap}
     try:
-        if "limit" in wanted or "tuning" in wanted or "spans" in wanted:
+        if {"limit", "tuning", "spans", "chunks"} & set(wanted):
             bundle, results["bundle_seconds"] = build_bundle()
             print(f"bundle built in {fmt(results['bundle_seconds'])}", flush=True)
         if "tuning" in wanted:
@@ -264,12 +292,19 @@ def main(argv: list[str]) -> int:
         if "spans" in wanted:
             results["spans"] = spans.measure(bundle, args.runs)
             print("spans:", json.dumps(results["spans"], default=str), flush=True)
+        if "chunks" in wanted:
+            results["chunks"] = chunks.measure(bundle)
+            print("chunks:", json.dumps(results["chunks"]), flush=True)
     finally:
         shutil.rmtree(WORK, ignore_errors=True)
-    report = render_report(machine(), results)
+    info = machine()
+    if not args.no_write:
+        results = merge_with_previous(results, wanted, info["date"])
+    report = render_report(info, results)
     print(report)
     if not args.no_write:
         REPORT.parent.mkdir(exist_ok=True)
         REPORT.write_text(report)
+        RESULTS.write_text(json.dumps(results, indent=1, default=str) + "\n")
         print(f"wrote {REPORT.relative_to(ROOT)}")
     return 0
