@@ -10,7 +10,8 @@ tests that start it directly). It behaves as FAKE_DRIVER_MODE says:
   killed   some progress, then SIGKILLs itself
   garbage  some progress, then a line that is not JSON
   hang     some progress, starts a child process (its pid goes to FAKE_DRIVER_PIDS), then waits forever
-FAKE_DRIVER_JOBS names a directory where every run writes the job it received (<pid>.json).
+FAKE_DRIVER_JOBS names a directory where every run writes the job it received (<pid>.json); stills jobs (the
+server's template thumbnails) are not recorded, and always succeed with small grey PNGs of the requested scale.
 FAKE_DRIVER_EMIT_LOG names a file where the progress lines after the gate are noted with their wall time.
 Every run appends its pid to FAKE_DRIVER_PIDS (a file) when that is set, so tests can check what is left.
 FAKE_DRIVER_GATE names a directory: the render waits (polling every 20 ms, as a process outside the test) until a
@@ -22,9 +23,11 @@ from __future__ import annotations
 import json
 import os
 import signal
+import struct
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 
@@ -110,6 +113,27 @@ def render(job: dict, mode: str) -> int:
     return 0
 
 
+def png(width: int, height: int) -> bytes:
+    """A plain grey PNG of this size."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\x80" * (width * 3) for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def stills(job: dict) -> int:
+    scale = float(job.get("scale", 1))
+    image = png(int(1080 * scale), int(1920 * scale))
+    for still in job["stills"]:
+        Path(still["outputPath"]).write_bytes(image)
+        emit({"type": "still", "frame": still["frame"], "outputPath": still["outputPath"]})
+    emit({"type": "done", "stills": len(job["stills"]), "durationInSeconds": 8.5, "frameCount": 255, "staticSpans": []})
+    return 0
+
+
 def record_job(job: dict) -> None:
     directory = OPTIONS.get("FAKE_DRIVER_JOBS")
     if directory:
@@ -119,6 +143,8 @@ def record_job(job: dict) -> None:
 def main() -> int:
     record_pid(os.getpid())
     job = json.loads(sys.stdin.read())
+    if isinstance(job.get("stills"), list):
+        return stills(job)
     record_job(job)
     if job.get("bundleOnly"):
         return bundle(job)

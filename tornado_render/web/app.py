@@ -76,7 +76,7 @@ def build_state(
         pipeline=pipeline,
         jobs=jobs,
         executor=executor,
-        limits=RequestLimits(max_books=settings.max_books),
+        limits=RequestLimits.from_settings(settings),
         metrics=metrics,
     )
     metrics.watch(

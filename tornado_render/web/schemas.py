@@ -19,6 +19,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
 from ..settings import Settings
+from ..templates import TemplateCatalog
 
 MAX_SHORT_TEXT = 200
 MAX_TITLE = 500
@@ -148,6 +149,14 @@ class MonthlyRecapExportSchema(_Lenient):
 class RenderRequestSchema(_Lenient):
     userId = fields.String(required=True)
     data = fields.Nested(MonthlyRecapExportSchema, required=True)
+    # Described here for the document; checked by template_schema.load_template (see load_render_request).
+    templateId = fields.String(
+        allow_none=True, metadata={"description": "a preset (GET /templates) the template starts from; default `default`"}
+    )
+    template = fields.Raw(
+        allow_none=True,
+        metadata={"description": "how the video looks; any part of a Template, laid over the preset (see README)"},
+    )
 
     @validates("userId")
     def _safe_user_id(self, value: str, **_: Any) -> None:
@@ -171,11 +180,26 @@ def check_user_id(value: str) -> None:
         raise ValidationError("must not contain control characters")
 
 
+def _catalog() -> TemplateCatalog:
+    return TemplateCatalog.for_remotion_dir(Settings().remotion_dir)
+
+
 @dataclass(frozen=True)
 class RequestLimits:
-    """The setting-dependent limits of a request (MAX_BOOKS), defaulting to the setting's own default."""
+    """What a request is checked against that depends on settings (MAX_BOOKS, MAX_VIDEO_SECONDS, the presets of
+    REMOTION_DIR), each defaulting to the setting's own default."""
 
     max_books: int = field(default_factory=lambda: Settings().max_books)
+    max_video_seconds: float = field(default_factory=lambda: Settings().max_video_seconds)
+    templates: TemplateCatalog = field(default_factory=_catalog)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RequestLimits:
+        return cls(
+            max_books=settings.max_books,
+            max_video_seconds=settings.max_video_seconds,
+            templates=TemplateCatalog.for_remotion_dir(settings.remotion_dir),
+        )
 
 
 class InvalidRequest(ValueError):
@@ -237,16 +261,30 @@ def _oversized_lists(payload: dict[str, Any], limits: RequestLimits) -> tuple[di
     return ({**payload, "data": trimmed} if errors else payload), errors
 
 
-def load_render_request(payload: Any, limits: RequestLimits = RequestLimits()) -> dict[str, Any]:
-    """Validate a decoded RenderRequest and return it cleaned (trimmed userId, defaults filled, unknowns dropped)."""
+def load_render_request(payload: Any, limits: RequestLimits | None = None) -> dict[str, Any]:
+    """Validate a decoded RenderRequest and return it cleaned (trimmed userId, defaults filled, unknowns dropped),
+    with `template` the complete template it asks for and `warnings` what was ignored in it."""
+    from .template_schema import TemplateError, load_template  # it builds on the fields above
+
+    limits = limits or RequestLimits()
     if not isinstance(payload, dict):
         raise InvalidRequest({"request": ["must be a JSON object with userId and data"]})
+    raw_template, template_id = payload.get("template"), payload.get("templateId")
+    payload = {key: value for key, value in payload.items() if key not in ("template", "templateId")}
     payload, errors = _oversized_lists(payload, limits)
+    request: dict[str, Any] = {}
     try:
-        request: dict[str, Any] = RenderRequestSchema().load(payload)
+        request = RenderRequestSchema().load(payload)
     except ValidationError as error:
         errors = {**errors, **flatten_messages(error.messages)}
+    recap = None if errors else request["data"]
+    try:
+        template, warnings = load_template(raw_template, template_id, recap, limits.templates, limits.max_video_seconds)
+    except TemplateError as error:
+        errors = {**errors, **error.fields}
     if errors:
         raise InvalidRequest(errors)
     request["userId"] = request["userId"].strip()
+    request["template"] = template
+    request["warnings"] = warnings
     return request
