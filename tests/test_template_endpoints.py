@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from tests.support.recaps import load_recap
 from tests.support.server import ROOT, ServerProcess
 from tornado_render.templates import TemplateCatalog
 
@@ -78,7 +79,7 @@ class TestThumbnails:
             status, headers, body = fake_server.request("GET", path)
             assert status == 404, path
             assert headers["content-type"].startswith("application/json")
-            assert json.loads(body) == {"error": "Not Found"} or "error" in json.loads(body)
+            assert json.loads(body) == {"error": "Not Found"}
 
     def test_503_with_retry_after_while_building(
         self, server_factory: Callable[..., ServerProcess], tmp_path: Path
@@ -164,3 +165,14 @@ class TestPreview:
         server.wait_for_log("bundled")
         assert server.request("GET", "/preview/player.js")[0] == 200
         assert len(server.logs("bundled")) == 1
+
+    def test_a_preview_that_does_not_build_does_not_stop_renders(
+        self, server_factory: Callable[..., ServerProcess]
+    ) -> None:
+        """When the driver reports that the preview did not build, the bundle is still used: the failure is logged,
+        renders go on, and /preview/ has nothing to serve (404)."""
+        server = server_factory("ok", FAKE_DRIVER_PREVIEW="error")
+        assert "@remotion/player" in server.wait_for_log("preview_failed")["reason"]
+        status, _, body = server.request("POST", "/render", load_recap("one-book"))
+        assert status == 200, body
+        assert server.request("GET", "/preview/player.js")[0] == 404

@@ -22,7 +22,8 @@
  *   compositionId       default "MonthlyRecap"
  *   serveUrl            an already built bundle (directory or URL); without it the driver bundles src/index.ts
  *   bundleOnly          bundle into bundleOutDir, print "bundled" and "done", render nothing; the bundle gets the
- *                       browser preview too (bundleOutDir/preview/, scripts/build-preview.mjs)
+ *                       browser preview too (bundleOutDir/preview/, scripts/build-preview.mjs; if that fails, a
+ *                       "preview-failed" message says why and the bundle is still done)
  *   bundleOutDir        where to write the bundle (default: a temporary directory)
  *   stills              [{frame, outputPath, inputProps?}]: render these frames as PNG images instead of a video
  *                       (renderStill in one open browser); a still with its own inputProps (another template) is
@@ -197,8 +198,15 @@ async function obtainServeUrl(job) {
     onProgress: report,
   });
   if (job.bundleOnly && job.bundleOutDir) {
-    const {buildPreview} = await import('../scripts/build-preview.mjs');
-    await buildPreview(path.join(job.bundleOutDir, 'preview'));
+    // The preview is an extra of the bundle: a preview that does not build is reported, never a failed bundle
+    // (videos are rendered without it).
+    try {
+      const {buildPreview} = await import('../scripts/build-preview.mjs');
+      await buildPreview(path.join(job.bundleOutDir, 'preview'));
+    } catch (error) {
+      console.error(error);
+      emit({type: 'preview-failed', message: error instanceof Error ? error.message : String(error)});
+    }
   }
   report(100);
   return serveUrl;

@@ -17,7 +17,8 @@ and with FAKE_DRIVER_STILLS_GATE (a directory) it first waits until a file named
 A render reports the length of its props' video by the server's own duration rule (tornado_render.templates; the
 real driver's is the composition's calculateDuration, and tests compare the two), and a bundle job writes a fake
 browser preview (preview/player.js, preview/fonts/) beside index.html, as the real driver does; with
-FAKE_DRIVER_BUNDLE_GATE (a directory) it first waits until a file named `bundle` exists there.
+FAKE_DRIVER_BUNDLE_GATE (a directory) it first waits until a file named `bundle` exists there, and with
+FAKE_DRIVER_PREVIEW=error it reports a preview that did not build ("preview-failed") and writes none.
 FAKE_DRIVER_EMIT_LOG names a file where the progress lines after the gate are noted with their wall time.
 Every run appends its pid to FAKE_DRIVER_PIDS (a file) when that is set, so tests can check what is left.
 FAKE_DRIVER_GATE names a directory: the render waits (polling every 20 ms, as a process outside the test) until a
@@ -90,10 +91,13 @@ def bundle(job: dict) -> int:
         emit({"type": "bundle-progress", "progress": progress})
     out.mkdir(parents=True, exist_ok=True)
     (out / "index.html").write_text("<!doctype html><title>fake bundle</title>")
-    fonts = out / "preview" / "fonts"
-    fonts.mkdir(parents=True)
-    (out / "preview" / "player.js").write_text("window.RecapPreview = {fake: true};\n")
-    (fonts / "inter-latin-400-normal-ABCD1234.woff2").write_bytes(b"wOF2fake")
+    if OPTIONS.get("FAKE_DRIVER_PREVIEW") == "error":
+        emit({"type": "preview-failed", "message": 'Could not resolve "@remotion/player"'})
+    else:
+        fonts = out / "preview" / "fonts"
+        fonts.mkdir(parents=True)
+        (out / "preview" / "player.js").write_text("window.RecapPreview = {fake: true};\n")
+        (fonts / "inter-latin-400-normal-ABCD1234.woff2").write_bytes(b"wOF2fake")
     emit({"type": "bundled", "serveUrl": str(out)})
     emit({"type": "done", "serveUrl": str(out)})
     return 0

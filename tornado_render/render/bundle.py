@@ -146,10 +146,13 @@ class BundleCache:
         return final
 
     def _handle(self, message: dict[str, object]) -> bool | None:
-        """The build's messages: progress to the waiting renders, then done."""
+        """The build's messages: progress to the waiting renders, a browser preview that did not build (renders do
+        not need it: logged, and /preview/ has nothing to serve), then done."""
         if message["type"] == "bundle-progress":
             progress = message.get("progress", 0)
             self._report(float(progress) if isinstance(progress, int | float) else 0.0)
+        elif message["type"] == "preview-failed":
+            self.log.warning("preview_failed", reason=str(message.get("message", ""))[:2000])
         return True if message["type"] == "done" else None
 
     def _remove_other_bundles(self, keep: str) -> None:
