@@ -189,12 +189,12 @@ class TestHostileTemplates:
             stream = open_stream(server.port, "/render-stream?data=" + quote(body, safe=""))
             assert stream.status == 400
 
-    def test_hostile_keys_become_short_escaped_warnings(self, server: ServerProcess) -> None:
+    def test_hostile_keys_become_short_escaped_warnings(self, fake_server: ServerProcess) -> None:
         """Unknown keys with control characters or great length are named escaped and shortened; more than 20
         are counted, not listed."""
         template: dict[str, Any] = {"intro": {"\x00\x1b[31m": 1, "k" * 5000: 1}}
         template.update({f"extra{index}": index for index in range(30)})
-        status, _, body = post(server, with_template(template=template))
+        status, _, body = post(fake_server, with_template(template=template))
         assert status == 200, body
         warnings = body["warnings"]
         assert warnings[0] == "template.intro.\\u0000\\u001b[31m: unknown key, ignored"
