@@ -11,6 +11,7 @@ The stills are kept in the test artifacts (template-options/).
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 from PIL import Image
 
 from tests.support.recaps import load_recap
-from tests.support.stills import Box, identical, mean_difference
+from tests.support.stills import REMOTION, Box, identical, mean_difference
 from tests.support.template_stills import (
     FULL,
     ShotList,
@@ -40,16 +41,14 @@ from tests.support.template_stills import (
     render_shots,
     width_of,
 )
+from tornado_render.templates import TemplateCatalog, duration_frames
 
 pytestmark = pytest.mark.render
 
-DEFAULTS = {
-    "background": "#0E0F13",
-    "backgroundSecondary": "#171920",
-    "textPrimary": "#F4F0E8",
-    "textSecondary": "#A6A6B0",
-    "accent": "#F5B83D",
-}
+# The default design's colors (hex in the default preset), which the "without" pictures show.
+DEFAULTS: dict[str, str] = json.loads((REMOTION / "src" / "template" / "presets" / "default.json").read_text())[
+    "template"
+]["global"]["colors"]
 BG = hex_rgb(DEFAULTS["background"])
 
 ONE = "one-book"
@@ -579,6 +578,19 @@ class TestTiming:
         for key in ("bookTitleType", "bookRatingCount"):
             frame = TIMING[key].frame
             assert mean_difference(shots[f"timing-{key}"], shots[f"default-{frame}-one"], cover) == 0, key
+
+
+class TestLengthRule:
+    def test_the_server_rule_gives_the_rendered_lengths(self, lengths: dict[str, int]) -> None:
+        """For every template whose length this module measures, the server's duration rule
+        (tornado_render.templates) gives the frame count of the rendered composition."""
+        catalog = TemplateCatalog.for_remotion_dir(REMOTION)
+        rule = {
+            name: duration_frames(props, catalog.resolve(props.get("template") or {}))
+            for name, props in LENGTHS.items()
+        }
+        assert rule == lengths
+        assert len(set(lengths.values())) > 15
 
 
 class TestIntro:
