@@ -34,16 +34,24 @@ const result = await build({
 });
 const rules = await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);
 
-/** TEMPLATE_FIELDS' check of a dotted field path (`global.colors.accent`, `intro.layout`). */
+/**
+ * TEMPLATE_FIELDS' check of a dotted field path (`global.colors.accent`, `intro.layout`).
+ * @param {string} fieldPath
+ * @returns {(value: unknown) => boolean}
+ */
 function checkOf(fieldPath) {
-  const check = fieldPath.split('.').reduce((node, key) => (node === undefined ? undefined : node[key]), rules.TEMPLATE_FIELDS);
+  /** @type {any} */
+  const fields = rules.TEMPLATE_FIELDS;
+  const check = fieldPath.split('.').reduce((/** @type {any} */ node, key) => (node === undefined ? undefined : node[key]), fields);
   if (typeof check !== 'function') {
     throw new Error(`no check for ${fieldPath}`);
   }
   return check;
 }
 
+/** @type {{constants?: boolean, colors?: unknown[], checks?: Array<[string, unknown]>, resolve?: unknown[][], durations?: any[]}} */
 const query = JSON.parse(readFileSync(0, 'utf8'));
+/** @type {Record<string, unknown>} */
 const answer = {};
 if (query.constants) {
   answer.constants = {
