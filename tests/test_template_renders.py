@@ -1,7 +1,7 @@
 """Real renders for the server side of templates: the bundle carries the browser preview, and a real server builds
 the presets' thumbnails with Remotion's renderStill and serves them and the preview (marker `render`).
 
-The server is given the session's bundle (BUNDLE_DIR/<source hash> pointing at it) so that it builds only the
+The server is given the session's bundle (seed_bundle_cache: BUNDLE_DIR/<source hash> is it) so that it builds only the
 thumbnails: four stills in one browser, which is what this measures (the `seconds` of its `thumbnails_built` log).
 """
 
@@ -18,7 +18,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from tests.support.server import ROOT, ServerProcess
-from tornado_render.render.bundle import READY_MARKER, source_hash
+from tests.support.stills import seed_bundle_cache
 
 pytestmark = pytest.mark.render
 
@@ -27,13 +27,6 @@ def artifacts() -> Path:
     directory = Path(os.environ.get("TEST_ARTIFACTS_DIR") or ROOT / "test-artifacts")
     directory.mkdir(parents=True, exist_ok=True)
     return directory
-
-
-def served_bundle(remotion_bundle: Path, bundles: Path) -> None:
-    """Make `remotion_bundle` the ready bundle of the current sources under BUNDLE_DIR `bundles`."""
-    bundles.mkdir(parents=True)
-    (remotion_bundle / READY_MARKER).write_text("test session bundle")
-    (bundles / source_hash(ROOT / "remotion")).symlink_to(remotion_bundle, target_is_directory=True)
 
 
 class TestBundle:
@@ -54,8 +47,7 @@ class TestServedByARealServer:
         """A real server builds one thumbnail per preset after the bundle (270x480 PNGs, each a different picture)
         and serves them, and serves the preview's player.js and fonts from the same bundle. The thumbnails are saved
         to the test artifacts."""
-        bundles = tmp_path / "bundles"
-        served_bundle(remotion_bundle, bundles)
+        bundles = seed_bundle_cache(tmp_path / "bundles", remotion_bundle)
         server = server_factory(None, BUNDLE_DIR=str(bundles))
         built = server.wait_for_log(lambda line: line.get("event") in ("thumbnails_built", "thumbnails_failed"), 400)
         assert built["event"] == "thumbnails_built", built
