@@ -2,10 +2,14 @@
  * Template bookReveal.layout `grid`: every book of the month in one scene, a cell each (cover, title, and the
  * stars and author when the template shows them), entering one after another. Columns follow the number of books,
  * and cells shrink so the grid always fits; past MAX_GRID_CELLS the last cell says how many more there were.
+ *
+ * coverSize: a `medium` (default) or `large` cover fills its cell, which is as large as the grid allows; `small`
+ * draws it smaller in its cell, by the ratio of the sequential layout's small and medium covers.
  */
 import React from 'react';
 import type {Book} from '../../types';
 import {hanLang} from '../../writingSystems';
+import {COVER_WIDTHS} from './BookReveal';
 import {Cover} from './Cover';
 import {FitText} from './FitText';
 import {formatAuthors} from './format';
@@ -18,6 +22,9 @@ export const MAX_GRID_CELLS = 16;
 const GAP = 24;
 /** Height of the eyebrow and heading above the grid. */
 const HEADER = 190;
+
+/** How much of the cell's cover size each coverSize draws (medium and large fill the cell). */
+const GRID_COVER_SCALE = {small: COVER_WIDTHS.small / COVER_WIDTHS.medium, medium: 1, large: 1} as const;
 
 /** Columns for this many cells: 2 up to 4 books, 3 up to 9, 4 beyond. */
 export function gridColumns(cells: number): number {
@@ -108,7 +115,7 @@ export const BookGrid: React.FC<{books: readonly Book[]}> = ({books}) => {
   const width = (CONTENT_WIDTH - (columns - 1) * GAP) / columns;
   const textHeight = Math.round(Math.max(22, Math.min(40, width * 0.13)) * (template.bookReveal.showRatings ? 4.2 : 3.2));
   const rowHeight = Math.min(width * 1.5 + 10 + textHeight, (CONTENT_HEIGHT - HEADER - (rows - 1) * GAP) / rows);
-  const coverHeight = Math.max(60, rowHeight - 10 - textHeight);
+  const coverHeight = Math.max(60, rowHeight - 10 - textHeight) * GRID_COVER_SCALE[template.bookReveal.coverSize];
   return (
     <SceneFrame justify="flex-start">
       <Eyebrow cue={cues.bookGrid.eyebrow} icon={<BookIcon size={38} />}>
