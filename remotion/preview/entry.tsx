@@ -44,6 +44,8 @@ export interface PreviewOptions {
 
 export interface PreviewHandle {
   update(input: PreviewInput): void;
+  /** Show or hide the Player's controls (a paused Player shows them over the picture). */
+  setControls(show: boolean): void;
   seekTo(frame: number): void;
   pause(): void;
   play(): void;
@@ -111,10 +113,14 @@ function mount(element: HTMLElement, first: PreviewInput, options: PreviewOption
   let template = resolveTemplate();
   let durationInFrames = 1;
   let drawnFrame = -1;
+  let current = first;
+  let controls = options.controls ?? true;
   const onDrawn = (frame: number) => {
     drawnFrame = frame;
   };
-  const render = ({recap, layers = []}: PreviewInput) => {
+  const render = (input: PreviewInput) => {
+    current = input;
+    const {recap, layers = []} = input;
     template = resolveTemplate(...layers);
     durationInFrames = calculateDuration(recap, template);
     drawnFrame = -1;
@@ -127,7 +133,7 @@ function mount(element: HTMLElement, first: PreviewInput, options: PreviewOption
         compositionWidth={WIDTH}
         compositionHeight={HEIGHT}
         fps={FPS}
-        controls={options.controls ?? true}
+        controls={controls}
         loop
         acknowledgeRemotionLicense
         style={{width: '100%', height: '100%'}}
@@ -147,6 +153,10 @@ function mount(element: HTMLElement, first: PreviewInput, options: PreviewOption
   };
   return {
     update: render,
+    setControls: (show) => {
+      controls = show;
+      render(current);
+    },
     seekTo: (frame) => player.current?.seekTo(frame),
     pause: () => player.current?.pause(),
     play: () => player.current?.play(),
