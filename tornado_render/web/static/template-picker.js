@@ -70,26 +70,45 @@ window.TemplatePicker = (() => {
     return `#${[r, g, b].map((channel) => Math.round(channel).toString(16).padStart(2, '0')).join('')}`;
   }
 
-  /** The overrides of the controls ({template, invalid}); invalid colors are listed, never put in the template. */
+  /** The last valid value of each color control, which the preview keeps showing while the text is not a color. */
+  const lastValid = {};
+
+  function setPath(target, path, value) {
+    let node = target;
+    for (const key of path.slice(0, -1)) node = node[key] = node[key] || {};
+    node[path[path.length - 1]] = value;
+  }
+
+  /**
+   * The controls' overrides of the preset: `template` (what is sent), `shown` (what the preview plays: the same, with
+   * the last valid color in place of an invalid one) and `invalid` (the colors that are not CSS colors).
+   */
   function overrides() {
     const template = {};
+    const shown = {};
     const invalid = [];
     for (const input of colorInputs) {
       const key = input.dataset.color;
       const value = input.value.trim();
-      if (value === '' || value.toLowerCase() === String(presetValues.colors[key] || '').toLowerCase()) continue;
-      if (!isColor(value)) {
+      const path = ['global', 'colors', key];
+      if (value !== '' && !isColor(value)) {
         invalid.push({input, key, value});
+        if (lastValid[key] !== undefined) setPath(shown, path, lastValid[key]);
         continue;
       }
-      template.global = template.global || {colors: {}};
-      template.global.colors[key] = value;
+      lastValid[key] = value === '' ? undefined : value;
+      if (value === '' || value.toLowerCase() === String(presetValues.colors[key] || '').toLowerCase()) continue;
+      setPath(template, path, value);
+      setPath(shown, path, value);
     }
     for (const select of layoutSelects) {
       const scene = select.dataset.scene;
-      if (select.value !== presetValues.layouts[scene]) template[scene] = {layout: select.value};
+      if (select.value !== presetValues.layouts[scene]) {
+        setPath(template, [scene, 'layout'], select.value);
+        setPath(shown, [scene, 'layout'], select.value);
+      }
     }
-    return {template, invalid};
+    return {template, shown, invalid};
   }
 
   function showColorErrors(invalid) {
@@ -100,17 +119,17 @@ window.TemplatePicker = (() => {
       message.hidden = !problem;
       message.textContent = problem ? `"${problem.value}" is not a CSS color: the preview keeps the last valid one` : '';
       const swatch = document.getElementById(`swatch-${input.dataset.color}`);
-      const shown = input.value.trim() || presetValues.colors[input.dataset.color];
-      if (!problem && shown && isColor(shown)) swatch.value = toHex(shown);
+      const color = input.value.trim() || presetValues.colors[input.dataset.color];
+      if (!problem && color && isColor(color)) swatch.value = toHex(color);
     }
   }
 
   /** Show the controls' current state: errors, and the preview of the recap with preset + overrides. */
   function refresh() {
-    const {template, invalid} = overrides();
+    const {shown, invalid} = overrides();
     showColorErrors(invalid);
     if (!window.RecapPreview || recap === null) return;
-    const input = {recap, layers: [...presetLayers(), template]};
+    const input = {recap, layers: [...presetLayers(), shown]};
     try {
       if (preview === null) {
         preview = window.RecapPreview.mount(previewBox, input);
@@ -186,7 +205,8 @@ window.TemplatePicker = (() => {
     script.addEventListener('load', () => {
       previewStatus.textContent = '';
       // Now the composition's own resolver is here: show the preset's values as it resolves them.
-      if (presets.length > 0 && overrides().invalid.length === 0 && Object.keys(overrides().template).length === 0) {
+      const {template, invalid} = overrides();
+      if (presets.length > 0 && invalid.length === 0 && Object.keys(template).length === 0) {
         choosePreset(presetId);
       } else {
         refresh();
