@@ -257,14 +257,13 @@ class TestPicker:
     def test_render_request_carries_the_choice(self, demo_site: DemoSite, page: Page) -> None:
         """The render request has the preset as templateId and, as template, only the controls changed from it."""
         open_demo(page, demo_site)
-        sent = capture_render_requests(page)
+        capture_render_requests(page)
         pick_preset(page, "bold")
         page.fill("#color-accent", "hotpink")
         page.select_option("#layout-outro", "minimal")
         with page.expect_request("**/render-stream?*") as opened:
             page.click("#render")
         request = json.loads(parse_qs(urlsplit(opened.value.url).query)["data"][0])
-        assert sent[0] == opened.value.url
         assert request["templateId"] == "bold"
         assert request["template"] == {"global": {"colors": {"accent": "hotpink"}}, "outro": {"layout": "minimal"}}
         assert request["data"] == load_recap("one-book")["data"]

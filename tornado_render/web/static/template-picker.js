@@ -33,6 +33,14 @@ window.TemplatePicker = (() => {
 
   const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
 
+  /** The preview's API (preview/player.js), or null until it has loaded (or when what loaded is not one). */
+  function api() {
+    const candidate = window.RecapPreview;
+    const usable =
+      candidate && ['mount', 'resolveTemplate', 'isCssColor'].every((name) => typeof candidate[name] === 'function');
+    return usable ? candidate : null;
+  }
+
   function merge(...layers) {
     const out = {};
     for (const layer of layers.filter(isObject)) {
@@ -47,7 +55,7 @@ window.TemplatePicker = (() => {
 
   /** The complete template of these layers: the composition's resolver when the preview is loaded. */
   function resolve(layers) {
-    if (window.RecapPreview) return window.RecapPreview.resolveTemplate(...layers);
+    if (api()) return api().resolveTemplate(...layers);
     // Without the preview script: the default preset is complete, the others are laid over it.
     const fallback = presets.find((preset) => preset.id === 'default');
     return merge(fallback ? fallback.template : {}, ...layers);
@@ -56,7 +64,7 @@ window.TemplatePicker = (() => {
   const presetLayers = () => (chosenPreset() ? [chosenPreset().template] : []);
 
   function isColor(text) {
-    return window.RecapPreview ? window.RecapPreview.isCssColor(text) : true;
+    return api() ? api().isCssColor(text) : true;
   }
 
   /** `#rrggbb` for a valid CSS color (what <input type=color> takes), by the browser's own parsing. */
@@ -117,7 +125,9 @@ window.TemplatePicker = (() => {
       const message = document.getElementById(`${input.id}-error`);
       input.setAttribute('aria-invalid', problem ? 'true' : 'false');
       message.hidden = !problem;
-      message.textContent = problem ? `"${problem.value}" is not a CSS color: the preview keeps the last valid one` : '';
+      message.textContent = problem
+        ? `"${problem.value}" is not a CSS color: the preview keeps the last valid one`
+        : '';
       const swatch = document.getElementById(`swatch-${input.dataset.color}`);
       const color = input.value.trim() || presetValues.colors[input.dataset.color];
       if (!problem && color && isColor(color)) swatch.value = toHex(color);
@@ -128,11 +138,11 @@ window.TemplatePicker = (() => {
   function refresh() {
     const {shown, invalid} = overrides();
     showColorErrors(invalid);
-    if (!window.RecapPreview || recap === null) return;
+    if (!api() || recap === null) return;
     const input = {recap, layers: [...presetLayers(), shown]};
     try {
       if (preview === null) {
-        preview = window.RecapPreview.mount(previewBox, input);
+        preview = api().mount(previewBox, input);
       } else {
         preview.update(input);
       }
@@ -193,7 +203,8 @@ window.TemplatePicker = (() => {
       showPresets();
       choosePreset(presets.some((preset) => preset.id === 'default') ? 'default' : presets[0].id);
     } catch (error) {
-      presetsStatus.textContent = `The presets could not be loaded (${error.message}): renders use the server's default template.`;
+      presetsStatus.textContent =
+        `The presets could not be loaded (${error.message}): renders use the server's default template.`;
       presetsBox.setAttribute('aria-busy', 'false');
       choosePreset(null);
     }
@@ -203,6 +214,10 @@ window.TemplatePicker = (() => {
     const script = document.createElement('script');
     script.src = new URL('preview/player.js', base).href;
     script.addEventListener('load', () => {
+      if (!api()) {
+        previewStatus.textContent = 'The preview is not available (preview/player.js is not a preview build).';
+        return;
+      }
       previewStatus.textContent = '';
       // Now the composition's own resolver is here: show the preset's values as it resolves them.
       const {template, invalid} = overrides();
@@ -212,8 +227,23 @@ window.TemplatePicker = (() => {
         refresh();
       }
     });
-    script.addEventListener('error', () => {
-      previewStatus.textContent = 'The preview is not available (preview/player.js could not be loaded).';
+    script.addEventListener('error', async () => {
+      script.remove();
+      // The server answers 503 with Retry-After while it builds the bundle (and the preview with it): wait, retry.
+      let response = null;
+      try {
+        response = await fetch(script.src, {method: 'HEAD', cache: 'no-store'});
+      } catch (error) {
+        response = null;
+      }
+      if (response !== null && response.status === 503) {
+        const seconds = Math.min(60, Math.max(1, Number(response.headers.get('Retry-After')) || 10));
+        previewStatus.textContent = `The preview is being built; trying again in ${seconds} s\u2026`;
+        setTimeout(loadPreview, seconds * 1000);
+        return;
+      }
+      const reason = response === null ? 'the server did not answer' : `HTTP ${response.status}`;
+      previewStatus.textContent = `The preview is not available (preview/player.js: ${reason}).`;
     });
     document.head.append(script);
   }
