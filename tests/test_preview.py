@@ -19,6 +19,7 @@ import asyncio
 import io
 import json
 import os
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from tests.support.cover_server import CoverServer, start_cover_server
 from tests.support.frames import HEIGHT, WIDTH, psnr, video_frame
 from tests.support.recaps import load_recap
 from tests.support.server import ROOT
-from tests.support.stills import browser_executable, run_driver_job
+from tests.support.stills import browser_executable, mean_difference, run_driver_job
 from tornado_render.web.handlers.pages import STATIC_DIR
 
 pytestmark = pytest.mark.browser
@@ -229,6 +230,12 @@ class TestPicker:
         page.fill("#color-background", "rgb(200, 30, 60)")
         show_frame(page, 30)
         assert near(preview_pixel(page, BACKGROUND_SAMPLE), (200, 30, 60))
+        with Image.open(io.BytesIO(page.locator("#preview").screenshot())) as shot:
+            centered = shot.convert("RGB")
+        page.select_option("#layout-intro", "minimal")
+        show_frame(page, 30)
+        with Image.open(io.BytesIO(page.locator("#preview").screenshot())) as shot:
+            assert mean_difference(centered, shot.convert("RGB")) > 1
         page.screenshot(path=artifacts / "preview-picker.png", full_page=True)
         page.locator("#preview").screenshot(path=artifacts / "preview-player.png")
 
@@ -267,6 +274,23 @@ class TestPicker:
         assert request["templateId"] == "bold"
         assert request["template"] == {"global": {"colors": {"accent": "hotpink"}}, "outro": {"layout": "minimal"}}
         assert request["data"] == load_recap("one-book")["data"]
+
+    def test_without_presets_or_preview_the_page_still_renders(self, demo_site: DemoSite, page: Page) -> None:
+        """When /templates and the preview script fail, the page says so and sends the request without a template."""
+        page.route("**/templates", lambda route: route.fulfill(status=500, json={"error": "broken"}))
+        page.route("**/preview/player.js", lambda route: route.fulfill(status=404, json={"error": "missing"}))
+        page.goto(f"{demo_site.base_url}/")
+        expect(page.locator("#presets-status")).to_contain_text("The presets could not be loaded (HTTP 500)")
+        expect(page.locator("#preview-status")).to_have_text(
+            "The preview is not available (preview/player.js: HTTP 404)."
+        )
+        expect(page.locator("#render")).to_be_enabled()
+        expect(page.locator("#request")).to_have_value(re.compile('"monthName": "October"'))
+        capture_render_requests(page)
+        with page.expect_request("**/render-stream?*") as opened:
+            page.click("#render")
+        request = json.loads(parse_qs(urlsplit(opened.value.url).query)["data"][0])
+        assert request == load_recap("one-book")
 
     def test_layout_controls_list_the_composition_layouts(self, demo_site: DemoSite, page: Page) -> None:
         """Each scene's layout control offers exactly the layouts the composition knows (RecapPreview.layouts)."""
