@@ -49,6 +49,9 @@ EXPECTED_RESPONSES = {
     ("get", "/openapi.json"): {"200", "414"},
     ("get", "/"): {"200", "414"},
     ("get", "/static/{path}"): {"200", "404", "414"},
+    ("get", "/templates"): {"200", "414"},
+    ("get", "/templates/{filename}"): {"200", "404", "414", "503"},
+    ("get", "/preview/{path}"): {"200", "404", "414", "503"},
 }
 
 # Any text, and the userIds check_user_id cares most about.

@@ -115,7 +115,9 @@ class TemplateCatalog:
         self.presets: dict[str, Preset] = {}
         for path in files:
             data = json.loads(path.read_text())
-            self.presets[path.stem] = Preset(path.stem, str(data["name"]), data["template"], self.resolve(data["template"]))
+            self.presets[path.stem] = Preset(
+                path.stem, str(data["name"]), data["template"], self.resolve(data["template"])
+            )
 
     @classmethod
     def for_remotion_dir(cls, remotion_dir: Path) -> TemplateCatalog:

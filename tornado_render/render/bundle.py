@@ -100,10 +100,12 @@ class BundleCache:
                 self._listeners.remove(on_progress)
 
     def start_background_build(self) -> asyncio.Future[Path] | None:
-        """At server start: build now, so the first request finds a warm bundle."""
+        """At server start (or when a request finds no bundle of the current sources): build now, so the first
+        render finds a warm bundle. A build of these sources already running is left to finish."""
         if self.ready_dir() is not None:
             return None
-        self._start_build(self._hash)
+        if self._build is None or self._build.done() or self._build_hash != self._hash:
+            self._start_build(self._hash)
         return self._build
 
     def _start_build(self, wanted: str) -> None:

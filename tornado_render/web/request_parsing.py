@@ -13,10 +13,15 @@ between.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..recap import RenderRequest
-from .schemas import InvalidRequest, RequestLimits, load_render_request
+from .schemas import InvalidRequest, RequestLimits, validate_render_request
+
+# A JSON escape of a UTF-16 surrogate: the only way a lone surrogate (not text; it cannot be stored, logged or
+# hashed as UTF-8) gets into a decoded request.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
 
 
 def _decode_json(raw: bytes, what: str) -> Any:
@@ -27,22 +32,38 @@ def _decode_json(raw: bytes, what: str) -> Any:
     if not text.strip():
         raise InvalidRequest({what: ["is empty; expected JSON"]})
     try:
-        return json.loads(text)
+        decoded = json.loads(text)
     except ValueError as error:
         raise InvalidRequest({what: [f"is not valid JSON ({error})"]}) from None
     except RecursionError:
         # The C decoder refuses nesting deeper than the interpreter's recursion limit (~1,000 levels); a
         # RenderRequest is six levels deep.
         raise InvalidRequest({what: ["is nested too deeply to be a RenderRequest"]}) from None
+    if _SURROGATE_ESCAPE.search(raw):
+        _check_text(decoded, what)
+    return decoded
+
+
+def _check_text(decoded: Any, what: str) -> None:
+    """Every string of a decoded JSON document must be Unicode text: the decoder joins escaped surrogate pairs but
+    leaves a lone surrogate as it is."""
+    try:
+        json.dumps(decoded, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidRequest(
+            {what: ["contains a lone UTF-16 surrogate (\\ud800-\\udfff), which is not text"]}
+        ) from None
+    except RecursionError:
+        raise InvalidRequest({what: ["is nested too deeply to be a RenderRequest"]}) from None
 
 
 def _typed(payload: Any, limits: RequestLimits) -> RenderRequest:
-    request = load_render_request(payload, limits)
+    valid = validate_render_request(payload, limits)
     return RenderRequest(
-        user_id=request["userId"],
-        recap=request["data"],
-        template=request["template"],
-        warnings=tuple(request["warnings"]),
+        user_id=valid.document["userId"],
+        recap=valid.document["data"],
+        template=valid.template,
+        warnings=tuple(valid.warnings),
     )
 
 

@@ -71,10 +71,17 @@ class RenderFailureSchema(Schema):
 
 class TemplateEntrySchema(Schema):
     id = fields.String(required=True, metadata={"description": "the templateId that picks it"})
-    name = fields.String(required=True)
-    template = fields.Dict(required=True, metadata={"description": "the complete template (a Template)"})
+    name = fields.String(required=True, metadata={"description": "a name to show a reader"})
+    # A Template in the document (openapi._refine): dumped as it is, complete.
+    template = fields.Dict(
+        required=True,
+        metadata={
+            "description": "the preset's complete template; sent as a RenderRequest's `template` it renders the preset"
+        },
+    )
     thumbnailUrl = fields.String(
-        required=True, metadata={"description": "a still of a sample recap in this template (PNG, 270 x 480)"}
+        required=True,
+        metadata={"description": "a still of a sample recap in this preset (PNG, 270 x 480): GET /templates/{id}.png"},
     )
 
 

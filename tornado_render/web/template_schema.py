@@ -1,35 +1,36 @@
 """The `template` and `templateId` of a RenderRequest: checked before any work, then resolved into the complete
 template the video is drawn with (templates.py).
 
-The marshmallow schemas mirror remotion/src/template/template.ts (tests/test_templates.py compares the two). Every
-field is optional; a partial template is laid over its preset (`templateId`, default `default`), which is laid over
-the defaults. Unknown keys are ignored for forward compatibility and named in the warnings (`template.global.foo:
-unknown key, ignored`). Errors name the field path (`template.global.colors.accent`).
+The marshmallow schemas mirror remotion/src/template/template.ts (TEMPLATE_FIELDS; tests/test_templates.py
+compares the two). Every field is optional; a partial template is laid over its preset (`templateId`, default
+`default`), which is laid over the defaults. Unknown keys are ignored for forward compatibility and named in the
+warnings (`template.global.foo: unknown key, ignored`). Errors name the field path (`template.global.colors.accent`).
 
 Order of checks, cheapest first: the template's shape (an object, at most MAX_TEMPLATE_DEPTH levels and
 MAX_TEMPLATE_BYTES of JSON: the request limits already bound it, but a template has no business being large), its
-fields, then what depends on the whole: a `*Total` given must be at least the sum of its (resolved) parts,
-`transitionOverlap` must be shorter than every scene of this video, and the video no longer than MAX_VIDEO_SECONDS.
+fields, then what depends on the whole: a `*Total` the request gives must be at least the sum of its (resolved)
+parts, and the video of this recap no longer than MAX_VIDEO_SECONDS.
 
-Colors follow a small grammar (the same in remotion/src/template/colors.ts): hex, rgb()/rgba()/hsl()/hsla() with
-numbers in range, or a named color. Nothing else reaches a style: no url(), var(), `;` or keywords.
+Numbers are kept as JavaScript sees them: 220.0 is 220 (JSON from a browser never says 220.0), so a template means
+the same job whichever way a client spells its numbers. Text is measured in UTF-16 code units, as template.ts
+measures it, so a `customText` the server accepts is one the composition draws.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from ..settings import PROJECT_ROOT
 from ..templates import (
     ANIMATION_STYLES,
     COLOR_KEYS,
     COVER_SIZES,
-    DEFAULT_PRESET,
     FONT_FAMILIES,
     FONT_ROLES,
     FPS,
@@ -42,84 +43,56 @@ from ..templates import (
     TIMING_RANGE,
     TemplateCatalog,
     duration_frames,
-    scene_lengths,
 )
-from .schemas import StrictInteger, StrictNumber, flatten_messages
+from .css_colors import MAX_COLOR_LENGTH, is_css_color
+from .strict_fields import StrictBoolean, flatten_messages
 
 MAX_TEMPLATE_BYTES = 8 * 1024
 MAX_TEMPLATE_DEPTH = 4
-MAX_COLOR_LENGTH = 64
 MAX_WARNINGS = 20
+MAX_SHOWN_KEY = 60
 
-NAMED_COLORS = frozenset(json.loads((PROJECT_ROOT / "remotion" / "src" / "template" / "cssColors.json").read_text()))
-_NUMBER = re.compile(r"(?:\d+(?:\.\d+)?|\.\d+)\Z")
-_HEX = re.compile(r"#(?:[0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})\Z")
-_FUNCTION = re.compile(r"(rgba?|hsla?)\(([^()]*)\)\Z")
-_TOKEN = re.compile(r"\S+\Z")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-def _number(token: str, suffix: str = "") -> float | None:
-    body = token[: -len(suffix)] if suffix and token.endswith(suffix) else token
-    return float(body) if _NUMBER.match(body) else None
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def _in_range(value: float | None, top: float) -> bool:
-    return value is not None and 0 <= value <= top
-
-
-def _alpha_ok(token: str | None) -> bool:
-    if token is None:
-        return True
-    if token.endswith("%"):
-        return _in_range(_number(token, "%"), 100)
-    return _in_range(_number(token), 1)
-
-
-def _arguments(body: str) -> tuple[list[str], str | None] | None:
-    if "," in body:
-        parts = [part.strip() for part in body.split(",")]
-        if len(parts) not in (3, 4) or not all(_TOKEN.match(part) for part in parts):
+def _json_number(value: Any) -> int | float | None:
+    """A JSON number as JavaScript holds it (an integral float is that integer), or None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float):
+        if not math.isfinite(value):
             return None
-        return parts[:3], (parts[3] if len(parts) == 4 else None)
-    halves = body.split("/")
-    if len(halves) > 2:
-        return None
-    values = halves[0].split()
-    alpha = halves[1].strip() if len(halves) == 2 else None
-    if len(values) != 3 or (alpha is not None and not _TOKEN.match(alpha)):
-        return None
-    return values, alpha
+        return int(value) if value.is_integer() else value
+    return value
 
 
-def is_css_color(value: Any) -> bool:
-    """Whether `value` is a color of the grammar above (colors.ts parseCssColor, which tests compare with this)."""
-    if not isinstance(value, str) or len(value) > MAX_COLOR_LENGTH:
-        return False
-    text = value.strip().lower()
-    if _HEX.match(text) or text in NAMED_COLORS:
-        return True
-    match = _FUNCTION.match(text)
-    if match is None:
-        return False
-    args = _arguments(match.group(2).strip())
-    if args is None or not _alpha_ok(args[1]):
-        return False
-    values = args[0]
-    if match.group(1).startswith("rgb"):
-        percent = all(token.endswith("%") for token in values)
-        return all(_in_range(_number(token, "%" if percent else ""), 100 if percent else 255) for token in values)
-    hue, saturation, lightness = values
-    return (
-        _in_range(_number(hue, "deg"), 360)
-        and saturation.endswith("%")
-        and _in_range(_number(saturation, "%"), 100)
-        and lightness.endswith("%")
-        and _in_range(_number(lightness, "%"), 100)
-    )
+class TemplateNumber(fields.Float):
+    """A JSON number; 220.0 becomes 220."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
+        number = _json_number(value)
+        if number is None:
+            raise self.make_error("invalid")
+        return number
+
+
+class TemplateInteger(fields.Integer):
+    """A whole JSON number (30 or 30.0, as JavaScript's Number.isInteger takes it); not "30", 30.5 or true."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        number = _json_number(value)
+        if not isinstance(number, int):
+            raise self.make_error("invalid")
+        return number
 
 
 class CssColor(fields.String):
-    """A CSS color of the grammar above."""
+    """A CSS color of the grammar of css_colors.py."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if not is_css_color(value):
@@ -130,24 +103,35 @@ class CssColor(fields.String):
         return str(value)
 
 
-class FontFamily(fields.String):
-    """One of the bundled families a template may name (fonts are never fetched at render time)."""
+class CustomText(fields.String):
+    """The reader's own line: one line of text, at most MAX_CUSTOM_TEXT UTF-16 code units, or null."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        if value not in FONT_FAMILIES:
-            raise ValidationError(
-                f"must be a font family available offline: {', '.join(FONT_FAMILIES)} (got {str(value)[:60]!r})"
-            )
-        return str(value)
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if _LONE_SURROGATE.search(text):
+            raise ValidationError("must be Unicode text (it has a lone surrogate)")
+        if _CONTROL_CHARACTERS.search(text):
+            raise ValidationError("must be one line without control characters")
+        if _utf16_length(text) > MAX_CUSTOM_TEXT:
+            raise ValidationError(f"must be at most {MAX_CUSTOM_TEXT} characters (UTF-16 code units)")
+        return text
 
 
-class StrictBoolean(fields.Boolean):
-    """true or false, nothing that merely looks like one ("true", 1)."""
+def _one_of(choices: tuple[str, ...], what: str = "one of") -> fields.String:
+    return fields.String(validate=validate.OneOf(choices, error=f"must be {what}: {', '.join(choices)}"))
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid")
-        return value
+
+def _ranged(name: str) -> fields.Field[Any]:
+    low, high, integer = NUMBER_RANGES[name]
+    field_class = TemplateInteger if integer else TemplateNumber
+    return field_class(validate=validate.Range(min=low, max=high, error="must be between {min} and {max}"))
+
+
+def _frames(low: int = TIMING_RANGE[0], high: int = TIMING_RANGE[1]) -> TemplateInteger:
+    return TemplateInteger(
+        validate=validate.Range(min=low, max=high, error="must be between {min} and {max} frames"),
+        metadata={"description": "frames at 30 fps"},
+    )
 
 
 class _Partial(Schema):
@@ -155,22 +139,20 @@ class _Partial(Schema):
         unknown = EXCLUDE
 
 
-def _layout(section: str) -> fields.String:
-    return fields.String(validate=validate.OneOf(LAYOUTS[section]))
-
-
-def _ranged(name: str) -> fields.Field:
-    low, high, integer = NUMBER_RANGES[name]
-    field_class = StrictInteger if integer else StrictNumber
-    return field_class(validate=validate.Range(min=low, max=high))
-
-
-def _frames(low: int = TIMING_RANGE[0], high: int = TIMING_RANGE[1]) -> StrictInteger:
-    return StrictInteger(validate=validate.Range(min=low, max=high), metadata={"description": "frames at 30 fps"})
-
-
-ColorsSchema = _Partial.from_dict({key: CssColor() for key in COLOR_KEYS}, name="TemplateColors")
-FontsSchema = _Partial.from_dict({key: FontFamily() for key in FONT_ROLES}, name="TemplateFonts")
+COLOR_DESCRIPTION = (
+    "a CSS color: #rgb, #rgba, #rrggbb, #rrggbbaa, rgb()/rgba()/hsl()/hsla() with numbers in range, or a color name"
+)
+ColorsSchema = _Partial.from_dict(
+    {
+        key: CssColor(validate=validate.Length(max=MAX_COLOR_LENGTH), metadata={"description": COLOR_DESCRIPTION})
+        for key in COLOR_KEYS
+    },
+    name="TemplateColors",
+)
+FontsSchema = _Partial.from_dict(
+    {key: _one_of(FONT_FAMILIES, "one of the font families available offline") for key in FONT_ROLES},
+    name="TemplateFonts",
+)
 TimingSchema = _Partial.from_dict(
     {key: _frames(*OVERLAP_RANGE) if key == "transitionOverlap" else _frames() for key in TIMING_KEYS},
     name="TemplateTiming",
@@ -184,22 +166,22 @@ class TemplateGlobalSchema(_Partial):
 
 
 class IntroTemplateSchema(_Partial):
-    layout = _layout("intro")
+    layout = _one_of(LAYOUTS["intro"])
     titleFontSize = _ranged("titleFontSize")
     subtitleFontSize = _ranged("subtitleFontSize")
     showYear = StrictBoolean()
 
 
 class BookRevealTemplateSchema(_Partial):
-    layout = _layout("bookReveal")
+    layout = _one_of(LAYOUTS["bookReveal"])
     showRatings = StrictBoolean()
     showAuthors = StrictBoolean()
-    coverSize = fields.String(validate=validate.OneOf(COVER_SIZES))
-    animationStyle = fields.String(validate=validate.OneOf(ANIMATION_STYLES))
+    coverSize = _one_of(COVER_SIZES)
+    animationStyle = _one_of(ANIMATION_STYLES)
 
 
 class StatsRevealTemplateSchema(_Partial):
-    layout = _layout("statsReveal")
+    layout = _one_of(LAYOUTS["statsReveal"])
     showTotalBooks = StrictBoolean()
     showTotalPages = StrictBoolean()
     showAverageRating = StrictBoolean()
@@ -208,19 +190,19 @@ class StatsRevealTemplateSchema(_Partial):
 
 
 class ComingSoonTemplateSchema(_Partial):
-    layout = _layout("comingSoon")
+    layout = _one_of(LAYOUTS["comingSoon"])
     showProgress = StrictBoolean()
     maxBooks = _ranged("maxBooks")
 
 
 class OutroTemplateSchema(_Partial):
-    layout = _layout("outro")
+    layout = _one_of(LAYOUTS["outro"])
     showBranding = StrictBoolean()
-    customText = fields.String(allow_none=True, validate=validate.Length(max=MAX_CUSTOM_TEXT))
+    customText = CustomText(allow_none=True, validate=validate.Length(max=MAX_CUSTOM_TEXT))
 
 
 class TemplateSchema(_Partial):
-    """How the video looks; every field optional (template.ts `Template`)."""
+    """How the video looks; every field optional, unknown keys ignored (template.ts `Template`)."""
 
     global_ = fields.Nested(TemplateGlobalSchema, data_key="global")
     intro = fields.Nested(IntroTemplateSchema)
@@ -236,6 +218,16 @@ class TemplateError(ValueError):
     def __init__(self, fields_: dict[str, list[str]]) -> None:
         super().__init__("invalid template")
         self.fields = fields_
+
+
+@dataclass(frozen=True)
+class LoadedTemplate:
+    """A request's template: complete (`resolved`), what the request itself gave (`given`, known fields only, for
+    the totals check), and what was ignored in it (`warnings`)."""
+
+    resolved: dict[str, Any]
+    given: dict[str, Any]
+    warnings: list[str]
 
 
 def _depth(value: Any, limit: int) -> int:
@@ -264,13 +256,18 @@ def _known_shape(schema: Schema) -> dict[str, Any]:
 TEMPLATE_SHAPE = _known_shape(TemplateSchema())
 
 
+def _shown(key: str) -> str:
+    key = json.dumps(key)[1:-1]  # control characters and the like as JSON escapes
+    return key if len(key) <= MAX_SHOWN_KEY else key[: MAX_SHOWN_KEY - 1] + "\u2026"
+
+
 def unknown_keys(value: Any, shape: Mapping[str, Any] = TEMPLATE_SHAPE, prefix: str = "template") -> list[str]:
     """Paths of the keys of `value` that a template does not have (they are ignored)."""
     if not isinstance(value, dict):
         return []
     found: list[str] = []
     for key, child in value.items():
-        path = f"{prefix}.{key}"
+        path = f"{prefix}.{_shown(key)}"
         if key not in shape:
             found.append(path)
         elif shape[key] is not None:
@@ -278,75 +275,83 @@ def unknown_keys(value: Any, shape: Mapping[str, Any] = TEMPLATE_SHAPE, prefix: 
     return found
 
 
-def load_template(
-    raw_template: Any,
-    template_id: Any,
-    recap: Mapping[str, Any] | None,
-    catalog: TemplateCatalog,
-    max_video_seconds: float,
-) -> tuple[dict[str, Any], list[str]]:
-    """The complete template of a request, and its warnings; or TemplateError naming every bad field. `recap` is
-    the validated recap (None when it was invalid: the checks that need it are skipped)."""
+def _warnings(raw_template: Mapping[str, Any]) -> list[str]:
+    unknown = unknown_keys(raw_template)
+    warnings = [f"{path}: unknown key, ignored" for path in unknown[:MAX_WARNINGS]]
+    if len(unknown) > MAX_WARNINGS:
+        warnings.append(f"and {len(unknown) - MAX_WARNINGS} more unknown keys, ignored")
+    return warnings
+
+
+def _shape_error(raw_template: Any) -> str | None:
+    """Why the template cannot even be looked at field by field, or None."""
+    if not isinstance(raw_template, dict):
+        return "must be a JSON object"
+    if _depth(raw_template, MAX_TEMPLATE_DEPTH) > MAX_TEMPLATE_DEPTH:
+        return f"is nested deeper than {MAX_TEMPLATE_DEPTH} levels"
+    if len(json.dumps(raw_template)) > MAX_TEMPLATE_BYTES:
+        return f"is larger than {MAX_TEMPLATE_BYTES // 1024} KiB of JSON"
+    return None
+
+
+def load_template(raw_template: Any, template_id: Any, catalog: TemplateCatalog) -> LoadedTemplate:
+    """The request's template, complete; or TemplateError naming every bad field. `None` means absent, for both."""
     errors: dict[str, list[str]] = {}
     preset: Mapping[str, Any] = {}
     if template_id is not None:
-        if not isinstance(template_id, str) or template_id not in catalog.presets:
-            shown = str(template_id)[:60]
-            errors["templateId"] = [f"unknown template {shown!r}; known: {', '.join(catalog.ids)}"]
-        else:
+        if isinstance(template_id, str) and template_id in catalog.presets:
             preset = catalog.presets[template_id].template
-    template: dict[str, Any] = {}
+        else:
+            shown = _shown(str(template_id))
+            errors["templateId"] = [f"unknown template {shown!r}; known: {', '.join(catalog.ids)}"]
+    given: dict[str, Any] = {}
     warnings: list[str] = []
     if raw_template is not None:
-        if not isinstance(raw_template, dict):
-            errors["template"] = ["must be a JSON object"]
-        elif _depth(raw_template, MAX_TEMPLATE_DEPTH) > MAX_TEMPLATE_DEPTH:
-            errors["template"] = [f"is nested deeper than {MAX_TEMPLATE_DEPTH} levels"]
-        elif len(json.dumps(raw_template)) > MAX_TEMPLATE_BYTES:
-            errors["template"] = [f"is larger than {MAX_TEMPLATE_BYTES // 1024} KiB"]
+        shape_error = _shape_error(raw_template)
+        if shape_error:
+            errors["template"] = [shape_error]
         else:
-            warnings = [f"{path}: unknown key, ignored" for path in unknown_keys(raw_template)][:MAX_WARNINGS]
+            warnings = _warnings(raw_template)
             try:
-                template = TemplateSchema().load(raw_template)
+                loaded = TemplateSchema().load(raw_template)
             except ValidationError as error:
                 errors.update(flatten_messages(error.messages, "template"))
+            else:
+                given = {("global" if key == "global_" else key): value for key, value in loaded.items()}
     if errors:
         raise TemplateError(errors)
-    layer = {("global" if key == "global_" else key): value for key, value in template.items()}
-    resolved = catalog.resolve(preset, layer)
-    errors = _whole_template_errors(layer, resolved, recap, max_video_seconds)
+    resolved = catalog.resolve(preset, given)
+    errors = _total_errors(given, resolved)
     if errors:
         raise TemplateError(errors)
-    return resolved, warnings
+    return LoadedTemplate(resolved, given, warnings)
 
 
-def _whole_template_errors(
-    layer: Mapping[str, Any], resolved: Mapping[str, Any], recap: Mapping[str, Any] | None, max_video_seconds: float
-) -> dict[str, list[str]]:
+def _total_errors(given: Mapping[str, Any], resolved: Mapping[str, Any]) -> dict[str, list[str]]:
+    """A `*Total` the request gives that is shorter than its scene's parts (the request's, its preset's or the
+    defaults')."""
     errors: dict[str, list[str]] = {}
-    given = layer.get("global", {}).get("timing", {})
+    given_timing = given.get("global", {}).get("timing", {})
     timing = resolved["global"]["timing"]
     for parts, total in SCENE_TIMING.values():
-        if total in given:
+        if total in given_timing:
             needed = sum(timing[part] for part in parts)
-            if given[total] < needed:
+            if given_timing[total] < needed:
                 errors[f"template.global.timing.{total}"] = [
-                    f"must be at least the sum of its parts ({' + '.join(parts)} = {needed})"
+                    f"must be at least the sum of its parts ({' + '.join(parts)} = {needed} frames)"
                 ]
-    if recap is None or errors:
-        return errors
-    shortest = min(scene_lengths(recap, resolved))
-    if timing["transitionOverlap"] >= shortest:
-        errors["template.global.timing.transitionOverlap"] = [
-            f"must be shorter than every scene of this video (the shortest lasts {shortest} frames)"
-        ]
-        return errors
-    seconds = duration_frames(recap, resolved) / FPS
-    if seconds > max_video_seconds:
-        errors["template.global.timing"] = [
-            f"would make a {seconds:g} s video; at most {max_video_seconds:g} s (MAX_VIDEO_SECONDS)"
-        ]
     return errors
 
 
-__all__ = ["DEFAULT_PRESET", "TemplateError", "TemplateSchema", "is_css_color", "load_template"]
+def length_errors(
+    recap: Mapping[str, Any], template: Mapping[str, Any], max_video_seconds: float, path: str
+) -> dict[str, list[str]]:
+    """The video of this recap in this template must last at most MAX_VIDEO_SECONDS (the one duration rule,
+    templates.duration_frames); `path` is what the error names."""
+    seconds = duration_frames(recap, template) / FPS
+    if seconds <= max_video_seconds:
+        return {}
+    return {path: [f"the video would last {seconds:g} s; at most {max_video_seconds:g} s (MAX_VIDEO_SECONDS)"]}
+
+
+__all__ = ["LoadedTemplate", "TemplateError", "TemplateSchema", "length_errors", "load_template"]
