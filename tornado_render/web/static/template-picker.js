@@ -172,6 +172,26 @@ window.TemplatePicker = (() => {
     refresh();
   }
 
+  /** Thumbnails are built after the bundle: until then the server answers 503 with Retry-After, so try again. */
+  function showThumbnail(image, url, attempt) {
+    image.addEventListener(
+      'error',
+      async () => {
+        let response = null;
+        try {
+          response = await fetch(url, {method: 'HEAD', cache: 'no-store'});
+        } catch (error) {
+          return;
+        }
+        if (response.status !== 503 || attempt >= 30) return;
+        const seconds = Math.min(60, Math.max(1, Number(response.headers.get('Retry-After')) || 10));
+        setTimeout(() => showThumbnail(image, url, attempt + 1), seconds * 1000);
+      },
+      {once: true},
+    );
+    image.src = attempt === 0 ? url : `${url}?attempt=${attempt}`;
+  }
+
   function showPresets() {
     presetsBox.replaceChildren();
     for (const preset of presets) {
@@ -183,7 +203,7 @@ window.TemplatePicker = (() => {
       radio.value = preset.id;
       radio.addEventListener('change', () => choosePreset(preset.id));
       const thumbnail = document.createElement('img');
-      thumbnail.src = new URL(preset.thumbnailUrl, base).href;
+      showThumbnail(thumbnail, new URL(preset.thumbnailUrl, base).href, 0);
       thumbnail.alt = '';
       thumbnail.width = 90;
       thumbnail.height = 160;

@@ -1,17 +1,40 @@
-"""One frame of a rendered video as an image, and PSNR between two pictures, for comparing the browser preview with
-the server's render (tests/test_preview.py)."""
+"""For tests of the browser preview (tests/test_preview.py): a server's bundle directory holding the session's real
+bundle (so the server serves the real preview at once), one frame of a rendered video as an image, and PSNR."""
 
 from __future__ import annotations
 
 import math
+import os
+import shutil
 import subprocess
 from pathlib import Path
 
 from PIL import Image, ImageChops, ImageStat
 
 from tests.support.media import COMPOSITOR, FFMPEG
+from tests.support.stills import REMOTION
+from tornado_render.render.bundle import READY_MARKER, source_hash
 
 WIDTH, HEIGHT = 1080, 1920
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def bundle_dir_holding(bundle: Path, bundle_dir: Path) -> Path:
+    """A BUNDLE_DIR whose bundle of the current sources is `bundle` (built once per session), as hard links: a
+    server started with it serves the real preview (bundle/preview/) and renders at once, even with the fake
+    driver, and what the server writes there (its thumbnails) stays in this directory, not in the shared bundle."""
+    target = bundle_dir / source_hash(REMOTION)
+    shutil.copytree(
+        bundle, target, copy_function=_link_or_copy, ignore=shutil.ignore_patterns(READY_MARKER, "thumbnails")
+    )
+    (target / READY_MARKER).write_text(target.name)
+    return bundle_dir
 
 
 def video_frame(path: Path, index: int, width: int = WIDTH, height: int = HEIGHT) -> Image.Image:
