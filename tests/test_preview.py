@@ -256,6 +256,20 @@ class TestPicker:
         [job] = recorded_jobs(jobs_dir)
         assert "templateId" not in job["inputProps"]
 
+    def test_thumbnails_show_once_built(
+        self, server_factory: Callable[..., ServerProcess], remotion_bundle: Path, tmp_path: Path, page: Page
+    ) -> None:
+        """Thumbnails the server is still building (503 with Retry-After) appear on the page once they are built."""
+        gate = tmp_path / "stills-gate"
+        gate.mkdir()
+        bundles = bundle_dir_holding(remotion_bundle, tmp_path / "bundles")
+        server = server_factory("ok", BUNDLE_DIR=str(bundles), FAKE_DRIVER_STILLS_GATE=str(gate))
+        open_demo(page, server)
+        images = "Array.from(document.querySelectorAll('#presets img'))"
+        page.wait_for_function(f"{images}.length > 0 && {images}.every((img) => img.complete && !img.naturalWidth)")
+        (gate / "stills").touch()
+        page.wait_for_function(f"{images}.every((img) => img.complete && img.naturalWidth === 270)", timeout=60_000)
+
     def test_layout_controls_list_the_composition_layouts(self, demo_server: ServerProcess, page: Page) -> None:
         """Each scene's layout control offers exactly the layouts the composition knows (RecapPreview.layouts)."""
         open_demo(page, demo_server)
