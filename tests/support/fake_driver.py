@@ -16,7 +16,8 @@ its template's background color (grey when that is not #rrggbb); with FAKE_DRIVE
 and with FAKE_DRIVER_STILLS_GATE (a directory) it first waits until a file named `stills` exists there.
 A render reports the length of its props' video by the server's own duration rule (tornado_render.templates; the
 real driver's is the composition's calculateDuration, and tests compare the two), and a bundle job writes a fake
-browser preview (preview/player.js, preview/fonts/) beside index.html, as the real driver does.
+browser preview (preview/player.js, preview/fonts/) beside index.html, as the real driver does; with
+FAKE_DRIVER_BUNDLE_GATE (a directory) it first waits until a file named `bundle` exists there.
 FAKE_DRIVER_EMIT_LOG names a file where the progress lines after the gate are noted with their wall time.
 Every run appends its pid to FAKE_DRIVER_PIDS (a file) when that is set, so tests can check what is left.
 FAKE_DRIVER_GATE names a directory: the render waits (polling every 20 ms, as a process outside the test) until a
@@ -81,6 +82,10 @@ def wait_for_gate(job: dict) -> None:
 
 def bundle(job: dict) -> int:
     out = Path(job["bundleOutDir"])
+    gate = OPTIONS.get("FAKE_DRIVER_BUNDLE_GATE")
+    emit({"type": "bundle-progress", "progress": 0})
+    while gate and not (Path(gate) / "bundle").exists():
+        time.sleep(0.02)
     for progress in (0, 10, 50, 100):
         emit({"type": "bundle-progress", "progress": progress})
     out.mkdir(parents=True, exist_ok=True)

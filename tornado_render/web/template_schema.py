@@ -351,7 +351,7 @@ def length_errors(
     seconds = duration_frames(recap, template) / FPS
     if seconds <= max_video_seconds:
         return {}
-    return {path: [f"the video would last {seconds:g} s; at most {max_video_seconds:g} s (MAX_VIDEO_SECONDS)"]}
+    return {path: [f"the video would last {seconds:.1f} s; at most {max_video_seconds:g} s (MAX_VIDEO_SECONDS)"]}
 
 
 __all__ = ["LoadedTemplate", "TemplateError", "TemplateSchema", "length_errors", "load_template"]
