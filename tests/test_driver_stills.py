@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from tests.support.recaps import load_recap
 from tests.support.stills import DriverFailed, browser_executable, mean_difference, render_stills, run_driver_job
@@ -44,3 +45,35 @@ class TestStills:
         done = messages[-1]
         assert isinstance(done.pop("staticSpans"), list)
         assert done == {"type": "done", "stills": 2, "durationInSeconds": 8.5, "frameCount": 255}
+
+    def test_a_still_with_its_own_props_is_of_its_own_composition(self, remotion_bundle: Path, tmp_path: Path) -> None:
+        """Stills of one job may carry their own inputProps (another template: the server's thumbnails), each
+        rendered at `scale`: 270x480 images, each in its template's background, and a frame is checked against
+        the length of its own props' video (three books in a grid: 435 frames instead of 615)."""
+        recap = load_recap("three-books")["data"]
+        light = {
+            **recap,
+            "template": {"global": {"colors": {"background": "#FAF7F0"}}, "bookReveal": {"layout": "grid"}},
+        }
+        stills = [
+            {"frame": 3, "outputPath": str(tmp_path / "dark.png")},
+            {"frame": 3, "outputPath": str(tmp_path / "light.png"), "inputProps": light},
+        ]
+        job = {"inputProps": recap, "serveUrl": str(remotion_bundle), "browserExecutable": browser_executable()}
+        run_driver_job({**job, "stills": stills, "scale": 0.25})
+        corners = {}
+        for name in ("dark", "light"):
+            with Image.open(tmp_path / f"{name}.png") as image:
+                assert image.size == (270, 480)
+                corners[name] = image.convert("RGB").getpixel((2, 2))
+        assert corners == {"dark": (0x0E, 0x0F, 0x13), "light": (0xFA, 0xF7, 0xF0)}
+        past = [{"frame": 435, "outputPath": str(tmp_path / "past.png"), "inputProps": light}]
+        with pytest.raises(DriverFailed, match="past the end \\(435 frames\\)"):
+            run_driver_job({**job, "stills": past})
+
+    def test_a_bad_scale_is_refused_before_any_browser(self, tmp_path: Path) -> None:
+        """`scale` must be a number above 0 and at most 4."""
+        job = {"inputProps": load_recap("one-book")["data"], "browserExecutable": "/nonexistent", "serveUrl": "x"}
+        for scale in (0, 5, "1"):
+            with pytest.raises(DriverFailed, match='"scale" must be a number above 0, at most 4'):
+                run_driver_job({**job, "stills": [{"frame": 0, "outputPath": str(tmp_path / "x.png")}], "scale": scale})

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from tests.support.recaps import load_recap
 from tests.support.server import ServerProcess, start_server
 from tests.support.sse_client import run_stream, stream_url
+from tornado_render.web.css_colors import is_css_color
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +45,13 @@ not_integers = st.one_of(
     st.none(),
     st.lists(st.integers(), max_size=2),
 )
+PRESETS = ("default", "bold", "light", "minimal")
+not_colors = st.text(max_size=70).filter(lambda text: not is_css_color(text))
+not_frames = st.one_of(st.integers(max_value=0), st.integers(min_value=601), not_integers)
+not_families = st.text(max_size=30).filter(lambda text: text not in ("Fraunces", "Inter", "JetBrains Mono"))
+not_layouts = st.one_of(
+    st.text(max_size=12).filter(lambda text: text not in ("sequential", "grid", "carousel")), st.none()
+)
 # (path in a three-books recap, values that are never valid there)
 BAD_VALUES: list[tuple[tuple[Any, ...], st.SearchStrategy[Any]]] = [
     (("userId",), st.one_of(st.just(""), st.text(" \t", min_size=1), st.integers(), st.none())),
@@ -67,6 +75,24 @@ BAD_VALUES: list[tuple[tuple[Any, ...], st.SearchStrategy[Any]]] = [
     (("data", "stats"), st.one_of(st.none(), st.lists(st.integers()), st.just(_DELETE))),
     (("data", "stats", "totalPages"), st.one_of(st.integers(max_value=-1), st.booleans(), st.text())),
     (("data", "stats", "averageRating"), st.one_of(st.floats(10.01, 1e6), st.text(min_size=1))),
+    # Templates: not an object, a preset that does not exist, and one bad field among good ones.
+    (("template",), st.one_of(st.integers(), st.text(), st.lists(st.integers()), st.booleans())),
+    (("templateId",), st.one_of(st.text().filter(lambda s: s not in PRESETS), st.integers(), st.booleans())),
+    (("template",), st.builds(lambda color: {"global": {"colors": {"accent": color}}}, not_colors)),
+    (("template",), st.builds(lambda frames: {"global": {"timing": {"bookHold": frames}}}, not_frames)),
+    (("template",), st.builds(lambda family: {"global": {"fonts": {"body": family}}}, not_families)),
+    (
+        ("template",),
+        st.builds(lambda layout: {"bookReveal": {"layout": layout}, "intro": {"showYear": False}}, not_layouts),
+    ),
+    (("template",), st.builds(lambda text: {"outro": {"customText": text}}, st.text(min_size=201, max_size=300))),
+    (
+        ("template",),
+        st.builds(
+            lambda count: {"comingSoon": {"maxBooks": count}},
+            st.one_of(st.integers(7), st.integers(max_value=-1), not_integers),
+        ),
+    ),
 ]
 
 

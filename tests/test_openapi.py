@@ -49,6 +49,9 @@ EXPECTED_RESPONSES = {
     ("get", "/openapi.json"): {"200", "414"},
     ("get", "/"): {"200", "414"},
     ("get", "/static/{path}"): {"200", "404", "414"},
+    ("get", "/templates"): {"200", "414"},
+    ("get", "/templates/{filename}"): {"200", "404", "414", "503"},
+    ("get", "/preview/{path}"): {"200", "404", "414", "503"},
 }
 
 # Any text, and the userIds check_user_id cares most about.
@@ -172,6 +175,59 @@ class TestDocument:
         """Every sample recap is valid against the document's RenderRequest: it is not stricter than real data."""
         errors = validator(document, "#/components/schemas/RenderRequest").iter_errors(load_recap(name))
         assert [error.message for error in errors] == []
+
+    def test_describes_templates(self, document: dict[str, Any]) -> None:
+        """The document describes `template` (the Template schema, every section), `templateId` (this server's
+        presets), the POST answer's `warnings`, GET /templates, the thumbnails and the preview, and the stream's
+        `template` and `templateId` query parameters."""
+        schemas = document["components"]["schemas"]
+        request = schemas["RenderRequest"]["properties"]
+        assert {"$ref": "#/components/schemas/Template"} in request["template"]["anyOf"]
+        assert request["templateId"] == {"$ref": "#/components/schemas/TemplateId"}
+        assert schemas["TemplateId"]["enum"] == ["default", "bold", "light", "minimal", None]
+        assert set(schemas["Template"]["properties"]) == {
+            "global",
+            "intro",
+            "bookReveal",
+            "statsReveal",
+            "comingSoon",
+            "outro",
+        }
+        assert schemas["TemplateTiming"]["properties"]["introHold"] | {"description": ""} == {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 600,
+            "description": "",
+        }
+        assert schemas["TemplateFonts"]["properties"]["heading"]["enum"] == ["Fraunces", "Inter", "JetBrains Mono"]
+        assert "warnings" in schemas["RenderResult"]["required"]
+        listing = document["paths"]["/templates"]["get"]["responses"]["200"]
+        assert listing["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Templates"}
+        entry = schemas["TemplateEntry"]["properties"]
+        assert entry["template"]["$ref"] == "#/components/schemas/Template"
+        thumbnail = document["paths"]["/templates/{filename}"]["get"]["responses"]
+        assert list(thumbnail["200"]["content"]) == ["image/png"]
+        assert resolve(document, thumbnail["503"])["headers"]["Retry-After"]["required"] is True
+        assert "/preview/{path}" in document["paths"]
+        stream = {
+            parameter["name"]: parameter for parameter in document["paths"]["/render-stream"]["get"]["parameters"]
+        }
+        assert stream["template"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Template"}
+        assert stream["templateId"]["schema"] == {"$ref": "#/components/schemas/TemplateId"}
+
+    def test_listed_templates_match_the_documents_template(
+        self, api_server: ServerProcess, document: dict[str, Any]
+    ) -> None:
+        """Every preset GET /templates lists is valid against the document's Template, and so is a request
+        carrying it."""
+        status, body = api_server.get_json("/templates")
+        assert status == 200
+        for entry in body["templates"]:
+            errors = validator(document, "#/components/schemas/Template").iter_errors(entry["template"])
+            assert [error.message for error in errors] == [], entry["id"]
+            request = {**load_recap("one-book"), "template": entry["template"], "templateId": entry["id"]}
+            errors = validator(document, "#/components/schemas/RenderRequest").iter_errors(request)
+            assert [error.message for error in errors] == [], entry["id"]
 
     def test_limits_follow_the_server(self, tmp_path: Path) -> None:
         """MAX_BOOKS becomes books.maxItems; /storage is described only with local storage."""

@@ -4,13 +4,17 @@ The recap itself (a MonthlyRecapExport) stays the JSON document it arrived as, c
 of unknown fields: it is handed to the composition as its props, and remotion/src/types.ts is its one definition.
 The few facts the server itself needs from it (the month, for names and logs; the number of books) are properties
 here, so nothing indexes the document by hand along the way.
+
+`template` is the complete template the video is drawn with (templates.py resolves a request's templateId and
+template into it; empty means the composition's defaults). It is part of `canonical()`, so the same recap with
+another template is another job and another video.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -18,6 +22,14 @@ from typing import Any
 class RenderRequest:
     user_id: str
     recap: Mapping[str, Any]
+    template: Mapping[str, Any] = field(default_factory=dict)
+    # What validation ignored in the request's template (unknown keys), for the answer and the log.
+    warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, document: Mapping[str, Any]) -> RenderRequest:
+        """The request from its wire form (`as_json`)."""
+        return cls(user_id=document["userId"], recap=document["data"], template=document.get("template") or {})
 
     @property
     def year(self) -> int:
@@ -36,19 +48,22 @@ class RenderRequest:
         return len(self.recap["books"])
 
     def props(self) -> dict[str, Any]:
-        """The composition's input props: the recap as plain JSON data."""
+        """The composition's input props: the recap as plain JSON data, and its template."""
         props: dict[str, Any] = json.loads(json.dumps(self.recap))
+        if self.template:
+            props["template"] = json.loads(json.dumps(self.template))
         return props
 
     def canonical(self) -> str:
         """Sorted compact JSON of what the video depends on: equal requests give equal text, whatever key order."""
         return json.dumps(
-            {"userId": self.user_id, "data": self.recap, "options": {}},
+            {"userId": self.user_id, "data": self.recap, "options": {}, "template": self.template},
             sort_keys=True,
             separators=(",", ":"),
             ensure_ascii=False,
         )
 
     def as_json(self) -> dict[str, Any]:
-        """The request in its wire form ({"userId", "data"})."""
-        return {"userId": self.user_id, "data": self.props()}
+        """The request in its wire form ({"userId", "data", "template"}: the template complete)."""
+        wire = {"userId": self.user_id, "data": json.loads(json.dumps(self.recap))}
+        return {**wire, "template": dict(self.template)} if self.template else wire

@@ -223,6 +223,12 @@ class Settings:
         _positive_float,
     )
     max_books: int = setting(50, "MAX_BOOKS", "books per recap; more is a 400", _positive_int)
+    max_video_seconds: float = setting(
+        300.0,
+        "MAX_VIDEO_SECONDS",
+        "longest video a request may ask for (its recap with its template's timing); longer is a 400",
+        _positive_float,
+    )
     user_max_jobs: int = setting(
         2,
         "USER_MAX_JOBS",

@@ -21,10 +21,14 @@
  *   inputProps          the MonthlyRecap props (a MonthlyRecapExport)
  *   compositionId       default "MonthlyRecap"
  *   serveUrl            an already built bundle (directory or URL); without it the driver bundles src/index.ts
- *   bundleOnly          bundle into bundleOutDir, print "bundled" and "done", render nothing
+ *   bundleOnly          bundle into bundleOutDir, print "bundled" and "done", render nothing; the bundle gets the
+ *                       browser preview too (bundleOutDir/preview/, scripts/build-preview.mjs; if that fails, a
+ *                       "preview-failed" message says why and the bundle is still done)
  *   bundleOutDir        where to write the bundle (default: a temporary directory)
- *   stills              [{frame, outputPath}]: render these frames as PNG images instead of a video (renderStill in
- *                       one open browser); thumbnails and the tests' frame checks use this
+ *   stills              [{frame, outputPath, inputProps?}]: render these frames as PNG images instead of a video
+ *                       (renderStill in one open browser); a still with its own inputProps (another template) is
+ *                       of the composition for those props. Thumbnails and the tests' frame checks use this
+ *   scale               stills only: the images' scale (default 1; 0.25 gives 270 x 480)
  *   browserExecutable   path of a headless Chromium (required: this driver never downloads a browser)
  *   captureBeyondViewport  default false: true keeps Remotion's own screenshot mode (see captureWithinViewport)
  *   staticSpans         default true: when the composition declares static spans, capture each distinct frame
@@ -61,7 +65,8 @@ import {declaredSpans, renderDistinctFrames} from './static-spans.mjs';
  * @property {import('@remotion/renderer').LogLevel} [logLevel]
  * @property {string | null} [licenseKey]
  * @property {import('@remotion/renderer').ChromiumOptions['gl']} [gl]
- * @property {Array<{frame: number, outputPath: string}>} [stills]
+ * @property {Array<{frame: number, outputPath: string, inputProps?: Record<string, unknown>}>} [stills]
+ * @property {number} [scale]
  * @property {boolean} [staticSpans]
  * @property {boolean} [captureBeyondViewport]
  */
@@ -146,6 +151,12 @@ function readJob() {
       if (!Number.isInteger(still?.frame) || still.frame < 0 || typeof still?.outputPath !== 'string') {
         throw new Error('each of "stills" needs an integer "frame" >= 0 and an "outputPath"');
       }
+      if (still.inputProps !== undefined && (still.inputProps === null || typeof still.inputProps !== 'object')) {
+        throw new Error('a still\'s "inputProps" must be an object');
+      }
+    }
+    if (job.scale !== undefined && !(typeof job.scale === 'number' && job.scale > 0 && job.scale <= 4)) {
+      throw new Error('"scale" must be a number above 0, at most 4');
     }
   } else if (!job.bundleOnly && typeof job.outputPath !== 'string') {
     throw new Error('the job needs "outputPath"');
@@ -186,6 +197,17 @@ async function obtainServeUrl(job) {
     enableCaching: false,
     onProgress: report,
   });
+  if (job.bundleOnly && job.bundleOutDir) {
+    // The preview is an extra of the bundle: a preview that does not build is reported, never a failed bundle
+    // (videos are rendered without it).
+    try {
+      const {buildPreview} = await import('../scripts/build-preview.mjs');
+      await buildPreview(path.join(job.bundleOutDir, 'preview'));
+    } catch (error) {
+      console.error(error);
+      emit({type: 'preview-failed', message: error instanceof Error ? error.message : String(error)});
+    }
+  }
   report(100);
   return serveUrl;
 }
@@ -350,22 +372,29 @@ async function registerUsage(licenseKey) {
  * @param {string} serveUrl
  */
 async function renderStills(job, serveUrl) {
-  const {renderStill} = await import('@remotion/renderer');
+  const {renderStill, selectComposition} = await import('@remotion/renderer');
   const stills = job.stills ?? [];
   return withComposition(job, serveUrl, async ({common, composition}) => {
     if (job.captureBeyondViewport !== true) {
       captureWithinViewport(common.puppeteerInstance);
     }
     for (const still of stills) {
-      if (still.frame >= composition.durationInFrames) {
-        throw new Error(`frame ${still.frame} is past the end (${composition.durationInFrames} frames)`);
+      const inputProps = still.inputProps ?? common.inputProps;
+      const selected =
+        still.inputProps === undefined
+          ? composition
+          : await selectComposition({...common, inputProps, id: job.compositionId ?? 'MonthlyRecap'});
+      if (still.frame >= selected.durationInFrames) {
+        throw new Error(`frame ${still.frame} is past the end (${selected.durationInFrames} frames)`);
       }
       await renderStill({
         ...common,
-        composition,
+        inputProps,
+        composition: selected,
         frame: still.frame,
         output: still.outputPath,
         imageFormat: 'png',
+        scale: job.scale ?? 1,
         overwrite: true,
         licenseKey: job.licenseKey ?? null,
       });

@@ -70,6 +70,14 @@ const FAMILIES = [
   {family: 'Noto Sans SC', pkg: '@fontsource-variable/noto-sans-sc', css: ['wght.css'], subsets: CJK_SLICES},
   {family: 'Noto Sans TC', pkg: '@fontsource-variable/noto-sans-tc', css: ['wght.css'], subsets: CJK_SLICES},
   {family: 'Noto Sans KR', pkg: '@fontsource-variable/noto-sans-kr', css: ['wght.css'], subsets: CJK_SLICES},
+  // A template's mono family (figures and percentages), Latin only: the design draws nothing else with it.
+  {
+    family: 'JetBrains Mono',
+    pkg: '@fontsource/jetbrains-mono',
+    css: ['400.css', '500.css', '700.css', '400-italic.css'],
+    subsets: ['latin', 'latin-ext'],
+    declaredRanges: true,
+  },
   // COLRv1, which Chromium draws; @fontsource/noto-color-emoji ships OpenType-SVG, which Chromium does not. One
   // face for every weight, so bold text never gets a synthesized (smeared) bold emoji.
   {family: 'Noto Color Emoji', pkg: '@infolektuell/noto-color-emoji', css: ['index.css'], subsets: /.*/, weight: '100 900'},

@@ -4,6 +4,7 @@ import {Composition} from 'remotion';
 import {MonthlyRecap} from './compositions/MonthlyRecap';
 import {calculateDuration, FPS, HEIGHT, staticSpans, WIDTH} from './compositions/MonthlyRecap/timeline';
 import {sampleRecap} from './sampleRecap';
+import {resolveTemplate} from './template/template';
 import type {WithStaticSpans} from './staticSpans';
 import type {MonthlyRecapProps} from './types';
 
@@ -16,10 +17,13 @@ export const RemotionRoot: React.FC = () => (
     fps={FPS}
     durationInFrames={calculateDuration(sampleRecap)}
     defaultProps={sampleRecap}
-    calculateMetadata={({props}: {props: WithStaticSpans<MonthlyRecapProps>}) => ({
-      durationInFrames: calculateDuration(props),
-      // For the render driver: the frames to capture once and hold (see staticSpans.ts).
-      props: {...props, staticSpans: staticSpans(props)},
-    })}
+    calculateMetadata={({props}: {props: WithStaticSpans<MonthlyRecapProps>}) => {
+      const template = resolveTemplate(props.template);
+      return {
+        durationInFrames: calculateDuration(props, template),
+        // For the render driver: the frames to capture once and hold (see staticSpans.ts).
+        props: {...props, staticSpans: staticSpans(props, template)},
+      };
+    }}
   />
 );

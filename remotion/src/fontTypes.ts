@@ -1,7 +1,10 @@
 /** The shapes shared by the font registry (fonts.ts), its generated face list and the text fitting. */
 
-/** The video's four text styles: display (Fraunces-led, bold), its italic, body (Inter-led, medium) and bold body. */
-export type FontKey = 'display' | 'displayItalic' | 'body' | 'bodyBold';
+/**
+ * The video's text styles: display (the heading family, bold: Fraunces by default), its italic, body (the body
+ * family, medium: Inter), bold body, and mono (the mono family, bold: tabular figures, Inter by default).
+ */
+export type FontKey = 'display' | 'displayItalic' | 'body' | 'bodyBold' | 'mono';
 
 /**
  * One font file: [family, subset ("latin", "cyrillic", "12" for a numbered CJK slice...), weight (or "min max" for a
@@ -15,3 +18,13 @@ export type FaceSource = readonly [
   url: string,
   unicodeRange: string,
 ];
+
+/** The first family of each stack: the template's heading, body and mono families. */
+export interface DesignFamilies {
+  display: string;
+  body: string;
+  mono: string;
+}
+
+/** Today's design: Fraunces titles, Inter text, Inter's tabular figures. */
+export const DEFAULT_FAMILIES: DesignFamilies = {display: 'Fraunces', body: 'Inter', mono: 'Inter'};

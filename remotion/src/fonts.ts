@@ -5,7 +5,8 @@
  * internet, and the render driver hides the machine's own fonts from Chromium, so a glyph the bundle lacks is
  * missing on every machine alike instead of depending on what happens to be installed.
  *
- * Stacks. The design's faces come first for the scripts they cover: Fraunces (display: titles, big numbers) for
+ * Stacks. The design's faces come first for the scripts they cover (a template names them: its heading, body and
+ * mono families, among TEMPLATE_FONT_FAMILIES in template/template.ts; below, the default design's): Fraunces (display: titles, big numbers) for
  * Latin and Vietnamese; Inter (body) for Latin, Vietnamese, Greek and Cyrillic. Then one Noto family per script,
  * a serif in the display stack (Noto Serif for Greek and Cyrillic, Naskh for Arabic, as books print them) and a
  * sans in the body stack; then colour emoji; then CJK. Emoji come after the text faces because the emoji font also
@@ -27,12 +28,13 @@
  */
 import {continueRender, delayRender} from 'remotion';
 import {FACE_SOURCES} from './fontFaces.generated';
-import type {FaceSource, FontKey} from './fontTypes';
+import {DEFAULT_FAMILIES, type DesignFamilies, type FaceSource, type FontKey} from './fontTypes';
 import {graphemes, type HanLang} from './writingSystems';
 
-export type {FontKey} from './fontTypes';
+export {DEFAULT_FAMILIES, type DesignFamilies, type FontKey} from './fontTypes';
 
-type Stack = 'display' | 'body';
+/** Titles and big numbers (the template's heading family), labels and names (body), tabular figures (mono). */
+export type Stack = 'display' | 'body' | 'mono';
 
 /** The weight and style each text style asks for, and the stack it draws from. */
 export const FONT_KEY_STYLE: Record<FontKey, {stack: Stack; weight: number; style: 'normal' | 'italic'}> = {
@@ -40,13 +42,14 @@ export const FONT_KEY_STYLE: Record<FontKey, {stack: Stack; weight: number; styl
   displayItalic: {stack: 'display', weight: 400, style: 'italic'},
   body: {stack: 'body', weight: 500, style: 'normal'},
   bodyBold: {stack: 'body', weight: 700, style: 'normal'},
+  mono: {stack: 'mono', weight: 700, style: 'normal'},
 };
 
 const EMOJI = 'Noto Color Emoji';
 
-const SCRIPT_FAMILIES: Record<Stack, readonly string[]> = {
-  display: [
-    'Fraunces',
+/** After the design's family: one family per script, serif for the display stack and sans for the others. */
+const SCRIPT_FAMILIES: Record<'serif' | 'sans', readonly string[]> = {
+  serif: [
     'Noto Serif',
     'Noto Serif Armenian',
     'Noto Serif Georgian',
@@ -57,8 +60,7 @@ const SCRIPT_FAMILIES: Record<Stack, readonly string[]> = {
     'Noto Serif Tamil',
     'Noto Serif Thai',
   ],
-  body: [
-    'Inter',
+  sans: [
     'Noto Sans Armenian',
     'Noto Sans Georgian',
     'Noto Sans Hebrew',
@@ -70,6 +72,8 @@ const SCRIPT_FAMILIES: Record<Stack, readonly string[]> = {
   ],
 };
 
+const SCRIPTS_OF: Record<Stack, 'serif' | 'sans'> = {display: 'serif', body: 'sans', mono: 'sans'};
+
 const HAN_FAMILIES: Record<HanLang, readonly string[]> = {
   ja: ['Noto Sans JP', 'Noto Sans TC', 'Noto Sans SC', 'Noto Sans KR'],
   ko: ['Noto Sans KR', 'Noto Sans TC', 'Noto Sans JP', 'Noto Sans SC'],
@@ -77,21 +81,21 @@ const HAN_FAMILIES: Record<HanLang, readonly string[]> = {
   'zh-Hant': ['Noto Sans TC', 'Noto Sans SC', 'Noto Sans JP', 'Noto Sans KR'],
 };
 
-const GENERIC: Record<Stack, string> = {display: 'serif', body: 'sans-serif'};
+const GENERIC: Record<Stack, string> = {display: 'serif', body: 'sans-serif', mono: 'monospace'};
 
 /** The families of a stack, in fallback order, for text whose Han characters follow `lang`. */
-export function familyList(stack: Stack, lang: HanLang | null = null): readonly string[] {
-  return [...SCRIPT_FAMILIES[stack], EMOJI, ...HAN_FAMILIES[lang ?? 'zh-Hans']];
+export function familyList(stack: Stack, lang: HanLang | null = null, families: DesignFamilies = DEFAULT_FAMILIES): readonly string[] {
+  return [families[stack], ...SCRIPT_FAMILIES[SCRIPTS_OF[stack]], EMOJI, ...HAN_FAMILIES[lang ?? 'zh-Hans']];
 }
 
 /** A CSS font-family value for the stack. */
-export function fontFamily(stack: Stack, lang: HanLang | null = null): string {
-  return [...familyList(stack, lang).map((family) => `"${family}"`), GENERIC[stack]].join(', ');
+export function fontFamily(stack: Stack, lang: HanLang | null = null, families: DesignFamilies = DEFAULT_FAMILIES): string {
+  return [...familyList(stack, lang, families).map((family) => `"${family}"`), GENERIC[stack]].join(', ');
 }
 
-/** Serif display stack for titles and big numbers. */
+/** Serif display stack for titles and big numbers (default design). */
 export const DISPLAY_FONT = fontFamily('display');
-/** Sans stack for labels and body text. */
+/** Sans stack for labels and body text (default design). */
 export const BODY_FONT = fontFamily('body');
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -191,16 +195,16 @@ const IGNORABLE = /[\p{Default_Ignorable_Code_Point}\p{Cc}]/u;
 const clusterCache = new Map<string, number[]>();
 
 /** Indexes (into FACE_SOURCES) of the faces that draw `cluster` in this style. */
-function facesForCluster(cluster: string, key: FontKey, lang: HanLang | null): number[] {
-  const cacheKey = `${key}\u0000${lang ?? ''}\u0000${cluster}`;
+function facesForCluster(cluster: string, key: FontKey, lang: HanLang | null, families: DesignFamilies): number[] {
+  const {stack, weight, style} = FONT_KEY_STYLE[key];
+  const cacheKey = `${key}\u0000${families[stack]}\u0000${lang ?? ''}\u0000${cluster}`;
   const cached = clusterCache.get(cacheKey);
   if (cached !== undefined) {
     return cached;
   }
-  const {stack, weight, style} = FONT_KEY_STYLE[key];
   const codes = Array.from(cluster, (char) => char.codePointAt(0) ?? 0);
   const significant = Array.from(cluster).filter((char) => !IGNORABLE.test(char)).map((char) => char.codePointAt(0) ?? 0);
-  const stackFaces = familyList(stack, lang).map((family) => matchingFaces(family, weight, style));
+  const stackFaces = familyList(stack, lang, families).map((family) => matchingFaces(family, weight, style));
   const firstCovering = (code: number, faces: Face[]) => faces.find((face) => covers(face, code));
   const result = new Set<number>();
   if (significant.length > 0) {
@@ -235,14 +239,16 @@ export interface FontRequest {
   text: string;
   key: FontKey;
   lang?: HanLang | null;
+  /** The template's families (default: today's design). */
+  families?: DesignFamilies;
 }
 
 /** Indexes (into FACE_SOURCES) of every face needed to draw these texts, in FACE_SOURCES order. */
 export function facesFor(requests: readonly FontRequest[]): number[] {
   const needed = new Set<number>();
-  for (const {text, key, lang = null} of requests) {
+  for (const {text, key, lang = null, families = DEFAULT_FAMILIES} of requests) {
     for (const cluster of new Set(graphemes(text))) {
-      for (const index of facesForCluster(cluster, key, lang)) {
+      for (const index of facesForCluster(cluster, key, lang, families)) {
         needed.add(index);
       }
     }
@@ -262,7 +268,7 @@ const settled = new Set<number>();
  * A face that fails is logged, not thrown: a video with one fallback glyph beats no video, and the log says why
  * it looks off.
  */
-async function loadFaces(indexes: readonly number[]): Promise<void> {
+export async function loadFaces(indexes: readonly number[]): Promise<void> {
   if (typeof document === 'undefined' || typeof FontFace === 'undefined') {
     return;
   }
@@ -299,14 +305,28 @@ export function loadFontsFor(requests: readonly FontRequest[]): Promise<void> {
 
 /** Whether every face the texts need has already settled (then nothing has to wait for them). */
 export function fontsSettled(requests: readonly FontRequest[]): boolean {
-  return facesFor(requests).every((index) => settled.has(index));
+  return facesSettled(facesFor(requests));
+}
+
+/** Whether these faces (indexes into FACE_SOURCES) have all settled. */
+export function facesSettled(indexes: readonly number[]): boolean {
+  return indexes.every((index) => settled.has(index));
+}
+
+/**
+ * The Latin faces of a template's families: every scene has fixed English text in them (a template's mono family
+ * draws figures and percentages), so they are loaded before its first frame, as the default design's are.
+ */
+export function designFaces(families: DesignFamilies): number[] {
+  const wanted = new Set([families.display, families.body, families.mono]);
+  return FACE_SOURCES.flatMap(([family, subset], index) =>
+    wanted.has(family) && (subset === 'latin' || subset === 'latin-ext') ? [index] : [],
+  );
 }
 
 /** The design's own Latin faces: every scene has fixed English text in them. */
 export function baseFaces(): number[] {
-  return FACE_SOURCES.flatMap(([family, subset], index) =>
-    (family === 'Fraunces' || family === 'Inter') && (subset === 'latin' || subset === 'latin-ext') ? [index] : [],
-  );
+  return designFaces(DEFAULT_FAMILIES);
 }
 
 let started = false;

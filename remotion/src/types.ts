@@ -4,6 +4,7 @@
  * The server's marshmallow schemas (tornado_render/schemas.py) mirror these types; the test suite renders every
  * fixture through both so the two cannot drift apart silently.
  */
+import type {TemplateInput} from './template/template';
 
 export type BookStatus = 'COMPLETED' | 'DNF';
 
@@ -74,10 +75,17 @@ export type MonthlyRecapExport = {
 export interface RenderRequest {
   userId: string;
   data: MonthlyRecapExport;
+  /** A preset (GET /templates) the template starts from. */
+  templateId?: string;
+  /** How the video looks (template/template.ts); any part of one, laid over the preset and the defaults. */
+  template?: TemplateInput;
 }
 
-/** The composition renders one month; its props are the export itself. */
-export type MonthlyRecapProps = MonthlyRecapExport;
+/**
+ * The composition renders one month; its props are the export itself, and the template it is drawn with (the
+ * server always sends a complete one; without it, the defaults).
+ */
+export type MonthlyRecapProps = MonthlyRecapExport & {template?: TemplateInput};
 
 /** The seven CAWPILE parts in their canonical order, with the labels the video shows. */
 export const CAWPILE_PARTS = [

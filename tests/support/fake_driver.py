@@ -10,7 +10,15 @@ tests that start it directly). It behaves as FAKE_DRIVER_MODE says:
   killed   some progress, then SIGKILLs itself
   garbage  some progress, then a line that is not JSON
   hang     some progress, starts a child process (its pid goes to FAKE_DRIVER_PIDS), then waits forever
-FAKE_DRIVER_JOBS names a directory where every run writes the job it received (<pid>.json).
+FAKE_DRIVER_JOBS names a directory where every run writes the job it received (<pid>.json); stills jobs (the
+server's template thumbnails) are not recorded. A stills job writes PNGs of the requested scale, each filled with
+its template's background color (grey when that is not #rrggbb); with FAKE_DRIVER_STILLS=error it fails instead,
+and with FAKE_DRIVER_STILLS_GATE (a directory) it first waits until a file named `stills` exists there.
+A render reports the length of its props' video by the server's own duration rule (tornado_render.templates; the
+real driver's is the composition's calculateDuration, and tests compare the two), and a bundle job writes a fake
+browser preview (preview/player.js, preview/fonts/) beside index.html, as the real driver does; with
+FAKE_DRIVER_BUNDLE_GATE (a directory) it first waits until a file named `bundle` exists there, and with
+FAKE_DRIVER_PREVIEW=error it reports a preview that did not build ("preview-failed") and writes none.
 FAKE_DRIVER_EMIT_LOG names a file where the progress lines after the gate are noted with their wall time.
 Every run appends its pid to FAKE_DRIVER_PIDS (a file) when that is set, so tests can check what is left.
 FAKE_DRIVER_GATE names a directory: the render waits (polling every 20 ms, as a process outside the test) until a
@@ -22,10 +30,16 @@ from __future__ import annotations
 import json
 import os
 import signal
+import struct
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
+
+from tornado_render.templates import FPS, TemplateCatalog, duration_frames
+
+REMOTION_DIR = Path(__file__).resolve().parents[2] / "remotion"
 
 
 def load_options() -> dict[str, str]:
@@ -69,10 +83,21 @@ def wait_for_gate(job: dict) -> None:
 
 def bundle(job: dict) -> int:
     out = Path(job["bundleOutDir"])
+    gate = OPTIONS.get("FAKE_DRIVER_BUNDLE_GATE")
+    emit({"type": "bundle-progress", "progress": 0})
+    while gate and not (Path(gate) / "bundle").exists():
+        time.sleep(0.02)
     for progress in (0, 10, 50, 100):
         emit({"type": "bundle-progress", "progress": progress})
     out.mkdir(parents=True, exist_ok=True)
     (out / "index.html").write_text("<!doctype html><title>fake bundle</title>")
+    if OPTIONS.get("FAKE_DRIVER_PREVIEW") == "error":
+        emit({"type": "preview-failed", "message": 'Could not resolve "@remotion/player"'})
+    else:
+        fonts = out / "preview" / "fonts"
+        fonts.mkdir(parents=True)
+        (out / "preview" / "player.js").write_text("window.RecapPreview = {fake: true};\n")
+        (fonts / "inter-latin-400-normal-ABCD1234.woff2").write_bytes(b"wOF2fake")
     emit({"type": "bundled", "serveUrl": str(out)})
     emit({"type": "done", "serveUrl": str(out)})
     return 0
@@ -106,7 +131,53 @@ def render(job: dict, mode: str) -> int:
     for progress in (0.5, 0.73, 1.0):
         emit_timed({"type": "render-progress", "progress": progress, "renderedFrames": 0, "encodedFrames": 0})
     Path(job["outputPath"]).write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 4096)
-    emit({"type": "done", "outputPath": job["outputPath"], "durationInSeconds": 8.5, "frameCount": 255})
+    frames = video_frames(job["inputProps"])
+    emit({"type": "done", "outputPath": job["outputPath"], "durationInSeconds": frames / FPS, "frameCount": frames})
+    return 0
+
+
+def video_frames(props: dict) -> int:
+    """The length of the video of these props (the template the server sends is complete; none means defaults)."""
+    catalog = TemplateCatalog.for_remotion_dir(REMOTION_DIR)
+    return duration_frames(props, catalog.resolve(props.get("template") or {}))
+
+
+def png(width: int, height: int, rgb: bytes = b"\x80\x80\x80") -> bytes:
+    """A PNG of this size in one color."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + rgb * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def background(props: dict) -> bytes:
+    color = str(props.get("template", {}).get("global", {}).get("colors", {}).get("background", ""))
+    if len(color) == 7 and color.startswith("#"):
+        try:
+            return bytes.fromhex(color[1:])
+        except ValueError:
+            pass
+    return b"\x80\x80\x80"
+
+
+def stills(job: dict) -> int:
+    gate = OPTIONS.get("FAKE_DRIVER_STILLS_GATE")
+    while gate and not (Path(gate) / "stills").exists():
+        time.sleep(0.02)
+    if OPTIONS.get("FAKE_DRIVER_STILLS") == "error":
+        emit({"type": "error", "message": "the browser crashed"})
+        return 1
+    scale = float(job.get("scale", 1))
+    for still in job["stills"]:
+        props = still.get("inputProps", job["inputProps"])
+        Path(still["outputPath"]).write_bytes(png(int(1080 * scale), int(1920 * scale), background(props)))
+        emit({"type": "still", "frame": still["frame"], "outputPath": still["outputPath"]})
+    frames = video_frames(job["inputProps"])
+    done = {"type": "done", "stills": len(job["stills"]), "durationInSeconds": frames / FPS, "frameCount": frames}
+    emit({**done, "staticSpans": []})
     return 0
 
 
@@ -119,6 +190,8 @@ def record_job(job: dict) -> None:
 def main() -> int:
     record_pid(os.getpid())
     job = json.loads(sys.stdin.read())
+    if isinstance(job.get("stills"), list):
+        return stills(job)
     record_job(job)
     if job.get("bundleOnly"):
         return bundle(job)

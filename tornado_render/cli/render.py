@@ -54,7 +54,7 @@ def main(argv: list[str]) -> int:
     configure_logging(settings.log_format, level=logging.WARNING)
     source = sys.stdin.buffer.read() if args.recap == "-" else Path(args.recap).read_bytes()
     try:
-        request = parse_json_body(source, RequestLimits(max_books=settings.max_books))
+        request = parse_json_body(source, RequestLimits.from_settings(settings))
     except InvalidRequest as error:
         print(f"tornado-render render: {error}", file=sys.stderr)
         return 2

@@ -1,8 +1,8 @@
 """`tornado-render`: check what the server needs, listen, and stop gracefully on SIGTERM/SIGINT.
 
 Start-up refuses to run on a setup that could only fail later (no browser, S3 configured but unusable), with a
-message that says what to fix. The Remotion bundle is built in the background right after listening, so
-/health answers at once and the first render finds a warm bundle.
+message that says what to fix. The Remotion bundle (and the presets' thumbnails after it) is built in the
+background right after listening, so /health answers at once and the first render finds a warm bundle.
 """
 
 from __future__ import annotations
@@ -74,8 +74,11 @@ async def serve(state: AppState) -> int:
             public_url=settings.public_url,
             advice="anyone who reaches this server can render, list and download; set RENDER_SIGNING_KEYS",
         )
-    if settings.role != "web":
-        state.bundles.start_background_build()
+    # The bundle (renders, and the browser preview), then the presets' thumbnails (built from the bundle): a worker
+    # needs only the first, a web instance serves the other two.
+    state.bundles.start_background_build()
+    if settings.role != "worker":
+        state.thumbnails.start_background_build()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

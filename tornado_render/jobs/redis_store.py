@@ -312,7 +312,7 @@ class RedisJobStore:
             age = max(0.0, time.time() - float(fields.get(b"created", b"0") or 0))
             known = Job(
                 key=key,
-                request=RenderRequest(user_id=recap["userId"], recap=recap["data"]),
+                request=RenderRequest.from_json(recap),
                 instance=job_id.split("-", 1)[1],
                 created_at=time.monotonic() - age,
             )

@@ -1,7 +1,8 @@
 """The Remotion bundle, built once per version of remotion/ and shared by every render.
 
 Re-bundling per request costs seconds of webpack before the first frame. The bundle's identity is a hash of the
-Remotion sources and lockfile: `BUNDLE_DIR/<hash>/` is reused across restarts, and a change of sources changes the
+Remotion sources (the composition's and the browser preview's, which the driver builds into the bundle's preview/
+folder) and lockfile: `BUNDLE_DIR/<hash>/` is reused across restarts, and a change of sources changes the
 hash, so a stale bundle is never served. The hash is recomputed only when a file's size or mtime changes (a stat
 walk costs well under a millisecond per file). One build runs at a time; every render that needs the bundle while
 it builds waits on that build and sees its real progress.
@@ -22,11 +23,13 @@ from .driver import run_driver
 
 BundleProgress = Callable[[float], None]
 READY_MARKER = ".tornado-render-complete"
-_HASHED_FILES = ("package.json", "package-lock.json", "tsconfig.json")
+_HASHED_FILES = ("package.json", "package-lock.json", "tsconfig.json", "scripts/build-preview.mjs")
+# The composition's sources, and the browser preview's (built into the bundle's preview/ folder).
+_HASHED_DIRS = ("src", "preview")
 
 
 def _source_files(remotion_dir: Path) -> list[Path]:
-    files = sorted(p for p in (remotion_dir / "src").rglob("*") if p.is_file())
+    files = sorted(p for name in _HASHED_DIRS for p in (remotion_dir / name).rglob("*") if p.is_file())
     return files + [remotion_dir / name for name in _HASHED_FILES if (remotion_dir / name).is_file()]
 
 
@@ -97,10 +100,12 @@ class BundleCache:
                 self._listeners.remove(on_progress)
 
     def start_background_build(self) -> asyncio.Future[Path] | None:
-        """At server start: build now, so the first request finds a warm bundle."""
+        """At server start (or when a request finds no bundle of the current sources): build now, so the first
+        render finds a warm bundle. A build of these sources already running is left to finish."""
         if self.ready_dir() is not None:
             return None
-        self._start_build(self._hash)
+        if self._build is None or self._build.done() or self._build_hash != self._hash:
+            self._start_build(self._hash)
         return self._build
 
     def _start_build(self, wanted: str) -> None:
@@ -141,10 +146,13 @@ class BundleCache:
         return final
 
     def _handle(self, message: dict[str, object]) -> bool | None:
-        """The build's messages: progress to the waiting renders, then done."""
+        """The build's messages: progress to the waiting renders, a browser preview that did not build (renders do
+        not need it: logged, and /preview/ has nothing to serve), then done."""
         if message["type"] == "bundle-progress":
             progress = message.get("progress", 0)
             self._report(float(progress) if isinstance(progress, int | float) else 0.0)
+        elif message["type"] == "preview-failed":
+            self.log.warning("preview_failed", reason=str(message.get("message", ""))[:2000])
         return True if message["type"] == "done" else None
 
     def _remove_other_bundles(self, keep: str) -> None:

@@ -29,7 +29,7 @@ from . import processes
 MAX_LINE_BYTES = 1024 * 1024
 STDERR_TAIL_LINES = 40
 TERMINATE_GRACE_SECONDS = 3.0
-MESSAGE_TYPES = frozenset({"bundle-progress", "bundled", "render-progress", "still", "done", "error"})
+MESSAGE_TYPES = frozenset({"bundle-progress", "bundled", "preview-failed", "render-progress", "still", "done", "error"})
 FINAL_TYPES = frozenset({"done", "error"})
 T = TypeVar("T")
 

@@ -6,6 +6,10 @@ too (`tornado-render render`).
 Order matters and is the spec's: the video is uploaded before the outcome is returned, the local file is deleted
 only after the upload succeeded, and a failed upload keeps the file (downloadable from /download). Every phase is
 logged with its timing.
+
+A video's length is the one duration rule's (templates.duration_frames, the Python side of the composition's
+calculateDuration; tests compare the two): the `duration` clients are told, and what the storage records, is the
+rule's, and a driver that reports another frame count is logged as a bug (`duration_mismatch`).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from ..recap import RenderRequest
 from ..settings import Settings
 from ..storage import Storage
 from ..storage.naming import storage_key, video_filename, video_token
+from ..templates import FPS, TemplateCatalog, duration_frames
 from .bundle import BundleCache
 from .covers import CoverFetcher, CoverPolicy
 from .driver import driver_argv, run_driver
@@ -108,6 +113,7 @@ class Pipeline:
         options: RenderOptions,
         covers: CoverFetcher,
         video_secret: bytes,
+        templates: TemplateCatalog,
     ) -> None:
         self.bundles = bundles
         self.storage = storage
@@ -118,10 +124,18 @@ class Pipeline:
         self.options = options
         self.covers = covers
         self.video_secret = video_secret
+        self.templates = templates
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, browser_executable: str, storage: Storage, executor: Executor, video_secret: bytes
+        cls,
+        settings: Settings,
+        *,
+        browser_executable: str,
+        storage: Storage,
+        executor: Executor,
+        video_secret: bytes,
+        templates: TemplateCatalog | None = None,
     ) -> Pipeline:
         argv = driver_argv(settings.driver_command, settings.node_executable, settings.remotion_dir)
         policy = CoverPolicy(
@@ -139,6 +153,7 @@ class Pipeline:
             options=RenderOptions.from_settings(settings, browser_executable),
             covers=CoverFetcher(policy, executor),
             video_secret=video_secret,
+            templates=templates or TemplateCatalog.for_remotion_dir(settings.remotion_dir),
         )
 
     def video_name(self, request: RenderRequest) -> tuple[str, str]:
@@ -146,6 +161,11 @@ class Pipeline:
         token = video_token(self.video_secret, request.canonical(), self.bundles.current_hash())
         filename = video_filename(request.year, request.month, token)
         return filename, storage_key(request.user_id, filename, request.year, request.month)
+
+    def duration_frames(self, request: RenderRequest) -> int:
+        """How many frames this request's video has (its template resolved again: a request built without one means
+        the defaults, and resolving a complete template changes nothing)."""
+        return duration_frames(request.recap, self.templates.resolve(request.template))
 
     async def cached(self, request: RenderRequest) -> Outcome | None:
         """The video of this very request and composition, if one is stored already (no render needed)."""
@@ -216,6 +236,7 @@ class Pipeline:
             "serveUrl": str(serve_dir),
             **self.options.driver_fields(),
         }
+        expected_frames = self.duration_frames(request)
 
         def handle(message: dict[str, Any]) -> Video | None:
             if message["type"] == "render-progress":
@@ -224,12 +245,14 @@ class Pipeline:
                 if not output.is_file() or output.stat().st_size == 0:
                     raise RenderFailed("the render driver reported success but wrote no video")
                 frames = int(_number(message.get("frameCount")))
+                if frames != expected_frames:
+                    log.warning("duration_mismatch", frames=frames, expected_frames=expected_frames)
                 captured, timings = message.get("framesCaptured"), message.get("timings")
                 finished = self.output_dir / filename
                 output.replace(finished)  # only complete videos appear in OUTPUT_DIR (/videos, /download)
                 return Video(
                     finished,
-                    _number(message.get("durationInSeconds")),
+                    expected_frames / FPS,
                     frames,
                     int(_number(captured)) if captured is not None else None,
                     timings if isinstance(timings, dict) else {},

@@ -14,17 +14,21 @@ from ..jobs.store import Admission, JobStore, MemoryJobStore
 from ..logs import log_request
 from ..metrics import RenderMetrics
 from ..render.pipeline import Pipeline
+from ..render.thumbnails import ThumbnailCache
 from ..settings import Settings
 from ..storage import Storage, make_storage
 from ..storage.local import LocalStorage
+from ..templates import TemplateCatalog
 from .handlers.base import NotFoundHandler
 from .handlers.files import DownloadHandler, StorageHandler
 from .handlers.info import HealthHandler, VideosHandler
 from .handlers.metrics import MetricsHandler
 from .handlers.openapi import OpenApiHandler
 from .handlers.pages import STATIC_DIR, DemoPageHandler, StaticHandler
+from .handlers.preview import PreviewHandler
 from .handlers.render import RenderHandler
 from .handlers.stream import RenderStreamHandler
+from .handlers.templates import TemplatesHandler, ThumbnailHandler
 from .openapi import build_openapi
 from .schemas import RequestLimits
 from .state import AppState
@@ -45,12 +49,14 @@ def build_state(
     storage = storage or make_storage(settings)
     executor = executor or ThreadPoolExecutor(max_workers=4, thread_name_prefix="tornado-render-io")
     metrics = metrics or RenderMetrics()
+    templates = TemplateCatalog.for_remotion_dir(settings.remotion_dir)
     pipeline = Pipeline.from_settings(
         settings,
         browser_executable=browser_executable,
         storage=storage,
         executor=executor,
         video_secret=video_secret or secrets.token_bytes(32),
+        templates=templates,
     )
     jobs = JobManager(
         store or MemoryJobStore(),
@@ -76,8 +82,12 @@ def build_state(
         pipeline=pipeline,
         jobs=jobs,
         executor=executor,
-        limits=RequestLimits(max_books=settings.max_books),
+        limits=RequestLimits.from_settings(settings, templates),
         metrics=metrics,
+        templates=templates,
+        thumbnails=ThumbnailCache(
+            pipeline.bundles, templates, pipeline.driver_argv, settings.remotion_dir, browser_executable
+        ),
     )
     metrics.watch(
         queued=lambda: state.jobs.queued_count,
@@ -102,6 +112,10 @@ def routes(state: AppState) -> list[URLSpec]:
         URLSpec(r"/render", RenderHandler),
         URLSpec(r"/videos", VideosHandler),
         URLSpec(r"/download/(.*)", DownloadHandler, {"path": str(state.settings.output_dir)}),
+        URLSpec(r"/templates", TemplatesHandler),
+        # Their files live in the current bundle's folder: each request looks it up (the path here is a default).
+        URLSpec(r"/templates/(.*)", ThumbnailHandler, {"path": str(state.settings.bundle_dir)}),
+        URLSpec(r"/preview/(.*)", PreviewHandler, {"path": str(state.settings.bundle_dir)}),
     ]
     if isinstance(state.storage, LocalStorage):
         table.append(URLSpec(r"/storage/(.*)", StorageHandler, {"path": str(state.storage.root)}))
@@ -111,7 +125,12 @@ def routes(state: AppState) -> list[URLSpec]:
 def make_app(state: AppState) -> tornado.web.Application:
     table = routes(state)
     documented = [*table, URLSpec(r"/openapi.json", OpenApiHandler)]
-    document = build_openapi(documented, max_books=state.settings.max_books, signed=bool(state.settings.signing_keys))
+    document = build_openapi(
+        documented,
+        max_books=state.settings.max_books,
+        signed=bool(state.settings.signing_keys),
+        template_ids=state.templates.ids,
+    )
     return tornado.web.Application(
         [*table, URLSpec(r"/openapi.json", OpenApiHandler, {"document": document})],
         state=state,

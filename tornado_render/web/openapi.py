@@ -5,8 +5,9 @@ The paths come from the application's own routes (apispec's Tornado plugin reads
 lists exactly the routes the app has (/storage only with local storage). The RenderRequest is described from the
 marshmallow schemas that validate it and the answers from the schemas the handlers build them with
 (responses.py). What the schemas check in code rather than with validators is added below (`_refine`): the
-userId rules of `schemas.check_user_id` and this server's MAX_BOOKS. With RENDER_SIGNING_KEYS set, the signed
-operations get their `exp` and `sig` parameters and the 401/403 answers (`_sign`).
+userId rules of `schemas.check_user_id`, this server's MAX_BOOKS and its presets (`templateId`). With
+RENDER_SIGNING_KEYS set, the signed operations get their `exp` and `sig` parameters and the 401/403 answers
+(`_sign`).
 
 OpenAPI 3.1 has no words for the events inside a text/event-stream (3.2 adds `itemSchema`). Here each event's
 `data` is a component schema (QueuedEvent, ProgressEvent, CompleteEvent, ErrorEvent); the stream's 200 response
@@ -26,6 +27,7 @@ from apispec_webframeworks.tornado import TornadoPlugin
 from tornado.routing import URLSpec
 
 from ..settings import MAX_URL_BYTES
+from ..templates import DEFAULT_PRESET
 from .responses import BODY_SCHEMAS, EVENT_SCHEMAS, SSE_EVENTS
 from .schemas import MAX_CURRENTLY_READING, MAX_USER_ID, RenderRequestSchema
 
@@ -120,6 +122,9 @@ RESPONSES: dict[str, dict[str, Any]] = {
         _json("Error", "the render queue is full, too many streams are open, or the server is shutting down")
     ),
     "TooManyJobs": _with_retry_after(_json("Error", "this userId has USER_MAX_JOBS renders queued or running already")),
+    "NotBuiltYet": _with_retry_after(
+        _json("Error", "not built yet for this version of the composition (it is being built); try again later")
+    ),
     "SignatureRequired": _json("Error", '"signature required": no `exp`/`sig`'),
     "SignatureRefused": _json("Error", '"signature does not match" or "signature expired"'),
     "Video": {"description": "the video", "content": {"video/mp4": {"schema": {"type": "string"}}}},
@@ -138,15 +143,32 @@ def _sign(paths: dict[str, dict[str, Any]], handlers: dict[str, type]) -> None:
             operation["responses"]["403"] = {"$ref": "#/components/responses/SignatureRefused"}
 
 
-def _refine(schemas: dict[str, Any], max_books: int) -> None:
+def _template_id(template_ids: Sequence[str]) -> dict[str, Any]:
+    return {
+        "type": ["string", "null"],
+        "enum": [*template_ids, None],
+        "description": "a preset (GET /templates) the template starts from; default `default`",
+    }
+
+
+def _refine(schemas: dict[str, Any], max_books: int, template_ids: Sequence[str]) -> None:
     """What the marshmallow schemas check in code, as JSON Schema keywords."""
     schemas["RenderRequest"]["properties"]["userId"] = dict(USER_ID)
+    schemas["RenderRequest"]["properties"]["templateId"] = {"$ref": "#/components/schemas/TemplateId"}
+    schemas["TemplateId"] = _template_id(template_ids)
+    description = schemas["TemplateEntry"]["properties"]["template"]["description"]
+    schemas["TemplateEntry"]["properties"]["template"] = {
+        "$ref": "#/components/schemas/Template",
+        "description": description,
+    }
     schemas["MonthlyRecapExport"]["properties"]["books"]["maxItems"] = max_books
     schemas["MonthlyRecapExport"]["properties"]["currentlyReading"]["maxItems"] = MAX_CURRENTLY_READING
 
 
-def build_openapi(routes: Sequence[URLSpec], *, max_books: int, signed: bool) -> dict[str, Any]:
-    """The OpenAPI document of an app with these routes and limits, as a JSON-ready dict."""
+def build_openapi(
+    routes: Sequence[URLSpec], *, max_books: int, signed: bool, template_ids: Sequence[str] = (DEFAULT_PRESET,)
+) -> dict[str, Any]:
+    """The OpenAPI document of an app with these routes, limits and presets, as a JSON-ready dict."""
     spec = APISpec(
         title="tornado-render",
         version=API_VERSION,
@@ -174,5 +196,5 @@ def build_openapi(routes: Sequence[URLSpec], *, max_books: int, signed: bool) ->
     document = spec.to_dict()
     if signed:
         _sign(document["paths"], handlers)
-    _refine(document["components"]["schemas"], max_books)
+    _refine(document["components"]["schemas"], max_books, template_ids)
     return document

@@ -3,15 +3,25 @@
 The `data` query parameter is percent-decoded exactly once, by Tornado's query parsing; the bytes are then parsed
 as JSON and nothing is unquoted again, so a title such as `100% Fun & Games + "more"` survives intact. Tornado's
 get_argument is avoided on purpose: it strips whitespace and rewrites control characters.
+
+A template travels inside the RenderRequest (`template`, `templateId`: the POST body, or the JSON in `data`), or,
+in the form where `userId` is a query parameter of its own, as the query parameters `template` (URL-encoded JSON)
+and `templateId`. A query parameter beside a RenderRequest that has the same field is refused rather than guessed
+between.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..recap import RenderRequest
-from .schemas import InvalidRequest, RequestLimits, load_render_request
+from .schemas import InvalidRequest, RequestLimits, validate_render_request
+
+# A JSON escape of a UTF-16 surrogate: the only way a lone surrogate (not text; it cannot be stored, logged or
+# hashed as UTF-8) gets into a decoded request.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
 
 
 def _decode_json(raw: bytes, what: str) -> Any:
@@ -22,33 +32,68 @@ def _decode_json(raw: bytes, what: str) -> Any:
     if not text.strip():
         raise InvalidRequest({what: ["is empty; expected JSON"]})
     try:
-        return json.loads(text)
+        decoded = json.loads(text)
     except ValueError as error:
         raise InvalidRequest({what: [f"is not valid JSON ({error})"]}) from None
     except RecursionError:
         # The C decoder refuses nesting deeper than the interpreter's recursion limit (~1,000 levels); a
         # RenderRequest is six levels deep.
         raise InvalidRequest({what: ["is nested too deeply to be a RenderRequest"]}) from None
+    if _SURROGATE_ESCAPE.search(raw):
+        _check_text(decoded, what)
+    return decoded
+
+
+def _check_text(decoded: Any, what: str) -> None:
+    """Every string of a decoded JSON document must be Unicode text: the decoder joins escaped surrogate pairs but
+    leaves a lone surrogate as it is."""
+    try:
+        json.dumps(decoded, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidRequest(
+            {what: ["contains a lone UTF-16 surrogate (\\ud800-\\udfff), which is not text"]}
+        ) from None
+    except RecursionError:
+        raise InvalidRequest({what: ["is nested too deeply to be a RenderRequest"]}) from None
 
 
 def _typed(payload: Any, limits: RequestLimits) -> RenderRequest:
-    request = load_render_request(payload, limits)
-    return RenderRequest(user_id=request["userId"], recap=request["data"])
+    valid = validate_render_request(payload, limits)
+    return RenderRequest(
+        user_id=valid.document["userId"],
+        recap=valid.document["data"],
+        template=valid.template,
+        warnings=tuple(valid.warnings),
+    )
+
+
+def _text(raw: bytes, name: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidRequest({name: ["must be UTF-8 text"]}) from None
 
 
 def parse_stream_query(query: dict[str, list[bytes]], limits: RequestLimits) -> RenderRequest:
-    """`?data=<RenderRequest JSON>`, or `?userId=...&data=<MonthlyRecapExport JSON>` as some clients send it."""
+    """`?data=<RenderRequest JSON>`, or `?userId=...&data=<MonthlyRecapExport JSON>` as some clients send it, that
+    form optionally with `&template=<Template JSON>&templateId=<preset>`."""
     values = query.get("data")
     if not values:
         raise InvalidRequest({"data": ["query parameter is required (URL-encoded JSON RenderRequest)"]})
     payload = _decode_json(values[0], "data")
     user_ids = query.get("userId")
     if user_ids and isinstance(payload, dict) and "data" not in payload:
-        try:
-            user_id = user_ids[0].decode("utf-8")
-        except UnicodeDecodeError:
-            raise InvalidRequest({"userId": ["must be UTF-8 text"]}) from None
-        payload = {"userId": user_id, "data": payload}
+        payload = {"userId": _text(user_ids[0], "userId"), "data": payload}
+    if isinstance(payload, dict):
+        extra: dict[str, Any] = {}
+        if query.get("template"):
+            extra["template"] = _decode_json(query["template"][0], "template")
+        if query.get("templateId"):
+            extra["templateId"] = _text(query["templateId"][0], "templateId")
+        twice = sorted(name for name in extra if name in payload)
+        if twice:
+            raise InvalidRequest({name: ["given both in data and as a query parameter"] for name in twice})
+        payload = {**payload, **extra}
     return _typed(payload, limits)
 
 

@@ -55,6 +55,11 @@ class RenderResultSchema(Schema):
     s3Url = fields.String(required=True)
     duration = fields.Float(required=True, metadata={"description": "the video's length in seconds"})
     renderTime = fields.Float(required=True, metadata={"description": "the render's wall time in seconds"})
+    warnings = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "what was ignored in the request's template (unknown keys), by path; usually empty"},
+    )
 
 
 class RenderFailureSchema(Schema):
@@ -62,6 +67,26 @@ class RenderFailureSchema(Schema):
     message = fields.String(metadata={"description": "what failed, as the stream's error event says it"})
     filename = fields.String(metadata={"description": "upload failures: the video kept in the output directory"})
     downloadUrl = fields.String(metadata={"description": "upload failures: where /download serves that video"})
+
+
+class TemplateEntrySchema(Schema):
+    id = fields.String(required=True, metadata={"description": "the templateId that picks it"})
+    name = fields.String(required=True, metadata={"description": "a name to show a reader"})
+    # A Template in the document (openapi._refine): dumped as it is, complete.
+    template = fields.Dict(
+        required=True,
+        metadata={
+            "description": "the preset's complete template; sent as a RenderRequest's `template` it renders the preset"
+        },
+    )
+    thumbnailUrl = fields.String(
+        required=True,
+        metadata={"description": "a still of a sample recap in this preset (PNG, 270 x 480): GET /templates/{id}.png"},
+    )
+
+
+class TemplatesSchema(Schema):
+    templates = fields.List(fields.Nested(TemplateEntrySchema), required=True)
 
 
 class UtcDateTime(fields.DateTime):
@@ -105,4 +130,5 @@ BODY_SCHEMAS: dict[str, type[Schema]] = {
     "RenderFailure": RenderFailureSchema,
     "Videos": VideosSchema,
     "Health": HealthSchema,
+    "Templates": TemplatesSchema,
 }

@@ -7,11 +7,13 @@ Validation costs time per element, so the sizes of the lists are checked on the 
 limit is refused whole and its elements are never looked at (50,000 book objects cost a length check, not 50,000
 validations). The other parts of the request are still validated, so the limit is reported with their errors. At
 most MAX_REPORTED_ERRORS fields are listed, each message cut to a readable length; the rest are only counted.
+
+The request's `template` and `templateId` are validated by template_schema.py, after the recap (the video's length
+limit needs both), and reported with the recap's errors in the same answer.
 """
 
 from __future__ import annotations
 
-import numbers
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +21,9 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
 from ..settings import Settings
+from ..templates import TemplateCatalog
+from .strict_fields import StrictInteger, StrictNumber, flatten_messages
+from .template_schema import TemplateError, TemplateSchema, length_errors, load_template
 
 MAX_SHORT_TEXT = 200
 MAX_TITLE = 500
@@ -33,27 +38,6 @@ MAX_PATH_LENGTH = 120
 STATUSES = ("COMPLETED", "DNF")
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-class StrictInteger(fields.Integer):
-    """An integer that is really one in the JSON: not "5", not 5.5, not true."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(strict=True, **kwargs)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
-        if isinstance(value, bool):
-            raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
-class StrictNumber(fields.Float):
-    """A JSON number (int or float); strings, booleans, NaN and infinities are refused."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def _text(max_length: int, min_length: int | None = None, **kwargs: Any) -> fields.String:
@@ -148,6 +132,17 @@ class MonthlyRecapExportSchema(_Lenient):
 class RenderRequestSchema(_Lenient):
     userId = fields.String(required=True)
     data = fields.Nested(MonthlyRecapExportSchema, required=True)
+    # Described here for the document; validated apart by template_schema.load_template (see
+    # validate_render_request), which also resolves them and names what it ignored.
+    templateId = fields.String(
+        allow_none=True,
+        metadata={"description": "a preset (GET /templates) the template starts from; default `default`"},
+    )
+    template = fields.Nested(
+        TemplateSchema,
+        allow_none=True,
+        metadata={"description": "how the video looks: any part of a Template, laid over the preset (see README)"},
+    )
 
     @validates("userId")
     def _safe_user_id(self, value: str, **_: Any) -> None:
@@ -171,11 +166,26 @@ def check_user_id(value: str) -> None:
         raise ValidationError("must not contain control characters")
 
 
+def _catalog() -> TemplateCatalog:
+    return TemplateCatalog.for_remotion_dir(Settings().remotion_dir)
+
+
 @dataclass(frozen=True)
 class RequestLimits:
-    """The setting-dependent limits of a request (MAX_BOOKS), defaulting to the setting's own default."""
+    """What a request is checked against that depends on settings (MAX_BOOKS, MAX_VIDEO_SECONDS, the presets of
+    REMOTION_DIR), each defaulting to the setting's own default."""
 
     max_books: int = field(default_factory=lambda: Settings().max_books)
+    max_video_seconds: float = field(default_factory=lambda: Settings().max_video_seconds)
+    templates: TemplateCatalog = field(default_factory=_catalog)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, templates: TemplateCatalog | None = None) -> RequestLimits:
+        return cls(
+            max_books=settings.max_books,
+            max_video_seconds=settings.max_video_seconds,
+            templates=templates or TemplateCatalog.for_remotion_dir(settings.remotion_dir),
+        )
 
 
 class InvalidRequest(ValueError):
@@ -207,20 +217,6 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """Marshmallow's nested error dict as {"data.books.0.title": ["..."]}."""
-    if isinstance(messages, dict):
-        flat: dict[str, list[str]] = {}
-        for key, value in messages.items():
-            path = str(key) if key != "_schema" else ""
-            joined = f"{prefix}.{path}" if prefix and path else (prefix or path)
-            flat.update(flatten_messages(value, joined))
-        return flat
-    if isinstance(messages, list) and all(isinstance(item, str) for item in messages):
-        return {prefix or "request": list(messages)}
-    return {prefix or "request": [str(messages)]}
-
-
 def _oversized_lists(payload: dict[str, Any], limits: RequestLimits) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """The payload with every over-long list emptied (never validated element by element), and their errors."""
     data = payload.get("data")
@@ -237,16 +233,50 @@ def _oversized_lists(payload: dict[str, Any], limits: RequestLimits) -> tuple[di
     return ({**payload, "data": trimmed} if errors else payload), errors
 
 
-def load_render_request(payload: Any, limits: RequestLimits = RequestLimits()) -> dict[str, Any]:
-    """Validate a decoded RenderRequest and return it cleaned (trimmed userId, defaults filled, unknowns dropped)."""
+@dataclass(frozen=True)
+class ValidRequest:
+    """A validated RenderRequest: `document` is its cleaned JSON (trimmed userId, defaults filled, unknown fields
+    dropped; `templateId` and the known fields of `template` when it had them), `template` the complete template the
+    video is drawn with, `warnings` what was ignored in the template."""
+
+    document: dict[str, Any]
+    template: dict[str, Any]
+    warnings: list[str]
+
+
+def validate_render_request(payload: Any, limits: RequestLimits | None = None) -> ValidRequest:
+    """Validate a decoded RenderRequest, its template included, or raise InvalidRequest naming every bad field."""
+    limits = limits or RequestLimits()
     if not isinstance(payload, dict):
         raise InvalidRequest({"request": ["must be a JSON object with userId and data"]})
+    raw_template, template_id = payload.get("template"), payload.get("templateId")
+    payload = {key: value for key, value in payload.items() if key not in ("template", "templateId")}
     payload, errors = _oversized_lists(payload, limits)
+    document: dict[str, Any] = {}
     try:
-        request: dict[str, Any] = RenderRequestSchema().load(payload)
+        document = RenderRequestSchema().load(payload)
     except ValidationError as error:
         errors = {**errors, **flatten_messages(error.messages)}
+    try:
+        loaded = load_template(raw_template, template_id, limits.templates)
+    except TemplateError as error:
+        errors = {**errors, **error.fields}
+    else:
+        if not errors:
+            # Only a valid recap in a valid template has a length.
+            chosen = raw_template is not None or template_id is not None
+            path = "template.global.timing" if chosen else "data.books"
+            errors = length_errors(document["data"], loaded.resolved, limits.max_video_seconds, path)
     if errors:
         raise InvalidRequest(errors)
-    request["userId"] = request["userId"].strip()
-    return request
+    document["userId"] = document["userId"].strip()
+    if template_id is not None:
+        document["templateId"] = template_id
+    if raw_template is not None:
+        document["template"] = loaded.given
+    return ValidRequest(document, loaded.resolved, loaded.warnings)
+
+
+def load_render_request(payload: Any, limits: RequestLimits | None = None) -> dict[str, Any]:
+    """The cleaned JSON of a valid RenderRequest (see ValidRequest.document)."""
+    return validate_render_request(payload, limits).document

@@ -9,8 +9,10 @@ from ..jobs.manager import JobManager
 from ..metrics import RenderMetrics
 from ..render.bundle import BundleCache
 from ..render.pipeline import Pipeline
+from ..render.thumbnails import ThumbnailCache
 from ..settings import Settings
 from ..storage import Storage
+from ..templates import TemplateCatalog
 from .schemas import RequestLimits
 
 
@@ -24,4 +26,6 @@ class AppState:
     executor: Executor
     limits: RequestLimits
     metrics: RenderMetrics
+    templates: TemplateCatalog
+    thumbnails: ThumbnailCache
     open_streams: int = 0

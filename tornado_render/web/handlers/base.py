@@ -97,7 +97,11 @@ class BaseHandler(RequestHandler):
             raise ApiError(rejected.status, rejected.message, headers=headers) from None
 
     async def submit(self, request: RenderRequest, last_event_id: str | None = None) -> Job:
-        """The job for this request, or the service's refusal as a JSON error with Retry-After."""
+        """The job for this request, or the service's refusal as a JSON error with Retry-After. What its template
+        had that was ignored is logged (and POST /render answers with it)."""
+        if request.warnings:
+            log = get_logger(component="http", method=self.request.method, path=self.request.path)
+            log.warning("template_warnings", user_id=request.user_id, warnings=list(request.warnings))
         try:
             return await self.state.jobs.submit(request, last_event_id)
         except UserLimitReached as error:

@@ -93,6 +93,7 @@ class RenderHandler(BaseHandler):
             request = parse_json_body(body, self.state.limits)
         except InvalidRequest as error:
             raise ApiError(400, str(error), **error.body_extra()) from None
+        self._warnings = list(request.warnings)
         job = await self.submit(request)
         try:
             finished = await self._wait(job)
@@ -131,6 +132,7 @@ class RenderHandler(BaseHandler):
                 "s3Url": self.absolute_url(state.url),
                 "duration": state.duration,
                 "renderTime": round(job.elapsed, 3),
+                "warnings": self._warnings,
             }
             self.write_json(RenderResultSchema().dump(result))
             return

@@ -85,6 +85,22 @@ class RenderStreamHandler(BaseHandler):
             description: the userId, when `data` is only the MonthlyRecapExport
             schema:
               $ref: '#/components/schemas/UserId'
+          - name: template
+            in: query
+            required: false
+            description: >-
+              how the video looks (any part of a Template) as URL-encoded JSON, when `data` does not have one
+              (the form with `userId` as a query parameter)
+            content:
+              application/json:
+                schema:
+                  $ref: '#/components/schemas/Template'
+          - name: templateId
+            in: query
+            required: false
+            description: a preset (GET /templates), when `data` does not name one
+            schema:
+              $ref: '#/components/schemas/TemplateId'
           - name: Last-Event-ID
             in: header
             required: false

@@ -1,7 +1,8 @@
 /*
  * The demo page: a sample recap or pasted JSON in, the widget (render-progress.js) shows the render, the video
  * plays from the URL the server sends in `complete`. All rendering logic lives in the widget, so the page and
- * embedding sites run the same code.
+ * embedding sites run the same code. The template picker (template-picker.js) previews the recap in the text box
+ * and adds its choice (`templateId`, `template`) to the request when it is sent.
  */
 'use strict';
 
@@ -14,6 +15,7 @@ const errorBox = document.getElementById('error');
 const result = document.getElementById('result');
 const video = document.getElementById('video');
 const link = document.getElementById('video-link');
+const picker = window.TemplatePicker;
 
 // The server is whatever serves this page (also behind a reverse proxy that mounts it under a path).
 progress.server = new URL('.', location.href).href;
@@ -29,6 +31,7 @@ async function loadSample(name) {
     const response = await fetch(`static/samples/${encodeURIComponent(name)}.json`);
     if (!response.ok) throw new Error(`the sample ${name} could not be loaded (HTTP ${response.status})`);
     text.value = JSON.stringify(await response.json(), null, 2);
+    picker.setRequestText(text.value);
   } catch (error) {
     showError(error.message);
   } finally {
@@ -42,6 +45,7 @@ sample.addEventListener('change', () => {
 
 text.addEventListener('input', () => {
   sample.value = '';
+  picker.setRequestText(text.value);
 });
 
 form.addEventListener('submit', (event) => {
@@ -56,6 +60,17 @@ form.addEventListener('submit', (event) => {
   } catch (error) {
     showError(`The text is not valid JSON: ${error.message}`);
     return;
+  }
+  const choice = picker.choice();
+  if (choice.error) {
+    showError(choice.error);
+    return;
+  }
+  if (request !== null && typeof request === 'object' && !Array.isArray(request)) {
+    // The picker's choice replaces any templateId/template in the pasted text: the preview shows the picker's.
+    delete request.templateId;
+    delete request.template;
+    Object.assign(request, choice);
   }
   button.disabled = true;
   progress.start(request);

@@ -4,22 +4,21 @@
  */
 import React from 'react';
 import {useCurrentFrame, useVideoConfig} from 'remotion';
-import {BODY_FONT} from '../../fonts';
 import type {SubScore} from './cawpile';
-import {BOOK_RATING} from './choreography';
 import {clamp, formatScore} from './format';
 import {cueProgress, easeOut} from './motion';
-import {COLORS} from './theme';
+import {useTheme} from './theme';
 
 const ROW_HEIGHT = 54;
 
 export const CawpileBars: React.FC<{scores: SubScore[]; width: number}> = ({scores, width}) => {
   const frame = useCurrentFrame();
   const {fps} = useVideoConfig();
+  const {colors, fonts, cues} = useTheme();
   return (
     <div style={{display: 'flex', flexDirection: 'column', width}}>
       {scores.map((score, index) => {
-        const grow = cueProgress(BOOK_RATING.bar(index), frame, fps);
+        const grow = cueProgress(cues.bookRating.bar(index), frame, fps);
         const eased = easeOut(grow);
         const fraction = clamp(score.value, 0, 10) / 10;
         return (
@@ -27,16 +26,16 @@ export const CawpileBars: React.FC<{scores: SubScore[]; width: number}> = ({scor
             key={score.label}
             style={{display: 'flex', alignItems: 'center', height: ROW_HEIGHT, gap: 24, opacity: Math.min(1, grow * 2)}}
           >
-            <div style={{width: 200, fontFamily: BODY_FONT, fontWeight: 500, fontSize: 30, color: COLORS.muted}}>
+            <div style={{width: 200, fontFamily: fonts.body, fontWeight: 500, fontSize: 30, color: colors.muted}}>
               {score.label}
             </div>
-            <div style={{flex: 1, height: 14, borderRadius: 7, background: COLORS.track, overflow: 'hidden'}}>
+            <div style={{flex: 1, height: 14, borderRadius: 7, background: colors.track, overflow: 'hidden'}}>
               <div
                 style={{
                   width: `${fraction * eased * 100}%`,
                   height: '100%',
                   borderRadius: 7,
-                  background: COLORS.accent,
+                  background: colors.accent,
                 }}
               />
             </div>
@@ -44,10 +43,10 @@ export const CawpileBars: React.FC<{scores: SubScore[]; width: number}> = ({scor
               style={{
                 width: 64,
                 textAlign: 'right',
-                fontFamily: BODY_FONT,
+                fontFamily: fonts.mono,
                 fontWeight: 700,
                 fontSize: 32,
-                color: COLORS.text,
+                color: colors.text,
                 fontVariantNumeric: 'tabular-nums',
               }}
             >

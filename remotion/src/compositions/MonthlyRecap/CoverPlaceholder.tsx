@@ -4,13 +4,19 @@
  * direction: a Hebrew or Arabic title's initials and title start at the right.
  */
 import React from 'react';
-import {fontFamily} from '../../fonts';
+import {type DesignFamilies, fontFamily} from '../../fonts';
 import {graphemes, hanLang, textDirection} from '../../writingSystems';
 import {FitText} from './FitText';
 import {titleInitials} from './format';
 import {textWidthEm} from './textFit';
+import {inkOn, useTheme} from './theme';
 import {useFonts} from './useFonts';
-import {COLORS} from './theme';
+
+/**
+ * The light ink of a generated cover: whatever the template, a placeholder is a dark book cover, so its title is
+ * always light, and its initials take the template's accent only when that reads on the dark cover.
+ */
+const COVER_INK = '#F4F0E8';
 
 /** Low-saturation hues: enough variety to tell books apart without adding a second accent colour. */
 const HUES = [222, 262, 340, 168, 28, 200];
@@ -21,9 +27,9 @@ const CASED = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}]*$/u;
  * Width of the initials in em: 0.9 em a character (the rule Latin covers were designed with, kept as it was), or
  * textFit's estimate where that is wider (a Tamil syllable is well over an em).
  */
-function initialsWidthEm(initials: string): number {
+function initialsWidthEm(initials: string, families: DesignFamilies): number {
   const perCharacter = Math.max(1, graphemes(initials).length * 0.9);
-  return CASED.test(initials) ? perCharacter : Math.max(perCharacter, textWidthEm(initials, 'display'));
+  return CASED.test(initials) ? perCharacter : Math.max(perCharacter, textWidthEm(initials, 'display', 0, families));
 }
 
 function hashString(text: string): number {
@@ -44,7 +50,10 @@ export const CoverPlaceholder: React.FC<{title: string; width: number; height: n
   const initials = titleInitials(title) || '?';
   const lang = hanLang(title);
   const dir = textDirection(title);
-  useFonts([{text: initials, key: 'display', lang}]);
+  const {colors, families} = useTheme();
+  // A light accent (one that wants dark ink on it) reads on the dark cover; a dark one would vanish.
+  const accent = inkOn(colors.accent) === '#FFFFFF' ? COVER_INK : colors.accent;
+  useFonts([{text: initials, key: 'display', lang, families}]);
   const showTitle = width >= 200;
   const pad = Math.round(width * 0.1);
   return (
@@ -83,18 +92,18 @@ export const CoverPlaceholder: React.FC<{title: string; width: number; height: n
           display: 'flex',
           alignItems: 'center',
           justifyContent: showTitle ? 'flex-start' : 'center',
-          fontFamily: fontFamily('display', lang),
+          fontFamily: fontFamily('display', lang, families),
           fontWeight: 700,
-          fontSize: Math.min(height * (showTitle ? 0.24 : 0.3), (width - 2 * pad) / initialsWidthEm(initials)),
+          fontSize: Math.min(height * (showTitle ? 0.24 : 0.3), (width - 2 * pad) / initialsWidthEm(initials, families)),
           lineHeight: 1,
-          color: COLORS.accent,
+          color: accent,
         }}
       >
         {initials}
       </div>
       {showTitle ? (
         <div style={{position: 'absolute', left: pad, right: pad, bottom: pad}}>
-          <div style={{width: width * 0.18, height: 3, background: COLORS.accent, marginBottom: pad * 0.6}} />
+          <div style={{width: width * 0.18, height: 3, background: accent, marginBottom: pad * 0.6}} />
           <FitText
             text={title}
             lang={lang}
@@ -105,7 +114,7 @@ export const CoverPlaceholder: React.FC<{title: string; width: number; height: n
             maxLines={5}
             maxHeight={height * 0.4}
             lineHeight={1.12}
-            style={{color: COLORS.text}}
+            style={{color: COVER_INK}}
           />
         </div>
       ) : null}

@@ -1,19 +1,23 @@
 /**
  * Books still in progress, each with how far along it is. Sizes scale with the number of books so one book
  * looks deliberate rather than lost, and a long list is cut to what fits with an "and N more" line.
+ *
+ * Template (comingSoon): `list` (the default design) gives one book the whole stage and two or more a row each;
+ * `single` always shows only the first book on the whole stage; `grid` puts the books in two columns of covers.
+ * `maxBooks` is how many rows (or cells) there are at most, the "and N more" line taking one when books are left
+ * out (0: no "currently reading" scene at all); `showProgress` leaves the progress bars out.
  */
 import React from 'react';
-import {BODY_FONT} from '../../fonts';
 import type {CurrentlyReadingBook} from '../../types';
 import {hanLang} from '../../writingSystems';
 import {Cover} from './Cover';
 import {FitText} from './FitText';
 import {clamp, formatAuthors} from './format';
 import {BookmarkIcon} from './icons';
-import {type Cue, CURRENTLY_READING, shownReadingRows} from './choreography';
+import {type Cue, shownReadingRows} from './choreography';
 import {easeOut, useCue, useEntrance} from './motion';
 import {Eyebrow, SceneBody, SceneFrame} from './Scene';
-import {COLORS, CONTENT_WIDTH} from './theme';
+import {CONTENT_WIDTH, useTheme} from './theme';
 
 interface RowLayout {
   coverWidth: number;
@@ -22,7 +26,10 @@ interface RowLayout {
 }
 
 function rowLayout(rows: number): RowLayout {
-  return rows <= 2 ? {coverWidth: 220, titleSize: 56, gap: 64} : {coverWidth: 150, titleSize: 48, gap: 44};
+  if (rows <= 2) {
+    return {coverWidth: 220, titleSize: 56, gap: 64};
+  }
+  return rows <= 4 ? {coverWidth: 150, titleSize: 48, gap: 44} : {coverWidth: 110, titleSize: 40, gap: 28};
 }
 
 /** One Han convention for a book's title and authors (a Japanese title's kanji-only author is Japanese too). */
@@ -31,21 +38,25 @@ function bookLang(book: CurrentlyReadingBook) {
 }
 
 const ProgressBar: React.FC<{progress: number; cue: Cue; width: number}> = ({progress, cue, width}) => {
+  const {colors, fonts, template} = useTheme();
   const eased = easeOut(useCue(cue));
   const value = clamp(progress, 0, 100);
+  if (!template.comingSoon.showProgress) {
+    return null;
+  }
   return (
     <div style={{display: 'flex', alignItems: 'center', gap: 24, width}}>
-      <div style={{flex: 1, height: 18, borderRadius: 9, background: COLORS.track, overflow: 'hidden'}}>
-        <div style={{width: `${value * eased}%`, height: '100%', borderRadius: 9, background: COLORS.accent}} />
+      <div style={{flex: 1, height: 18, borderRadius: 9, background: colors.track, overflow: 'hidden'}}>
+        <div style={{width: `${value * eased}%`, height: '100%', borderRadius: 9, background: colors.accent}} />
       </div>
       <div
         style={{
           width: 110,
           textAlign: 'right',
-          fontFamily: BODY_FONT,
+          fontFamily: fonts.mono,
           fontWeight: 700,
           fontSize: 38,
-          color: COLORS.accent,
+          color: colors.accent,
           fontVariantNumeric: 'tabular-nums',
         }}
       >
@@ -56,7 +67,8 @@ const ProgressBar: React.FC<{progress: number; cue: Cue; width: number}> = ({pro
 };
 
 const ReadingRow: React.FC<{book: CurrentlyReadingBook; layout: RowLayout; index: number}> = ({book, layout, index}) => {
-  const entrance = useEntrance(CURRENTLY_READING.row(index), 40);
+  const {colors, cues} = useTheme();
+  const entrance = useEntrance(cues.currentlyReading.row(index), 40);
   const textWidth = CONTENT_WIDTH - layout.coverWidth - 40;
   return (
     <div style={{display: 'flex', alignItems: 'center', gap: 40, ...entrance}}>
@@ -72,7 +84,7 @@ const ReadingRow: React.FC<{book: CurrentlyReadingBook; layout: RowLayout; index
           maxLines={3}
           maxHeight={layout.titleSize * 1.1 * 3}
           lineHeight={1.1}
-          style={{color: COLORS.text}}
+          style={{color: colors.text}}
         />
         <FitText
           text={formatAuthors(book.authors)}
@@ -83,10 +95,10 @@ const ReadingRow: React.FC<{book: CurrentlyReadingBook; layout: RowLayout; index
           minFontSize={30}
           maxLines={2}
           lineHeight={1.25}
-          style={{color: COLORS.muted}}
+          style={{color: colors.muted}}
         />
         <div style={{marginTop: 10}}>
-          <ProgressBar progress={book.progress} cue={CURRENTLY_READING.rowBar(index)} width={textWidth} />
+          <ProgressBar progress={book.progress} cue={cues.currentlyReading.rowBar(index)} width={textWidth} />
         </div>
       </div>
     </div>
@@ -95,9 +107,10 @@ const ReadingRow: React.FC<{book: CurrentlyReadingBook; layout: RowLayout; index
 
 /** A single book in progress gets the whole stage: a big cover with its progress underneath. */
 const HeroBook: React.FC<{book: CurrentlyReadingBook}> = ({book}) => {
-  const coverIn = useEntrance(CURRENTLY_READING.heroCover, 40);
-  const text = useEntrance(CURRENTLY_READING.heroText, 40);
-  const progress = useEntrance(CURRENTLY_READING.heroProgress, 30);
+  const {colors, cues} = useTheme();
+  const coverIn = useEntrance(cues.currentlyReading.heroCover, 40);
+  const text = useEntrance(cues.currentlyReading.heroText, 40);
+  const progress = useEntrance(cues.currentlyReading.heroProgress, 30);
   return (
     <div style={{display: 'flex', flexDirection: 'column', alignItems: 'center'}}>
       <div style={coverIn}>
@@ -114,7 +127,7 @@ const HeroBook: React.FC<{book: CurrentlyReadingBook}> = ({book}) => {
           maxLines={3}
           maxHeight={76 * 1.1 * 2}
           lineHeight={1.1}
-          style={{color: COLORS.text, textAlign: 'center'}}
+          style={{color: colors.text, textAlign: 'center'}}
         />
         <FitText
           text={formatAuthors(book.authors)}
@@ -125,36 +138,78 @@ const HeroBook: React.FC<{book: CurrentlyReadingBook}> = ({book}) => {
           minFontSize={28}
           maxLines={1}
           lineHeight={1.25}
-          style={{color: COLORS.muted, textAlign: 'center'}}
+          style={{color: colors.muted, textAlign: 'center'}}
         />
       </div>
       <div style={{marginTop: 44, ...progress}}>
-        <ProgressBar progress={book.progress} cue={CURRENTLY_READING.heroBar} width={CONTENT_WIDTH} />
+        <ProgressBar progress={book.progress} cue={cues.currentlyReading.heroBar} width={CONTENT_WIDTH} />
       </div>
     </div>
   );
 };
 
+/** The `grid` layout's cell: a cover with the title and the progress bar under it. */
+const GridCell: React.FC<{book: CurrentlyReadingBook; index: number; width: number; coverHeight: number}> = ({book, index, width, coverHeight}) => {
+  const {colors, cues} = useTheme();
+  const entrance = useEntrance(cues.currentlyReading.row(index), 40);
+  return (
+    <div style={{width, display: 'flex', flexDirection: 'column', alignItems: 'center', gap: 18, ...entrance}}>
+      <Cover url={book.coverUrl} title={book.title} width={coverHeight / 1.5} height={coverHeight} />
+      <FitText
+        text={book.title}
+        lang={bookLang(book)}
+        font="display"
+        width={width}
+        maxFontSize={44}
+        minFontSize={28}
+        maxLines={2}
+        lineHeight={1.1}
+        style={{color: colors.text, textAlign: 'center'}}
+      />
+      <ProgressBar progress={book.progress} cue={cues.currentlyReading.rowBar(index)} width={width} />
+    </div>
+  );
+};
+
+const GRID_GAP = 40;
+
 export const CurrentlyReading: React.FC<{books: readonly CurrentlyReadingBook[]}> = ({books}) => {
-  const heading = useEntrance(CURRENTLY_READING.heading, 40);
-  const shown = books.slice(0, shownReadingRows(books.length));
+  const {colors, fonts, cues, template} = useTheme();
+  const {layout, maxBooks} = template.comingSoon;
+  const heading = useEntrance(cues.currentlyReading.heading, 40);
+  const shown = books.slice(0, layout === 'single' ? 1 : shownReadingRows(books.length, maxBooks));
   const overflow = shown.length < books.length;
-  const layout = rowLayout(shown.length + (overflow ? 1 : 0));
-  const more = useEntrance(CURRENTLY_READING.more(shown.length), 30);
+  const rows = rowLayout(shown.length + (overflow ? 1 : 0));
+  const more = useEntrance(cues.currentlyReading.more(shown.length), 30);
+  const gridRows = Math.ceil(shown.length / 2);
+  const cellWidth = (CONTENT_WIDTH - GRID_GAP) / 2;
+  const gridCoverHeight = Math.min(cellWidth * 1.2, (1150 - (gridRows - 1) * GRID_GAP) / gridRows - 150);
+  let body: React.ReactNode;
+  if (layout === 'grid') {
+    body = (
+      <div style={{display: 'flex', flexWrap: 'wrap', gap: GRID_GAP}}>
+        {shown.map((book, index) => (
+          <GridCell key={`${book.id}-${index}`} book={book} index={index} width={cellWidth} coverHeight={gridCoverHeight} />
+        ))}
+      </div>
+    );
+  } else if (shown.length === 1) {
+    body = <HeroBook book={shown[0]} />;
+  } else {
+    body = shown.map((book, index) => <ReadingRow key={`${book.id}-${index}`} book={book} layout={rows} index={index} />);
+  }
   return (
     <SceneFrame justify="flex-start">
-      <Eyebrow icon={<BookmarkIcon size={36} />}>Still reading</Eyebrow>
+      <Eyebrow cue={cues.currentlyReading.eyebrow} icon={<BookmarkIcon size={36} />}>
+        Still reading
+      </Eyebrow>
       <div style={{marginTop: 20, ...heading}}>
-        <FitText text="Currently reading" font="display" width={CONTENT_WIDTH} maxFontSize={92} minFontSize={60} maxLines={1} style={{color: COLORS.text}} />
+        <FitText text="Currently reading" font="display" width={CONTENT_WIDTH} maxFontSize={92} minFontSize={60} maxLines={1} style={{color: colors.text}} />
       </div>
-      <SceneBody gap={layout.gap}>
-        {shown.length === 1 ? (
-          <HeroBook book={shown[0]} />
-        ) : (
-          shown.map((book, index) => <ReadingRow key={`${book.id}-${index}`} book={book} layout={layout} index={index} />)
-        )}
+      <SceneBody gap={rows.gap}>
+        {body}
         {overflow ? (
-          <div style={{fontFamily: BODY_FONT, fontWeight: 500, fontSize: 40, color: COLORS.muted, ...more}}>
+          <div style={{fontFamily: fonts.body, fontWeight: 500, fontSize: 40, color: colors.faint, ...more}}>
             {`and ${books.length - shown.length} more`}
           </div>
         ) : null}

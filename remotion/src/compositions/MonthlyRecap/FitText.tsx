@@ -5,17 +5,18 @@
  * Any script: the direction comes from the text (dir="auto", or one the caller computed), so a Hebrew or Arabic
  * line starts at the right, aligned to the start like every other line; Han text gets its `lang` (glyph shapes,
  * line-breaking conventions), Chinese and Japanese `line-break: strict` and Korean `word-break: keep-all`, the
- * rules textFit.ts simulates.
+ * rules textFit.ts simulates. The faces are the template's (theme.ts), and so are the widths the fit assumes.
  */
 import React from 'react';
-import {FONT_KEY_STYLE, fontFamily} from '../../fonts';
+import {type DesignFamilies, FONT_KEY_STYLE, fontFamily} from '../../fonts';
 import {hanLang, type HanLang} from '../../writingSystems';
 import {fitText, type FontKey} from './textFit';
+import {useTheme} from './theme';
 import {useFonts} from './useFonts';
 
-function fontStyle(font: FontKey, lang: HanLang | null): React.CSSProperties {
+function fontStyle(font: FontKey, lang: HanLang | null, families: DesignFamilies): React.CSSProperties {
   const {stack, weight, style} = FONT_KEY_STYLE[font];
-  return {fontFamily: fontFamily(stack, lang), fontWeight: weight, fontStyle: style};
+  return {fontFamily: fontFamily(stack, lang, families), fontWeight: weight, fontStyle: style};
 }
 
 function lineRules(lang: HanLang | null): React.CSSProperties {
@@ -57,7 +58,8 @@ export const FitText: React.FC<FitTextProps> = ({
   style,
 }) => {
   const lang = langProp === undefined ? hanLang(text) : langProp;
-  useFonts([{text, key: font, lang}]);
+  const {families} = useTheme();
+  useFonts([{text, key: font, lang, families}]);
   const fit = fitText({
     text,
     font,
@@ -69,6 +71,7 @@ export const FitText: React.FC<FitTextProps> = ({
     lineHeight,
     letterSpacingEm,
     lang,
+    families,
   });
   // Glyphs (accents on top, descenders below) reach outside tight line boxes; the clip gets a little room on
   // both sides, and negative margins keep the layout exactly as if it had none.
@@ -79,7 +82,7 @@ export const FitText: React.FC<FitTextProps> = ({
       dir={dir}
       lang={lang ?? undefined}
       style={{
-        ...fontStyle(font, lang),
+        ...fontStyle(font, lang, families),
         ...lineRules(lang),
         width,
         fontSize: fit.fontSize,

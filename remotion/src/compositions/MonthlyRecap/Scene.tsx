@@ -2,12 +2,11 @@
  * The frame every scene shares: safe margins, the end-of-scene fade, and the small accent "eyebrow" label that
  * tells the viewer where they are. Keeping it here keeps the scenes aligned to the same grid.
  */
-import React from 'react';
+import React, {useContext} from 'react';
 import {AbsoluteFill, useCurrentFrame, useVideoConfig} from 'remotion';
-import {BODY_FONT} from '../../fonts';
-import {EYEBROW} from './choreography';
+import type {Cue} from './choreography';
 import {sceneOpacity, useEntrance} from './motion';
-import {COLORS, SAFE} from './theme';
+import {SAFE, SceneFadeContext, useTheme} from './theme';
 
 export const SceneFrame: React.FC<{children: React.ReactNode; justify?: React.CSSProperties['justifyContent']}> = ({
   children,
@@ -15,10 +14,11 @@ export const SceneFrame: React.FC<{children: React.ReactNode; justify?: React.CS
 }) => {
   const frame = useCurrentFrame();
   const {durationInFrames} = useVideoConfig();
+  const fadeOut = useContext(SceneFadeContext);
   return (
     <AbsoluteFill
       style={{
-        opacity: sceneOpacity(frame, durationInFrames),
+        opacity: sceneOpacity(frame, durationInFrames, fadeOut),
         padding: `${SAFE.top}px ${SAFE.x}px ${SAFE.bottom}px`,
         display: 'flex',
         flexDirection: 'column',
@@ -35,25 +35,27 @@ export const SceneBody: React.FC<{children: React.ReactNode; gap?: number}> = ({
   <div style={{flex: 1, display: 'flex', flexDirection: 'column', justifyContent: 'center', gap}}>{children}</div>
 );
 
-/** A short uppercase label in the accent colour, with an optional icon. */
-export const Eyebrow: React.FC<{children: React.ReactNode; icon?: React.ReactNode; style?: React.CSSProperties}> = ({
+/** A short uppercase label in the accent colour, with an optional icon, entering on its scene's `cue`. */
+export const Eyebrow: React.FC<{children: React.ReactNode; cue: Cue; icon?: React.ReactNode; style?: React.CSSProperties}> = ({
   children,
+  cue,
   icon,
   style,
 }) => {
-  const entrance = useEntrance(EYEBROW, 20);
+  const {colors, fonts} = useTheme();
+  const entrance = useEntrance(cue, 20);
   return (
     <div
       style={{
         display: 'flex',
         alignItems: 'center',
         gap: 16,
-        fontFamily: BODY_FONT,
+        fontFamily: fonts.body,
         fontWeight: 700,
         fontSize: 30,
         letterSpacing: '0.16em',
         textTransform: 'uppercase',
-        color: COLORS.accent,
+        color: colors.accent,
         whiteSpace: 'nowrap',
         overflow: 'hidden',
         ...entrance,

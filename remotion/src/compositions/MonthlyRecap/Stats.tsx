@@ -1,52 +1,62 @@
 /**
  * The month summed up: four counters, the average rating, and the best and worst book. Counters count up so the
  * scene has motion without anything moving around; every value that can be missing has a layout without it.
+ *
+ * Template (statsReveal): `stacked` (the default design) is a 2 x 2 grid of tiles with the average and the rated
+ * books below; `horizontal` puts the counters side by side in one row and the rated books next to each other;
+ * `minimal` is the numbers as large lines of text, no cards. `showTotalBooks`, `showTotalPages`,
+ * `showAverageRating` and `showTopBook` leave out the books counter, the pages counter, the average and the
+ * top-rated book; `animateNumbers: false` shows each number at its value from the start.
  */
 import React from 'react';
-import {BODY_FONT, DISPLAY_FONT} from '../../fonts';
 import type {RecapMeta, RecapStats} from '../../types';
+import type {Cue} from './choreography';
 import {FitText} from './FitText';
 import {formatNumber, formatRating} from './format';
 import {BookIcon, CheckIcon, CrossIcon, PagesIcon, StarRating} from './icons';
-import {type Cue, STATS} from './choreography';
 import {useCountUp, useCue, useEntrance} from './motion';
 import {RatedBookCard} from './RatedBookCard';
 import {Eyebrow, SceneBody, SceneFrame} from './Scene';
 import {fitText} from './textFit';
-import {COLORS, CONTENT_WIDTH, RADIUS} from './theme';
+import {CONTENT_WIDTH, type Palette, RADIUS, ratingColor, useTheme} from './theme';
 import {useFonts} from './useFonts';
 
 const GAP = 24;
-const TILE_WIDTH = (CONTENT_WIDTH - GAP) / 2;
 const TILE_PAD = 32;
 
-const card: React.CSSProperties = {
-  borderRadius: RADIUS.card,
-  background: COLORS.surface,
-  border: `2px solid ${COLORS.border}`,
-  boxSizing: 'border-box',
-};
+function cardStyle(colors: Palette): React.CSSProperties {
+  return {borderRadius: RADIUS.card, background: colors.surface, border: `2px solid ${colors.border}`, boxSizing: 'border-box'};
+}
 
-const StatTile: React.FC<{label: string; value: number; icon: React.ReactNode; cues: {tile: Cue; count: Cue}}> = ({label, value, icon, cues}) => {
+interface Counter {
+  label: string;
+  value: number;
+  icon: React.ReactNode;
+  cues: {tile: Cue; count: Cue};
+}
+
+const StatTile: React.FC<Counter & {width: number; height: number; maxFontSize: number}> = ({label, value, icon, cues, width, height, maxFontSize}) => {
+  const {colors, fonts, families, template} = useTheme();
   const entrance = useEntrance(cues.tile, 40);
-  const shown = useCountUp(value, cues.count);
+  const shown = useCountUp(value, cues.count, template.statsReveal.animateNumbers);
   // Size the number for its final value, so it does not change size while counting up.
   const {fontSize} = fitText({
     text: formatNumber(value),
     font: 'display',
-    maxWidth: TILE_WIDTH - 2 * TILE_PAD,
-    maxFontSize: 112,
+    maxWidth: width - 2 * TILE_PAD,
+    maxFontSize,
     minFontSize: 40,
     maxLines: 1,
     lineHeight: 1,
+    families,
   });
   return (
-    <div style={{...card, width: TILE_WIDTH, height: 224, padding: TILE_PAD, display: 'flex', flexDirection: 'column', justifyContent: 'space-between', ...entrance}}>
-      <div style={{display: 'flex', alignItems: 'center', gap: 14, fontFamily: BODY_FONT, fontWeight: 500, fontSize: 30, color: COLORS.muted}}>
+    <div style={{...cardStyle(colors), width, height, padding: TILE_PAD, display: 'flex', flexDirection: 'column', justifyContent: 'space-between', ...entrance}}>
+      <div style={{display: 'flex', alignItems: 'center', gap: 14, fontFamily: fonts.body, fontWeight: 500, fontSize: 30, color: colors.muted}}>
         {icon}
         {label}
       </div>
-      <div style={{fontFamily: DISPLAY_FONT, fontWeight: 700, fontSize, lineHeight: 1, color: COLORS.text, whiteSpace: 'nowrap'}}>
+      <div style={{fontFamily: fonts.display, fontWeight: 700, fontSize, lineHeight: 1, color: colors.text, whiteSpace: 'nowrap'}}>
         {formatNumber(shown)}
       </div>
     </div>
@@ -54,13 +64,14 @@ const StatTile: React.FC<{label: string; value: number; icon: React.ReactNode; c
 };
 
 const AverageTile: React.FC<{average: number | null}> = ({average}) => {
-  const entrance = useEntrance(STATS.averageTile, 40);
-  const shown = useCountUp(average ?? 0, STATS.averageCount);
-  const stars = useCue(STATS.averageStars);
+  const {colors, fonts, cues, template} = useTheme();
+  const entrance = useEntrance(cues.stats.averageTile, 40);
+  const shown = useCountUp(average ?? 0, cues.stats.averageCount, template.statsReveal.animateNumbers);
+  const stars = useCue(cues.stats.averageStars);
   return (
     <div
       style={{
-        ...card,
+        ...cardStyle(colors),
         width: CONTENT_WIDTH,
         height: 200,
         padding: `0 ${TILE_PAD}px`,
@@ -71,31 +82,32 @@ const AverageTile: React.FC<{average: number | null}> = ({average}) => {
       }}
     >
       <div style={{display: 'flex', flexDirection: 'column', gap: 8}}>
-        <div style={{fontFamily: BODY_FONT, fontWeight: 500, fontSize: 30, color: COLORS.muted}}>Average rating</div>
+        <div style={{fontFamily: fonts.body, fontWeight: 500, fontSize: 30, color: colors.muted}}>Average rating</div>
         {average === null ? (
-          <div style={{fontFamily: DISPLAY_FONT, fontStyle: 'italic', fontWeight: 400, fontSize: 76, lineHeight: 1.1, color: COLORS.muted}}>
+          <div style={{fontFamily: fonts.display, fontStyle: 'italic', fontWeight: 400, fontSize: 76, lineHeight: 1.1, color: colors.faint}}>
             not rated
           </div>
         ) : (
           <div style={{display: 'flex', alignItems: 'baseline', gap: 10}}>
-            <span style={{fontFamily: DISPLAY_FONT, fontWeight: 700, fontSize: 100, lineHeight: 1, color: COLORS.text}}>
+            <span style={{fontFamily: fonts.display, fontWeight: 700, fontSize: 100, lineHeight: 1, color: colors.text}}>
               {formatRating(shown)}
             </span>
-            <span style={{fontFamily: BODY_FONT, fontWeight: 500, fontSize: 34, color: COLORS.muted}}>/10</span>
+            <span style={{fontFamily: fonts.body, fontWeight: 500, fontSize: 34, color: colors.faint}}>/10</span>
           </div>
         )}
       </div>
-      <StarRating score={average ?? 0} size={54} gap={8} reveal={stars} />
+      <StarRating score={average ?? 0} size={54} gap={8} reveal={template.statsReveal.animateNumbers ? stars : 1} color={ratingColor(colors, average ?? 0)} />
     </div>
   );
 };
 
 const QuietMonth: React.FC = () => {
-  const entrance = useEntrance(STATS.quietMonth, 30);
+  const {colors, fonts, cues} = useTheme();
+  const entrance = useEntrance(cues.stats.quietMonth, 30);
   return (
     <div
       style={{
-        ...card,
+        ...cardStyle(colors),
         width: CONTENT_WIDTH,
         padding: 40,
         display: 'flex',
@@ -107,57 +119,130 @@ const QuietMonth: React.FC = () => {
       }}
     >
       <BookIcon size={64} />
-      <div style={{fontFamily: DISPLAY_FONT, fontStyle: 'italic', fontWeight: 400, fontSize: 50, lineHeight: 1.2, color: COLORS.text}}>
+      <div style={{fontFamily: fonts.display, fontStyle: 'italic', fontWeight: 400, fontSize: 50, lineHeight: 1.2, color: colors.text}}>
         A quiet month. The next chapter is waiting.
       </div>
     </div>
   );
 };
 
-const CompletedIcon: React.FC = () => (
-  <div style={{width: 40, height: 40, borderRadius: 20, background: COLORS.accent, display: 'flex', alignItems: 'center', justifyContent: 'center'}}>
-    <CheckIcon size={28} />
-  </div>
-);
+const CompletedIcon: React.FC = () => {
+  const {colors} = useTheme();
+  return (
+    <div style={{width: 40, height: 40, borderRadius: 20, background: colors.completed, display: 'flex', alignItems: 'center', justifyContent: 'center'}}>
+      <CheckIcon size={28} />
+    </div>
+  );
+};
 
-const DnfIcon: React.FC = () => (
-  <div style={{width: 40, height: 40, borderRadius: 20, border: `3px solid ${COLORS.muted}`, boxSizing: 'border-box', display: 'flex', alignItems: 'center', justifyContent: 'center'}}>
-    <CrossIcon size={24} color={COLORS.muted} />
-  </div>
-);
+const DnfIcon: React.FC = () => {
+  const {colors} = useTheme();
+  return (
+    <div style={{width: 40, height: 40, borderRadius: 20, border: `3px solid ${colors.dnf}`, boxSizing: 'border-box', display: 'flex', alignItems: 'center', justifyContent: 'center'}}>
+      <CrossIcon size={24} color={colors.dnf} />
+    </div>
+  );
+};
+
+/** The `minimal` layout's line: a big number and what it counts. */
+const NumberLine: React.FC<Counter & {format?: (value: number) => string}> = ({label, value, cues, format = formatNumber}) => {
+  const {colors, fonts, template} = useTheme();
+  const entrance = useEntrance(cues.tile, 40);
+  const shown = useCountUp(value, cues.count, template.statsReveal.animateNumbers);
+  return (
+    <div style={{display: 'flex', alignItems: 'baseline', gap: 24, ...entrance}}>
+      <span style={{fontFamily: fonts.display, fontWeight: 700, fontSize: 132, lineHeight: 1.05, color: colors.text, whiteSpace: 'nowrap'}}>
+        {format(shown)}
+      </span>
+      <span style={{fontFamily: fonts.body, fontWeight: 500, fontSize: 44, color: colors.muted}}>{label.toLowerCase()}</span>
+    </div>
+  );
+};
 
 export const Stats: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, stats}) => {
+  const {colors, cues, families, template} = useTheme();
+  const options = template.statsReveal;
   // The eyebrow shows the month name in capitals (text-transform), which can need other faces than as written.
-  useFonts([{text: `${meta.monthName} ${meta.year}`.toUpperCase(), key: 'bodyBold', lang: null}]);
-  const heading = useEntrance(STATS.heading, 40);
-  const top = useEntrance(STATS.topRated, 40);
-  const lowest = useEntrance(STATS.lowestRated, 40);
+  useFonts([{text: `${meta.monthName} ${meta.year}`.toUpperCase(), key: 'bodyBold', lang: null, families}]);
+  const heading = useEntrance(cues.stats.heading, 40);
+  const top = useEntrance(cues.stats.topRated, 40);
+  const lowest = useEntrance(cues.stats.lowestRated, 40);
   const sameBook =
     stats.topRatedBook !== null &&
     stats.lowestRatedBook !== null &&
     stats.topRatedBook.title === stats.lowestRatedBook.title &&
     stats.topRatedBook.rating === stats.lowestRatedBook.rating;
+  const s = cues.stats;
+  const counters: Counter[] = [
+    ...(options.showTotalBooks ? [{label: 'Books', value: stats.totalBooks, icon: <BookIcon size={40} />, cues: {tile: s.booksTile, count: s.booksCount}}] : []),
+    ...(options.showTotalPages
+      ? [{label: 'Pages', value: stats.totalPages, icon: <PagesIcon size={40} color={colors.accent} />, cues: {tile: s.pagesTile, count: s.pagesCount}}]
+      : []),
+    {label: 'Completed', value: stats.completedCount, icon: <CompletedIcon />, cues: {tile: s.completedTile, count: s.completedCount}},
+    {label: 'DNF', value: stats.dnfCount, icon: <DnfIcon />, cues: {tile: s.dnfTile, count: s.dnfCount}},
+  ];
+  const topBook = options.showTopBook ? stats.topRatedBook : null;
+  const lowestBook = stats.lowestRatedBook !== null && !sameBook ? stats.lowestRatedBook : null;
+  const horizontal = options.layout === 'horizontal';
+  const quiet = stats.totalBooks === 0;
+  if (options.layout === 'minimal') {
+    return (
+      <SceneFrame justify="flex-start">
+        <Eyebrow cue={s.eyebrow}>{`${meta.monthName} ${meta.year}`}</Eyebrow>
+        <SceneBody gap={28}>
+          {counters.map((counter) => (
+            <NumberLine key={counter.label} {...counter} />
+          ))}
+          {options.showAverageRating && stats.averageRating !== null ? (
+            <NumberLine
+              label="Average rating"
+              value={stats.averageRating}
+              icon={null}
+              cues={{tile: s.averageTile, count: s.averageCount}}
+              format={formatRating}
+            />
+          ) : null}
+          {topBook !== null ? (
+            <div style={{...top, marginTop: 20}}>
+              <FitText text={`Top rated: ${topBook.title}`} font="displayItalic" width={CONTENT_WIDTH} maxFontSize={56} minFontSize={36} maxLines={2} style={{color: colors.accent}} />
+            </div>
+          ) : null}
+        </SceneBody>
+      </SceneFrame>
+    );
+  }
+  const tileWidth = horizontal ? (CONTENT_WIDTH - (counters.length - 1) * 16) / counters.length : (CONTENT_WIDTH - GAP) / 2;
+  const rated = [
+    ...(topBook !== null ? [{kind: 'top' as const, book: topBook, entrance: top}] : []),
+    ...(lowestBook !== null ? [{kind: 'lowest' as const, book: lowestBook, entrance: lowest}] : []),
+  ];
   return (
     <SceneFrame justify="flex-start">
-      <Eyebrow>{`${meta.monthName} ${meta.year}`}</Eyebrow>
+      <Eyebrow cue={s.eyebrow}>{`${meta.monthName} ${meta.year}`}</Eyebrow>
       <div style={{marginTop: 20, ...heading}}>
-        <FitText text="By the numbers" font="display" width={CONTENT_WIDTH} maxFontSize={92} minFontSize={60} maxLines={1} style={{color: COLORS.text}} />
+        <FitText text="By the numbers" font="display" width={CONTENT_WIDTH} maxFontSize={92} minFontSize={60} maxLines={1} style={{color: colors.text}} />
       </div>
       <SceneBody>
-        <div style={{display: 'flex', flexWrap: 'wrap', gap: GAP}}>
-          <StatTile label="Books" value={stats.totalBooks} icon={<BookIcon size={40} />} cues={{tile: STATS.booksTile, count: STATS.booksCount}} />
-          <StatTile label="Pages" value={stats.totalPages} icon={<PagesIcon size={40} color={COLORS.accent} />} cues={{tile: STATS.pagesTile, count: STATS.pagesCount}} />
-          <StatTile label="Completed" value={stats.completedCount} icon={<CompletedIcon />} cues={{tile: STATS.completedTile, count: STATS.completedCount}} />
-          <StatTile label="DNF" value={stats.dnfCount} icon={<DnfIcon />} cues={{tile: STATS.dnfTile, count: STATS.dnfCount}} />
+        <div style={{display: 'flex', flexWrap: horizontal ? 'nowrap' : 'wrap', gap: horizontal ? 16 : GAP}}>
+          {counters.map((counter) => (
+            <StatTile key={counter.label} {...counter} width={tileWidth} height={horizontal ? 200 : 224} maxFontSize={horizontal ? 76 : 112} />
+          ))}
         </div>
-        <div style={{marginTop: GAP}}>
-          <AverageTile average={stats.averageRating} />
-        </div>
-        {stats.topRatedBook !== null ? <RatedBookCard kind="top" book={stats.topRatedBook} style={{marginTop: GAP, ...top}} /> : null}
-        {stats.lowestRatedBook !== null && !sameBook ? (
-          <RatedBookCard kind="lowest" book={stats.lowestRatedBook} style={{marginTop: GAP, ...lowest}} />
+        {options.showAverageRating ? (
+          <div style={{marginTop: GAP}}>
+            <AverageTile average={stats.averageRating} />
+          </div>
         ) : null}
-        {stats.totalBooks === 0 ? (
+        {horizontal && rated.length > 0 ? (
+          <div style={{display: 'flex', gap: 16, marginTop: GAP}}>
+            {rated.map(({kind, book, entrance}) => (
+              <RatedBookCard key={kind} kind={kind} book={book} width={(CONTENT_WIDTH - 16 * (rated.length - 1)) / rated.length} style={entrance} />
+            ))}
+          </div>
+        ) : (
+          rated.map(({kind, book, entrance}) => <RatedBookCard key={kind} kind={kind} book={book} style={{marginTop: GAP, ...entrance}} />)
+        )}
+        {quiet ? (
           <div style={{marginTop: GAP}}>
             <QuietMonth />
           </div>

@@ -1,14 +1,15 @@
 /**
- * COMPLETED vs DNF must be clear without colour alone (it is also read on small, dim screens): a filled accent
- * pill with a check mark for a finished book, an outlined neutral pill with a cross for one set aside.
+ * COMPLETED vs DNF must be clear without colour alone (it is also read on small, dim screens): a filled pill in
+ * the template's `completed` colour with a check mark for a finished book, a pill outlined in its `dnf` colour with
+ * a cross for one set aside.
  */
 import React from 'react';
-import {BODY_FONT} from '../../fonts';
 import type {BookStatus} from '../../types';
 import {CheckIcon, CrossIcon} from './icons';
-import {COLORS, RADIUS} from './theme';
+import {RADIUS, useTheme} from './theme';
 
 export const StatusBadge: React.FC<{status: BookStatus; style?: React.CSSProperties}> = ({status, style}) => {
+  const {colors, fonts} = useTheme();
   const completed = status === 'COMPLETED';
   return (
     <div
@@ -19,10 +20,10 @@ export const StatusBadge: React.FC<{status: BookStatus; style?: React.CSSPropert
         alignSelf: 'flex-start',
         padding: '12px 26px 12px 18px',
         borderRadius: RADIUS.pill,
-        background: completed ? COLORS.accent : 'transparent',
-        border: `3px solid ${completed ? COLORS.accent : COLORS.muted}`,
-        color: completed ? COLORS.onAccent : COLORS.text,
-        fontFamily: BODY_FONT,
+        background: completed ? colors.completed : 'transparent',
+        border: `3px solid ${completed ? colors.completed : colors.dnf}`,
+        color: completed ? colors.onCompleted : colors.text,
+        fontFamily: fonts.body,
         fontWeight: 700,
         fontSize: 30,
         letterSpacing: '0.12em',

@@ -1,13 +1,18 @@
 /**
  * The video's few motion rules in one place, so every scene enters and leaves the same way: a damped spring
- * that slides content up while fading it in, and a short fade-out at each scene's end. Only opacity and
- * transforms change, which keeps each frame cheap to paint.
+ * that slides content up while fading it in (or, for books, the template's fade or pop), and a short fade-out at
+ * each scene's end. Only opacity and transforms change, which keeps each frame cheap to paint.
  *
  * Every motion is played from a cue of choreography.ts, where the timeline also reads when each scene stops moving.
+ * Every style reaches exactly its final value (opacity 1, no offset, scale 1) when its cue has settled, so a
+ * settled scene is the same picture whatever style brought it in.
  */
 import type React from 'react';
 import {interpolate, spring, useCurrentFrame, useVideoConfig} from 'remotion';
-import {type Cue, fadeEndsAt, fadeStartsAt} from './choreography';
+import type {Template} from '../../template/template';
+import {type Cue, fadeEndsAt, fadeFrames} from './choreography';
+
+export type EntranceStyle = Template['bookReveal']['animationStyle'];
 
 /** 0 -> 1 progress of a cue at `frame` of its scene: a damped spring, or a linear tween, from its delay over its frames. */
 export function cueProgress(cue: Cue, frame: number, fps: number): number {
@@ -27,10 +32,30 @@ export function useCue(cue: Cue): number {
   return cueProgress(cue, frame, fps);
 }
 
-/** Style for an element that rises `distance` px into place while fading in, on a spring cue. */
-export function useEntrance(cue: Cue, distance = 40): React.CSSProperties {
-  const progress = useCue(cue);
+/** A little overshoot on the way to 1 ("back" easing): exactly 0 at 0 and exactly 1 at 1. */
+export function backOut(progress: number): number {
+  const c1 = 1.70158;
+  const c3 = c1 + 1;
+  return 1 + c3 * (progress - 1) ** 3 + c1 * (progress - 1) ** 2;
+}
+
+/**
+ * Style for an element entering at `progress` (0..1): `slide` rises `distance` px into place while fading in,
+ * `fade` only fades in, `pop` fades in while growing from 60 % with a small overshoot.
+ */
+export function entranceStyle(progress: number, distance: number, style: EntranceStyle = 'slide'): React.CSSProperties {
+  if (style === 'fade') {
+    return {opacity: progress};
+  }
+  if (style === 'pop') {
+    return {opacity: progress, transform: `scale(${0.6 + 0.4 * backOut(progress)})`};
+  }
   return {opacity: progress, transform: `translateY(${(1 - progress) * distance}px)`};
+}
+
+/** Style for an element that enters on a spring cue (see `entranceStyle`). */
+export function useEntrance(cue: Cue, distance = 40, style: EntranceStyle = 'slide'): React.CSSProperties {
+  return entranceStyle(useCue(cue), distance, style);
 }
 
 /** Cubic ease-out of a 0..1 progress: fast at first, gently into place. */
@@ -38,14 +63,15 @@ export function easeOut(progress: number): number {
   return 1 - (1 - progress) ** 3;
 }
 
-/** A value that eases from 0 to `target` over a tween cue. */
-export function useCountUp(target: number, cue: Cue): number {
-  return target * easeOut(useCue(cue));
+/** A value that eases from 0 to `target` over a tween cue (or is `target` from the start, when not animated). */
+export function useCountUp(target: number, cue: Cue, animate = true): number {
+  const progress = useCue(cue);
+  return animate ? target * easeOut(progress) : target;
 }
 
 /** Opacity for a whole scene: entrances are per element, so the scene itself only fades out at its end. */
-export function sceneOpacity(frame: number, durationInFrames: number): number {
-  return interpolate(frame, [fadeStartsAt(durationInFrames), fadeEndsAt(durationInFrames)], [1, 0], {
+export function sceneOpacity(frame: number, durationInFrames: number, fadeOut: number): number {
+  return interpolate(frame, [durationInFrames - fadeFrames(fadeOut), fadeEndsAt(durationInFrames)], [1, 0], {
     extrapolateLeft: 'clamp',
     extrapolateRight: 'clamp',
   });

@@ -13,7 +13,7 @@
  * opportunities, which can only pick a smaller size, never overflow. Latin text is split and measured exactly as
  * before these rules existed (same pieces, same widths), so Latin recaps look unchanged.
  */
-import type {FontKey} from '../../fontTypes';
+import {DEFAULT_FAMILIES, type DesignFamilies, type FontKey} from '../../fontTypes';
 import {DICTIONARY_BROKEN, graphemes, hanLang, type HanLang, WIDE} from '../../writingSystems';
 
 export type {FontKey} from '../../fontTypes';
@@ -26,23 +26,52 @@ interface WidthTable {
 }
 
 // Fraunces 700, Fraunces 400 italic, Inter 500 (also used for Inter 400), Inter 700.
-const TABLES: Record<FontKey, WidthTable> = {
+const TABLES: Record<'display' | 'displayItalic' | 'body' | 'bodyBold', WidthTable> = {
   display: {fallback: 70, ascii: '21 33 41 67 62 82 99 20 38 38 62 57 31 40 30 50 70 49 64 59 66 61 65 55 65 65 30 31 52 57 52 57 95 76 74 71 82 68 63 77 88 43 56 83 65 96 77 80 73 80 79 63 72 76 74 109 74 70 65 37 50 37 48 51 27 58 63 54 64 55 42 60 66 33 33 64 33 98 66 61 64 63 51 51 41 65 57 86 58 59 51 42 30 42 64'},
   displayItalic: {fallback: 64, ascii: '20 31 35 64 58 73 67 17 36 36 62 55 24 39 23 45 65 43 59 53 57 55 59 52 56 59 28 29 51 56 51 48 88 64 66 64 75 63 60 70 79 38 36 71 56 85 71 77 65 77 68 57 59 70 62 95 65 58 61 37 43 37 46 46 23 55 55 46 56 48 32 52 57 32 30 55 31 85 59 53 55 54 47 43 37 59 56 82 58 51 50 40 32 40 62'},
   body: {fallback: 67, ascii: '27 30 49 64 65 99 65 31 37 37 52 67 30 46 30 37 65 42 62 63 66 60 63 57 63 63 30 32 67 67 67 53 98 71 66 73 72 60 59 75 74 27 58 69 57 91 76 77 64 77 65 65 65 74 71 100 70 70 64 37 37 37 48 46 34 57 62 58 62 59 38 62 60 25 25 56 25 89 60 60 62 62 39 54 34 60 57 83 56 58 56 44 35 44 67'},
   bodyBold: {fallback: 68, ascii: '24 34 55 65 65 102 67 34 38 38 56 68 33 47 33 39 67 43 63 65 68 62 65 58 65 65 33 34 68 68 68 56 102 75 66 74 72 61 59 75 75 28 58 72 57 93 76 77 65 78 66 65 67 73 75 104 74 73 66 38 39 38 49 48 37 58 63 59 63 60 40 63 62 27 27 58 27 91 62 61 63 63 41 56 37 62 60 85 58 60 57 47 37 47 68'},
 };
 
+/** JetBrains Mono: every character 600 units of its 1000-unit em, in every weight and style. */
+const MONO_TABLE: WidthTable = {fallback: 60, ascii: Array(95).fill('60').join(' ')};
+
 /** Widths are overestimated a little: kerning and rounding differences must not make real text wider. */
 const SAFETY = 1.05;
 
-const parsed = new Map<FontKey, number[]>();
+/** Which stack (and so which of the template's families) each text style draws from; mirrors fonts.ts. */
+const STACK_OF: Record<FontKey, keyof DesignFamilies> = {
+  display: 'display',
+  displayItalic: 'display',
+  body: 'body',
+  bodyBold: 'body',
+  mono: 'mono',
+};
 
-function asciiWidths(font: FontKey): number[] {
-  let widths = parsed.get(font);
+/**
+ * The ASCII widths of the face a text style gets from a family, the way the browser matches it: Fraunces is
+ * bundled as 700 and 400 italic (every upright style is drawn 700), Inter as 400, 500 and 700 upright (its italic
+ * is Inter 400 slanted, with Inter 400's widths), JetBrains Mono is monospaced.
+ */
+function tableFor(font: FontKey, families: DesignFamilies): WidthTable {
+  const family = families[STACK_OF[font]];
+  const italic = font === 'displayItalic';
+  if (family === 'Fraunces') {
+    return TABLES[italic ? 'displayItalic' : 'display'];
+  }
+  if (family === 'JetBrains Mono') {
+    return MONO_TABLE;
+  }
+  return TABLES[font === 'display' || font === 'bodyBold' || font === 'mono' ? 'bodyBold' : 'body'];
+}
+
+const parsed = new Map<WidthTable, number[]>();
+
+function asciiWidths(table: WidthTable): number[] {
+  let widths = parsed.get(table);
   if (widths === undefined) {
-    widths = TABLES[font].ascii.split(' ').map(Number);
-    parsed.set(font, widths);
+    widths = table.ascii.split(' ').map(Number);
+    parsed.set(table, widths);
   }
   return widths;
 }
@@ -60,7 +89,7 @@ type WidthScript =
   | 'thai';
 
 /** Average advance (1/100 em, rounded up) of each script's letters in the font its stack uses for it. */
-const SCRIPT_WIDTHS: Record<WidthScript, Record<FontKey, number>> = {
+const SCRIPT_WIDTHS: Record<WidthScript, Record<'display' | 'displayItalic' | 'body' | 'bodyBold', number>> = {
   greek: {display: 67, displayItalic: 63, body: 66, bodyBold: 67},
   cyrillic: {display: 73, displayItalic: 70, body: 70, bodyBold: 71},
   armenian: {display: 69, displayItalic: 64, body: 67, bodyBold: 69},
@@ -120,17 +149,19 @@ function scriptOf(code: number): WidthScript | null {
 }
 
 /** Width of one character in em. */
-function charWidth(char: string, font: FontKey): number {
+function charWidth(char: string, font: FontKey, families: DesignFamilies): number {
+  const table = tableFor(font, families);
   const code = char.codePointAt(0) ?? 0x20;
   if (code >= 0x20 && code <= 0x7e) {
-    return (asciiWidths(font)[code - 0x20] ?? TABLES[font].fallback) / 100;
+    return (asciiWidths(table)[code - 0x20] ?? table.fallback) / 100;
   }
   if ((code >= 0x300 && code <= 0x36f) || (code > 0x36f && ZERO_WIDTH.test(char))) {
     return 0; // combining marks
   }
   const script = scriptOf(code);
   if (script !== null) {
-    return SCRIPT_WIDTHS[script][font] / 100;
+    // Other scripts come from the Noto fallbacks whatever the design's family (figures: from the body stack's).
+    return SCRIPT_WIDTHS[script][font === 'mono' ? 'bodyBold' : font] / 100;
   }
   if (code >= 0x2190 && EMOJI.test(char)) {
     return EMOJI_WIDTH;
@@ -138,14 +169,14 @@ function charWidth(char: string, font: FontKey): number {
   if (code >= 0x2e80) {
     return 1; // CJK and other full-width scripts: one em each
   }
-  return TABLES[font].fallback / 100;
+  return table.fallback / 100;
 }
 
 /** Width of `text` in em, including letter spacing. */
-export function textWidthEm(text: string, font: FontKey, letterSpacingEm = 0): number {
+export function textWidthEm(text: string, font: FontKey, letterSpacingEm = 0, families: DesignFamilies = DEFAULT_FAMILIES): number {
   let width = 0;
   for (const char of text) {
-    width += charWidth(char, font) + letterSpacingEm;
+    width += charWidth(char, font, families) + letterSpacingEm;
   }
   return width * SAFETY;
 }
@@ -232,17 +263,18 @@ export function countLines(
   maxWidth: number,
   letterSpacingEm = 0,
   lang: HanLang | null = hanLang(text),
+  families: DesignFamilies = DEFAULT_FAMILIES,
 ): number {
   const all = words(text);
   if (all.length === 0) {
     return 1;
   }
-  const space = textWidthEm(' ', font, letterSpacingEm) * fontSize;
+  const space = textWidthEm(' ', font, letterSpacingEm, families) * fontSize;
   let lines = 1;
   let used = 0;
   for (const word of all) {
     breakUnits(word, lang).forEach((unit, index) => {
-      const width = textWidthEm(unit, font, letterSpacingEm) * fontSize;
+      const width = textWidthEm(unit, font, letterSpacingEm, families) * fontSize;
       const gap = index === 0 ? space : 0;
       if (used === 0) {
         // A piece wider than the line is broken across lines (overflow-wrap: anywhere).
@@ -274,6 +306,8 @@ export interface FitOptions {
   letterSpacingEm?: number;
   /** The Han convention the text is drawn with (Korean keeps words whole); by default read from the text. */
   lang?: HanLang | null;
+  /** The template's families (default: today's design). */
+  families?: DesignFamilies;
 }
 
 export interface Fit {
@@ -305,16 +339,17 @@ const fits = new Map<string, Fit>();
 
 function computeFit(options: FitOptions): Fit {
   const {text, font, maxWidth, maxFontSize, minFontSize, maxLines, maxHeight, lineHeight, letterSpacingEm} = options;
+  const families = options.families ?? DEFAULT_FAMILIES;
   const lang = options.lang === undefined ? hanLang(text) : options.lang;
   const allowedLines = (fontSize: number) => {
     const byHeight = maxHeight === undefined ? maxLines : Math.floor(maxHeight / (fontSize * lineHeight));
     return Math.max(1, Math.min(maxLines, byHeight));
   };
   const units = words(text).flatMap((word) => breakUnits(word, lang));
-  const longestWordEm = Math.max(0, ...units.map((unit) => textWidthEm(unit, font, letterSpacingEm)));
+  const longestWordEm = Math.max(0, ...units.map((unit) => textWidthEm(unit, font, letterSpacingEm, families)));
   let fallback: Fit | null = null;
   for (let fontSize = maxFontSize; fontSize >= minFontSize; fontSize -= 2) {
-    const lines = countLines(text, font, fontSize, maxWidth, letterSpacingEm, lang);
+    const lines = countLines(text, font, fontSize, maxWidth, letterSpacingEm, lang, families);
     if (lines <= allowedLines(fontSize)) {
       if (longestWordEm * fontSize <= maxWidth) {
         return {fontSize, lines};

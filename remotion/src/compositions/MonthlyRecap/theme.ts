@@ -1,21 +1,118 @@
 /**
- * One palette and one set of margins for every scene, so the video reads as a single design: a dark, flat
- * background (cheap to paint, high contrast on phones) and a single warm accent.
+ * One palette, one set of fonts and one set of margins for every scene, so the video reads as a single design. They
+ * come from the template (template/template.ts): `themeOf` turns a resolved template into what the components
+ * draw with, and `ThemeContext` hands it down the tree (its default is the default template: today's dark, flat
+ * background, cheap to paint and high in contrast on phones, with a single warm accent).
+ *
+ * Which template color paints what:
+ *   background           the frame              backgroundSecondary  cards and tiles
+ *   backgroundTertiary   card borders, rules, the shelf board
+ *   textPrimary          titles, numbers        textSecondary        authors, labels
+ *   textMuted            small print ("/10", "CAWPILE", "not rated", "and N more", the outro's summary)
+ *   accent               eyebrows, icons, rules, bars and progress    accentMuted  the empty part of bars, stars
+ *   accentSecondary      the intro's year and the outro's "see you" line
+ *   completed / dnf      the COMPLETED / DNF badges and the stats' icons
+ *   ratingHigh/Medium/Low  filled stars: average 7.5 and up / 5 and up / below 5
+ *   overlay              the shade laid over pictures (the bands across the intro's book spines)
+ *   grain                a fixed film grain over the whole frame (none when transparent)
  */
+import {createContext, useContext} from 'react';
+import {type DesignFamilies, fontFamily} from '../../fonts';
+import {luminance} from '../../template/colors';
+import {DEFAULT_TEMPLATE, type Template} from '../../template/template';
+import {type Choreography, choreographyFor} from './choreography';
 import {HEIGHT, WIDTH} from './timeline';
 
-export const COLORS = {
-  background: '#0E0F13',
-  surface: '#171920',
-  border: '#262934',
-  track: '#2A2D38',
-  text: '#F4F0E8',
-  muted: '#A6A6B0',
-  faint: '#6E707C',
-  accent: '#F5B83D',
-  /** Text drawn on top of the accent colour. */
-  onAccent: '#1B1407',
-} as const;
+export interface Palette {
+  background: string;
+  surface: string;
+  border: string;
+  track: string;
+  text: string;
+  muted: string;
+  faint: string;
+  accent: string;
+  accentSecondary: string;
+  completed: string;
+  /** Text and marks drawn on the `completed` color. */
+  onCompleted: string;
+  dnf: string;
+  ratingHigh: string;
+  ratingMedium: string;
+  ratingLow: string;
+  overlay: string;
+  grain: string;
+}
+
+/** The dark ink of the default design, for marks on light colors (and white for marks on dark ones). */
+const DARK_INK = '#1B1407';
+
+/** Dark or white marks, whichever contrasts more with `color` (WCAG contrast ratio). */
+export function inkOn(color: string): string {
+  return luminance(color) > 0.197 ? DARK_INK : '#FFFFFF';
+}
+
+export function paletteOf(template: Template): Palette {
+  const colors = template.global.colors;
+  return {
+    background: colors.background,
+    surface: colors.backgroundSecondary,
+    border: colors.backgroundTertiary,
+    track: colors.accentMuted,
+    text: colors.textPrimary,
+    muted: colors.textSecondary,
+    faint: colors.textMuted,
+    accent: colors.accent,
+    accentSecondary: colors.accentSecondary,
+    completed: colors.completed,
+    onCompleted: inkOn(colors.completed),
+    dnf: colors.dnf,
+    ratingHigh: colors.ratingHigh,
+    ratingMedium: colors.ratingMedium,
+    ratingLow: colors.ratingLow,
+    overlay: colors.overlay,
+    grain: colors.grain,
+  };
+}
+
+/** The color of filled stars for an average rating (0-10). */
+export function ratingColor(colors: Palette, average: number): string {
+  return average >= 7.5 ? colors.ratingHigh : average >= 5 ? colors.ratingMedium : colors.ratingLow;
+}
+
+export interface Theme {
+  template: Template;
+  colors: Palette;
+  /** The template's families, first in each font stack. */
+  families: DesignFamilies;
+  /** CSS font-family values of the stacks for text without CJK (components with fixed English text use these). */
+  fonts: {display: string; body: string; mono: string};
+  cues: Choreography;
+}
+
+export function themeOf(template: Template): Theme {
+  const families = {display: template.global.fonts.heading, body: template.global.fonts.body, mono: template.global.fonts.mono};
+  return {
+    template,
+    colors: paletteOf(template),
+    families,
+    fonts: {
+      display: fontFamily('display', null, families),
+      body: fontFamily('body', null, families),
+      mono: fontFamily('mono', null, families),
+    },
+    cues: choreographyFor(template),
+  };
+}
+
+export const ThemeContext = createContext<Theme>(themeOf(DEFAULT_TEMPLATE));
+
+export function useTheme(): Theme {
+  return useContext(ThemeContext);
+}
+
+/** The exit fade (frames) of the scene a component is in; SceneFrame fades by it. */
+export const SceneFadeContext = createContext<number>(DEFAULT_TEMPLATE.global.timing.introFadeOut);
 
 /** Safe margins: phone apps overlay their UI on the top and (more) on the bottom of a vertical video. */
 export const SAFE = {x: 80, top: 150, bottom: 230} as const;

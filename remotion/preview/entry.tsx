@@ -1,0 +1,178 @@
+/**
+ * The browser preview: the MonthlyRecap composition played by Remotion's Player, from the same source as the
+ * server's bundle, with the template resolved by the same resolver (template/template.ts), so the page shows the
+ * picture the server will render before any render starts.
+ *
+ * Built with esbuild by scripts/build-preview.mjs (the render driver runs it when it builds the bundle, into the
+ * bundle's preview/ folder, which the server serves at /preview/). The fonts travel with it (preview/fonts/): the
+ * preview loads the bundled faces exactly as the video does, never the machine's.
+ *
+ * A plain script, for pages without a build step: `window.RecapPreview.mount(element, {recap, layers}, options)`
+ * plays `recap` with the template made of `layers` (a preset's template, then the page's own choices), and returns
+ * a handle to update it, seek, or read its length. `handle.showFrame(n)` pauses on frame n and resolves once that
+ * frame is on screen with its fonts and covers: what a render would capture (Remotion waits for the same holds,
+ * the composition's delayRender calls, before it takes a frame).
+ */
+import {Player, type PlayerRef} from '@remotion/player';
+import {createRef, type FC, useLayoutEffect} from 'react';
+import {createRoot} from 'react-dom/client';
+import {useCurrentFrame} from 'remotion';
+import {MonthlyRecap} from '../src/compositions/MonthlyRecap';
+import {calculateDuration, FPS, HEIGHT, WIDTH} from '../src/compositions/MonthlyRecap/timeline';
+import {isCssColor} from '../src/template/colors';
+import {
+  BOOK_LAYOUTS,
+  COMING_SOON_LAYOUTS,
+  INTRO_LAYOUTS,
+  OUTRO_LAYOUTS,
+  resolveTemplate,
+  STATS_LAYOUTS,
+  type Template,
+} from '../src/template/template';
+import type {MonthlyRecapExport, MonthlyRecapProps} from '../src/types';
+
+export interface PreviewInput {
+  recap: MonthlyRecapExport;
+  /** Template layers, laid over the defaults in order (a preset's template, then overrides). */
+  layers?: unknown[];
+}
+
+export interface PreviewOptions {
+  /** The Player's controls (default true); a page that only shows frames turns them off. */
+  controls?: boolean;
+}
+
+export interface PreviewHandle {
+  update(input: PreviewInput): void;
+  /** Show or hide the Player's controls (a paused Player shows them over the picture). */
+  setControls(show: boolean): void;
+  seekTo(frame: number): void;
+  pause(): void;
+  play(): void;
+  /** Pause on `frame` and resolve once it is drawn, its fonts and covers loaded (see waitUntilSettled). */
+  showFrame(frame: number): Promise<void>;
+  readonly durationInFrames: number;
+  readonly template: Template;
+  /** The frame the composition last drew (committed to the page), or -1 before the first. */
+  readonly drawnFrame: number;
+  unmount(): void;
+}
+
+/** Each scene's layouts, in the order the template's types list them (for a page's controls). */
+export const LAYOUTS = {
+  intro: INTRO_LAYOUTS,
+  bookReveal: BOOK_LAYOUTS,
+  statsReveal: STATS_LAYOUTS,
+  comingSoon: COMING_SOON_LAYOUTS,
+  outro: OUTRO_LAYOUTS,
+} as const;
+
+declare global {
+  interface Window {
+    RecapPreview: {
+      mount: typeof mount;
+      resolveTemplate: typeof resolveTemplate;
+      isCssColor: typeof isCssColor;
+      layouts: typeof LAYOUTS;
+    };
+  }
+}
+
+type FramedProps = MonthlyRecapProps & {onDrawn: (frame: number) => void};
+
+/**
+ * The composition, unchanged, plus a report of each frame it commits. A layout effect of the parent runs after the
+ * whole tree of that frame is in the DOM and after every hold its components asked for during render (fonts,
+ * covers) has been registered, so "frame n drawn, no holds open" means frame n is complete.
+ */
+const Framed: FC<FramedProps> = ({onDrawn, ...props}) => {
+  const frame = useCurrentFrame();
+  useLayoutEffect(() => onDrawn(frame));
+  return <MonthlyRecap {...props} />;
+};
+
+/** Whether nothing is pending in `element`: no delayRender hold, every font face loaded, every image decoded. */
+function settled(element: HTMLElement): boolean {
+  // Remotion's open delayRender holds: the `remotion` package keeps them on window in every environment.
+  const holds = window.remotion_delayRenderHandles ?? [];
+  const images = Array.from(element.querySelectorAll('img'));
+  return holds.length === 0 && document.fonts.status === 'loaded' && images.every((image) => image.complete);
+}
+
+/** Resolve on the first animation frame at which `condition` holds (checked once per painted frame). */
+function untilFrame(condition: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => (condition() ? resolve() : requestAnimationFrame(check));
+    requestAnimationFrame(check);
+  });
+}
+
+function mount(element: HTMLElement, first: PreviewInput, options: PreviewOptions = {}): PreviewHandle {
+  const root = createRoot(element);
+  const player = createRef<PlayerRef>();
+  let template = resolveTemplate();
+  let durationInFrames = 1;
+  let drawnFrame = -1;
+  let current = first;
+  let controls = options.controls ?? true;
+  const onDrawn = (frame: number) => {
+    drawnFrame = frame;
+  };
+  const render = (input: PreviewInput) => {
+    current = input;
+    const {recap, layers = []} = input;
+    template = resolveTemplate(...layers);
+    durationInFrames = calculateDuration(recap, template);
+    drawnFrame = -1;
+    root.render(
+      <Player
+        ref={player}
+        component={Framed}
+        inputProps={{...recap, template, onDrawn}}
+        durationInFrames={durationInFrames}
+        compositionWidth={WIDTH}
+        compositionHeight={HEIGHT}
+        fps={FPS}
+        controls={controls}
+        loop
+        acknowledgeRemotionLicense
+        style={{width: '100%', height: '100%'}}
+      />,
+    );
+  };
+  render(first);
+  const showFrame = async (frame: number) => {
+    const target = Math.max(0, Math.min(durationInFrames - 1, Math.floor(frame)));
+    await untilFrame(() => player.current !== null);
+    player.current?.pause();
+    player.current?.seekTo(target);
+    await untilFrame(() => drawnFrame === target && settled(element));
+    await document.fonts.ready;
+    // One more painted frame, so what is on screen is what was settled.
+    await untilFrame(() => true);
+  };
+  return {
+    update: render,
+    setControls: (show) => {
+      controls = show;
+      render(current);
+    },
+    seekTo: (frame) => player.current?.seekTo(frame),
+    pause: () => player.current?.pause(),
+    play: () => player.current?.play(),
+    showFrame,
+    get durationInFrames() {
+      return durationInFrames;
+    },
+    get template() {
+      return template;
+    },
+    get drawnFrame() {
+      return drawnFrame;
+    },
+    unmount: () => root.unmount(),
+  };
+}
+
+window.RecapPreview = {mount, resolveTemplate, isCssColor, layouts: LAYOUTS};
+window.dispatchEvent(new Event('recap-preview-ready'));

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/**
+ * Builds the browser preview (preview/entry.tsx: the composition in Remotion's Player) with esbuild into a folder:
+ * `player.js` and the font files it loads (fonts/), referenced as `preview/fonts/...` from a page at the server's
+ * root (the demo page). The render driver calls `buildPreview` when it builds the bundle, so the preview is always
+ * of the same sources as the video; by hand: `node scripts/build-preview.mjs OUT_DIR`.
+ */
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {build} from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * @param {string} outDir
+ * @returns {Promise<void>}
+ */
+export async function buildPreview(outDir) {
+  await build({
+    entryPoints: {player: path.join(root, 'preview', 'entry.tsx')},
+    bundle: true,
+    outdir: outDir,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    jsx: 'automatic',
+    loader: {'.woff2': 'file'},
+    assetNames: 'fonts/[name]-[hash]',
+    publicPath: 'preview',
+    define: {'process.env.NODE_ENV': '"production"'},
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const outDir = process.argv[2];
+  if (!outDir) {
+    process.stderr.write('usage: node scripts/build-preview.mjs OUT_DIR\n');
+    process.exit(2);
+  }
+  await buildPreview(path.resolve(outDir));
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/**
+ * Answers questions about templates straight from the TypeScript source (template/template.ts, template/colors.ts
+ * and the timing rule of compositions/MonthlyRecap/timeline.ts, transpiled with the esbuild that @remotion/bundler
+ * brings), so tests can hold the server's Python mirror (tornado_render/templates.py, web/template_schema.py,
+ * web/css_colors.py) to the one definition. Reads one JSON object on stdin, every key optional:
+ *
+ *   {"constants": true,                       -> the keys, choices, ranges, font families and defaults
+ *    "colors": ["#fff", ...],                 -> whether each is a color (parseCssColor(value) !== null)
+ *    "checks": [["intro.layout", value], ...] -> whether TEMPLATE_FIELDS' check takes each value for that field
+ *    "resolve": [[layer, ...], ...],          -> resolveTemplate(...layers) of each list
+ *    "durations": [props, ...]}               -> calculateDuration(props) (props: a recap with its template)
+ *
+ * and prints one JSON object with the same keys answered.
+ */
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {build} from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src');
+const entry = [
+  "export * from './template/template';",
+  "export {parseCssColor} from './template/colors';",
+  "export {calculateDuration} from './compositions/MonthlyRecap/timeline';",
+].join('\n');
+const result = await build({
+  stdin: {contents: entry, resolveDir: root, loader: 'ts'},
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  write: false,
+  logLevel: 'error',
+});
+const rules = await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);
+
+/**
+ * TEMPLATE_FIELDS' check of a dotted field path (`global.colors.accent`, `intro.layout`).
+ * @param {string} fieldPath
+ * @returns {(value: unknown) => boolean}
+ */
+function checkOf(fieldPath) {
+  /** @type {any} */
+  const fields = rules.TEMPLATE_FIELDS;
+  const check = fieldPath.split('.').reduce((/** @type {any} */ node, key) => (node === undefined ? undefined : node[key]), fields);
+  if (typeof check !== 'function') {
+    throw new Error(`no check for ${fieldPath}`);
+  }
+  return check;
+}
+
+/** @type {{constants?: boolean, colors?: unknown[], checks?: Array<[string, unknown]>, resolve?: unknown[][], durations?: any[]}} */
+const query = JSON.parse(readFileSync(0, 'utf8'));
+/** @type {Record<string, unknown>} */
+const answer = {};
+if (query.constants) {
+  answer.constants = {
+    COLOR_KEYS: rules.COLOR_KEYS,
+    FONT_ROLES: rules.FONT_ROLES,
+    SCENE_TIMING: rules.SCENE_TIMING,
+    TIMING_KEYS: rules.TIMING_KEYS,
+    TIMING_RANGE: rules.TIMING_RANGE,
+    OVERLAP_RANGE: rules.OVERLAP_RANGE,
+    LAYOUTS: {
+      intro: rules.INTRO_LAYOUTS,
+      bookReveal: rules.BOOK_LAYOUTS,
+      statsReveal: rules.STATS_LAYOUTS,
+      comingSoon: rules.COMING_SOON_LAYOUTS,
+      outro: rules.OUTRO_LAYOUTS,
+    },
+    COVER_SIZES: rules.COVER_SIZES,
+    ANIMATION_STYLES: rules.ANIMATION_STYLES,
+    NUMBER_RANGES: rules.NUMBER_RANGES,
+    MAX_CUSTOM_TEXT: rules.MAX_CUSTOM_TEXT,
+    TEMPLATE_FONT_FAMILIES: rules.TEMPLATE_FONT_FAMILIES,
+    DEFAULT_TEMPLATE: rules.DEFAULT_TEMPLATE,
+    FIELDS: Object.fromEntries(
+      Object.entries(rules.TEMPLATE_FIELDS).map(([section, fields]) => [
+        section,
+        Object.fromEntries(
+          Object.entries(fields).map(([name, check]) => [name, typeof check === 'function' ? null : Object.keys(check)]),
+        ),
+      ]),
+    ),
+  };
+}
+if (query.colors) {
+  answer.colors = query.colors.map((value) => rules.parseCssColor(value) !== null);
+}
+if (query.checks) {
+  answer.checks = query.checks.map(([fieldPath, value]) => checkOf(fieldPath)(value));
+}
+if (query.resolve) {
+  answer.resolve = query.resolve.map((layers) => rules.resolveTemplate(...layers));
+}
+if (query.durations) {
+  answer.durations = query.durations.map((props) => rules.calculateDuration(props));
+}
+process.stdout.write(`${JSON.stringify(answer)}\n`);

@@ -1,0 +1,164 @@
+"""Templates on the server: the presets, resolving a request's `templateId` and `template` over the defaults, and
+how long the video of a recap is with a template.
+
+The template's one definition is remotion/src/template/template.ts; this module mirrors its resolver and the
+timing rule of remotion/src/compositions/MonthlyRecap/timeline.ts, and tests/test_templates.py runs both sides on
+the same inputs. The presets are the JSON files the composition reads too (remotion/src/template/presets/*.json,
+`{"name", "template"}`); `default.json` is complete and is the defaults. Validating what a client sends is the web
+layer's (web/template_schema.py): what reaches `resolve` here is known to be well formed.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+FPS = 30
+DEFAULT_PRESET = "default"
+
+# Each scene's timing parts, laid end to end, and its total (template.ts SCENE_TIMING).
+SCENE_TIMING: dict[str, tuple[tuple[str, ...], str]] = {
+    "intro": (("introFadeIn", "introHold", "introFadeOut"), "introTotal"),
+    "book": (("bookSlideIn", "bookTitleType", "bookRatingCount", "bookHold", "bookExit"), "bookTotal"),
+    "stats": (("statsCountUp", "statsHold", "statsFadeOut"), "statsTotal"),
+    "comingSoon": (("comingSoonFadeIn", "comingSoonHold", "comingSoonFadeOut"), "comingSoonTotal"),
+    "outro": (("outroFadeIn", "outroHold", "outroFadeOut"), "outroTotal"),
+}
+TIMING_KEYS = (*(key for parts, total in SCENE_TIMING.values() for key in (*parts, total)), "transitionOverlap")
+TIMING_RANGE = (1, 600)
+OVERLAP_RANGE = (0, 600)
+COLOR_KEYS = (
+    "background",
+    "backgroundSecondary",
+    "backgroundTertiary",
+    "textPrimary",
+    "textSecondary",
+    "textMuted",
+    "accent",
+    "accentSecondary",
+    "accentMuted",
+    "completed",
+    "dnf",
+    "ratingHigh",
+    "ratingMedium",
+    "ratingLow",
+    "overlay",
+    "grain",
+)
+FONT_ROLES = ("heading", "body", "mono")
+# The bundled families a template may name (template.ts TEMPLATE_FONT_FAMILIES; fonts.ts loads them).
+FONT_FAMILIES = ("Fraunces", "Inter", "JetBrains Mono")
+LAYOUTS = {
+    "intro": ("centered", "split", "minimal"),
+    "bookReveal": ("sequential", "grid", "carousel"),
+    "statsReveal": ("stacked", "horizontal", "minimal"),
+    "comingSoon": ("list", "grid", "single"),
+    "outro": ("centered", "minimal", "branded"),
+}
+COVER_SIZES = ("small", "medium", "large")
+ANIMATION_STYLES = ("slide", "fade", "pop")
+# (min, max, integer) of the numeric options besides timing (template.ts NUMBER_RANGES).
+NUMBER_RANGES = {"titleFontSize": (24, 400, False), "subtitleFontSize": (16, 300, False), "maxBooks": (0, 6, True)}
+MAX_CUSTOM_TEXT = 200
+
+
+def presets_dir(remotion_dir: Path) -> Path:
+    return remotion_dir / "src" / "template" / "presets"
+
+
+def sample_recap_path(remotion_dir: Path) -> Path:
+    """The recap the thumbnails show (the Remotion Studio's default props too)."""
+    return remotion_dir / "src" / "sampleRecap.json"
+
+
+@dataclass(frozen=True)
+class Preset:
+    id: str
+    name: str
+    # As written in its file (a partial template), and laid over the defaults.
+    template: Mapping[str, Any]
+    resolved: Mapping[str, Any]
+
+
+def _overlay(base: dict[str, Any], layer: Mapping[str, Any], shape: Mapping[str, Any]) -> dict[str, Any]:
+    """`base` with the fields of `layer` that `shape` (the defaults) has laid over it, section by section."""
+    result = dict(base)
+    for key, value in layer.items():
+        if key not in shape:
+            continue
+        if isinstance(shape[key], dict):
+            if isinstance(value, Mapping):
+                result[key] = _overlay(result[key], value, shape[key])
+        else:
+            result[key] = value
+    return result
+
+
+def scene_length(timing: Mapping[str, int], scene: str) -> int:
+    """How long a scene lasts: its total, or the sum of its parts when that is longer."""
+    parts, total = SCENE_TIMING[scene]
+    return max(int(timing[total]), sum(int(timing[part]) for part in parts))
+
+
+class TemplateCatalog:
+    """The presets of a Remotion project, read once, and the resolver over its defaults."""
+
+    def __init__(self, directory: Path) -> None:
+        files = sorted(directory.glob("*.json"), key=lambda path: (path.stem != DEFAULT_PRESET, path.stem))
+        if not files or files[0].stem != DEFAULT_PRESET:
+            raise FileNotFoundError(f"no {DEFAULT_PRESET}.json preset in {directory}")
+        self.defaults: dict[str, Any] = json.loads(files[0].read_text())["template"]
+        self.presets: dict[str, Preset] = {}
+        for path in files:
+            data = json.loads(path.read_text())
+            self.presets[path.stem] = Preset(
+                path.stem, str(data["name"]), data["template"], self.resolve(data["template"])
+            )
+
+    @classmethod
+    def for_remotion_dir(cls, remotion_dir: Path) -> TemplateCatalog:
+        return cls(presets_dir(remotion_dir))
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.presets)
+
+    def resolve(self, *layers: Mapping[str, Any]) -> dict[str, Any]:
+        """A complete template: the defaults, then each layer (a preset, the reader's template) field by field; each
+        scene's total becomes the length it lasts (template.ts resolveTemplate)."""
+        result = copy.deepcopy(self.defaults)
+        for layer in layers:
+            result = _overlay(result, layer, self.defaults)
+        timing = dict(result["global"]["timing"])
+        for scene, (_, total) in SCENE_TIMING.items():
+            timing[total] = scene_length(timing, scene)
+        result["global"] = {**result["global"], "timing": timing}
+        return result
+
+
+def scenes(recap: Mapping[str, Any], template: Mapping[str, Any]) -> list[str]:
+    """The timing scene of each scene of the video, in order (timeline.ts buildTimeline)."""
+    books = len(recap.get("books") or [])
+    book_scenes = (1 if books else 0) if template["bookReveal"]["layout"] == "grid" else books
+    reading = len(recap.get("currentlyReading") or []) > 0 and template["comingSoon"]["maxBooks"] > 0
+    return ["intro", *["book"] * book_scenes, "stats", *(["comingSoon"] if reading else []), "outro"]
+
+
+def scene_lengths(recap: Mapping[str, Any], template: Mapping[str, Any]) -> list[int]:
+    timing = template["global"]["timing"]
+    return [int(timing[SCENE_TIMING[scene][1]]) for scene in scenes(recap, template)]
+
+
+def duration_frames(recap: Mapping[str, Any], template: Mapping[str, Any]) -> int:
+    """Frames of the video: each scene after the first starts `transitionOverlap` frames before the previous one
+    ends (never before it starts), and the video ends where the last scene ends (timeline.ts calculateDuration)."""
+    overlap = int(template["global"]["timing"]["transitionOverlap"])
+    start = end = 0
+    for length in scene_lengths(recap, template):
+        end = max(end, start + length)
+        start += max(1, length - overlap)
+    return end
