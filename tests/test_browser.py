@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import os
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -18,17 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from tests.support.artifacts import artifacts_dir
+from tests.support.browser_pages import checked_page, launched_browser
 from tests.support.recaps import RECAP_NAMES, distinct_recap, load_recap
-from tests.support.server import ROOT, ServerProcess
+from tests.support.server import ServerProcess
 from tests.support.sse_client import open_stream, read_events, stream_url
 from tornado_render.web.signing import sign_target
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 FAKE_RENDER_SECONDS = 30
 REAL_RENDER_SECONDS = 300
 
@@ -39,30 +39,20 @@ def browser() -> Iterator[Browser]:
         pytest.skip(
             f"Debian's chromium is not installed at {CHROMIUM} (scripts/setup --with-test-browsers installs it)"
         )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+    with launched_browser(str(CHROMIUM)) as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh page; an uncaught JavaScript exception on it fails the test."""
-    context = browser.new_context(viewport={"width": 900, "height": 1200})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == [], errors
+    with checked_page(browser, viewport={"width": 900, "height": 1200}) as page:
+        yield page
 
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
-    directory = Path(os.environ.get("TEST_ARTIFACTS_DIR") or ROOT / "test-artifacts")
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
+    return artifacts_dir()
 
 
 @dataclass

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -31,8 +30,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from tests.support.artifacts import artifacts_dir
+from tests.support.browser_pages import checked_page, launched_browser
 from tests.support.cover_server import CoverServer, start_cover_server
 from tests.support.preview import HEIGHT, WIDTH, bundle_dir_holding, psnr, video_frame
 from tests.support.recaps import load_recap
@@ -42,7 +43,8 @@ from tests.support.stills import browser_executable, mean_difference
 pytestmark = pytest.mark.browser
 
 # What Remotion's openBrowser passes that changes how text is rasterized (see the module docstring).
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--font-render-hinting=none"]
+# Remotion renders with this flag; the preview is compared in the same browser.
+RENDERER_ARGS = ("--font-render-hinting=none",)
 PRESETS_DIR = ROOT / "remotion" / "src" / "template" / "presets"
 FAKE_RENDER_SECONDS = 30
 REAL_RENDER_SECONDS = 300
@@ -57,17 +59,13 @@ FIGURES: dict[str, dict[str, float]] = {}
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=browser_executable(), args=LAUNCH_ARGS)
+    with launched_browser(browser_executable(), RENDERER_ARGS) as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
-    directory = Path(os.environ.get("TEST_ARTIFACTS_DIR") or ROOT / "test-artifacts")
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
+    return artifacts_dir()
 
 
 @pytest.fixture(scope="module")
@@ -80,14 +78,8 @@ def cover_server() -> Iterator[CoverServer]:
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh page; an uncaught JavaScript exception on it fails the test."""
-    context = browser.new_context(viewport={"width": 900, "height": 1400}, device_scale_factor=1)
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == [], errors
+    with checked_page(browser, viewport={"width": 900, "height": 1400}, device_scale_factor=1) as page:
+        yield page
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from PIL import Image, ImageChops
 
+from tests.support.artifacts import artifacts_dir
 from tests.support.book_frame import CONTENT_LEFT, CONTENT_RIGHT, TextBand, text_blocks
 from tests.support.recaps import FIXTURES, load_recap
 from tests.support.server import ROOT
@@ -100,9 +101,7 @@ def with_books(changes: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def artifacts() -> Path:
-    directory = Path(os.environ.get("TEST_ARTIFACTS_DIR") or ROOT / "test-artifacts")
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
+    return artifacts_dir()
 
 
 @pytest.fixture(scope="module")

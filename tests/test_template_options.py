@@ -20,12 +20,12 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from tests.support.artifacts import artifacts_dir
 from tests.support.recaps import load_recap
 from tests.support.stills import REMOTION, Box, identical, mean_difference
 from tests.support.template_stills import (
     FULL,
     ShotList,
-    artifacts_dir,
     bands,
     blobs,
     close,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -17,16 +16,11 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from tests.support.server import ROOT, ServerProcess
+from tests.support.artifacts import artifacts_dir
+from tests.support.server import ServerProcess
 from tests.support.stills import seed_bundle_cache
 
 pytestmark = pytest.mark.render
-
-
-def artifacts() -> Path:
-    directory = Path(os.environ.get("TEST_ARTIFACTS_DIR") or ROOT / "test-artifacts")
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
 
 
 class TestBundle:
@@ -59,7 +53,7 @@ class TestServedByARealServer:
             with Image.open(io.BytesIO(body)) as image:
                 assert (image.format, image.size) == ("PNG", (270, 480))
                 images[preset] = image.convert("RGB")
-            (artifacts() / f"thumbnail-{preset}.png").write_bytes(body)
+            (artifacts_dir() / f"thumbnail-{preset}.png").write_bytes(body)
         for (first, a), (second, b) in itertools.combinations(images.items(), 2):
             difference = ImageStat.Stat(ImageChops.difference(a, b)).mean
             assert sum(difference) / 3 > 8, (first, second, difference)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,19 +20,11 @@ from typing import Any
 from PIL import Image, ImageChops
 
 from tests.support.recaps import load_recap
-from tests.support.server import ROOT
 from tests.support.stills import Box, browser_executable, run_driver_job
 
 RGB = tuple[int, int, int]
 
 FULL = Box(0, 0, 1080, 1920)
-
-
-def artifacts_dir(name: str) -> Path:
-    """A folder of the test artifacts (TEST_ARTIFACTS_DIR, default test-artifacts/ in the project)."""
-    directory = Path(os.environ.get("TEST_ARTIFACTS_DIR") or ROOT / "test-artifacts") / name
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
 
 
 def props_of(recap: str | Mapping[str, Any], template: Mapping[str, Any] | None = None) -> dict[str, Any]:
