@@ -2,6 +2,9 @@
 
 The fake driver renders (with a gate: the test decides when each render may finish) except where the real thing is
 the point: a worker killed in the middle of a real render, whose job another worker must finish.
+
+What each fault test saw (times, objects stored, processes left) is written to the test artifacts,
+`fleet-observations.json`, for the issue's note and for whoever wonders how long a takeover takes.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.artifacts import artifacts_dir
 from tests.support.fake_renders import Gate, render_runs
 from tests.support.metrics import scrape, value
 from tests.support.moto_server import MotoServer
@@ -29,6 +33,8 @@ from tornado_render.render.processes import pids_with_marker
 from tornado_render.render.workspace import RENDERING_DIR
 
 BUCKET = "fleet"
+# What a fault test saw, by test (see the module docstring).
+Observed = dict[str, dict[str, object]]
 
 
 @dataclass
@@ -76,12 +82,20 @@ def fleet(
     return Fleet(redis, moto, server_factory, gate, jobs_dir)
 
 
+@pytest.fixture(scope="module")
+def observed() -> Iterator[Observed]:
+    """What the fault tests saw, by test, written to test-artifacts/fleet-observations.json at the end."""
+    observations: Observed = {}
+    yield observations
+    (artifacts_dir() / "fleet-observations.json").write_text(json.dumps(observations, indent=1) + "\n")
+
+
 def ids(stream: Stream) -> list[str | None]:
     return [event.id for event in stream.events]
 
 
 class TestSharedJobs:
-    def test_two_clients_on_two_instances_share_one_render(self, fleet: Fleet) -> None:
+    def test_two_clients_on_two_instances_share_one_render(self, fleet: Fleet, observed: Observed) -> None:
         """One recap asked on two instances: one render, one stored object, the same events on both streams."""
         first, second = fleet.instance(), fleet.instance()
         recap = distinct_recap("one-book", "Shared")
@@ -97,8 +111,13 @@ class TestSharedJobs:
         assert on_first.progress == list(range(101))
         assert len(render_runs(fleet.jobs_dir)) == 1
         assert len(fleet.objects()) == 1
+        observed["shared_render"] = {
+            "events_each_client": len(on_first.events),
+            "renders": len(render_runs(fleet.jobs_dir)),
+            "objects_stored": len(fleet.objects()),
+        }
 
-    def test_reconnect_on_another_instance_resumes(self, fleet: Fleet) -> None:
+    def test_reconnect_on_another_instance_resumes(self, fleet: Fleet, observed: Observed) -> None:
         """A stream dropped on A and resumed on B with Last-Event-ID: the rest, with no gap and no repeat."""
         a, b = fleet.instance(), fleet.instance(role="web")
         recap = distinct_recap("one-book", "Resume")
@@ -111,6 +130,12 @@ class TestSharedJobs:
         assert [event.data["progress"] for event in seen if event.name == "progress"] == list(range(101))
         assert seen[-1].name == "complete"
         assert len({event.id for event in seen}) == len(seen)
+        observed["reconnect_elsewhere"] = {
+            "events_before_drop": len(dropped.events),
+            "events_after_resume": len(resumed.events),
+            "repeated": len(seen) - len({event.id for event in seen}),
+            "missing_progress": 101 - len({e.data["progress"] for e in seen if e.name == "progress"}),
+        }
         again = open_stream(a.port, stream_url(recap), headers={"Last-Event-ID": resumed.events[-1].id or ""})
         assert again.status == 204
 
@@ -133,7 +158,9 @@ class TestSharedJobs:
 
 class TestLostWorker:
     @pytest.mark.render
-    def test_a_killed_worker_is_replaced(self, fleet: Fleet, remotion_bundle: Path, tmp_path: Path) -> None:
+    def test_a_killed_worker_is_replaced(
+        self, fleet: Fleet, remotion_bundle: Path, tmp_path: Path, observed: Observed
+    ) -> None:
         """SIGKILL the worker in the middle of a real render: another worker renders the job again, the client sees
         progress rise with no repeat and no step back and one `complete`, one object is stored, and when the dead
         worker starts again, it kills the render processes it left behind and deletes their half-written video."""
@@ -146,13 +173,18 @@ class TestLostWorker:
             read_events(stream, count=len(stream.events) + 1)
         marker = doomed.wait_for_log("driver_started")["marker"]
         survivor = fleet.instance(role="worker", fake=None, **worker_env)
+        before_kill = stream.progress[-1]
         doomed.process.send_signal(signal.SIGKILL)
+        killed = time.monotonic()
         doomed.process.wait(10)
-        assert pids_with_marker(marker), "the dead worker's render processes should outlive it until it restarts"
+        orphans = len(pids_with_marker(marker))
+        assert orphans, "the dead worker's render processes should outlive it until it restarts"
         survivor.wait_for_log("render_started", timeout=60)
+        taken_over = time.monotonic() - killed
         restarted = fleet.instance(role="worker", fake=None, OUTPUT_DIR=doomed.env["OUTPUT_DIR"], **worker_env)
         assert restarted.logs("listening")
-        assert pids_with_marker(marker) == []
+        left = pids_with_marker(marker)
+        assert left == []
         assert not (Path(doomed.env["OUTPUT_DIR"]) / RENDERING_DIR / str(doomed.process.pid)).exists()
         read_events(stream)
         progress = stream.progress
@@ -161,9 +193,19 @@ class TestLostWorker:
         assert stream.names.count("complete") == 1
         assert stream.names[-1] == "complete"
         assert len(fleet.objects()) == 1
+        observed["killed_worker"] = {
+            "progress_before_kill": before_kill,
+            "seconds_kill_to_render_started_elsewhere": round(taken_over, 2),
+            "seconds_kill_to_complete": round(time.monotonic() - killed, 2),
+            "progress_events": len(progress),
+            "completes": stream.names.count("complete"),
+            "objects_stored": len(fleet.objects()),
+            "dead_workers_processes_alive_after_kill": orphans,
+            "dead_workers_processes_left_after_restart": len(left),
+        }
 
     def test_a_restarted_server_kills_what_its_dead_predecessor_left(
-        self, server_factory: Callable[..., ServerProcess], tmp_path: Path
+        self, server_factory: Callable[..., ServerProcess], tmp_path: Path, observed: Observed
     ) -> None:
         """A server SIGKILLed mid-render leaves its driver running (a hung one does not notice); the next server on
         the same OUTPUT_DIR kills it and deletes the half-written video at start."""
@@ -183,10 +225,15 @@ class TestLostWorker:
         assert cleaned["files_removed"] == 1
         assert not half.exists()
         assert wait_until(lambda: pids_with_marker(marker) == [])
+        observed["dead_predecessor"] = {
+            "processes_killed": cleaned["processes_killed"],
+            "files_removed": cleaned["files_removed"],
+            "processes_left": len(pids_with_marker(marker)),
+        }
 
 
 class TestResultCache:
-    def test_every_instance_restarted_answers_from_the_cache(self, fleet: Fleet) -> None:
+    def test_every_instance_restarted_answers_from_the_cache(self, fleet: Fleet, observed: Observed) -> None:
         """After complete, every instance restarts (Redis emptied too): the same request answers complete at once
         with the stored video, and no render starts (metrics and the driver agree)."""
         first = fleet.instance()
@@ -208,10 +255,15 @@ class TestResultCache:
         assert value(scrape(again), "renders_started_total") == 0
         assert len(render_runs(fleet.jobs_dir)) == 1
         assert len(fleet.objects()) == 1
+        observed["cache_after_restart"] = {
+            "seconds_request_to_complete": round(took, 3),
+            "renders_started_after_restart": value(scrape(again), "renders_started_total"),
+            "objects_stored": len(fleet.objects()),
+        }
 
 
 class TestRedisTrouble:
-    def test_a_short_outage_is_ridden_out(self, fleet: Fleet) -> None:
+    def test_a_short_outage_is_ridden_out(self, fleet: Fleet, observed: Observed) -> None:
         """Redis stops for 5 s mid-render: the render completes and the stream gets every event exactly once."""
         worker = fleet.instance()
         recap = distinct_recap("one-book", "Outage")
@@ -221,13 +273,21 @@ class TestRedisTrouble:
         fleet.gate.open("Outage")
         time.sleep(5)  # the outage itself: five seconds without Redis
         fleet.redis.start()
+        back = time.monotonic()
         read_events(stream)
+        observed["redis_out_5s"] = {
+            "seconds_back_to_complete": round(time.monotonic() - back, 2),
+            "events": len(stream.events),
+            "progress_events": len(stream.progress),
+            "repeated": len(stream.events) - len({event.id for event in stream.events}),
+            "objects_stored": len(fleet.objects()),
+        }
         assert stream.progress == list(range(101))
         assert stream.names[-1] == "complete"
         assert len({event.id for event in stream.events}) == len(stream.events)
         assert len(fleet.objects()) == 1
 
-    def test_a_long_outage_is_reported_then_recovered(self, fleet: Fleet) -> None:
+    def test_a_long_outage_is_reported_then_recovered(self, fleet: Fleet, observed: Observed) -> None:
         """Redis stops for 30 s: open streams get "job store unavailable", new requests 503 with Retry-After,
         /health 503; when Redis is back, the same instance renders again without a restart."""
         worker = fleet.instance()
@@ -236,6 +296,7 @@ class TestRedisTrouble:
         fleet.redis.stop()
         stopped = time.monotonic()
         read_events(stream)
+        error_after = time.monotonic() - stopped
         assert stream.events[-1].name == "error"
         assert stream.events[-1].data == {"message": "Render failed: job store unavailable"}
         status, headers, body = worker.request("GET", stream_url(distinct_recap("one-book", "During")), timeout=60)
@@ -246,11 +307,17 @@ class TestRedisTrouble:
         assert (status, json.loads(body)["store"], json.loads(body)["ok"]) == (503, "redis", False)
         time.sleep(max(0.0, 30 - (time.monotonic() - stopped)))  # the rest of the 30-second outage
         fleet.redis.start()
+        back = time.monotonic()
         fleet.gate.open("LongOutage")
         fleet.gate.open("After")
         assert worker.get_json("/health")[0] == 200
         after = run_stream(worker.port, distinct_recap("one-book", "After"), timeout=60)
         assert after.names[-1] == "complete"
+        observed["redis_out_30s"] = {
+            "seconds_stop_to_error_event": round(error_after, 2),
+            "retry_after_of_503": int(headers["retry-after"]),
+            "seconds_back_to_next_complete": round(time.monotonic() - back, 2),
+        }
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 10) -> bool:
