@@ -24,6 +24,7 @@ from tests.support.recaps import distinct_recap, load_recap
 from tests.support.redis_server import RedisServer, start_redis
 from tests.support.server import ServerProcess, start_server
 from tests.support.sse_client import open_stream, read_events, run_stream, stream_url
+from tests.support.stills import seed_bundle_cache
 
 BUCKET = "bench"
 SECRET = "bench-video-key-secret-0123456789abcdef"
@@ -161,24 +162,22 @@ def cache_hits(redis: RedisServer, moto: MotoServer, requests: int = 50) -> dict
     return results
 
 
-def throughput(redis: RedisServer, moto: MotoServer, renders: int = 4) -> dict[str, Any]:
-    """Real renders per hour of one-book with one worker (MAX_CONCURRENT_RENDERS=1) and with two, same machine."""
+def throughput(redis: RedisServer, moto: MotoServer, bundle: str, renders: int = 4) -> dict[str, Any]:
+    """Real renders per hour of one-book with one worker (MAX_CONCURRENT_RENDERS=1) and with two, same machine; the
+    workers start with `bundle` ready, so no bundle build is counted."""
     results = {}
+    bundles = seed_bundle_cache(WORK / "tp-bundles", Path(bundle))
     for workers in (1, 2):
         web = start_server(WORK / f"tp{workers}-web", fake_driver=None, **fleet_env(redis, moto, ROLE="web"))
         pool = [
             start_server(
                 WORK / f"tp{workers}-worker{i}",
                 fake_driver=None,
-                **fleet_env(
-                    redis, moto, ROLE="worker", MAX_CONCURRENT_RENDERS="1", BUNDLE_DIR=str(WORK / "tp-bundles")
-                ),
+                **fleet_env(redis, moto, ROLE="worker", MAX_CONCURRENT_RENDERS="1", BUNDLE_DIR=str(bundles)),
             )
             for i in range(workers)
         ]
         try:
-            for worker in pool:
-                worker.wait_for_log("bundled", timeout=600)
             started = time.monotonic()
             streams = []
             for index in range(renders):
@@ -197,7 +196,7 @@ def throughput(redis: RedisServer, moto: MotoServer, renders: int = 4) -> dict[s
     return results
 
 
-def measure(clients: int = 1000) -> dict[str, Any]:
+def measure(bundle: str, clients: int = 1000) -> dict[str, Any]:
     redis = start_redis(WORK / "redis")
     moto = start_moto()
     moto.create_bucket(BUCKET)
@@ -206,7 +205,7 @@ def measure(clients: int = 1000) -> dict[str, Any]:
             "delivery": delivery(redis),
             "fanout": fanout(redis, clients),
             "cache": cache_hits(redis, moto),
-            "throughput": throughput(redis, moto),
+            "throughput": throughput(redis, moto, bundle),
         }
     finally:
         moto.stop()

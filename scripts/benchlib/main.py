@@ -10,6 +10,8 @@ import os
 import platform
 import shutil
 import subprocess
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -260,41 +262,33 @@ def main(argv: list[str]) -> int:
     wanted = [s.strip() for s in args.only.split(",") if s.strip()]
     results: dict[str, Any] = {"recap": args.recap}
     try:
-        if {"limit", "tuning", "spans", "chunks"} & set(wanted):
+        if {"limit", "tuning", "spans", "chunks", "fleet"} & set(wanted):
             bundle, results["bundle_seconds"] = build_bundle()
             print(f"bundle built in {fmt(results['bundle_seconds'])}", flush=True)
-        if "tuning" in wanted:
-            results["tuning"] = tuning.measure(bundle, args.recap)
-        if "limit" in wanted:
-            results["limit"] = limit.measure(bundle, args.recap, args.runs)
-            print("limit:", json.dumps(results["limit"]), flush=True)
-        if "service" in wanted:
-            results["service"] = service.measure(args.recap, args.runs, extra_recap="three-books")
-            print("service:", json.dumps(results["service"]), flush=True)
-        if "first-progress" in wanted:
-            results["first-progress"] = first_progress.measure()
-            print("first-progress:", json.dumps(results["first-progress"]), flush=True)
-        if "fanout" in wanted:
-            results["fanout"] = fanout.measure(args.clients)
-            print("fanout:", json.dumps(results["fanout"]), flush=True)
-        if "memory" in wanted:
-            results["memory"] = memory.measure(args.recap)
-            print("memory:", json.dumps(results["memory"]), flush=True)
-        if "fonts" in wanted:
-            results["fonts"] = fonts.measure(args.runs)
-            print("fonts:", json.dumps(results["fonts"]), flush=True)
-        if "hostile" in wanted:
-            results["hostile"] = hostile.measure()
-            print("hostile:", json.dumps(results["hostile"]), flush=True)
-        if "fleet" in wanted:
-            results["fleet"] = fleet.measure(args.clients)
-            print("fleet:", json.dumps(results["fleet"]), flush=True)
-        if "spans" in wanted:
-            results["spans"] = spans.measure(bundle, args.runs)
-            print("spans:", json.dumps(results["spans"], default=str), flush=True)
-        if "chunks" in wanted:
-            results["chunks"] = chunks.measure(bundle)
-            print("chunks:", json.dumps(results["chunks"]), flush=True)
+        runners: dict[str, Callable[[], Any]] = {
+            "tuning": lambda: tuning.measure(bundle, args.recap),
+            "limit": lambda: limit.measure(bundle, args.recap, args.runs),
+            "service": lambda: service.measure(args.recap, args.runs, extra_recap="three-books"),
+            "first-progress": first_progress.measure,
+            "fanout": lambda: fanout.measure(args.clients),
+            "memory": lambda: memory.measure(args.recap),
+            "fonts": lambda: fonts.measure(args.runs),
+            "hostile": hostile.measure,
+            "fleet": lambda: fleet.measure(bundle, args.clients),
+            "spans": lambda: spans.measure(bundle, args.runs),
+            "chunks": lambda: chunks.measure(bundle),
+        }
+        for section, run in runners.items():
+            if section not in wanted:
+                continue
+            try:  # one section's failure costs that section, not the whole run's numbers
+                results[section] = run()
+            except Exception:  # noqa: BLE001 - reported, and the section is left out of the report
+                traceback.print_exc()
+                wanted.remove(section)
+                print(f"{section}: FAILED, left out of the report", flush=True)
+                continue
+            print(f"{section}:", json.dumps(results[section], default=str), flush=True)
     finally:
         shutil.rmtree(WORK, ignore_errors=True)
     info = machine()
