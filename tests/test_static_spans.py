@@ -1,7 +1,8 @@
 """Static spans: the frames MonthlyRecap declares unchanging, and the driver capturing each distinct frame once.
 
-A declared span that is not static would ship a frozen animation, so for every fixture both ends of every span are
-rendered as stills and must be the same picture. A real render with spans must match a render of every frame.
+A declared span that is not static would ship a frozen animation, so for every fixture, in every preset and in the
+grid layout, both ends of every span are rendered as stills and must be the same picture. A real render with spans
+must match a render of every frame.
 """
 
 from __future__ import annotations
@@ -31,16 +32,26 @@ def run_node(script: str) -> Any:
     return json.loads(out.stdout)
 
 
+PRESETS_DIR = REMOTION / "src" / "template" / "presets"
+# The looks whose spans are checked: each preset (its own layouts and timing), and the one layout no preset uses.
+LOOKS: dict[str, dict[str, Any]] = {
+    **{path.stem: json.loads(path.read_text())["template"] for path in sorted(PRESETS_DIR.glob("*.json"))},
+    "grid-books": {"bookReveal": {"layout": "grid"}},
+}
+
+
 class TestDeclaredSpans:
     @pytest.mark.render
+    @pytest.mark.parametrize("look", sorted(LOOKS))
     @pytest.mark.parametrize("name", RECAP_NAMES)
     def test_both_ends_of_every_span_are_the_same_picture(
-        self, name: str, remotion_bundle: Path, tmp_path: Path
+        self, name: str, look: str, remotion_bundle: Path, tmp_path: Path
     ) -> None:
-        """For every fixture, the first and last frame of each declared span (and its source frame) are identical."""
-        props = load_recap(name)["data"]
+        """For every fixture in every preset (and the grid layout), the first and last frame of each declared span
+        (and its source frame) are identical."""
+        props = {**load_recap(name)["data"], "template": LOOKS[look]}
         spans = timeline(props)["staticSpans"]
-        assert spans, f"{name} declares no static span"
+        assert spans, f"{name} in {look} declares no static span"
         frames = sorted({span[key] for span in spans for key in ("first", "last", "source") if key in span})
         images = render_stills(remotion_bundle, props, frames, tmp_path)
 
@@ -49,7 +60,7 @@ class TestDeclaredSpans:
             return identical(reference, images[span["first"]]) and identical(reference, images[span["last"]])
 
         moving = [span for span in spans if not same(span)]
-        assert moving == [], f"{name}: declared static but moving: {moving}"
+        assert moving == [], f"{name} in {look}: declared static but moving: {moving}"
 
     @pytest.mark.render
     def test_the_driver_reads_the_spans_the_timeline_declares(self, remotion_bundle: Path) -> None:
