@@ -1,10 +1,13 @@
 """What the bundled fonts cost (issue #14): the bundle's build time and size, and the render time of a Latin-only
 recap, before and after.
 
-"Before" is BASE, the last commit whose video had only Inter and Fraunces; "after" is the working tree. Each side
-bundles its own sources and renders with its own driver (the driver's font isolation is part of the cost), with
-the service's render settings. Runs alternate between the sides, starting with the other side each round, so that
-whatever else the machine is doing spreads over both; the numbers that matter are the medians and their ratio.
+Three sides: "before" is BASE, the last commit whose video had only Inter and Fraunces; "fonts" is FONTS, BASE plus
+the fonts change and nothing else (the tip of the `fonts` branch), so before -> fonts is what the fonts cost;
+"now" is the working tree, which adds everything landed since (templates, static spans, ...), so before -> now is
+the product's change over the same time, fonts included. Each side bundles its own sources and renders with its
+own driver (the driver's font isolation is part of the cost), with the same render settings. Each round runs the
+sides in another order (a rotation), so that whatever else the machine is doing spreads over all of them; the
+numbers that matter are the medians and their ratios.
 
 Renders also report the CPU time of everything they ran (driver, Chromium, ffmpeg), which other work on a shared
 machine inflates far less than wall time: this process becomes a child subreaper (Linux prctl), so Chromium's
@@ -26,15 +29,17 @@ from typing import Any
 from scripts.benchlib.common import REMOTION, ROOT, WORK, browser, median, props_file, timed, tuned
 
 BASE = "a1efe6c01fd53ff396f9eb09b0611d305c5be791"
+FONTS = "3dd9d84b802bc78754156f35565a0f71bd28a050"
 RECAP = "three-books"
+SIDES = ("before", "fonts", "now")
 
 
-def export_base() -> Path:
-    """The Remotion project as of BASE, sharing this tree's node_modules (a superset of what BASE needs)."""
-    target = WORK / "fonts-before"
+def export(commit: str, side: str) -> Path:
+    """The Remotion project as of commit, sharing this tree's node_modules (a superset of what it needs)."""
+    target = WORK / f"fonts-{side}"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    archive = subprocess.run(["git", "archive", BASE, "remotion"], cwd=ROOT, capture_output=True, check=True).stdout
+    archive = subprocess.run(["git", "archive", commit, "remotion"], cwd=ROOT, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
     (target / "remotion" / "node_modules").symlink_to(REMOTION / "node_modules")
     return target / "remotion"
@@ -79,10 +84,10 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def settings_for_both_sides() -> dict[str, Any]:
+def settings_for_every_side() -> dict[str, Any]:
     """The service's settings, as BASE's driver takes them: at most one tab per core (BASE passes concurrency to
     Remotion, which refuses more; the driver of today allows one more) and every frame captured (BASE has no static
-    spans): the two sides differ only in their fonts."""
+    spans): before and fonts differ only in their fonts."""
     settings = tuned()
     return {**settings, "concurrency": min(int(settings["concurrency"]), os.cpu_count() or 1), "staticSpans": False}
 
@@ -94,7 +99,7 @@ def render(project: Path, bundle: Path, output: Path) -> tuple[float, float]:
         "outputPath": str(output),
         "serveUrl": str(bundle),
         "browserExecutable": browser(),
-        **settings_for_both_sides(),
+        **settings_for_every_side(),
     }
     cpu = cpu_seconds()
     wall = timed(["node", str(project / "driver" / "render.mjs")], cwd=project, stdin=json.dumps(job))
@@ -102,37 +107,47 @@ def render(project: Path, bundle: Path, output: Path) -> tuple[float, float]:
     return wall, cpu_seconds() - cpu
 
 
+def rotation(round_: int) -> list[str]:
+    """The order of the sides in a round: each side goes first, second and third equally often."""
+    shift = round_ % len(SIDES)
+    return [*SIDES[shift:], *SIDES[:shift]]
+
+
+def change(values: dict[str, list[float]], side: str) -> float:
+    """side's median against before's, as a fraction (+0.03 = 3 % slower)."""
+    return median(values[side]) / median(values["before"]) - 1
+
+
 def measure(runs: int) -> dict[str, Any]:
-    projects = {"before": export_base(), "after": REMOTION}
-    bundles = {side: WORK / f"fonts-bundle-{side}" for side in projects}
-    builds: dict[str, list[float]] = {side: [] for side in projects}
-    renders: dict[str, list[float]] = {side: [] for side in projects}
-    cpu: dict[str, list[float]] = {side: [] for side in projects}
+    projects = {"before": export(BASE, "before"), "fonts": export(FONTS, "fonts"), "now": REMOTION}
+    bundles = {side: WORK / f"fonts-bundle-{side}" for side in SIDES}
+    builds: dict[str, list[float]] = {side: [] for side in SIDES}
+    renders: dict[str, list[float]] = {side: [] for side in SIDES}
+    cpu: dict[str, list[float]] = {side: [] for side in SIDES}
     counts_orphans = become_subreaper()
     for round_ in range(runs):
-        order = ["before", "after"] if round_ % 2 == 0 else ["after", "before"]
-        for side in order:
+        for side in rotation(round_):
             builds[side].append(build(projects[side], bundles[side]))
             print(f"fonts: bundle {side}: {builds[side][-1]:.2f} s", flush=True)
-    sizes = {side: size(bundles[side]) for side in projects}
+    sizes = {side: size(bundles[side]) for side in SIDES}
     for round_ in range(runs):
-        order = ["before", "after"] if round_ % 2 == 0 else ["after", "before"]
-        for side in order:
+        for side in rotation(round_):
             wall, seconds = render(projects[side], bundles[side], WORK / f"fonts-{side}-{round_}.mp4")
             renders[side].append(wall)
             cpu[side].append(seconds)
             print(f"fonts: {RECAP} {side}: {wall:.2f} s, CPU {seconds:.2f} s", flush=True)
     return {
         "base": BASE,
+        "fonts": FONTS,
         "recap": RECAP,
-        "settings": settings_for_both_sides(),
+        "settings": settings_for_every_side(),
         "bundle_seconds": builds,
         "bundle_seconds_median": {side: median(values) for side, values in builds.items()},
-        "bundle_bytes": {side: sizes[side][0] for side in projects},
-        "bundle_files": {side: sizes[side][1] for side in projects},
+        "bundle_bytes": {side: sizes[side][0] for side in SIDES},
+        "bundle_files": {side: sizes[side][1] for side in SIDES},
         "render_seconds": renders,
         "render_seconds_median": {side: median(values) for side, values in renders.items()},
-        "render_change": median(renders["after"]) / median(renders["before"]) - 1,
+        "render_change": {side: change(renders, side) for side in SIDES[1:]},
         "render_cpu_seconds": cpu if counts_orphans else None,
-        "render_cpu_change": median(cpu["after"]) / median(cpu["before"]) - 1 if counts_orphans else None,
+        "render_cpu_change": {side: change(cpu, side) for side in SIDES[1:]} if counts_orphans else None,
     }

@@ -89,10 +89,14 @@ def hostile_report(hos: dict[str, Any]) -> list[str]:
 
 
 def fonts_report(fon: dict[str, Any]) -> list[str]:
-    """Rows of the results table for the `fonts` section (bundled fonts for every script, before and after)."""
+    """Rows of the results table for the `fonts` section: before fonts for every script, BASE plus the fonts
+    change alone (the target: its render time), and the working tree."""
 
     def runs(values: list[float]) -> str:
         return ", ".join(fmt(value) for value in values)
+
+    def three(values: dict[str, float], show: Callable[[float], str]) -> str:
+        return " / ".join(show(values[side]) for side in fonts.SIDES)
 
     build, size, files, render = (
         fon["bundle_seconds_median"],
@@ -101,43 +105,49 @@ def fonts_report(fon: dict[str, Any]) -> list[str]:
         fon["render_seconds_median"],
     )
     change = fon["render_change"]
-    before = f"before fonts for every script (`{fon['base'][:7]}`)"
-    cpu = fon.get("render_cpu_seconds")
-    cpu_rows = []
-    if cpu:
-        cpu_rows.append(
-            f"| {fon['recap']}: CPU time of the render (driver, Chromium, ffmpeg), before / after, median "
-            f"(runs before: {runs(cpu['before'])}; after: {runs(cpu['after'])}) | "
-            f"{fmt(median(cpu['before']))} / {fmt(median(cpu['after']))} ({fon['render_cpu_change']:+.1%}) | | |"
-        )
-    return [
-        f"| bundle build, {before} / after, median of {len(fon['bundle_seconds']['after'])} | "
-        f"{fmt(build['before'])} / {fmt(build['after'])} | not per request | |",
-        f"| bundle size, before / after | {size['before'] / 1e6:.1f} MB ({files['before']} files) / "
-        f"{size['after'] / 1e6:.1f} MB ({files['after']} files) | | |",
-        f"| {fon['recap']} (Latin only): render driver, before / after, median "
-        f"(runs before: {runs(fon['render_seconds']['before'])}; after: {runs(fon['render_seconds']['after'])}) | "
-        f"{fmt(render['before'])} / {fmt(render['after'])} ({change:+.1%}) | change < 3 % | "
-        f"{verdict(abs(change) < 0.03)} |",
-        *cpu_rows,
+    sides = f"before (`{fon['base'][:7]}`) / fonts alone (`{fon['fonts'][:7]}`) / now"
+    every_run = "; ".join(f"{side}: {runs(fon['render_seconds'][side])}" for side in fonts.SIDES)
+    rows = [
+        f"| bundle build, {sides}, median of {len(fon['bundle_seconds']['now'])} | {three(build, fmt)} | "
+        "not per request | |",
+        f"| bundle size, {sides} | "
+        + " / ".join(f"{size[side] / 1e6:.1f} MB ({files[side]} files)" for side in fonts.SIDES)
+        + " | | |",
+        f"| {fon['recap']} (Latin only): render driver, {sides}, median (runs {every_run}) | "
+        f"{three(render, fmt)} (fonts {change['fonts']:+.1%}, now {change['now']:+.1%}) | fonts: change < 3 % | "
+        f"{verdict(abs(change['fonts']) < 0.03)} |",
     ]
+    cpu = fon.get("render_cpu_seconds")
+    if cpu:
+        cpu_change = fon["render_cpu_change"]
+        rows.append(
+            f"| {fon['recap']}: CPU time of the render (driver, Chromium, ffmpeg), {sides}, median | "
+            f"{three({side: median(cpu[side]) for side in fonts.SIDES}, fmt)} "
+            f"(fonts {cpu_change['fonts']:+.1%}, now {cpu_change['now']:+.1%}) | | |"
+        )
+    return rows
 
 
 def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
     lines = [
         "# Performance",
         "",
-        "Written by `scripts/bench`; numbers from one run on the machine below (noisy:",
-        "medians and ratios, not absolutes).",
+        "Written by `scripts/bench`; numbers from the run on the machine below (noisy:",
+        "medians and ratios, not absolutes; sections kept from other runs are listed with their date and machine).",
         "",
         "| machine | |",
         "| --- | --- |",
     ]
     lines += [f"| {key} | {value} |" for key, value in info.items()]
     measured = results.get("measured", {})
-    if len(set(measured.values())) > 1:
-        when = ", ".join(f"{section} {date}" for section, date in sorted(measured.items(), key=lambda item: item[1]))
-        lines.append(f"| sections measured (one machine, runs of `--only`) | {when} |")
+    if len({(run["date"], run["cpu"]) for run in measured.values()}) > 1:
+        machines = {run["cpu"] for run in measured.values()}
+        where = "one machine" if len(machines) == 1 else f"{len(machines)} machines: compare within a section only"
+        when = ", ".join(
+            f"{section} {run['date']}" + ("" if len(machines) == 1 else f" on {run['cpu']}")
+            for section, run in sorted(measured.items(), key=lambda item: item[1]["date"])
+        )
+        lines.append(f"| sections measured (runs of `--only`, {where}) | {when} |")
     lines += ["", "## Results", "", "| measure | value | target | |", "| --- | --- | --- | --- |"]
     if "bundle_seconds" in results:
         lines.append(
@@ -244,10 +254,20 @@ def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def merge_with_previous(results: dict[str, Any], wanted: list[str], date: str) -> dict[str, Any]:
-    """This run's sections over the last results of the others, each section with the date it was measured."""
+# Results written before each section recorded its machine were all measured on this one.
+EARLIER_MACHINE = "2 x Intel(R) Xeon(R) Processor"
+
+
+def merge_with_previous(results: dict[str, Any], wanted: list[str], info: dict[str, str]) -> dict[str, Any]:
+    """This run's sections over the last results of the others, each section with when and on which machine
+    (its CPU) it was measured, so that a report mixing runs says so."""
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    measured = {**previous.get("measured", {}), **dict.fromkeys(wanted, date)}
+    earlier = {
+        section: run if isinstance(run, dict) else {"date": run, "cpu": EARLIER_MACHINE}
+        for section, run in previous.get("measured", {}).items()
+    }
+    this_run = {"date": info["date"], "cpu": info["cpu"]}
+    measured = {**earlier, **{section: this_run for section in wanted}}
     return {**previous, **results, "measured": measured}
 
 
@@ -293,7 +313,7 @@ def main(argv: list[str]) -> int:
         shutil.rmtree(WORK, ignore_errors=True)
     info = machine()
     if not args.no_write:
-        results = merge_with_previous(results, wanted, info["date"])
+        results = merge_with_previous(results, wanted, info)
     report = render_report(info, results)
     print(report)
     if not args.no_write:
