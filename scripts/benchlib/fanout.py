@@ -26,24 +26,38 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+PROGRESS_100 = b'data: {"progress":100,'
+
+
 async def client(port: int, path: str, attached: asyncio.Event, counter: list[int], total: int) -> float:
+    """One stream: counts itself attached at its first event and returns when it read `progress 100`.
+
+    It reads whatever bytes have arrived and looks for the event in them, keeping a marker's length of the last
+    read for one split across reads. A thousand of these share one Python process on the server's two cores, so
+    their own cost is part of every latency measured: reading line by line (StreamReader.readline) cost about two
+    thirds of the measured p99 on a 2 GHz EPYC (770 ms; 190-290 ms with this client, same server). A browser's
+    EventSource parses in native code; this comes closer to it.
+    """
     reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=1 << 20)
     writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".encode())
     await writer.drain()
+    tail = b""
     seen_first = False
     while True:
-        line = await reader.readline()
-        if not line:
+        chunk = await reader.read(1 << 16)
+        if not chunk:
             raise RuntimeError("stream ended before progress 100")
-        if line.startswith(b"data: ") and not seen_first:
+        window = tail + chunk
+        if not seen_first and b"\ndata: " in window:
             seen_first = True
             counter[0] += 1
             if counter[0] == total:
                 attached.set()
-        if line.startswith(b'data: {"progress":100,'):
+        if PROGRESS_100 in window:
             received = time.time()
             writer.close()
             return received
+        tail = window[-len(PROGRESS_100) :]
 
 
 async def run_clients(port: int, path: str, clients: int, open_gate: Any, server_pid: int) -> tuple[list[float], float]:
