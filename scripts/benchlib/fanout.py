@@ -35,7 +35,7 @@ async def client(port: int, path: str, attached: asyncio.Event, counter: list[in
     It reads whatever bytes have arrived and looks for the event in them, keeping a marker's length of the last
     read for one split across reads. A thousand of these share one Python process on the server's two cores, so
     their own cost is part of every latency measured: reading line by line (StreamReader.readline) cost about two
-    thirds of the measured p99 on a 2 GHz EPYC (770 ms; 190-290 ms with this client, same server). A browser's
+    thirds of the measured p99 on a 2 GHz EPYC (770-810 ms; 160-290 ms with this client, same server). A browser's
     EventSource parses in native code; this comes closer to it.
     """
     reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=1 << 20)

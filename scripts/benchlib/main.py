@@ -95,8 +95,8 @@ def fonts_report(fon: dict[str, Any]) -> list[str]:
     def runs(values: list[float]) -> str:
         return ", ".join(fmt(value) for value in values)
 
-    def three(values: dict[str, float], show: Callable[[float], str]) -> str:
-        return " / ".join(show(values[side]) for side in fonts.SIDES)
+    def three(values: dict[str, float]) -> str:
+        return " / ".join(fmt(values[side]) for side in fonts.SIDES)
 
     build, size, files, render = (
         fon["bundle_seconds_median"],
@@ -108,13 +108,13 @@ def fonts_report(fon: dict[str, Any]) -> list[str]:
     sides = f"before (`{fon['base'][:7]}`) / fonts alone (`{fon['fonts'][:7]}`) / now"
     every_run = "; ".join(f"{side}: {runs(fon['render_seconds'][side])}" for side in fonts.SIDES)
     rows = [
-        f"| bundle build, {sides}, median of {len(fon['bundle_seconds']['now'])} | {three(build, fmt)} | "
+        f"| bundle build, {sides}, median of {len(fon['bundle_seconds']['now'])} | {three(build)} | "
         "not per request | |",
         f"| bundle size, {sides} | "
         + " / ".join(f"{size[side] / 1e6:.1f} MB ({files[side]} files)" for side in fonts.SIDES)
         + " | | |",
         f"| {fon['recap']} (Latin only): render driver, {sides}, median (runs {every_run}) | "
-        f"{three(render, fmt)} (fonts {change['fonts']:+.1%}, now {change['now']:+.1%}) | fonts: change < 3 % | "
+        f"{three(render)} (fonts {change['fonts']:+.1%}, now {change['now']:+.1%}) | fonts: change < 3 % | "
         f"{verdict(abs(change['fonts']) < 0.03)} |",
     ]
     cpu = fon.get("render_cpu_seconds")
@@ -122,7 +122,7 @@ def fonts_report(fon: dict[str, Any]) -> list[str]:
         cpu_change = fon["render_cpu_change"]
         rows.append(
             f"| {fon['recap']}: CPU time of the render (driver, Chromium, ffmpeg), {sides}, median | "
-            f"{three({side: median(cpu[side]) for side in fonts.SIDES}, fmt)} "
+            f"{three({side: median(cpu[side]) for side in fonts.SIDES})} "
             f"(fonts {cpu_change['fonts']:+.1%}, now {cpu_change['now']:+.1%}) | | |"
         )
     return rows
@@ -254,20 +254,12 @@ def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-# Results written before each section recorded its machine were all measured on this one.
-EARLIER_MACHINE = "2 x Intel(R) Xeon(R) Processor"
-
-
 def merge_with_previous(results: dict[str, Any], wanted: list[str], info: dict[str, str]) -> dict[str, Any]:
     """This run's sections over the last results of the others, each section with when and on which machine
     (its CPU) it was measured, so that a report mixing runs says so."""
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    earlier = {
-        section: run if isinstance(run, dict) else {"date": run, "cpu": EARLIER_MACHINE}
-        for section, run in previous.get("measured", {}).items()
-    }
     this_run = {"date": info["date"], "cpu": info["cpu"]}
-    measured = {**earlier, **{section: this_run for section in wanted}}
+    measured = {**previous.get("measured", {}), **dict.fromkeys(wanted, this_run)}
     return {**previous, **results, "measured": measured}
 
 
