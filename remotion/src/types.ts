@@ -29,6 +29,8 @@ export interface Book {
   finishDate: string | null;
   rating: CawpileRating | null;
   pageCount: number | null;
+  /** Added by the server when it inlined the cover: its dominant colours, most dominant first (the book's tint). */
+  coverPalette?: string[] | null;
 }
 
 export interface CurrentlyReadingBook {
@@ -38,12 +40,14 @@ export interface CurrentlyReadingBook {
   coverUrl: string | null;
   /** Percent read, 0-100. */
   progress: number;
+  coverPalette?: string[] | null;
 }
 
 export interface RatedBookRef {
   title: string;
   coverUrl: string | null;
   rating: number;
+  coverPalette?: string[] | null;
 }
 
 export interface RecapStats {

@@ -1,42 +1,73 @@
 /**
- * The books, laid out so the eye goes cover -> verdict -> title -> the CAWPILE breakdown. Every optional field
- * (cover, rating, sub-scores, page count) has a layout without it, and long titles or author lists shrink and
- * clamp instead of pushing the bars off the frame.
+ * One book, one screen: the eye goes cover -> verdict -> title -> the CAWPILE breakdown, on a background tinted
+ * from the book's own cover. The card is laid out on fixed lines (the cover's top edge is the same in every book
+ * scene, whatever the title's length or the rating), the title takes the room left between the cover and the
+ * bars, and the bars sit on the bottom of the frame, so every book fills the frame the same way. Every optional
+ * field (cover, rating, sub-scores, page count, finish date) has a layout without it.
  *
- * Template (bookReveal): `sequential` (the default design) is one scene per book, the cover beside its verdict;
- * `carousel` is one scene per book too, its cover sliding in between the neighbouring books' covers; `grid` (see
- * BookGrid) shows every book in one scene. `showRatings` and `showAuthors` leave the rating (stars, average, bars)
- * and the author line out, `coverSize` sizes the cover, `animationStyle` is how the text enters (slide, fade, pop).
+ * Template (bookReveal): `sequential` (the default design) puts the cover beside its verdict; `carousel` centres
+ * the cover between the neighbouring books' covers, its verdict in one line below; `grid` (see BookGrid) shows
+ * every book in one scene. `showRatings` and `showAuthors` leave the rating (stars, average, bars) and the author
+ * line out, `coverSize` sizes the cover, `animationStyle` is how the text enters (slide, fade, pop).
+ *
+ * Direction: the title sets the card's side. A right-to-left title (Hebrew, Arabic, ...) starts at the right and
+ * its author line is aligned with it; the English "by" and the names are bidi-isolated from each other, so the
+ * line reads "by" + the names in their own order whatever their script.
  */
 import React from 'react';
 import type {Book} from '../../types';
 import {hanLang, textDirection} from '../../writingSystems';
 import {subScores} from './cawpile';
-import {CawpileBars} from './CawpileBars';
+import {CawpileBars, barsHeight} from './CawpileBars';
 import {Cover} from './Cover';
 import {FitText} from './FitText';
-import {formatAuthors, formatRating, pluralize} from './format';
-import {BookIcon, PagesIcon, StarRating} from './icons';
+import {formatAuthors, formatFinishDate, formatRating, pluralize} from './format';
+import {BookIcon, CalendarIcon, PagesIcon, StarRating} from './icons';
 import {backOut, entranceStyle, useCountUp, useCue} from './motion';
-import {Eyebrow, SceneBody, SceneFrame} from './Scene';
+import {CONTENT_BOTTOM_MARGIN, Eyebrow, SceneFrame} from './Scene';
 import {StatusBadge} from './StatusBadge';
-import {CONTENT_WIDTH, ratingColor, SAFE, useTheme} from './theme';
+import {CONTENT_WIDTH, RADIUS, ratingColor, SAFE, useTheme} from './theme';
+import {HEIGHT} from './timeline';
 
 /** Cover width by template coverSize (height is 1.5 times it). `medium` is the default design's cover. */
-export const COVER_WIDTHS = {small: 280, medium: 360, large: 440} as const;
+export const COVER_WIDTHS = {small: 360, medium: 440, large: 520} as const;
 const SIDE_GAP = 48;
+/** The fixed lines of a book card (frame coordinates): the eyebrow row, the cover's top edge, the content's end. */
+const EYEBROW_ROW = 64;
+export const COVER_TOP = SAFE.top + EYEBROW_ROW + 36;
+const CONTENT_BOTTOM = HEIGHT - CONTENT_BOTTOM_MARGIN;
+const TITLE_GAP = 40;
+const BARS_GAP = 36;
+/** Room the author line takes under the title (two lines at most). */
+const AUTHORS_HEIGHT = 110;
 
-const RatingBlock: React.FC<{average: number}> = ({average}) => {
+/** "by" + the names, isolated from each other, so neither's direction reorders the other. */
+function byLine(authors: readonly string[]): string {
+  return `by \u2068${formatAuthors(authors)}\u2069`;
+}
+
+const Label: React.FC<{children: React.ReactNode}> = ({children}) => {
+  const {colors, fonts} = useTheme();
+  return (
+    <div style={{fontFamily: fonts.body, fontWeight: 700, fontSize: 26, letterSpacing: '0.16em', color: colors.faint}}>{children}</div>
+  );
+};
+
+/** The average's size: as large as the column lets "10.0" and "/10" be. */
+function averageSize(average: number, columnWidth: number): number {
+  return Math.min(168, Math.floor((columnWidth - 90) / (0.62 * formatRating(average).length)));
+}
+
+const RatingBlock: React.FC<{average: number; columnWidth: number}> = ({average, columnWidth}) => {
   const {colors, fonts, cues} = useTheme();
+  const size = averageSize(average, columnWidth);
   const shown = useCountUp(average, cues.bookRating.average);
   const stars = useCue(cues.bookRating.stars);
   return (
     <div style={{display: 'flex', flexDirection: 'column', gap: 14}}>
-      <div style={{fontFamily: fonts.body, fontWeight: 700, fontSize: 26, letterSpacing: '0.16em', color: colors.faint}}>
-        CAWPILE
-      </div>
+      <Label>CAWPILE</Label>
       <div style={{display: 'flex', alignItems: 'baseline', gap: 12}}>
-        <span style={{fontFamily: fonts.display, fontWeight: 700, fontSize: 168, lineHeight: 0.9, color: colors.text}}>
+        <span style={{fontFamily: fonts.display, fontWeight: 700, fontSize: size, lineHeight: 0.9, color: colors.text, fontVariantNumeric: 'tabular-nums'}}>
           {formatRating(shown)}
         </span>
         <span style={{fontFamily: fonts.body, fontWeight: 500, fontSize: 40, color: colors.faint}}>/10</span>
@@ -50,9 +81,7 @@ const NotRated: React.FC = () => {
   const {colors, fonts} = useTheme();
   return (
     <div style={{display: 'flex', flexDirection: 'column', gap: 14}}>
-      <div style={{fontFamily: fonts.body, fontWeight: 700, fontSize: 26, letterSpacing: '0.16em', color: colors.faint}}>
-        CAWPILE
-      </div>
+      <Label>CAWPILE</Label>
       <div style={{fontFamily: fonts.display, fontStyle: 'italic', fontWeight: 400, fontSize: 84, lineHeight: 1, color: colors.faint}}>
         not rated
       </div>
@@ -61,121 +90,185 @@ const NotRated: React.FC = () => {
   );
 };
 
-/** The cover's own entrance: the default design's grows from 92 % while fading in; fade and pop as their names say. */
+/** The cover's own entrance: the default design's springs up from 92 % with a little overshoot; fade and pop as their names say. */
 function coverEntrance(progress: number, style: 'slide' | 'fade' | 'pop'): React.CSSProperties {
   if (style === 'fade') {
-    return {opacity: progress};
+    return {opacity: Math.min(1, progress)};
   }
   if (style === 'pop') {
-    return {opacity: progress, transform: `scale(${0.6 + 0.4 * backOut(progress)})`, transformOrigin: 'center'};
+    return {opacity: Math.min(1, progress), transform: `scale(${0.6 + 0.4 * backOut(Math.min(1, progress))})`, transformOrigin: 'center'};
   }
-  return {opacity: progress, transform: `scale(${0.92 + 0.08 * progress})`, transformOrigin: 'left center'};
+  return {opacity: Math.min(1, progress), transform: `translateY(${(1 - progress) * 80}px) scale(${0.92 + 0.08 * progress})`, transformOrigin: 'center bottom'};
 }
 
-/** The title and, unless the template leaves it out, the author line. */
-const TitleAndAuthors: React.FC<{book: Book; centered?: boolean; titleMaxHeight?: number}> = ({book, centered = false, titleMaxHeight = 280}) => {
+/** Page count and finish date, as short lines with icons. */
+const Facts: React.FC<{book: Book; row?: boolean}> = ({book, row = false}) => {
+  const {colors, fonts} = useTheme();
+  const finished = formatFinishDate(book.finishDate);
+  const line = (icon: React.ReactNode, text: string) => (
+    <div style={{display: 'flex', alignItems: 'center', gap: 14}}>
+      {icon}
+      <span style={{fontFamily: fonts.body, fontWeight: 500, fontSize: 34, color: colors.muted, whiteSpace: 'nowrap'}}>{text}</span>
+    </div>
+  );
+  return (
+    <div style={{display: 'flex', flexDirection: row ? 'row' : 'column', gap: row ? 40 : 14}}>
+      {book.pageCount === null ? null : line(<PagesIcon size={38} color={colors.accent} />, pluralize(book.pageCount, 'page'))}
+      {finished === null ? null : line(<CalendarIcon size={38} color={colors.accent} />, `${book.status === 'DNF' ? 'Set aside' : 'Finished'} ${finished}`)}
+    </div>
+  );
+};
+
+/** The title and, unless the template leaves it out, the author line, in `height` px at most, on the title's side. */
+const TitleAndAuthors: React.FC<{book: Book; height: number; centered?: boolean}> = ({book, height, centered = false}) => {
   const {colors, cues, template} = useTheme();
   const style = template.bookReveal.animationStyle;
   const title = entranceStyle(useCue(cues.book.title), 50, style);
   const authors = entranceStyle(useCue(cues.book.authors), 50, style);
   // One convention for the whole book: a Japanese title with kana makes its kanji-only author Japanese too.
   const lang = hanLang(`${book.title} ${book.authors.join(' ')}`);
-  const align = centered ? ({textAlign: 'center'} as const) : {};
+  const rtl = textDirection(book.title) === 'rtl';
+  const align = centered ? 'center' : rtl ? 'right' : 'left';
+  const showAuthors = template.bookReveal.showAuthors;
   return (
-    <>
-      <div style={{marginTop: 52, ...title}}>
+    <div style={{height, display: 'flex', flexDirection: 'column', gap: 18, overflow: 'hidden'}}>
+      <div style={title}>
         <FitText
           text={book.title}
           lang={lang}
           font="display"
           width={CONTENT_WIDTH}
-          maxFontSize={84}
+          maxFontSize={96}
           minFontSize={44}
           maxLines={6}
-          maxHeight={titleMaxHeight}
-          lineHeight={1.08}
+          maxHeight={height - (showAuthors ? AUTHORS_HEIGHT : 0)}
+          lineHeight={1.06}
           letterSpacingEm={-0.01}
-          style={{color: colors.text, ...align}}
+          style={{color: colors.text, textAlign: align}}
         />
       </div>
-      {template.bookReveal.showAuthors ? (
-        <div style={{marginTop: 20, ...authors}}>
-          {/* The names decide the line's direction, not the English "by": a Hebrew author's line is right-aligned. */}
+      {showAuthors ? (
+        <div style={authors}>
           <FitText
-            text={`by ${formatAuthors(book.authors)}`}
+            text={byLine(book.authors)}
             lang={lang}
-            dir={textDirection(book.authors.join(' '))}
+            dir="ltr"
             font="body"
             width={CONTENT_WIDTH}
-            maxFontSize={40}
+            maxFontSize={42}
             minFontSize={30}
             maxLines={2}
             lineHeight={1.25}
-            style={{color: colors.muted, ...align}}
+            style={{color: colors.muted, textAlign: align}}
           />
         </div>
       ) : null}
-    </>
-  );
-};
-
-const PageCount: React.FC<{book: Book}> = ({book}) => {
-  const {colors, fonts} = useTheme();
-  return book.pageCount === null ? null : (
-    <div style={{display: 'flex', alignItems: 'center', gap: 14}}>
-      <PagesIcon size={40} />
-      <span style={{fontFamily: fonts.body, fontWeight: 500, fontSize: 36, color: colors.muted}}>{pluralize(book.pageCount, 'page')}</span>
     </div>
   );
 };
 
-/** One book per scene: the cover on the left, badge, rating and page count beside it, then title and bars. */
+/** What the bottom of a book's card holds: its CAWPILE bars, or (no bars) its facts on a quiet card, or nothing. */
+type Bottom = {kind: 'bars'; height: number} | {kind: 'facts'; height: number} | {kind: 'none'; height: 0};
+
+const FACT_LINE = 48;
+
+function bottomOf(book: Book, showRatings: boolean): Bottom {
+  const scores = book.rating === null || !showRatings ? 0 : subScores(book.rating).length;
+  if (scores > 0) {
+    return {kind: 'bars', height: barsHeight(scores)};
+  }
+  const facts = (book.pageCount === null ? 0 : 1) + (formatFinishDate(book.finishDate) === null ? 0 : 1);
+  return facts === 0 ? {kind: 'none', height: 0} : {kind: 'facts', height: 72 + facts * FACT_LINE + (facts - 1) * 14};
+}
+
+/** The bottom of the card, on the frame's bottom line. */
+const CardBottom: React.FC<{book: Book; bottom: Bottom}> = ({book, bottom}) => {
+  const {colors, cues, template} = useTheme();
+  const facts = entranceStyle(useCue(cues.book.pages), 30, template.bookReveal.animationStyle);
+  if (bottom.kind === 'none') {
+    return null;
+  }
+  return (
+    <div style={{position: 'absolute', left: SAFE.x, right: SAFE.x, top: CONTENT_BOTTOM - bottom.height, height: bottom.height}}>
+      {bottom.kind === 'bars' && book.rating !== null ? (
+        <CawpileBars scores={subScores(book.rating)} width={CONTENT_WIDTH} />
+      ) : (
+        <div
+          style={{
+            height: bottom.height,
+            boxSizing: 'border-box',
+            padding: '36px 40px',
+            borderRadius: RADIUS.card,
+            background: colors.surface,
+            border: `2px solid ${colors.border}`,
+            ...facts,
+          }}
+        >
+          <Facts book={book} />
+        </div>
+      )}
+    </div>
+  );
+};
+
+const BookEyebrow: React.FC<{book: Book; index: number; total: number}> = ({book, index, total}) => {
+  const {cues, template} = useTheme();
+  const badge = entranceStyle(useCue(cues.book.badge), 30, template.bookReveal.animationStyle);
+  return (
+    <div style={{height: EYEBROW_ROW, display: 'flex', alignItems: 'center', justifyContent: 'space-between'}}>
+      <Eyebrow cue={cues.book.eyebrow} icon={<BookIcon size={38} />}>{`Book ${index + 1} of ${total}`}</Eyebrow>
+      <div style={badge}>
+        <StatusBadge status={book.status} />
+      </div>
+    </div>
+  );
+};
+
+/** One book per scene: the cover on the left, the verdict and facts beside it, then title and bars. */
 const SequentialBook: React.FC<{book: Book; index: number; total: number}> = ({book, index, total}) => {
   const {cues, template} = useTheme();
   const {showRatings, coverSize, animationStyle: style} = template.bookReveal;
   const coverWidth = COVER_WIDTHS[coverSize];
   const coverHeight = coverWidth * 1.5;
   const coverIn = useCue(cues.book.cover);
-  const badge = entranceStyle(useCue(cues.book.badge), 30, style);
   const rating = entranceStyle(useCue(cues.book.rating), 30, style);
   const pages = entranceStyle(useCue(cues.book.pages), 30, style);
-  const scores = book.rating === null || !showRatings ? [] : subScores(book.rating);
+  const titleTop = COVER_TOP + coverHeight + TITLE_GAP;
+  const bottom = bottomOf(book, showRatings);
+  const columnWidth = CONTENT_WIDTH - coverWidth - SIDE_GAP;
   return (
     <SceneFrame justify="flex-start">
-      <Eyebrow cue={cues.book.eyebrow} icon={<BookIcon size={38} />}>{`Book ${index + 1} of ${total}`}</Eyebrow>
-      <SceneBody>
-        <div style={{display: 'flex', gap: SIDE_GAP}}>
-          <div style={coverEntrance(coverIn, style)}>
-            <Cover url={book.coverUrl} title={book.title} width={coverWidth} height={coverHeight} />
-          </div>
-          <div
-            style={{
-              width: CONTENT_WIDTH - coverWidth - SIDE_GAP,
-              height: coverHeight,
-              display: 'flex',
-              flexDirection: 'column',
-              justifyContent: 'space-between',
-              paddingTop: 6,
-            }}
-          >
-            <div style={badge}>
-              <StatusBadge status={book.status} />
-            </div>
-            {showRatings ? (
-              <div style={rating}>{book.rating === null ? <NotRated /> : <RatingBlock average={book.rating.average} />}</div>
-            ) : null}
-            <div style={{minHeight: 44, ...pages}}>
-              <PageCount book={book} />
-            </div>
-          </div>
+      <BookEyebrow book={book} index={index} total={total} />
+      <div style={{display: 'flex', gap: SIDE_GAP, marginTop: COVER_TOP - SAFE.top - EYEBROW_ROW}}>
+        <div style={coverEntrance(coverIn, style)}>
+          <Cover url={book.coverUrl} title={book.title} width={coverWidth} height={coverHeight} />
         </div>
-        <TitleAndAuthors book={book} />
-        {scores.length > 0 ? (
-          <div style={{marginTop: 40}}>
-            <CawpileBars scores={scores} width={CONTENT_WIDTH} />
-          </div>
-        ) : null}
-      </SceneBody>
+        <div
+          style={{
+            width: columnWidth,
+            height: coverHeight,
+            display: 'flex',
+            flexDirection: 'column',
+            justifyContent: 'space-between',
+            paddingTop: 6,
+          }}
+        >
+          {showRatings ? (
+            <div style={rating}>{book.rating === null ? <NotRated /> : <RatingBlock average={book.rating.average} columnWidth={columnWidth} />}</div>
+          ) : (
+            <div />
+          )}
+          {bottom.kind === 'facts' ? null : (
+            <div style={pages}>
+              <Facts book={book} />
+            </div>
+          )}
+        </div>
+      </div>
+      <div style={{marginTop: TITLE_GAP}}>
+        <TitleAndAuthors book={book} height={CONTENT_BOTTOM - bottom.height - BARS_GAP - titleTop} />
+      </div>
+      <CardBottom book={book} bottom={bottom} />
     </SceneFrame>
   );
 };
@@ -186,7 +279,7 @@ const NEIGHBOUR_SHOWN = 150;
 
 /**
  * One book per scene, its cover sliding in from the right between the covers of the books before and after it,
- * which show at the frame's edges. Rating as stars and the average in one line (no bars).
+ * which show at the frame's edges. The verdict is one line (badge, stars and the average) under the cover.
  */
 const CarouselBook: React.FC<{books: readonly Book[]; index: number}> = ({books, index}) => {
   const {colors, fonts, cues, template} = useTheme();
@@ -195,50 +288,47 @@ const CarouselBook: React.FC<{books: readonly Book[]; index: number}> = ({books,
   const coverWidth = COVER_WIDTHS[coverSize];
   const coverHeight = coverWidth * 1.5;
   const coverIn = useCue(cues.book.cover);
-  const neighbours = useCue(cues.book.badge);
-  const badge = entranceStyle(useCue(cues.book.badge), 30, style);
+  const neighbours = Math.min(1, useCue(cues.book.badge));
   const rating = entranceStyle(useCue(cues.book.rating), 30, style);
   const stars = useCue(cues.bookRating.stars);
   const average = useCountUp(book.rating?.average ?? 0, cues.bookRating.average);
+  const verdictTop = COVER_TOP + coverHeight + 40;
+  const titleTop = verdictTop + 76 + TITLE_GAP;
+  const rated = showRatings && book.rating !== null;
+  // The verdict line shows the facts of a book without a rating; the bottom card then has nothing to add.
+  const bottom = rated ? bottomOf(book, showRatings) : ({kind: 'none', height: 0} as const);
   const neighbour = (other: Book, side: 'left' | 'right') => (
     <div
       key={side}
-      style={{
-        position: 'absolute',
-        top: coverHeight * 0.1,
-        [side]: -SAFE.x - coverWidth * 0.8 + NEIGHBOUR_SHOWN,
-        opacity: 0.4 * neighbours,
-      }}
+      style={{position: 'absolute', top: coverHeight * 0.1, [side]: -SAFE.x - coverWidth * 0.8 + NEIGHBOUR_SHOWN, opacity: 0.45 * neighbours}}
     >
       <Cover url={other.coverUrl} title={other.title} width={coverWidth * 0.8} height={coverHeight * 0.8} />
     </div>
   );
   return (
     <SceneFrame justify="flex-start">
-      <Eyebrow cue={cues.book.eyebrow} icon={<BookIcon size={38} />}>{`Book ${index + 1} of ${books.length}`}</Eyebrow>
-      <SceneBody>
-        <div style={{position: 'relative', height: coverHeight, display: 'flex', justifyContent: 'center'}}>
-          {index > 0 ? neighbour(books[index - 1], 'left') : null}
-          {index < books.length - 1 ? neighbour(books[index + 1], 'right') : null}
-          <div style={{opacity: coverIn, transform: `translateX(${(1 - coverIn) * CAROUSEL_TRAVEL}px)`}}>
-            <Cover url={book.coverUrl} title={book.title} width={coverWidth} height={coverHeight} />
-          </div>
+      <BookEyebrow book={book} index={index} total={books.length} />
+      <div style={{position: 'relative', height: coverHeight, display: 'flex', justifyContent: 'center', marginTop: COVER_TOP - SAFE.top - EYEBROW_ROW}}>
+        {index > 0 ? neighbour(books[index - 1], 'left') : null}
+        {index < books.length - 1 ? neighbour(books[index + 1], 'right') : null}
+        <div style={{opacity: Math.min(1, coverIn), transform: `translateX(${(1 - coverIn) * CAROUSEL_TRAVEL}px)`}}>
+          <Cover url={book.coverUrl} title={book.title} width={coverWidth} height={coverHeight} />
         </div>
-        <div style={{display: 'flex', alignItems: 'center', justifyContent: 'center', gap: 32, marginTop: 44}}>
-          <div style={badge}>
-            <StatusBadge status={book.status} />
-          </div>
-          {showRatings && book.rating !== null ? (
-            <div style={{display: 'flex', alignItems: 'center', gap: 16, ...rating}}>
-              <StarRating score={book.rating.average} size={44} gap={6} reveal={stars} color={ratingColor(colors, book.rating.average)} />
-              <span style={{fontFamily: fonts.display, fontWeight: 700, fontSize: 56, lineHeight: 1, color: colors.text}}>
-                {formatRating(average)}
-              </span>
-            </div>
-          ) : null}
-        </div>
-        <TitleAndAuthors book={book} centered titleMaxHeight={200} />
-      </SceneBody>
+      </div>
+      <div style={{height: 76, marginTop: 40, display: 'flex', alignItems: 'center', justifyContent: 'center', gap: 24, ...rating}}>
+        {rated && book.rating !== null ? (
+          <>
+            <StarRating score={book.rating.average} size={52} gap={6} reveal={stars} color={ratingColor(colors, book.rating.average)} />
+            <span style={{fontFamily: fonts.display, fontWeight: 700, fontSize: 72, lineHeight: 1, color: colors.text}}>{formatRating(average)}</span>
+          </>
+        ) : (
+          <Facts book={book} row />
+        )}
+      </div>
+      <div style={{marginTop: TITLE_GAP}}>
+        <TitleAndAuthors book={book} centered height={CONTENT_BOTTOM - bottom.height - BARS_GAP - titleTop} />
+      </div>
+      <CardBottom book={book} bottom={bottom} />
     </SceneFrame>
   );
 };

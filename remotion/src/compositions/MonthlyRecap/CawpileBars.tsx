@@ -1,6 +1,7 @@
 /**
  * The seven CAWPILE sub-scores as labelled bars: bars compare at a glance where a list of numbers would not.
- * Missing sub-scores are left out rather than drawn as zero, which would read as a terrible score.
+ * Missing sub-scores are left out rather than drawn as zero, which would read as a terrible score. They grow one
+ * after another, and sit on the bottom of the book's card.
  */
 import React from 'react';
 import {useCurrentFrame, useVideoConfig} from 'remotion';
@@ -9,7 +10,12 @@ import {clamp, formatScore} from './format';
 import {cueProgress, easeOut} from './motion';
 import {useTheme} from './theme';
 
-const ROW_HEIGHT = 54;
+const ROW_HEIGHT = 52;
+
+/** Height of the bars of `count` sub-scores. */
+export function barsHeight(count: number): number {
+  return count * ROW_HEIGHT;
+}
 
 export const CawpileBars: React.FC<{scores: SubScore[]; width: number}> = ({scores, width}) => {
   const frame = useCurrentFrame();
@@ -22,22 +28,10 @@ export const CawpileBars: React.FC<{scores: SubScore[]; width: number}> = ({scor
         const eased = easeOut(grow);
         const fraction = clamp(score.value, 0, 10) / 10;
         return (
-          <div
-            key={score.label}
-            style={{display: 'flex', alignItems: 'center', height: ROW_HEIGHT, gap: 24, opacity: Math.min(1, grow * 2)}}
-          >
-            <div style={{width: 200, fontFamily: fonts.body, fontWeight: 500, fontSize: 30, color: colors.muted}}>
-              {score.label}
-            </div>
-            <div style={{flex: 1, height: 14, borderRadius: 7, background: colors.track, overflow: 'hidden'}}>
-              <div
-                style={{
-                  width: `${fraction * eased * 100}%`,
-                  height: '100%',
-                  borderRadius: 7,
-                  background: colors.accent,
-                }}
-              />
+          <div key={score.label} style={{display: 'flex', alignItems: 'center', height: ROW_HEIGHT, gap: 24, opacity: Math.min(1, grow * 2)}}>
+            <div style={{width: 210, fontFamily: fonts.body, fontWeight: 500, fontSize: 31, color: colors.muted}}>{score.label}</div>
+            <div style={{flex: 1, height: 16, borderRadius: 8, background: colors.track, overflow: 'hidden'}}>
+              <div style={{width: `${fraction * eased * 100}%`, height: '100%', borderRadius: 8, background: colors.accent}} />
             </div>
             <div
               style={{
@@ -45,7 +39,7 @@ export const CawpileBars: React.FC<{scores: SubScore[]; width: number}> = ({scor
                 textAlign: 'right',
                 fontFamily: fonts.mono,
                 fontWeight: 700,
-                fontSize: 32,
+                fontSize: 34,
                 color: colors.text,
                 fontVariantNumeric: 'tabular-nums',
               }}

@@ -1,7 +1,9 @@
 /**
- * What a book looks like without a usable cover: a dark card in the video's palette with the title's initials,
- * so a missing or broken image still reads as "a book" rather than an empty hole. The card follows the title's
- * direction: a Hebrew or Arabic title's initials and title start at the right.
+ * What a book looks like without a usable cover: a card in the book's own colour (derived from its title, from a
+ * palette that suits the template: palette/placeholderSeed) with the title's initials, so a missing or broken image
+ * still reads as "a book" rather than an empty hole, and no two books look alike. The ink is dark or light,
+ * whichever reads on that colour. The card follows the title's direction: a Hebrew or Arabic title's initials and
+ * title start at the right.
  */
 import React from 'react';
 import {type DesignFamilies, fontFamily} from '../../fonts';
@@ -9,17 +11,9 @@ import {graphemes, hanLang, textDirection} from '../../writingSystems';
 import {FitText} from './FitText';
 import {titleInitials} from './format';
 import {textWidthEm} from './textFit';
+import {placeholderSeed} from '../../palette';
 import {inkOn, useTheme} from './theme';
 import {useFonts} from './useFonts';
-
-/**
- * The light ink of a generated cover: whatever the template, a placeholder is a dark book cover, so its title is
- * always light, and its initials take the template's accent only when that reads on the dark cover.
- */
-const COVER_INK = '#F4F0E8';
-
-/** Low-saturation hues: enough variety to tell books apart without adding a second accent colour. */
-const HUES = [222, 262, 340, 168, 28, 200];
 
 const CASED = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}]*$/u;
 
@@ -32,27 +26,18 @@ function initialsWidthEm(initials: string, families: DesignFamilies): number {
   return CASED.test(initials) ? perCharacter : Math.max(perCharacter, textWidthEm(initials, 'display', 0, families));
 }
 
-function hashString(text: string): number {
-  let hash = 2166136261;
-  for (let index = 0; index < text.length; index++) {
-    hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
-  }
-  return hash >>> 0;
-}
-
 export const CoverPlaceholder: React.FC<{title: string; width: number; height: number; radius: number}> = ({
   title,
   width,
   height,
   radius,
 }) => {
-  const hue = HUES[hashString(title) % HUES.length];
   const initials = titleInitials(title) || '?';
   const lang = hanLang(title);
   const dir = textDirection(title);
-  const {colors, families} = useTheme();
-  // A light accent (one that wants dark ink on it) reads on the dark cover; a dark one would vanish.
-  const accent = inkOn(colors.accent) === '#FFFFFF' ? COVER_INK : colors.accent;
+  const {families, template} = useTheme();
+  const color = placeholderSeed(title, template.global.colors);
+  const ink = inkOn(color);
   useFonts([{text: initials, key: 'display', lang, families}]);
   const showTitle = width >= 200;
   const pad = Math.round(width * 0.1);
@@ -65,7 +50,8 @@ export const CoverPlaceholder: React.FC<{title: string; width: number; height: n
         height,
         borderRadius: radius,
         overflow: 'hidden',
-        background: `linear-gradient(160deg, hsl(${hue}, 20%, 21%) 0%, hsl(${hue}, 16%, 11%) 100%)`,
+        background: color,
+        backgroundImage: 'linear-gradient(160deg, rgba(255, 255, 255, 0.10) 0%, rgba(0, 0, 0, 0.16) 100%)',
         border: '1px solid rgba(255, 255, 255, 0.08)',
         boxSizing: 'border-box',
       }}
@@ -78,7 +64,8 @@ export const CoverPlaceholder: React.FC<{title: string; width: number; height: n
           top: 0,
           bottom: 0,
           width: 2,
-          background: 'rgba(255,255,255,0.1)',
+          background: ink,
+          opacity: 0.25,
         }}
       />
       <div
@@ -96,14 +83,14 @@ export const CoverPlaceholder: React.FC<{title: string; width: number; height: n
           fontWeight: 700,
           fontSize: Math.min(height * (showTitle ? 0.24 : 0.3), (width - 2 * pad) / initialsWidthEm(initials, families)),
           lineHeight: 1,
-          color: accent,
+          color: ink,
         }}
       >
         {initials}
       </div>
       {showTitle ? (
         <div style={{position: 'absolute', left: pad, right: pad, bottom: pad}}>
-          <div style={{width: width * 0.18, height: 3, background: accent, marginBottom: pad * 0.6}} />
+          <div style={{width: width * 0.18, height: 3, background: ink, marginBottom: pad * 0.6}} />
           <FitText
             text={title}
             lang={lang}
@@ -114,7 +101,7 @@ export const CoverPlaceholder: React.FC<{title: string; width: number; height: n
             maxLines={5}
             maxHeight={height * 0.4}
             lineHeight={1.12}
-            style={{color: COVER_INK}}
+            style={{color: ink}}
           />
         </div>
       ) : null}

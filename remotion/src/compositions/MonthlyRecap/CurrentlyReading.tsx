@@ -114,7 +114,7 @@ const HeroBook: React.FC<{book: CurrentlyReadingBook}> = ({book}) => {
   return (
     <div style={{display: 'flex', flexDirection: 'column', alignItems: 'center'}}>
       <div style={coverIn}>
-        <Cover url={book.coverUrl} title={book.title} width={400} height={600} />
+        <Cover url={book.coverUrl} title={book.title} width={480} height={720} />
       </div>
       <div style={{display: 'flex', flexDirection: 'column', alignItems: 'center', gap: 14, marginTop: 56, ...text}}>
         <FitText
@@ -122,10 +122,10 @@ const HeroBook: React.FC<{book: CurrentlyReadingBook}> = ({book}) => {
           lang={bookLang(book)}
           font="display"
           width={CONTENT_WIDTH}
-          maxFontSize={76}
+          maxFontSize={84}
           minFontSize={40}
           maxLines={3}
-          maxHeight={76 * 1.1 * 2}
+          maxHeight={84 * 1.1 * 2}
           lineHeight={1.1}
           style={{color: colors.text, textAlign: 'center'}}
         />
@@ -206,7 +206,7 @@ export const CurrentlyReading: React.FC<{books: readonly CurrentlyReadingBook[]}
       <div style={{marginTop: 20, ...heading}}>
         <FitText text="Currently reading" font="display" width={CONTENT_WIDTH} maxFontSize={92} minFontSize={60} maxLines={1} style={{color: colors.text}} />
       </div>
-      <SceneBody gap={rows.gap}>
+      <SceneBody gap={rows.gap} justify={shown.length === 1 && layout !== 'grid' ? 'space-evenly' : 'center'}>
         {body}
         {overflow ? (
           <div style={{fontFamily: fonts.body, fontWeight: 500, fontSize: 40, color: colors.faint, ...more}}>

@@ -1,22 +1,25 @@
 /**
- * The sign-off. It names the next month when the export's month number allows it, so the video ends looking
- * forward rather than just stopping.
+ * The end card, and the video's last frame: it stays on screen to the end at full strength (no fade to black), so
+ * a player that stops on the last frame shows the month signed off. It names the next month when the export's month
+ * number allows it, so the video ends looking forward rather than just stopping.
  *
- * Template (outro): `centered` (the default design) has the badge, the sign-off, the next month and a summary;
- * `minimal` only the sign-off and the next month; `branded` adds a "Reading recap" mark at the foot of the
- * frame. `showBranding: false` leaves the badge (and the mark) out; `customText` is the reader's own line under the
- * sign-off (plain text, at most 200 characters).
+ * Template (outro): `centered` (the default design) has the badge, the sign-off, the next month, a summary and the
+ * month's shelf again at the foot, closing the video as it opened; `minimal` only the sign-off and the next month;
+ * `branded` adds a large "Reading recap" mark above the footer instead of the shelf. `showBranding: false` leaves
+ * the badge (and the mark) out; `customText` is the reader's own line under the sign-off (plain text, at most 200
+ * characters).
  */
 import React from 'react';
-import type {RecapMeta, RecapStats} from '../../types';
+import type {Book, RecapMeta, RecapStats} from '../../types';
 import {FitText} from './FitText';
 import {bookCountLabel, nextMonthName, pluralize} from './format';
 import {BookIcon} from './icons';
 import {useCue, useEntrance} from './motion';
-import {SceneFrame} from './Scene';
-import {CONTENT_WIDTH, SAFE, useTheme} from './theme';
+import {Eyebrow, SceneFrame} from './Scene';
+import {Shelf} from './Shelf';
+import {bookSeed, CONTENT_WIDTH, useTheme} from './theme';
 
-export const Outro: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, stats}) => {
+export const Outro: React.FC<{meta: RecapMeta; stats: RecapStats; books: readonly Book[]}> = ({meta, stats, books}) => {
   const {colors, fonts, cues, template} = useTheme();
   const {layout, showBranding, customText} = template.outro;
   const badge = useCue(cues.outro.badge);
@@ -28,26 +31,32 @@ export const Outro: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, sta
   if (stats.totalPages > 0) {
     summaryParts.push(pluralize(stats.totalPages, 'page'));
   }
-  const branded = showBranding && layout !== 'minimal';
+  const minimal = layout === 'minimal';
+  const branded = showBranding && !minimal;
   return (
-    <SceneFrame justify="center">
-      <div style={{display: 'flex', flexDirection: 'column', alignItems: 'center', textAlign: 'center', marginBottom: 80}}>
+    <SceneFrame justify="flex-start">
+      {minimal ? null : (
+        <Eyebrow cue={cues.outro.heading} style={{justifyContent: 'center'}}>
+          {`That was ${meta.monthName}`}
+        </Eyebrow>
+      )}
+      <div style={{flex: 1, display: 'flex', flexDirection: 'column', alignItems: 'center', justifyContent: 'center', textAlign: 'center'}}>
         {branded ? (
           <div
             style={{
-              width: 168,
-              height: 168,
-              borderRadius: 84,
-              border: `4px solid ${colors.accent}`,
+              width: 200,
+              height: 200,
+              borderRadius: 100,
+              border: `5px solid ${colors.accent}`,
               display: 'flex',
               alignItems: 'center',
               justifyContent: 'center',
-              opacity: badge,
-              transform: `scale(${0.7 + 0.3 * badge})`,
-              marginBottom: 64,
+              opacity: Math.min(1, badge),
+              transform: `scale(${0.6 + 0.4 * badge})`,
+              marginBottom: 72,
             }}
           >
-            <BookIcon size={92} />
+            <BookIcon size={112} />
           </div>
         ) : null}
         <div style={heading}>
@@ -55,7 +64,7 @@ export const Outro: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, sta
             text="Happy reading"
             font="display"
             width={CONTENT_WIDTH}
-            maxFontSize={132}
+            maxFontSize={150}
             minFontSize={72}
             maxLines={1}
             lineHeight={1.05}
@@ -63,24 +72,24 @@ export const Outro: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, sta
             style={{color: colors.text, textAlign: 'center'}}
           />
         </div>
-        <div style={{marginTop: 28, ...line}}>
+        <div style={{marginTop: 32, ...line}}>
           <FitText
             text={next === null ? 'See you next month' : `See you in ${next}`}
             font="displayItalic"
             width={CONTENT_WIDTH}
-            maxFontSize={68}
+            maxFontSize={80}
             minFontSize={44}
             maxLines={1}
             style={{color: colors.accentSecondary, textAlign: 'center'}}
           />
         </div>
         {customText !== null && customText.trim() !== '' ? (
-          <div style={{marginTop: 36, ...line}}>
+          <div style={{marginTop: 40, ...line}}>
             <FitText
               text={customText}
               font="body"
               width={CONTENT_WIDTH}
-              maxFontSize={48}
+              maxFontSize={52}
               minFontSize={30}
               maxLines={4}
               lineHeight={1.25}
@@ -88,43 +97,45 @@ export const Outro: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, sta
             />
           </div>
         ) : null}
-        {layout !== 'minimal' ? (
-          <div style={{marginTop: 72, width: CONTENT_WIDTH, ...summary}}>
-            <div style={{height: 2, background: colors.border, marginBottom: 36}} />
+        {minimal ? null : (
+          <div style={{marginTop: 80, width: CONTENT_WIDTH, ...summary}}>
+            <div style={{height: 2, background: colors.border, marginBottom: 40}} />
             <FitText
               text={summaryParts.join('  ·  ')}
               font="body"
               width={CONTENT_WIDTH}
-              maxFontSize={34}
+              maxFontSize={38}
               minFontSize={26}
               maxLines={2}
               lineHeight={1.3}
-              style={{color: colors.faint, textAlign: 'center', fontFamily: fonts.body}}
+              style={{color: colors.muted, textAlign: 'center', fontFamily: fonts.body}}
             />
           </div>
-        ) : null}
+        )}
       </div>
       {layout === 'branded' && showBranding ? (
         <div
           style={{
-            position: 'absolute',
-            left: 0,
-            right: 0,
-            bottom: SAFE.bottom + 10,
             display: 'flex',
             alignItems: 'center',
             justifyContent: 'center',
-            gap: 18,
+            gap: 22,
+            height: 120,
             fontFamily: fonts.body,
             fontWeight: 700,
-            fontSize: 34,
+            fontSize: 44,
             letterSpacing: '0.24em',
             color: colors.accent,
             ...summary,
           }}
         >
-          <BookIcon size={44} />
+          <BookIcon size={56} />
           READING RECAP
+        </div>
+      ) : null}
+      {layout === 'centered' && books.length > 0 ? (
+        <div style={summary}>
+          <Shelf spines={books.map((book) => ({title: book.title, color: bookSeed(book, template)}))} height={220} />
         </div>
       ) : null}
     </SceneFrame>

@@ -1,10 +1,15 @@
-/** The stats scene's "top rated" / "lowest rated" cards: a book and its score in one compact, scannable row. */
+/**
+ * The stats scene's "top rated" / "lowest rated" cards: a book and its score in one compact, scannable row. The
+ * title sets the side its text column is aligned to: with a right-to-left title, the label and the score line up
+ * with it on the right.
+ */
 import React from 'react';
 import type {RatedBookRef} from '../../types';
 import {Cover} from './Cover';
 import {FitText} from './FitText';
 import {formatRating} from './format';
 import {ArrowIcon, StarIcon} from './icons';
+import {textDirection} from '../../writingSystems';
 import {CONTENT_WIDTH, RADIUS, ratingColor, useTheme} from './theme';
 
 const PAD = 24;
@@ -21,6 +26,8 @@ export const RatedBookCard: React.FC<{kind: 'top' | 'lowest'; book: RatedBookRef
   // The full-width card is as wide as the content without saying so (its width is the default design's).
   const textWidth = width - 2 * PAD - COVER_WIDTH - 32;
   const labelColor = kind === 'top' ? colors.accent : colors.muted;
+  const rtl = textDirection(book.title) === 'rtl';
+  const side = rtl ? ({alignItems: 'flex-end', textAlign: 'right'} as const) : {};
   return (
     <div
       style={{
@@ -36,7 +43,7 @@ export const RatedBookCard: React.FC<{kind: 'top' | 'lowest'; book: RatedBookRef
       }}
     >
       <Cover url={book.coverUrl} title={book.title} width={COVER_WIDTH} height={COVER_HEIGHT} radius={10} />
-      <div style={{display: 'flex', flexDirection: 'column', gap: 10, width: textWidth}}>
+      <div style={{display: 'flex', flexDirection: 'column', gap: 10, width: textWidth, ...side}}>
         <div
           style={{
             display: 'flex',
@@ -60,7 +67,7 @@ export const RatedBookCard: React.FC<{kind: 'top' | 'lowest'; book: RatedBookRef
           minFontSize={32}
           maxLines={2}
           lineHeight={1.1}
-          style={{color: colors.text}}
+          style={{color: colors.text, textAlign: rtl ? 'right' : 'left'}}
         />
         <div style={{display: 'flex', alignItems: 'center', gap: 10}}>
           <StarIcon size={32} color={ratingColor(colors, book.rating)} />

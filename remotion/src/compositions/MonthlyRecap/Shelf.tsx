@@ -1,15 +1,12 @@
 /**
- * The intro's decoration: one book spine per book read (up to a shelf's worth), so the month's size is felt
- * before it is read. Flat shapes that rise in with springs; shapes derive from the titles, so every render of
- * the same month looks the same. The bands across each spine are the template's `overlay` colour.
+ * The intro's decoration: one book spine per book read (up to a shelf's worth), each in its book's own colour (the
+ * colour its scene is tinted with), so the month's size and mood are felt before they are read. Flat shapes whose
+ * sizes derive from the titles, so every render of the same month looks the same. The bands across each spine are
+ * the template's `overlay` colour. It stands still: the intro is the video's poster.
  */
 import React from 'react';
 import {MAX_SPINES} from './choreography';
-import {useCue} from './motion';
 import {CONTENT_WIDTH, useTheme} from './theme';
-
-/** The books' own colours after the first, which is the accent: spines are objects, not the palette. */
-const SPINE_COLORS = ['#3A3E4C', '#555B6E', '#2A2D38', '#C9CCD6'];
 
 function seed(text: string): number {
   let hash = 7;
@@ -19,43 +16,36 @@ function seed(text: string): number {
   return hash;
 }
 
-const Spine: React.FC<{title: string; index: number}> = ({title, index}) => {
+/** Room the spines stand in: a few books get wide spines, a full shelf narrow ones. */
+const SHELF_PADDING = 20;
+const SPINE_GAP = 10;
+
+const Spine: React.FC<{title: string; color: string; base: number; tall: number}> = ({title, color, base, tall}) => {
   const value = seed(title);
-  const width = 46 + (value % 26);
-  const height = 190 + ((value >>> 5) % 110);
-  const {colors, cues} = useTheme();
-  const color = [colors.accent, ...SPINE_COLORS][index % (SPINE_COLORS.length + 1)];
-  const progress = useCue(cues.intro.spine(index));
+  const width = base + (value % Math.max(1, Math.round(base / 2)));
+  const height = tall * (0.64 + ((value >>> 5) % 37) / 100);
+  const {colors} = useTheme();
   return (
-    <div
-      style={{
-        width,
-        height,
-        flexShrink: 0,
-        background: color,
-        borderRadius: '6px 6px 2px 2px',
-        transform: `translateY(${(1 - progress) * (height + 40)}px)`,
-        position: 'relative',
-      }}
-    >
-      <div style={{position: 'absolute', left: 8, right: 8, top: height * 0.14, height: 4, background: colors.overlay}} />
-      <div style={{position: 'absolute', left: 8, right: 8, bottom: height * 0.12, height: 4, background: colors.overlay}} />
+    <div style={{width, height, flexShrink: 0, background: color, borderRadius: '6px 6px 2px 2px', position: 'relative'}}>
+      <div style={{position: 'absolute', left: 8, right: 8, top: height * 0.14, height: 5, background: colors.overlay}} />
+      <div style={{position: 'absolute', left: 8, right: 8, bottom: height * 0.12, height: 5, background: colors.overlay}} />
     </div>
   );
 };
 
-export const Shelf: React.FC<{titles: readonly string[]}> = ({titles}) => {
-  const {colors, cues} = useTheme();
-  const shown = titles.slice(0, MAX_SPINES);
-  const board = useCue(cues.intro.shelfBoard);
+export const Shelf: React.FC<{spines: ReadonlyArray<{title: string; color: string}>; height?: number}> = ({spines, height = 400}) => {
+  const {colors} = useTheme();
+  const shown = spines.slice(0, MAX_SPINES);
+  // Widths up to one and a half times `base`, so the widest shelf still fits.
+  const base = Math.max(36, Math.min(96, Math.floor((CONTENT_WIDTH - 2 * SHELF_PADDING - SPINE_GAP * (shown.length - 1)) / (shown.length * 1.5))));
   return (
-    <div style={{width: CONTENT_WIDTH, overflow: 'hidden', paddingTop: 40}}>
-      <div style={{display: 'flex', alignItems: 'flex-end', gap: 10, height: 300, paddingLeft: 20}}>
-        {shown.map((title, index) => (
-          <Spine key={`${index}-${title}`} title={title} index={index} />
+    <div style={{width: CONTENT_WIDTH, overflow: 'hidden'}}>
+      <div style={{display: 'flex', alignItems: 'flex-end', gap: SPINE_GAP, height, paddingLeft: SHELF_PADDING}}>
+        {shown.map((spine, index) => (
+          <Spine key={`${index}-${spine.title}`} title={spine.title} color={spine.color} base={base} tall={height} />
         ))}
       </div>
-      <div style={{height: 10, borderRadius: 5, background: colors.border, transform: `scaleX(${board})`, transformOrigin: 'left'}} />
+      <div style={{height: 12, borderRadius: 6, background: colors.border}} />
     </div>
   );
 };

@@ -19,7 +19,6 @@ import {RatedBookCard} from './RatedBookCard';
 import {Eyebrow, SceneBody, SceneFrame} from './Scene';
 import {fitText} from './textFit';
 import {CONTENT_WIDTH, type Palette, RADIUS, ratingColor, useTheme} from './theme';
-import {useFonts} from './useFonts';
 
 const GAP = 24;
 const TILE_PAD = 32;
@@ -160,10 +159,8 @@ const NumberLine: React.FC<Counter & {format?: (value: number) => string}> = ({l
 };
 
 export const Stats: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, stats}) => {
-  const {colors, cues, families, template} = useTheme();
+  const {colors, cues, template} = useTheme();
   const options = template.statsReveal;
-  // The eyebrow shows the month name in capitals (text-transform), which can need other faces than as written.
-  useFonts([{text: `${meta.monthName} ${meta.year}`.toUpperCase(), key: 'bodyBold', lang: null, families}]);
   const heading = useEntrance(cues.stats.heading, 40);
   const top = useEntrance(cues.stats.topRated, 40);
   const lowest = useEntrance(cues.stats.lowestRated, 40);
@@ -222,10 +219,10 @@ export const Stats: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, sta
       <div style={{marginTop: 20, ...heading}}>
         <FitText text="By the numbers" font="display" width={CONTENT_WIDTH} maxFontSize={92} minFontSize={60} maxLines={1} style={{color: colors.text}} />
       </div>
-      <SceneBody>
+      <SceneBody justify="space-evenly">
         <div style={{display: 'flex', flexWrap: horizontal ? 'nowrap' : 'wrap', gap: horizontal ? 16 : GAP}}>
           {counters.map((counter) => (
-            <StatTile key={counter.label} {...counter} width={tileWidth} height={horizontal ? 200 : 224} maxFontSize={horizontal ? 76 : 112} />
+            <StatTile key={counter.label} {...counter} width={tileWidth} height={horizontal ? 220 : 250} maxFontSize={horizontal ? 76 : 124} />
           ))}
         </div>
         {options.showAverageRating ? (

@@ -1,15 +1,19 @@
 /**
  * When things move, scene by scene: every entrance of every scene is a cue (the frame it starts at, relative to its
- * scene's first frame, and how many frames it takes), and each scene ends with a fade.
+ * scene's first frame, and how many frames it takes). Scenes do not fade out: the next scene's colour wipes in over
+ * the last frames of each one (timeline.ts lays the wipes out; transition.ts draws them).
  *
  * The components animate from these cues (through the hooks in motion.ts), and timeline.ts derives from the same
  * cues the frame from which a scene stops moving, so the render driver can capture that still picture once and hold
- * it until the exit fade (see `staticSpans` in timeline.ts). Nothing here imports React or Remotion: the timeline
+ * it until the next wipe (see `staticSpans` in timeline.ts). Nothing here imports React or Remotion: the timeline
  * is also evaluated outside the browser (scripts/calculate-duration.mjs).
  *
+ * The intro has no entrance at all: its first frame is the finished title card, so every player that shows frame 0
+ * (a gallery, a chat preview, a <video> before play) shows the month, the year and the book count, not black.
+ *
  * The numbers below are the design at the default timing. A template's timing stretches them (`choreographyFor`):
- * an entrance part (introFadeIn, bookSlideIn, ...) scales the cues it governs by its value over its default, so the
- * default template gives exactly these cues, and a slower fade-in is the same motion, slower.
+ * an entrance part (bookSlideIn, bookTitleType, ...) scales the cues it governs by its value over its default, so
+ * the default template gives exactly these cues, and a slower slide-in is the same motion, slower.
  *
  * A scene's settle frame is the latest settle frame of the cues it lists. A cue a component uses without it being
  * listed here would declare a moving frame static; tests/test_static_spans.py renders both ends of every declared
@@ -18,14 +22,15 @@
 import {DEFAULT_TEMPLATE, type Template} from '../../template/template';
 
 /** Frames of a spring when a cue does not say otherwise. */
-export const SPRING_FRAMES = 22;
+export const SPRING_FRAMES = 18;
 
 /**
- * One motion of a scene. `spring`: Remotion's spring() stretched to `frames` (damping 200); `tween`: a clamped
- * interpolation over `frames`.
+ * One motion of a scene. `spring`: Remotion's spring() stretched to `frames` (critically damped); `pop`: a
+ * springier one that overshoots a little before it settles (covers, badges, stars); `tween`: an eased interpolation
+ * over `frames` (numbers counting up, bars growing).
  */
 export interface Cue {
-  readonly kind: 'spring' | 'tween';
+  readonly kind: 'spring' | 'pop' | 'tween';
   /** First frame of the motion, relative to the scene. */
   readonly delay: number;
   readonly frames: number;
@@ -35,35 +40,21 @@ export function spring(delay: number, frames: number = SPRING_FRAMES): Cue {
   return {kind: 'spring', delay, frames};
 }
 
+export function pop(delay: number, frames: number = SPRING_FRAMES): Cue {
+  return {kind: 'pop', delay, frames};
+}
+
 export function tween(delay: number, frames: number): Cue {
   return {kind: 'tween', delay, frames};
 }
 
 /**
  * The first frame (relative to the scene) from which `cue` holds its final value exactly. Remotion's spring() with
- * a duration returns its target only once `frame - delay > frames` (at `frames` itself it is 0.4 % short);
- * interpolate() reaches its end at `delay + frames`.
+ * a duration returns its target only once `frame - delay > frames`; interpolate() reaches its end at
+ * `delay + frames`.
  */
 export function settlesAt(cue: Cue): number {
-  return cue.kind === 'spring' ? cue.delay + cue.frames + 1 : cue.delay + cue.frames;
-}
-
-/**
- * Frames of a scene's exit fade, from its last frame at full opacity to its last frame, which shows nothing. A
- * fade of 1 frame behaves as 2: the last frame is blank, the one before it whole.
- */
-export function fadeFrames(fadeOut: number): number {
-  return Math.max(2, Math.round(fadeOut));
-}
-
-/** The last frame of a scene at full opacity: its fade-out starts right after it. */
-export function fadeStartsAt(durationInFrames: number, fadeOut: number): number {
-  return durationInFrames - fadeFrames(fadeOut);
-}
-
-/** The scene's last frame, where its fade reaches opacity 0: nothing of the scene shows. */
-export function fadeEndsAt(durationInFrames: number): number {
-  return durationInFrames - 1;
+  return cue.kind === 'tween' ? cue.delay + cue.frames : cue.delay + cue.frames + 1;
 }
 
 /** A cue stretched by `scale` (its delay after `origin`, and its length); `origin` itself moves to `start`. */
@@ -95,55 +86,45 @@ function settleOf(table: CueTable, more: Cue[] = []): number {
 /** Spines on the intro's shelf: one per book, up to this many. */
 export const MAX_SPINES = 14;
 
-const INTRO = {
-  eyebrow: spring(0),
-  month: spring(4),
-  year: spring(10),
-  rule: spring(14, 24),
-  count: spring(18),
-  shelfBoard: spring(16, 20),
-  spine: (index: number): Cue => spring(20 + index * 3, 24),
-};
-
 /** Stats: every entrance counts, whether or not its element is shown (a month without a top book settles no later). */
 const STATS = {
-  eyebrow: spring(0),
-  heading: spring(2),
-  booksTile: spring(6),
-  booksCount: tween(8, 30),
-  pagesTile: spring(9),
-  pagesCount: tween(11, 30),
-  completedTile: spring(12),
-  completedCount: tween(14, 30),
-  dnfTile: spring(15),
-  dnfCount: tween(17, 30),
-  averageTile: spring(18),
-  averageCount: tween(20, 30),
-  averageStars: spring(24, 30),
-  topRated: spring(22),
-  quietMonth: spring(22),
-  lowestRated: spring(26),
+  eyebrow: spring(0, 14),
+  heading: spring(2, 16),
+  booksTile: pop(4),
+  booksCount: tween(6, 30),
+  pagesTile: pop(6),
+  pagesCount: tween(8, 30),
+  completedTile: pop(8),
+  completedCount: tween(10, 30),
+  dnfTile: pop(10),
+  dnfCount: tween(12, 30),
+  averageTile: spring(12),
+  averageCount: tween(14, 30),
+  averageStars: pop(18, 24),
+  topRated: spring(16),
+  quietMonth: spring(16),
+  lowestRated: spring(20),
 };
 
 const CURRENTLY_READING = {
-  eyebrow: spring(0),
-  heading: spring(2),
+  eyebrow: spring(0, 14),
+  heading: spring(2, 16),
   /** One book gets the whole stage. */
-  heroCover: spring(6),
-  heroText: spring(12),
-  heroProgress: spring(16),
-  heroBar: tween(18, 30),
+  heroCover: pop(4, 20),
+  heroText: spring(8),
+  heroProgress: spring(11),
+  heroBar: tween(12, 24),
   /** Two or more: a row (or a grid cell) each, then "and N more" when they do not fit. */
-  row: (index: number): Cue => spring(8 + index * 5),
-  rowBar: (index: number): Cue => tween(14 + index * 5, 30),
-  more: (shownRows: number): Cue => spring(8 + shownRows * 5),
+  row: (index: number): Cue => spring(5 + index * 4),
+  rowBar: (index: number): Cue => tween(9 + index * 4, 24),
+  more: (shownRows: number): Cue => spring(5 + shownRows * 4),
 };
 
 const OUTRO = {
-  badge: spring(0, 20),
-  heading: spring(4),
-  line: spring(9),
-  summary: spring(14),
+  badge: pop(0, 20),
+  heading: spring(3),
+  line: spring(7),
+  summary: spring(10),
 };
 
 /** The default values of the entrance parts: the cues above are the design at exactly these. */
@@ -153,7 +134,6 @@ const DEFAULT_TIMING = DEFAULT_TEMPLATE.global.timing;
 // A template's choreography
 
 export interface Choreography {
-  intro: typeof INTRO;
   book: {eyebrow: Cue; cover: Cue; badge: Cue; title: Cue; rating: Cue; authors: Cue; pages: Cue};
   /** Only for a rated book: the block, the average counting up, its stars filling, one bar per sub-score. */
   bookRating: {block: Cue; average: Cue; stars: Cue; bar: (index: number) => Cue};
@@ -162,8 +142,8 @@ export interface Choreography {
   stats: typeof STATS;
   currentlyReading: typeof CURRENTLY_READING;
   outro: typeof OUTRO;
-  /** Exit-fade frames of each kind of scene (the template's *FadeOut / bookExit). */
-  fades: {intro: number; book: number; stats: number; comingSoon: number; outro: number};
+  /** Frames of the wipe that ends each kind of scene (the template's *FadeOut / bookExit); the outro has none. */
+  exits: {intro: number; book: number; stats: number; comingSoon: number};
 }
 
 /** Cells of the book grid that enter one after another; later ones enter with the last of these. */
@@ -178,30 +158,29 @@ export function choreographyFor(template: Template): Choreography {
   const count = ratio('bookRatingCount');
   // A book: the slide-in part stretches the cover, the badge and when the rest begins; the title part stretches
   // the title, authors and page count after their start; the rating part the rating block, count-up, stars, bars.
-  const titleStart = Math.round(8 * slide);
-  const ratingStart = Math.round(9 * slide);
+  const titleStart = Math.round(6 * slide);
+  const ratingStart = Math.round(8 * slide);
   const countUp = ratio('statsCountUp');
   return {
-    intro: stretchTable(INTRO, ratio('introFadeIn')),
     book: {
-      eyebrow: stretch(spring(0), slide),
-      cover: stretch(spring(0, 24), slide),
-      badge: stretch(spring(6), slide),
-      title: stretch(spring(8), title, 8, titleStart),
-      authors: stretch(spring(12), title, 8, titleStart),
-      pages: stretch(spring(13), title, 8, titleStart),
-      rating: stretch(spring(9), count, 9, ratingStart),
+      eyebrow: stretch(spring(0, 14), slide),
+      cover: stretch(pop(0, 20), slide),
+      badge: stretch(pop(4, 16), slide),
+      title: stretch(spring(6, 16), title, 6, titleStart),
+      authors: stretch(spring(9, 16), title, 6, titleStart),
+      pages: stretch(spring(12, 14), title, 6, titleStart),
+      rating: stretch(spring(8, 16), count, 8, ratingStart),
     },
     bookRating: {
-      block: stretch(spring(9), count, 9, ratingStart),
-      average: stretch(tween(10, 26), count, 9, ratingStart),
-      stars: stretch(spring(14, 30), count, 9, ratingStart),
-      bar: (index: number) => stretch(tween(18 + index * 3, 18), count, 9, ratingStart),
+      block: stretch(spring(8, 16), count, 8, ratingStart),
+      average: stretch(tween(10, 22), count, 8, ratingStart),
+      stars: stretch(pop(14, 20), count, 8, ratingStart),
+      bar: (index: number) => stretch(tween(16 + index * 3, 14), count, 8, ratingStart),
     },
     bookGrid: {
-      eyebrow: stretch(spring(0), slide),
-      heading: stretch(spring(2), slide),
-      cell: (index: number) => stretch(spring(6 + Math.min(index, GRID_STAGGERED_CELLS) * 2, 24), slide),
+      eyebrow: stretch(spring(0, 14), slide),
+      heading: stretch(spring(2, 16), slide),
+      cell: (index: number) => stretch(pop(5 + Math.min(index, GRID_STAGGERED_CELLS) * 2, 20), slide),
     },
     stats: {
       ...STATS,
@@ -214,20 +193,18 @@ export function choreographyFor(template: Template): Choreography {
     },
     currentlyReading: stretchTable(CURRENTLY_READING, ratio('comingSoonFadeIn')),
     outro: stretchTable(OUTRO, ratio('outroFadeIn')),
-    fades: {
+    exits: {
       intro: timing.introFadeOut,
       book: timing.bookExit,
       stats: timing.statsFadeOut,
       comingSoon: timing.comingSoonFadeOut,
-      outro: timing.outroFadeOut,
     },
   };
 }
 
-export function introSettlesAt(cues: Choreography, bookCount: number, withShelf: boolean): number {
-  const spines = withShelf ? Math.min(bookCount, MAX_SPINES) : 0;
-  const {shelfBoard, ...withoutShelf} = cues.intro;
-  return spines === 0 ? settleOf(withoutShelf) : settleOf(cues.intro, [shelfBoard, cues.intro.spine(spines - 1)]);
+/** The intro is its own poster: settled from its first frame. */
+export function introSettlesAt(): number {
+  return 0;
 }
 
 export function bookSettlesAt(cues: Choreography, rated: boolean, subScoreCount: number): number {
@@ -246,7 +223,7 @@ export function statsSettlesAt(cues: Choreography): number {
   return settleOf(cues.stats);
 }
 
-/** Rows that fit between the "currently reading" heading and the bottom safe margin, by default. */
+/** Rows that fit between the "currently reading" heading and the footer, by default. */
 export const MAX_READING_ROWS = DEFAULT_TEMPLATE.comingSoon.maxBooks;
 
 /**

@@ -71,11 +71,11 @@ const SMALL_WORDS = /^(the|a|an|of|and|or|le|la|les|el|der|die|das|и|і|та|в
 const LETTER_OR_DIGIT = /^[\p{L}\p{N}]/u;
 /** Thai and Lao vowels written before their consonant: the consonant after them is the initial. */
 const LEADING_VOWEL = /^[\u0E40-\u0E44\u0EC0-\u0EC4]$/u;
-/** Letters that join their neighbours (Arabic script): initials set side by side must not join into a word. */
+/** Letters that join their neighbours (Arabic script: Arabic, Persian, Urdu): one of them alone is drawn isolated. */
 const JOINING = /\p{Script=Arabic}/u;
-const ZWNJ = '\u200C';
 /** Georgian has capitals (Mtavruli) only for all-caps headings: its initials stay as written. */
 const CASELESS = /\p{Script=Georgian}/u;
+const WIDE_LETTER = /^[\p{L}\p{N}]/u;
 
 /** The first grapheme of `word` that starts with a letter or digit: a base with its marks, never a lone mark. */
 function initialOf(word: string): string | null {
@@ -85,21 +85,43 @@ function initialOf(word: string): string | null {
 }
 
 /**
- * One or two initials from the title's significant words, for cover placeholders: the first user-perceived
- * character of the first two words, or of the first word only when it is CJK (one character already names a
- * book there) or in a script written without spaces.
+ * The first one or two CJK letters of a title that starts with one ("ノルウェイの森" -> "ノル", "三体" -> "三体"), or ""
+ * when its first letter is not CJK.
+ */
+function wideInitials(title: string): string {
+  const parts = graphemes(title);
+  const run: string[] = [];
+  for (const part of parts.slice(Math.max(0, parts.findIndex((candidate) => WIDE_LETTER.test(candidate))))) {
+    if (run.length === 2 || !(WIDE.test(part) && WIDE_LETTER.test(part))) {
+      break;
+    }
+    run.push(part);
+  }
+  return run.join('');
+}
+
+/**
+ * Initials of the title's significant words, for cover placeholders, that never join into a word or read as a
+ * stroke: two initials (the first user-perceived character of the first two words) in cased and other spaced
+ * scripts; one letter alone, so in its isolated form, in scripts whose letters join (Arabic, Persian, Urdu); the
+ * first one or two characters of a title that starts in Chinese, Japanese or Korean (one kana alone can read as a
+ * stroke: ノ as a slash); one initial in scripts written without spaces (Thai, Lao, Khmer, Myanmar).
  */
 export function titleInitials(title: string): string {
   const words = title.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
   const significant = words.filter((word) => !SMALL_WORDS.test(word.replace(/[^\p{L}\p{N}]/gu, '')));
   const picked = (significant.length > 0 ? significant : words).slice(0, 2);
+  const wide = wideInitials(title);
+  if (wide !== '') {
+    return wide;
+  }
   const initials: string[] = [];
   for (const word of picked) {
     const initial = initialOf(word);
     if (initial === null) {
       continue;
     }
-    if (WIDE.test(initial) || DICTIONARY_BROKEN.test(initial)) {
+    if (WIDE.test(initial) || DICTIONARY_BROKEN.test(initial) || JOINING.test(initial)) {
       if (initials.length === 0) {
         initials.push(initial);
       }
@@ -107,7 +129,20 @@ export function titleInitials(title: string): string {
     }
     initials.push(CASELESS.test(initial) ? initial : initial.toLocaleUpperCase('en-US'));
   }
-  return initials.join(initials.every((initial) => JOINING.test(initial)) ? ZWNJ : '');
+  return initials.join('');
+}
+
+const MONTH_ABBREVIATIONS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "2026-10-04" (or a timestamp starting so) -> "Oct 4"; null for anything else. */
+export function formatFinishDate(date: string | null | undefined): string | null {
+  const match = typeof date === 'string' ? /^(\d{4})-(\d{2})-(\d{2})/.exec(date) : null;
+  if (match === null) {
+    return null;
+  }
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31 ? `${MONTH_ABBREVIATIONS[month - 1]} ${day}` : null;
 }
 
 export function clamp(value: number, min: number, max: number): number {

@@ -23,10 +23,17 @@ export const StarIcon: React.FC<IconProps> = ({size, color, style}) => {
   );
 };
 
-/** One star filled to `fill` (0..1): an empty star with a filled one clipped on top (no SVG ids needed). */
+/** A star's outline: an empty star reads as "no star" by its shape, in a colour that stands out from the background. */
+const StarOutline: React.FC<{size: number; color: string}> = ({size, color}) => (
+  <svg width={size} height={size} viewBox="0 0 24 24" style={{display: 'block'}}>
+    <path d={STAR_PATH} fill="none" stroke={color} strokeWidth={1.6} strokeLinejoin="round" />
+  </svg>
+);
+
+/** One star filled to `fill` (0..1): an outlined star with a filled one clipped on top (no SVG ids needed). */
 const PartialStar: React.FC<{size: number; fill: number; color: string; emptyColor: string}> = ({size, fill, color, emptyColor}) => (
   <div style={{position: 'relative', width: size, height: size, flexShrink: 0}}>
-    <StarIcon size={size} color={emptyColor} />
+    <StarOutline size={size} color={emptyColor} />
     {fill > 0 ? (
       <div style={{position: 'absolute', left: 0, top: 0, width: size * fill, height: size, overflow: 'hidden'}}>
         <StarIcon size={size} color={color} />
@@ -57,7 +64,7 @@ export const StarRating: React.FC<{score: number; size: number; gap?: number; re
           key={index}
           size={size}
           color={color ?? colors.accent}
-          emptyColor={emptyColor ?? colors.track}
+          emptyColor={emptyColor ?? colors.starEmpty}
           fill={Math.round(Math.min(1, Math.max(0, shown - index)) * 2) / 2}
         />
       ))}
@@ -110,6 +117,24 @@ export const PagesIcon: React.FC<IconProps> = ({size, color: given, style}) => {
     <svg width={size} height={size} viewBox="0 0 24 24" style={{display: 'block', ...style}}>
       <path
         d="M7 3.5h8l4 4v13H7zM15 3.5v4h4M4.5 6.5v16H16M10 12h6M10 15.5h6"
+        fill="none"
+        stroke={color}
+        strokeWidth={1.8}
+        strokeLinejoin="round"
+        strokeLinecap="round"
+      />
+    </svg>
+  );
+};
+
+/** A calendar page, for dates. */
+export const CalendarIcon: React.FC<IconProps> = ({size, color: given, style}) => {
+  const {colors} = useTheme();
+  const color = given ?? colors.muted;
+  return (
+    <svg width={size} height={size} viewBox="0 0 24 24" style={{display: 'block', ...style}}>
+      <path
+        d="M4.5 6.5h15v13h-15zM4.5 10.5h15M8.5 4v4M15.5 4v4"
         fill="none"
         stroke={color}
         strokeWidth={1.8}

@@ -1,11 +1,12 @@
 /**
- * The MonthlyRecap composition: resolves the props' template (template/template.ts; the defaults are the original
- * design), lays the scenes out on the timeline from timeline.ts (the single timing rule) over one flat background,
- * and starts loading every cover up front so later scenes rarely have to wait. Every scene reads the template from
- * ThemeContext (theme.ts); the template's own font families are loaded before the first frame.
+ * The MonthlyRecap composition: resolves the props' template (template/template.ts; the defaults are the default
+ * design), lays the scenes out on the timeline from timeline.ts (the single timing rule), each on a background of
+ * its own with its own palette (a book's is a tint of its cover), and starts loading every cover up front so later
+ * scenes rarely have to wait. Every scene reads the template and its palette from ThemeContext (theme.ts); the
+ * template's own font families are loaded before the first frame.
  */
 import React, {useEffect, useMemo} from 'react';
-import {AbsoluteFill, Sequence} from 'remotion';
+import {AbsoluteFill} from 'remotion';
 import {designFaces} from '../../fonts';
 import {isInvisible} from '../../template/colors';
 import {resolveTemplate} from '../../template/template';
@@ -17,10 +18,12 @@ import {CurrentlyReading} from './CurrentlyReading';
 import {Grain} from './Grain';
 import {Intro} from './Intro';
 import {Outro} from './Outro';
+import {FooterContext} from './Scene';
 import {Stats} from './Stats';
-import {SceneFadeContext, ThemeContext, themeOf} from './theme';
+import {bookPalette, type Palette, SceneExitContext, type Theme, ThemeContext, themeOf} from './theme';
 import {buildTimeline, type Scene} from './timeline';
-import {useFaces} from './useFonts';
+import {SceneSlot} from './transition';
+import {useFaces, useFonts} from './useFonts';
 
 function coverUrls(props: MonthlyRecapProps): string[] {
   const urls = [
@@ -35,7 +38,7 @@ function coverUrls(props: MonthlyRecapProps): string[] {
 const SceneContent: React.FC<{scene: Scene; props: MonthlyRecapProps}> = ({scene, props}) => {
   switch (scene.kind) {
     case 'intro':
-      return <Intro meta={props.meta} titles={props.books.map((book) => book.title)} />;
+      return <Intro meta={props.meta} books={props.books} totalPages={props.stats.totalPages} />;
     case 'book':
       return <BookReveal books={props.books} index={scene.bookIndex ?? 0} />;
     case 'bookGrid':
@@ -45,14 +48,23 @@ const SceneContent: React.FC<{scene: Scene; props: MonthlyRecapProps}> = ({scene
     case 'currentlyReading':
       return <CurrentlyReading books={props.currentlyReading ?? []} />;
     case 'outro':
-      return <Outro meta={props.meta} stats={props.stats} />;
+      return <Outro meta={props.meta} stats={props.stats} books={props.books} />;
   }
 };
+
+/** The palette a scene draws with: a book's own, or the template's. */
+function sceneColors(scene: Scene, props: MonthlyRecapProps, theme: Theme): Palette {
+  const book = scene.kind === 'book' ? props.books[scene.bookIndex ?? 0] : undefined;
+  return book === undefined ? theme.colors : bookPalette(book, theme.template);
+}
 
 export const MonthlyRecap: React.FC<MonthlyRecapProps> = (props) => {
   const key = JSON.stringify(props.template ?? null);
   const theme = useMemo(() => themeOf(resolveTemplate(JSON.parse(key))), [key]);
   useFaces(designFaces(theme.families), 'the template families');
+  const footer = `${props.meta.monthName} ${props.meta.year}`;
+  // The footer shows the month in capitals (text-transform), which can need other faces than as written.
+  useFonts([{text: footer.toUpperCase(), key: 'bodyBold', lang: null, families: theme.families}]);
   const timeline = buildTimeline(props, theme.template);
   const urls = coverUrls(props).join('\n');
   useEffect(() => {
@@ -64,21 +76,30 @@ export const MonthlyRecap: React.FC<MonthlyRecapProps> = (props) => {
   const {colors} = theme;
   return (
     <ThemeContext.Provider value={theme}>
-      <AbsoluteFill style={{backgroundColor: colors.background, color: colors.text}}>
-        {timeline.map((scene) => (
-          <Sequence
-            key={`${scene.kind}-${scene.from}`}
-            from={scene.from}
-            durationInFrames={scene.durationInFrames}
-            name={scene.kind === 'book' ? `book ${(scene.bookIndex ?? 0) + 1}` : scene.kind}
-          >
-            <SceneFadeContext.Provider value={scene.fadeOut}>
-              <SceneContent scene={scene} props={props} />
-            </SceneFadeContext.Provider>
-          </Sequence>
-        ))}
-        {isInvisible(colors.grain) ? null : <Grain color={colors.grain} />}
-      </AbsoluteFill>
+      <FooterContext.Provider value={{footer}}>
+        <AbsoluteFill style={{backgroundColor: colors.background, color: colors.text}}>
+          {timeline.map((scene) => {
+            const sceneTheme = {...theme, colors: sceneColors(scene, props, theme)};
+            return (
+              <SceneSlot
+                key={`${scene.kind}-${scene.from}`}
+                from={scene.from}
+                wipeIn={scene.wipeIn}
+                durationInFrames={scene.durationInFrames}
+                colors={sceneTheme.colors}
+                name={scene.kind === 'book' ? `book ${(scene.bookIndex ?? 0) + 1}` : scene.kind}
+              >
+                <ThemeContext.Provider value={sceneTheme}>
+                  <SceneExitContext.Provider value={{exitAt: scene.exitAt, end: scene.durationInFrames}}>
+                    <SceneContent scene={scene} props={props} />
+                  </SceneExitContext.Provider>
+                </ThemeContext.Provider>
+              </SceneSlot>
+            );
+          })}
+          {isInvisible(colors.grain) ? null : <Grain color={colors.grain} />}
+        </AbsoluteFill>
+      </FooterContext.Provider>
     </ThemeContext.Provider>
   );
 };

@@ -1,7 +1,8 @@
 /**
- * The video's few motion rules in one place, so every scene enters and leaves the same way: a damped spring
- * that slides content up while fading it in (or, for books, the template's fade or pop), and a short fade-out at
- * each scene's end. Only opacity and transforms change, which keeps each frame cheap to paint.
+ * The video's few motion rules in one place, so every scene enters and leaves the same way: a spring that slides
+ * content up while fading it in (or, for books, the template's fade or pop), a springier "pop" for covers, badges
+ * and stars, numbers that count up, and at each scene's end a push upwards while the next scene's colour wipes in
+ * (transition.ts). Only opacity, transforms and clip paths change, which keeps each frame cheap to paint.
  *
  * Every motion is played from a cue of choreography.ts, where the timeline also reads when each scene stops moving.
  * Every style reaches exactly its final value (opacity 1, no offset, scale 1) when its cue has settled, so a
@@ -10,7 +11,7 @@
 import type React from 'react';
 import {interpolate, spring, useCurrentFrame, useVideoConfig} from 'remotion';
 import type {Template} from '../../template/template';
-import {type Cue, fadeEndsAt, fadeFrames} from './choreography';
+import type {Cue} from './choreography';
 
 export type EntranceStyle = Template['bookReveal']['animationStyle'];
 
@@ -22,8 +23,14 @@ export function cueProgress(cue: Cue, frame: number, fps: number): number {
       extrapolateRight: 'clamp',
     });
   }
-  return spring({frame: frame - cue.delay, fps, durationInFrames: cue.frames, config: {damping: 200}});
+  const config = cue.kind === 'pop' ? POP : SMOOTH;
+  return spring({frame: frame - cue.delay, fps, durationInFrames: cue.frames, config});
 }
+
+/** Critically damped: into place without overshoot. */
+const SMOOTH = {damping: 200};
+/** Under-damped: a small overshoot (about 8 %) and back, for things that land (covers, badges, stars, tiles). */
+const POP = {damping: 12, stiffness: 140, mass: 0.6};
 
 /** 0 -> 1 progress of a cue at the current frame. */
 export function useCue(cue: Cue): number {
@@ -69,10 +76,12 @@ export function useCountUp(target: number, cue: Cue, animate = true): number {
   return animate ? target * easeOut(progress) : target;
 }
 
-/** Opacity for a whole scene: entrances are per element, so the scene itself only fades out at its end. */
-export function sceneOpacity(frame: number, durationInFrames: number, fadeOut: number): number {
-  return interpolate(frame, [durationInFrames - fadeFrames(fadeOut), fadeEndsAt(durationInFrames)], [1, 0], {
-    extrapolateLeft: 'clamp',
-    extrapolateRight: 'clamp',
-  });
+/** Cubic ease-in-out of a 0..1 progress: the wipes between scenes. */
+export function easeInOut(progress: number): number {
+  return progress < 0.5 ? 4 * progress ** 3 : 1 - (-2 * progress + 2) ** 3 / 2;
+}
+
+/** 0 -> 1 across the frames [from, to) (0 before, 1 from `to` on). */
+export function progressBetween(frame: number, from: number, to: number): number {
+  return interpolate(frame, [from, Math.max(from + 1, to)], [0, 1], {extrapolateLeft: 'clamp', extrapolateRight: 'clamp'});
 }

@@ -18,31 +18,14 @@
  */
 import {createContext, useContext} from 'react';
 import {type DesignFamilies, fontFamily} from '../../fonts';
+import {bookTint, placeholderSeed, type ScenePalette, scenePalette} from '../../palette';
 import {luminance} from '../../template/colors';
 import {DEFAULT_TEMPLATE, type Template} from '../../template/template';
 import {type Choreography, choreographyFor} from './choreography';
 import {HEIGHT, WIDTH} from './timeline';
 
-export interface Palette {
-  background: string;
-  surface: string;
-  border: string;
-  track: string;
-  text: string;
-  muted: string;
-  faint: string;
-  accent: string;
-  accentSecondary: string;
-  completed: string;
-  /** Text and marks drawn on the `completed` color. */
-  onCompleted: string;
-  dnf: string;
-  ratingHigh: string;
-  ratingMedium: string;
-  ratingLow: string;
-  overlay: string;
-  grain: string;
-}
+/** What a scene draws with: the template's colours on that scene's background, adjusted for contrast. */
+export type Palette = ScenePalette;
 
 /** The dark ink of the default design, for marks on light colors (and white for marks on dark ones). */
 const DARK_INK = '#1B1407';
@@ -52,27 +35,20 @@ export function inkOn(color: string): string {
   return luminance(color) > 0.197 ? DARK_INK : '#FFFFFF';
 }
 
+/** The palette of the scenes drawn on the template's own background (intro, stats, currently reading, outro). */
 export function paletteOf(template: Template): Palette {
+  return scenePalette(template.global.colors.background, template.global.colors);
+}
+
+/** The colour a book is known by: its cover's dominant colour, or one of its own derived from its title. */
+export function bookSeed(book: {title: string; coverPalette?: readonly string[] | null}, template: Template): string {
+  return book.coverPalette?.[0] ?? placeholderSeed(book.title, template.global.colors);
+}
+
+/** A book scene's palette: full-bleed in a tint of the book's own colour. */
+export function bookPalette(book: {title: string; coverPalette?: readonly string[] | null}, template: Template): Palette {
   const colors = template.global.colors;
-  return {
-    background: colors.background,
-    surface: colors.backgroundSecondary,
-    border: colors.backgroundTertiary,
-    track: colors.accentMuted,
-    text: colors.textPrimary,
-    muted: colors.textSecondary,
-    faint: colors.textMuted,
-    accent: colors.accent,
-    accentSecondary: colors.accentSecondary,
-    completed: colors.completed,
-    onCompleted: inkOn(colors.completed),
-    dnf: colors.dnf,
-    ratingHigh: colors.ratingHigh,
-    ratingMedium: colors.ratingMedium,
-    ratingLow: colors.ratingLow,
-    overlay: colors.overlay,
-    grain: colors.grain,
-  };
+  return scenePalette(bookTint(bookSeed(book, template), colors), colors);
 }
 
 /** The color of filled stars for an average rating (0-10). */
@@ -82,6 +58,7 @@ export function ratingColor(colors: Palette, average: number): string {
 
 export interface Theme {
   template: Template;
+  /** The palette of the scene being drawn (ThemeContext is provided again, per scene, with its own). */
   colors: Palette;
   /** The template's families, first in each font stack. */
   families: DesignFamilies;
@@ -111,11 +88,19 @@ export function useTheme(): Theme {
   return useContext(ThemeContext);
 }
 
-/** The exit fade (frames) of the scene a component is in; SceneFrame fades by it. */
-export const SceneFadeContext = createContext<number>(DEFAULT_TEMPLATE.global.timing.introFadeOut);
+/** Where the scene being drawn leaves (relative to its first frame): its exit starts at `exitAt`, it ends at `end`. */
+export interface SceneExit {
+  exitAt: number;
+  end: number;
+}
 
-/** Safe margins: phone apps overlay their UI on the top and (more) on the bottom of a vertical video. */
-export const SAFE = {x: 80, top: 150, bottom: 230} as const;
+export const SceneExitContext = createContext<SceneExit>({exitAt: Infinity, end: Infinity});
+
+/**
+ * Safe margins: phone apps lay their own UI over the top and (more) the bottom of a vertical video. The eyebrow
+ * sits on the top line and the footer on the bottom one, so every scene spans the frame between them.
+ */
+export const SAFE = {x: 80, top: 120, bottom: 200} as const;
 
 export const CONTENT_WIDTH = WIDTH - 2 * SAFE.x;
 export const CONTENT_HEIGHT = HEIGHT - SAFE.top - SAFE.bottom;

@@ -1,16 +1,27 @@
 /**
  * The video's timing rule, in one place: the composition lays its scenes out from `buildTimeline`, and
  * `calculateDuration` (used by the composition's `calculateMetadata`) ends where the last scene ends, so the length
- * of the video always follows its content and its template. `staticSpans` derives from the same list, and from
- * each scene's cues (choreography.ts), the stretches where nothing moves, which the render driver captures once.
- * The server computes the same length in Python (tornado_render/templates.py), and tests compare the two.
+ * of the video always follows its content, its template and its music. `staticSpans` derives from the same list,
+ * and from each scene's cues (choreography.ts), the stretches where nothing moves, which the render driver captures
+ * once. The server computes the same length in Python (tornado_render/templates.py), and tests compare the two.
  *
  * Rule: the intro; one scene per book (`grid`: one scene for all of them; none without books); stats; "currently
  * reading" only when that list is non-empty and the template's comingSoon.maxBooks is not 0; the outro. Each lasts
- * the resolved template's `*Total` (see template.ts: the total, or the sum of its parts when longer), and each
- * scene after the first starts `transitionOverlap` frames before the previous one ends. At the default timing (30
- * fps): intro 2.5 s, 3 s per book, stats 4 s, "currently reading" 3 s, outro 2 s; a month with no books is 8.5 s.
+ * the resolved template's `*Total` (template.ts: the total, or the sum of its parts when longer), and each scene
+ * after the first starts `transitionOverlap` frames before the previous one ends (never before it starts).
+ *
+ * Cut on the beat: when the soundtrack has a known tempo (audio/tempo.ts), each scene's start, and the end of the
+ * video, moves to the first beat at or after it; the scene before it holds its finished picture that much longer
+ * (less than a beat). Without music, or with a track of unknown tempo, nothing moves.
+ *
+ * Transitions: the last frames of each scene but the outro (its exit part: introFadeOut, bookExit, statsFadeOut,
+ * comingSoonFadeOut) are a wipe, the next scene's background rising over it, which completes where that scene
+ * starts (on the beat). The outro never leaves: the video's last frame is the finished end card.
+ *
+ * At the default timing (30 fps, the 120 BPM default bed, whose beat is 15 frames): intro 2 s, 4 s per book, stats
+ * 5 s, "currently reading" 4 s, outro 3 s; a month with no books is 10 s.
  */
+import {beatFrames, nextBeat, tempoOf} from '../../audio/tempo';
 import type {StaticSpan} from '../../staticSpans';
 import {resolveTemplate, type Template} from '../../template/template';
 import type {MonthlyRecapExport} from '../../types';
@@ -21,8 +32,6 @@ import {
   type Choreography,
   choreographyFor,
   currentlyReadingSettlesAt,
-  fadeEndsAt,
-  fadeStartsAt,
   introSettlesAt,
   outroSettlesAt,
   statsSettlesAt,
@@ -36,7 +45,7 @@ export type SceneKind = 'intro' | 'book' | 'bookGrid' | 'stats' | 'currentlyRead
 
 type TimelineInput = Pick<MonthlyRecapExport, 'books' | 'currentlyReading'> & {template?: unknown};
 
-/** Which timing (and fade) of the template each kind of scene takes. */
+/** Which timing of the template each kind of scene takes. */
 const TIMING_OF = {
   intro: 'intro',
   book: 'book',
@@ -44,7 +53,7 @@ const TIMING_OF = {
   stats: 'stats',
   currentlyReading: 'comingSoon',
   outro: 'outro',
-} as const satisfies Record<SceneKind, keyof Choreography['fades']>;
+} as const satisfies Record<SceneKind, string>;
 
 const TOTAL_OF = {
   intro: 'introTotal',
@@ -59,9 +68,9 @@ const TOTAL_OF = {
  * content and template.
  */
 const SETTLES_AT: Record<SceneKind, (data: TimelineInput, template: Template, cues: Choreography, bookIndex: number) => number> = {
-  intro: (data, template, cues) => introSettlesAt(cues, data.books.length, template.intro.layout === 'split'),
-  book: (data, _template, cues, bookIndex) => {
-    const rating = data.books[bookIndex]?.rating ?? null;
+  intro: () => introSettlesAt(),
+  book: (data, template, cues, bookIndex) => {
+    const rating = template.bookReveal.showRatings ? (data.books[bookIndex]?.rating ?? null) : null;
     return bookSettlesAt(cues, rating !== null, rating === null ? 0 : subScores(rating).length);
   },
   bookGrid: (data, _template, cues) => bookGridSettlesAt(cues, data.books.length),
@@ -71,36 +80,20 @@ const SETTLES_AT: Record<SceneKind, (data: TimelineInput, template: Template, cu
   outro: (_data, _template, cues) => outroSettlesAt(cues),
 };
 
-/**
- * Whether a kind of scene starts on the bare background: every element of these scenes enters from opacity 0 or
- * from outside the frame, in every layout and animation style, so their first frame shows nothing but the
- * background, as their last frame (the end of the fade) does. A kind that starts with something already visible
- * must say false here.
- */
-const STARTS_BLANK: Record<SceneKind, boolean> = {
-  intro: true,
-  book: true,
-  bookGrid: true,
-  stats: true,
-  currentlyReading: true,
-  outro: true,
-};
-
 export interface Scene {
   kind: SceneKind;
-  /** First frame of the scene. */
+  /** First frame of the scene's own: the wipe that brought it in has completed (on the beat, with music). */
   from: number;
+  /** Frames from `from` to the frame after its last visible one (where the next scene's wipe has covered it). */
   durationInFrames: number;
   /** For `book` scenes: the index into `books`. */
   bookIndex?: number;
   /** Relative to `from`: the first frame after every entrance has settled. */
   settledAt: number;
-  /** Frames of the exit fade. */
-  fadeOut: number;
-  /** Relative to `from`: the last frame at full opacity, before the exit fade. */
-  fadeStartsAt: number;
-  /** Relative to `from`: the frames that show only the background (the end of the fade, and maybe the start). */
-  blankAt: number[];
+  /** Frames before `from` in which this scene's background wipes in over the previous scene (0 for the first). */
+  wipeIn: number;
+  /** Relative to `from`: the first frame the next scene's wipe covers part of this one (its duration: none). */
+  exitAt: number;
 }
 
 /** Whether the "currently reading" scene is part of this video. */
@@ -108,86 +101,89 @@ export function hasCurrentlyReading(data: TimelineInput, template: Template): bo
   return (data.currentlyReading ?? []).length > 0 && template.comingSoon.maxBooks > 0;
 }
 
-export function buildTimeline(data: TimelineInput, resolved?: Template): Scene[] {
-  const template = resolved ?? resolveTemplate(data.template);
-  const cues = choreographyFor(template);
-  const timing = template.global.timing;
+/** The kinds of scene of this video, in order. */
+function sceneKinds(data: TimelineInput, template: Template): Array<{kind: SceneKind; bookIndex?: number}> {
   const books: Array<{kind: SceneKind; bookIndex?: number}> =
     template.bookReveal.layout === 'grid'
       ? data.books.length > 0
         ? [{kind: 'bookGrid'}]
         : []
       : data.books.map((_, bookIndex) => ({kind: 'book' as const, bookIndex}));
-  const kinds: Array<{kind: SceneKind; bookIndex?: number}> = [
+  return [
     {kind: 'intro'},
     ...books,
     {kind: 'stats'},
     ...(hasCurrentlyReading(data, template) ? [{kind: 'currentlyReading' as const}] : []),
     {kind: 'outro'},
   ];
+}
+
+/** The frames of a beat of this template's soundtrack, or null when scene changes need not follow one. */
+export function templateBeat(template: Template): number | null {
+  const bpm = tempoOf((template as {audio?: unknown}).audio);
+  return bpm === null ? null : beatFrames(bpm, FPS);
+}
+
+export function buildTimeline(data: TimelineInput, resolved?: Template): Scene[] {
+  const template = resolved ?? resolveTemplate(data.template);
+  const cues = choreographyFor(template);
+  const timing = template.global.timing;
+  const beat = templateBeat(template);
+  const onBeat = (frame: number) => (beat === null ? frame : nextBeat(frame, beat));
+  const kinds = sceneKinds(data, template);
   const overlap = timing.transitionOverlap;
-  let from = 0;
-  return kinds.map(({kind, bookIndex}) => {
-    const durationInFrames = timing[TOTAL_OF[TIMING_OF[kind]]];
-    const fadeOut = cues.fades[TIMING_OF[kind]];
-    const scene: Scene = {
+  // Where each scene starts: `overlap` frames before the previous one's end, on the beat. The video ends on a beat too.
+  const starts = [0];
+  for (const {kind} of kinds.slice(0, -1)) {
+    const from = starts[starts.length - 1];
+    starts.push(onBeat(from + Math.max(1, timing[TOTAL_OF[TIMING_OF[kind]]] - overlap)));
+  }
+  const lastKind = kinds[kinds.length - 1].kind;
+  const end = onBeat(starts[starts.length - 1] + timing[TOTAL_OF[TIMING_OF[lastKind]]]);
+  return kinds.map(({kind, bookIndex}, index) => {
+    const from = starts[index];
+    const next = index + 1 < kinds.length ? starts[index + 1] : null;
+    const previousExit = index === 0 ? 0 : exitFrames(kinds[index - 1].kind, cues);
+    // The wipe covers the previous scene over its exit frames, ending where this scene starts (at most from the
+    // previous scene's second frame on, so every scene shows itself for at least one frame).
+    const wipeIn = index === 0 ? 0 : Math.max(0, Math.min(previousExit, from - starts[index - 1] - 1));
+    const nextExit = exitFrames(kind, cues);
+    const nextWipe = next === null ? 0 : Math.max(0, Math.min(nextExit, next - from - 1));
+    return {
       kind,
       from,
-      durationInFrames,
+      durationInFrames: (next ?? end) - from,
       ...(bookIndex === undefined ? {} : {bookIndex}),
       settledAt: SETTLES_AT[kind](data, template, cues, bookIndex ?? 0),
-      fadeOut,
-      fadeStartsAt: fadeStartsAt(durationInFrames, fadeOut),
-      blankAt: [...(STARTS_BLANK[kind] ? [0] : []), fadeEndsAt(durationInFrames)],
+      wipeIn,
+      exitAt: next === null ? end - from : next - nextWipe - from,
     };
-    // The next scene starts `overlap` frames before this one ends (never before this one starts).
-    from += Math.max(1, durationInFrames - overlap);
-    return scene;
   });
+}
+
+/** Frames of the wipe that ends a scene of this kind (the outro's end is the video's). */
+function exitFrames(kind: SceneKind, cues: Choreography): number {
+  const timing = TIMING_OF[kind];
+  return timing === 'outro' ? 0 : cues.exits[timing];
 }
 
 /** Total frames of the video for this recap (and its template): where the last scene ends. */
 export function calculateDuration(data: TimelineInput, resolved?: Template): number {
-  return Math.max(...buildTimeline(data, resolved).map((scene) => scene.from + scene.durationInFrames));
+  const scenes = buildTimeline(data, resolved);
+  const last = scenes[scenes.length - 1];
+  return last.from + last.durationInFrames;
 }
 
 /**
- * Where nothing moves: in each scene, from the frame its entrances have settled to the last frame before its exit
- * fade (scenes that never settle before their fade, such as an intro with a long shelf of books, have none), on
- * the frames no other scene shares. And the blank frames where one scene ends and the next starts, which all show
- * the picture of the first blank frame (frame 0): a frame is blank when every scene on it is at a blank frame of
- * its own.
+ * Where nothing moves: in each scene, from the frame its entrances have settled (and the previous scene is gone) to
+ * the last frame before the next scene's wipe reaches it; the outro's to the video's last frame.
  */
 export function staticSpans(data: TimelineInput, resolved?: Template): StaticSpan[] {
   const scenes = buildTimeline(data, resolved);
-  const others = (scene: Scene, frame: number) =>
-    scenes.filter((other) => other !== scene && frame >= other.from && frame < other.from + other.durationInFrames);
-  const holds = scenes.flatMap((scene, index) => {
+  return scenes.flatMap((scene, index) => {
     const previous = scenes[index - 1];
-    const next = scenes[index + 1];
-    const alone = Math.max(scene.from, previous === undefined ? 0 : previous.from + previous.durationInFrames);
-    const first = Math.max(scene.from + scene.settledAt, scene.from + (scene.blankAt.includes(0) ? 1 : 0), alone);
-    const last = Math.min(scene.from + scene.fadeStartsAt, next === undefined ? Infinity : next.from - 1);
+    const first = Math.max(scene.from + scene.settledAt, previous === undefined ? 0 : previous.from + previous.durationInFrames);
+    const last = scene.from + scene.exitAt - 1;
     return first < last ? [{first, last}] : [];
   });
-  const blankFrames = [
-    ...new Set(
-      scenes.flatMap((scene) =>
-        scene.blankAt
-          .map((frame) => scene.from + frame)
-          .filter((frame) => others(scene, frame).every((other) => other.blankAt.includes(frame - other.from))),
-      ),
-    ),
-  ].sort((a, b) => a - b);
-  const [source, ...blank] = blankFrames;
-  const runs: StaticSpan[] = [];
-  for (const frame of blank) {
-    const run = runs[runs.length - 1];
-    if (run !== undefined && run.last === frame - 1) {
-      run.last = frame;
-    } else {
-      runs.push({first: frame, last: frame, source});
-    }
-  }
-  return [...holds, ...runs].sort((a, b) => a.first - b.first);
 }
