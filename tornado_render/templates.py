@@ -11,7 +11,9 @@ layer's (web/template_schema.py): what reaches `resolve` here is known to be wel
 from __future__ import annotations
 
 import copy
+import functools
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,8 @@ from typing import Any
 
 FPS = 30
 DEFAULT_PRESET = "default"
+# This repository's Remotion project (REMOTION_DIR's default), for the beds' tempos when no catalog says otherwise.
+DEFAULT_REMOTION_DIR = Path(__file__).resolve().parent.parent / "remotion"
 
 # Each scene's timing parts, laid end to end, and its total (template.ts SCENE_TIMING).
 SCENE_TIMING: dict[str, tuple[tuple[str, ...], str]] = {
@@ -153,12 +157,56 @@ def scene_lengths(recap: Mapping[str, Any], template: Mapping[str, Any]) -> list
     return [int(timing[SCENE_TIMING[scene][1]]) for scene in scenes(recap, template)]
 
 
-def duration_frames(recap: Mapping[str, Any], template: Mapping[str, Any]) -> int:
+def beds_path(remotion_dir: Path) -> Path:
+    """The bundled soundtrack beds' manifest (ids, tempos), shared with the composition (src/audio/beds.json)."""
+    return remotion_dir / "src" / "audio" / "beds.json"
+
+
+@functools.cache
+def bed_tempos(remotion_dir: Path = DEFAULT_REMOTION_DIR) -> dict[str, float]:
+    """Beats per minute of each bundled bed, by id."""
+    beds = json.loads(beds_path(remotion_dir).read_text())["beds"]
+    return {str(bed["id"]): float(bed["bpm"]) for bed in beds}
+
+
+def tempo_of(audio: Any, tempos: Mapping[str, float]) -> float | None:
+    """Beats per minute a template's `audio` plays at, or None: silence, a track of unknown tempo, volume 0
+    (audio/tempo.ts tempoOf)."""
+    if not isinstance(audio, Mapping):
+        return None
+    volume = audio.get("volume")
+    if isinstance(volume, int | float) and not isinstance(volume, bool) and volume <= 0:
+        return None
+    track, url, bpm = audio.get("track"), audio.get("url"), audio.get("bpm")
+    if isinstance(track, str):
+        return tempos.get(track)
+    if isinstance(url, str) and isinstance(bpm, int | float) and not isinstance(bpm, bool) and bpm > 0:
+        return float(bpm)
+    return None
+
+
+def next_beat(frame: int, beat: float) -> int:
+    """The first frame at or after `frame` that a beat falls on, rounded half up (audio/tempo.ts nextBeat)."""
+    index = math.ceil(frame / beat - 1e-9)
+    return math.floor(index * beat + 0.5)
+
+
+def duration_frames(
+    recap: Mapping[str, Any], template: Mapping[str, Any], tempos: Mapping[str, float] | None = None
+) -> int:
     """Frames of the video: each scene after the first starts `transitionOverlap` frames before the previous one
-    ends (never before it starts), and the video ends where the last scene ends (timeline.ts calculateDuration)."""
+    ends (never before it starts), and the video ends where the last scene ends; with a soundtrack of known tempo,
+    each scene's start and the video's end move to the next beat (timeline.ts calculateDuration). `tempos`: the
+    beds' tempos by id (default: this repository's beds)."""
     overlap = int(template["global"]["timing"]["transitionOverlap"])
-    start = end = 0
-    for length in scene_lengths(recap, template):
-        end = max(end, start + length)
-        start += max(1, length - overlap)
-    return end
+    bpm = tempo_of(template.get("audio"), bed_tempos() if tempos is None else tempos)
+    beat = None if bpm is None else 60 * FPS / bpm
+
+    def on_beat(frame: int) -> int:
+        return frame if beat is None else next_beat(frame, beat)
+
+    lengths = scene_lengths(recap, template)
+    start = 0
+    for length in lengths[:-1]:
+        start = on_beat(start + max(1, length - overlap))
+    return on_beat(start + lengths[-1])

@@ -41,8 +41,17 @@ const BARS_GAP = 36;
 /** Room the author line takes under the title (two lines at most). */
 const AUTHORS_HEIGHT = 110;
 
-/** "by" + the names, isolated from each other, so neither's direction reorders the other. */
-function byLine(authors: readonly string[]): string {
+/**
+ * "by" + the names, isolated from each other (the names in a first-strong isolate), so neither's direction reorders
+ * the other: in a left-to-right line "by" comes first whatever the names' script. `label` is the colour of "by".
+ */
+const ByLine: React.FC<{authors: readonly string[]; label: string}> = ({authors, label}) => (
+  <>
+    <span style={{color: label}}>by</span> <bdi>{formatAuthors(authors)}</bdi>
+  </>
+);
+
+function byLineText(authors: readonly string[]): string {
   return `by \u2068${formatAuthors(authors)}\u2069`;
 }
 
@@ -150,7 +159,7 @@ const TitleAndAuthors: React.FC<{book: Book; height: number; centered?: boolean}
       {showAuthors ? (
         <div style={authors}>
           <FitText
-            text={byLine(book.authors)}
+            text={byLineText(book.authors)}
             lang={lang}
             dir="ltr"
             font="body"
@@ -160,7 +169,9 @@ const TitleAndAuthors: React.FC<{book: Book; height: number; centered?: boolean}
             maxLines={2}
             lineHeight={1.25}
             style={{color: colors.muted, textAlign: align}}
-          />
+          >
+            <ByLine authors={book.authors} label={colors.faint} />
+          </FitText>
         </div>
       ) : null}
     </div>

@@ -41,6 +41,8 @@ export interface FitTextProps {
   /** Base direction; by default the text's own (its first strong letter). */
   dir?: 'ltr' | 'rtl' | 'auto';
   style?: React.CSSProperties;
+  /** What is drawn, when it is `text` in parts (spans of their own colour): sized as `text` is. */
+  children?: React.ReactNode;
 }
 
 export const FitText: React.FC<FitTextProps> = ({
@@ -56,6 +58,7 @@ export const FitText: React.FC<FitTextProps> = ({
   lang: langProp,
   dir = 'auto',
   style,
+  children,
 }) => {
   const lang = langProp === undefined ? hanLang(text) : langProp;
   const {families} = useTheme();
@@ -100,7 +103,7 @@ export const FitText: React.FC<FitTextProps> = ({
         ...style,
       }}
     >
-      {text}
+      {children ?? text}
     </div>
   );
 };
