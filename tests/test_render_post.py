@@ -12,7 +12,7 @@ from tests.support.server import ServerProcess
 
 class TestPostRender:
     def test_success_body(self, fake_server: ServerProcess) -> None:
-        """success, filename, s3Url, duration (video seconds: one book is 11.5 s) and renderTime (seconds)."""
+        """success, filename, s3Url, duration (video seconds: one book is 14 s) and renderTime (seconds)."""
         status, headers, body = fake_server.request("POST", "/render", load_recap("one-book"))
         assert status == 200
         assert headers["content-type"].startswith("application/json")
@@ -20,7 +20,7 @@ class TestPostRender:
         assert answer["success"] is True
         assert answer["filename"].startswith("recap-2026-10-")
         assert answer["s3Url"].startswith(f"{fake_server.base_url}/storage/videos/user-789/2026/10/")
-        assert answer["duration"] == 11.5
+        assert answer["duration"] == 14.0
         assert 0 < answer["renderTime"] < 60
         assert not (fake_server.output_dir / answer["filename"]).exists()
 

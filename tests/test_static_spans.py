@@ -70,24 +70,23 @@ class TestDeclaredSpans:
         done = run_driver_job({**job, "stills": []})[-1]
         assert done["staticSpans"] == timeline(props)["staticSpans"]
 
-    def test_spans_leave_the_entrances_and_fades_out(self) -> None:
-        """A scene's hold runs from its last entrance to the frame before its fade; blank scene ends show frame 0."""
+    def test_spans_run_from_the_settle_frame_to_the_next_wipe(self) -> None:
+        """Each scene holds from its last entrance to the frame before the next scene's wipe reaches it: the intro
+        from frame 0 (it is its own poster), the outro to the video's last frame (it never leaves)."""
         recap = timeline(load_recap("three-books")["data"])
-        assert recap["frames"] == 615
-        # intro (75 frames, 3 spines), three books (90), stats (120), currently reading (90, one book), outro (60)
-        holds = [(span["first"], span["last"]) for span in recap["staticSpans"] if "source" not in span]
-        assert holds == [(51, 68), (129, 158), (219, 248), (309, 338), (400, 458), (513, 548), (592, 608)]
-        blank = [(span["first"], span["last"], span["source"]) for span in recap["staticSpans"] if "source" in span]
-        boundaries = [75, 165, 255, 345, 465, 555]
-        assert blank == [*((start - 1, start, 0) for start in boundaries), (614, 614, 0)]
+        assert recap["frames"] == 780
+        # intro (60 frames), three books (120), stats (150), currently reading (120, one book), outro (90); each
+        # wipe takes the last 12 frames of the scene it covers
+        holds = [(span["first"], span["last"]) for span in recap["staticSpans"]]
+        assert holds == [(0, 47), (108, 167), (228, 287), (348, 407), (464, 557), (606, 677), (719, 779)]
 
-    def test_a_shelf_too_long_to_settle_has_no_span(self) -> None:
-        """An intro whose 14 book spines are still rising when its fade starts declares no hold."""
-        props = load_recap("one-book")["data"]
-        props["books"] = props["books"] * 14
-        first_book_scene = 75
-        holds = [span for span in timeline(props)["staticSpans"] if "source" not in span]
-        assert holds[0]["first"] > first_book_scene
+    def test_no_frame_of_a_wipe_is_declared_static(self) -> None:
+        """The frames in which a scene's background wipes in over the previous one all move: none is in a span."""
+        recap = timeline(load_recap("five-books")["data"])
+        wipes = [frame for scene in recap["scenes"] for frame in range(scene["from"] - scene["wipeIn"], scene["from"])]
+        assert wipes, "no wipe between the scenes"
+        held = {frame for span in recap["staticSpans"] for frame in range(span["first"], span["last"] + 1)}
+        assert held.isdisjoint(wipes)
 
 
 class TestFramePlan:

@@ -72,7 +72,7 @@ class TestRefusals:
             ({"global": {"timing": {"bookExit": 601}}}, "template.global.timing.bookExit", "between 1 and 600"),
             ({"global": {"timing": {"bookHold": 2.5}}}, "template.global.timing.bookHold", "integer"),
             ({"global": {"timing": {"transitionOverlap": -1}}}, "template.global.timing.transitionOverlap", "0 and"),
-            ({"global": {"timing": {"introTotal": 60}}}, "template.global.timing.introTotal", "sum of its parts"),
+            ({"global": {"timing": {"introTotal": 59}}}, "template.global.timing.introTotal", "sum of its parts"),
             ({"intro": {"titleFontSize": 401}}, "template.intro.titleFontSize", "between 24 and 400"),
             ({"intro": {"subtitleFontSize": "big"}}, "template.intro.subtitleFontSize", "number"),
             ({"comingSoon": {"maxBooks": 7}}, "template.comingSoon.maxBooks", "between 0 and 6"),
@@ -103,12 +103,12 @@ class TestRefusals:
         assert fields == {"templateId": ["unknown template 'neon'; known: default, bold, light, minimal"]}
 
     def test_total_of_a_preset_is_checked_against_the_requests_parts(self, server: ServerProcess) -> None:
-        """A total given with a preset must cover the preset's parts (bold's book parts sum to 75 frames)."""
-        fields = refusal(server, with_template(template={"global": {"timing": {"bookTotal": 74}}}, template_id="bold"))
+        """A total given with a preset must cover the preset's parts (bold's book parts sum to 105 frames)."""
+        fields = refusal(server, with_template(template={"global": {"timing": {"bookTotal": 104}}}, template_id="bold"))
         assert fields == {
             "template.global.timing.bookTotal": [
                 "must be at least the sum of its parts (bookSlideIn + bookTitleType + bookRatingCount + bookHold"
-                " + bookExit = 75 frames)"
+                " + bookExit = 105 frames)"
             ]
         }
 
@@ -130,14 +130,14 @@ class TestLengthLimit:
     def test_a_video_over_max_video_seconds_is_refused_by_its_timing(
         self, server_factory: Callable[..., ServerProcess]
     ) -> None:
-        """MAX_VIDEO_SECONDS is checked with the template's timing (one-book: 11.5 s by default, 31.1 s with a
+        """MAX_VIDEO_SECONDS is checked with the template's timing (one-book: 14 s by default, 32 s with a
         600-frame book hold); the answer names the timing, and the same recap in default timing renders."""
         server = server_factory("ok", MAX_VIDEO_SECONDS="20")
         slow = with_template(template={"global": {"timing": {"bookHold": 600}}})
         status, _, body = post(server, slow)
         assert status == 400
         assert body["fields"] == {
-            "template.global.timing": ["the video would last 31.1 s; at most 20 s (MAX_VIDEO_SECONDS)"]
+            "template.global.timing": ["the video would last 32.0 s; at most 20 s (MAX_VIDEO_SECONDS)"]
         }
         assert server.logs("driver_started") == []
         assert post(server, load_recap("one-book"))[0] == 200
@@ -295,20 +295,18 @@ class TestIdentity:
     def test_a_preset_and_its_fields_spelled_out_are_the_same_video(
         self, server_factory: Callable[..., ServerProcess], jobs_dir: Path
     ) -> None:
-        """Identity is the complete template the video is drawn with: `templateId: "minimal"`, the same fields
-        sent as `template` (numbers spelled 6.0), and the resolved template from GET /templates are one job and one
-        video, rendered once."""
+        """Identity is the complete template the video is drawn with: `templateId: "bold"`, the same fields sent as
+        `template` (numbers spelled 105.0), and the resolved template from GET /templates are one job and one video,
+        rendered once."""
         server = server_factory("ok", FAKE_DRIVER_JOBS=str(jobs_dir))
-        by_id = post(server, with_template(template_id="minimal"))[2]
+        by_id = post(server, with_template(template_id="bold"))[2]
         spelled = json.loads(
-            json.dumps(CATALOG.presets["minimal"].template).replace(
-                '"transitionOverlap": 6', '"transitionOverlap": 6.0'
-            )
+            json.dumps(CATALOG.presets["bold"].template).replace('"bookTotal": 105', '"bookTotal": 105.0')
         )
-        assert "6.0" in json.dumps(spelled)
+        assert "105.0" in json.dumps(spelled)
         by_fields = post(server, with_template(template=spelled))[2]
         listed = {entry["id"]: entry["template"] for entry in server.get_json("/templates")[1]["templates"]}
-        by_listing = post(server, with_template(template=listed["minimal"], template_id="default"))[2]
+        by_listing = post(server, with_template(template=listed["bold"], template_id="default"))[2]
         assert by_id["filename"] == by_fields["filename"] == by_listing["filename"]
         assert len(rendered_templates(jobs_dir)) == 1
 
