@@ -135,7 +135,7 @@ class TestDemoPage:
     def test_real_render_end_to_end(
         self, server_factory: Callable[..., ServerProcess], page: Page, artifacts: Path
     ) -> None:
-        """one-book with Remotion: the bar climbs 0..100 to "100 %", then the 11.5 s video loads and seeks."""
+        """one-book with Remotion: the bar climbs 0..100 to "100 %", then the 14 s video loads and seeks."""
         server = server_factory(None)
         open_demo(page, server)
         record_progress(page)
@@ -148,7 +148,7 @@ class TestDemoPage:
         video = page.locator("#video")
         expect(video).to_have_attribute("src", re.compile(rf"^{re.escape(server.base_url)}/storage/videos/user-789/"))
         page.wait_for_function("document.getElementById('video').readyState >= 1", timeout=60_000)
-        assert page.evaluate("document.getElementById('video').duration") == pytest.approx(11.5, abs=0.1)
+        assert page.evaluate("document.getElementById('video').duration") == pytest.approx(14, abs=0.1)
         page.evaluate("document.getElementById('video').currentTime = 4")
         page.wait_for_function("(v => !v.seeking && v.readyState >= 2)(document.getElementById('video'))")
         expect(page.locator("#error")).to_be_hidden()

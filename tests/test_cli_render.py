@@ -44,7 +44,7 @@ def fake(tmp_path: Path, mode: str) -> dict[str, str]:
 class TestRenderCommand:
     @pytest.mark.render
     def test_renders_a_recap_to_a_file(self, tmp_path: Path, remotion_bundle: Path) -> None:
-        """A real render of one-book to -o: exit 0, the path printed, an H.264 video of 345 frames, a progress bar."""
+        """A real render of one-book to -o: exit 0, the path printed, an H.264 video of 420 frames, a progress bar."""
         out = tmp_path / "videos" / "one-book.mp4"
         result = run_cli(
             str(RECAPS / "one-book.json"),
@@ -56,7 +56,7 @@ class TestRenderCommand:
         assert result.returncode == 0, result.stderr.decode()[-3000:]
         assert result.stdout.decode().strip() == str(out.resolve())
         info = probe(out)
-        assert (info.codec, info.width, info.height, info.frames) == ("h264", 1080, 1920, 345)
+        assert (info.codec, info.width, info.height, info.frames) == ("h264", 1080, 1920, 420)
         progress = result.stderr.decode()
         assert "rendering" in progress
         assert "100/100" in progress

@@ -32,8 +32,8 @@ class TestStills:
     def test_a_frame_past_the_end_is_an_error(self, remotion_bundle: Path, tmp_path: Path) -> None:
         """Asking for a frame the video does not have fails with a message naming the length."""
         props = load_recap("empty-month")["data"]
-        with pytest.raises(DriverFailed, match="past the end \\(255 frames\\)"):
-            render_stills(remotion_bundle, props, [255], tmp_path)
+        with pytest.raises(DriverFailed, match="past the end \\(300 frames\\)"):
+            render_stills(remotion_bundle, props, [300], tmp_path)
 
     def test_stills_report_one_message_each(self, remotion_bundle: Path, tmp_path: Path) -> None:
         """The protocol: one `still` message per frame, in order, then `done` with the length and static spans."""
@@ -44,12 +44,12 @@ class TestStills:
         assert [m["frame"] for m in messages if m["type"] == "still"] == [0, 100]
         done = messages[-1]
         assert isinstance(done.pop("staticSpans"), list)
-        assert done == {"type": "done", "stills": 2, "durationInSeconds": 8.5, "frameCount": 255}
+        assert done == {"type": "done", "stills": 2, "durationInSeconds": 10, "frameCount": 300}
 
     def test_a_still_with_its_own_props_is_of_its_own_composition(self, remotion_bundle: Path, tmp_path: Path) -> None:
         """Stills of one job may carry their own inputProps (another template: the server's thumbnails), each
         rendered at `scale`: 270x480 images, each in its template's background, and a frame is checked against
-        the length of its own props' video (three books in a grid: 435 frames instead of 615)."""
+        the length of its own props' video (three books in a grid: 540 frames instead of 780)."""
         recap = load_recap("three-books")["data"]
         light = {
             **recap,
@@ -67,8 +67,8 @@ class TestStills:
                 assert image.size == (270, 480)
                 corners[name] = image.convert("RGB").getpixel((2, 2))
         assert corners == {"dark": (0x0E, 0x0F, 0x13), "light": (0xFA, 0xF7, 0xF0)}
-        past = [{"frame": 435, "outputPath": str(tmp_path / "past.png"), "inputProps": light}]
-        with pytest.raises(DriverFailed, match="past the end \\(435 frames\\)"):
+        past = [{"frame": 540, "outputPath": str(tmp_path / "past.png"), "inputProps": light}]
+        with pytest.raises(DriverFailed, match="past the end \\(540 frames\\)"):
             run_driver_job({**job, "stills": past})
 
     def test_a_bad_scale_is_refused_before_any_browser(self, tmp_path: Path) -> None:

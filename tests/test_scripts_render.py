@@ -23,8 +23,9 @@ import pytest
 from PIL import Image, ImageChops
 
 from tests.support.artifacts import artifacts_dir
-from tests.support.book_frame import CONTENT_LEFT, CONTENT_RIGHT, TextBand, text_blocks
+from tests.support.book_frame import CONTENT_LEFT, CONTENT_RIGHT, TextBand, ink, text_blocks
 from tests.support.recaps import FIXTURES, load_recap
+from tests.support.remotion import timeline
 from tests.support.server import ROOT
 from tests.support.stills import Box, identical, render_stills
 from tests.support.woff import woff_to_sfnt
@@ -32,8 +33,6 @@ from tests.support.woff import woff_to_sfnt
 pytestmark = pytest.mark.render
 
 WORLD_SHELF = FIXTURES / "writing-systems" / "world-shelf.json"
-INTRO_FRAMES, BOOK_FRAMES = 75, 90  # timeline.ts
-SETTLED = 60  # frames into a book scene: everything has entered, nothing has started to fade
 
 # book id -> (title, authors) with a few characters replaced by others of the same script; emoji kept.
 VARIANTS: dict[str, tuple[str, list[str]]] = {
@@ -72,8 +71,12 @@ def world_shelf() -> dict[str, Any]:
 
 
 def book_frames(props: dict[str, Any]) -> dict[str, int]:
-    """Book id -> a frame of its scene where the title is fully visible."""
-    return {book["id"]: INTRO_FRAMES + index * BOOK_FRAMES + SETTLED for index, book in enumerate(props["books"])}
+    """Book id -> a frame of its scene where everything has entered and nothing has started to leave (timeline.ts)."""
+    scenes = [scene for scene in timeline(props)["scenes"] if scene["kind"] == "book"]
+    return {
+        book["id"]: scene["from"] + min(scene["settledAt"], scene["exitAt"] - 1)
+        for book, scene in zip(props["books"], scenes, strict=True)
+    }
 
 
 @dataclass
@@ -184,8 +187,7 @@ class TestWorldShelf:
         band = TextBand.of(base).box
         emoji = ImageChops.difference(base.crop(band.as_tuple()), other.crop(band.as_tuple())).getbbox()
         assert emoji is not None
-        line = base.crop((band.left, band.top + emoji[1], band.right, band.top + emoji[3]))
-        text = line.convert("L").point(lambda value: 255 if value > 80 else 0).getbbox()
+        text = ink(base, Box(band.left, band.top + emoji[1], band.right, band.top + emoji[3])).getbbox()
         assert text is not None
         # (two globes share their outline, so the changed pixels end a little inside the glyph)
         assert emoji[2] >= text[2] - 8, f"something is drawn right of the emoji: {emoji} in a line {text}"
@@ -252,7 +254,7 @@ class TestSystemFonts:
         """A title in a script no bundled font covers renders the same whether or not the machine has a font for it."""
         props = load_recap("one-book")["data"]
         props["books"][0]["title"] = ETHIOPIC_TITLE
-        frame = INTRO_FRAMES + SETTLED
+        frame = next(iter(book_frames(props).values()))
         with_font, without = homes
         seen = render_stills(remotion_bundle, props, [frame], tmp_path / "a", env=driver_env(with_font))[frame]
         unseen = render_stills(remotion_bundle, props, [frame], tmp_path / "b", env=driver_env(without))[frame]

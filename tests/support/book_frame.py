@@ -1,21 +1,22 @@
 """Where things are in a still of a book scene (BookReveal), found from the pixels.
 
-The scene's layout moves with its content (the body is centred vertically, titles take one to six lines), so the
-checks locate the parts they look at instead of hard-coding coordinates: the cover is the tall block at the left,
-the CAWPILE bars are rows of the track or accent colour, and between them lie the title and the author line.
+Each book has a background of its own (a tint of its cover), so the background is sampled from the frame's left
+margin, and the checks locate the parts they look at instead of hard-coding coordinates: the cover is the tall
+block at the left, the CAWPILE bars are the evenly spaced rows of bars above the footer, and between them lie the
+title and the author line.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PIL import Image
+from PIL import Image, ImageChops
 
 from tests.support.stills import Box
 
-BACKGROUND = (14, 15, 19)  # COLORS.background
-TRACK = (42, 45, 56)  # COLORS.track, the bars' empty part
 CONTENT_LEFT, CONTENT_RIGHT = 80, 1000  # SAFE.x margins of the 1080 px frame
+BACKGROUND_PROBE = (6, 960)  # the left margin, half way down: the scene's background
+CONTENT_BOTTOM = 1680  # the footer's line, below the bars
 COVER_PROBE_X = 90  # inside the cover, left of its text (covers start at x = 80, their text at x >= 116)
 BARS_PROBE_X = 600  # inside every bar
 
@@ -24,11 +25,34 @@ def _close(pixel: tuple[int, int, int], colour: tuple[int, int, int], tolerance:
     return all(abs(a - b) <= tolerance for a, b in zip(pixel, colour, strict=True))
 
 
+def background(image: Image.Image) -> tuple[int, int, int]:
+    red, green, blue = image.getpixel(BACKGROUND_PROBE)  # type: ignore[misc]
+    return (red, green, blue)
+
+
+def _runs(image: Image.Image, x: int, top: int, bottom: int) -> list[tuple[int, int]]:
+    """The runs of rows [start, end) in which the pixel at `x` is not the background."""
+    bg = background(image)
+    runs: list[tuple[int, int]] = []
+    start = None
+    for y in range(top, bottom):
+        inside = not _close(image.getpixel((x, y)), bg, 8)
+        if inside and start is None:
+            start = y
+        elif not inside and start is not None:
+            runs.append((start, y))
+            start = None
+    if start is not None:
+        runs.append((start, bottom))
+    return runs
+
+
 def cover_bottom(image: Image.Image) -> int:
     """The last row of the cover: the end of the longest run of non-background rows at COVER_PROBE_X."""
+    bg = background(image)
     best_end, best_length, start = 0, 0, None
     for y in range(image.height):
-        inside = not _close(image.getpixel((COVER_PROBE_X, y)), BACKGROUND)
+        inside = not _close(image.getpixel((COVER_PROBE_X, y)), bg)
         if inside and start is None:
             start = y
         if not inside and start is not None:
@@ -41,12 +65,15 @@ def cover_bottom(image: Image.Image) -> int:
 
 
 def bars_top(image: Image.Image, below: int) -> int:
-    """The first row under `below` that belongs to a CAWPILE bar (its track or its accent fill)."""
-    for y in range(below, image.height):
-        r, g, b = image.getpixel((BARS_PROBE_X, y))
-        if _close((r, g, b), TRACK) or (r > 230 and 160 < g < 200 and b < 90):
-            return y
-    return image.height
+    """The first row of the CAWPILE bars under `below`: going up from the footer, the bars are short runs (a bar's
+    height) at an even spacing; where that pattern ends, the title's lines begin. Without bars, the footer's line."""
+    runs = [run for run in _runs(image, BARS_PROBE_X, below, CONTENT_BOTTOM) if run[1] - run[0] <= 24]
+    bars: list[tuple[int, int]] = []
+    for run in reversed(runs):
+        if bars and not 40 <= bars[-1][0] - run[0] <= 64:
+            break
+        bars.append(run)
+    return bars[-1][0] - 18 if len(bars) >= 2 else CONTENT_BOTTOM
 
 
 @dataclass(frozen=True)
@@ -61,10 +88,17 @@ class TextBand:
         return TextBand(Box(0, top, image.width, bars_top(image, top) - 8))
 
 
-def text_blocks(image: Image.Image, box: Box, gap: int = 12, threshold: int = 80) -> list[Box]:
-    """Boxes around the runs of rows in `box` that hold text (any channel brighter than `threshold`), split where
-    at least `gap` rows are empty: the title, then the author line."""
-    crop = image.crop(box.as_tuple()).convert("L").point(lambda value: 255 if value > threshold else 0)
+def ink(image: Image.Image, box: Box, threshold: int = 60) -> Image.Image:
+    """A mask of `box`: white where a pixel is more than `threshold` off the scene's background in some channel."""
+    difference = ImageChops.difference(image, Image.new("RGB", image.size, background(image))).crop(box.as_tuple())
+    red, green, blue = difference.split()
+    return ImageChops.lighter(ImageChops.lighter(red, green), blue).point(lambda value: 255 if value > threshold else 0)
+
+
+def text_blocks(image: Image.Image, box: Box, gap: int = 12, threshold: int = 60) -> list[Box]:
+    """Boxes around the runs of rows in `box` that hold text (a channel more than `threshold` off the background),
+    split where at least `gap` rows are empty: the title, then the author line."""
+    crop = ink(image, box, threshold)
     rows = [crop.crop((0, y, crop.width, y + 1)).getbbox() for y in range(crop.height)]
     blocks: list[Box] = []
     current: list[tuple[int, tuple[int, int, int, int]]] = []

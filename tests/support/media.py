@@ -149,3 +149,42 @@ def _psnr(a: bytes, b: bytes, width: int, height: int) -> float:
     squares = sum(ImageStat.Stat(difference).sum2)
     mse = squares / (width * height * 3)
     return math.inf if mse == 0 else 20 * math.log10(255 / math.sqrt(mse))
+
+
+def small_gray_frames(path: Path, width: int = 270, height: int = 480) -> Iterator[bytes]:
+    """Every frame of the video, decoded and scaled down (box average), as 8-bit gray pixels, in order."""
+    env = {"LD_LIBRARY_PATH": str(COMPOSITOR)}
+    args = ["-v", "error", "-i", str(path), "-vf", f"scale={width}:{height}:flags=area", "-f", "image2pipe"]
+    args += ["-c:v", "rawvideo", "-pix_fmt", "gray", "-"]
+    size = width * height
+    with subprocess.Popen([str(FFMPEG), *args], stdout=subprocess.PIPE, env=env) as process:
+        assert process.stdout is not None
+        while frame := process.stdout.read(size):
+            if len(frame) != size:
+                raise ValueError(f"{path.name}: a truncated frame of {len(frame)} bytes")
+            yield frame
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, str(FFMPEG))
+
+
+def frame_changes(path: Path) -> list[int]:
+    """For every frame of the video, the largest change of a pixel from the frame before (scaled down to a quarter,
+    gray), 255 for the first frame. Encoding noise (a keyframe re-encoding a still picture) stays within a few
+    levels; any motion is far above that."""
+    changes: list[int] = []
+    previous: Image.Image | None = None
+    for pixels in small_gray_frames(path):
+        frame = Image.frombytes("L", (270, 480), pixels)
+        changes.append(255 if previous is None else ImageChops.difference(frame, previous).getextrema()[1])
+        previous = frame
+    return changes
+
+
+def longest_still_run(changes: list[int], first: int, end: int, noise: int = 6) -> int:
+    """The longest run of frames in [first, end) that show the same picture (each within `noise` levels of the one
+    before; a run's first frame is the one the others repeat)."""
+    best = run = 0
+    for frame in range(first, end):
+        run = run + 1 if run > 0 and changes[frame] <= noise else 1
+        best = max(best, run)
+    return best
