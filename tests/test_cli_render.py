@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import run_cli
 from tests.support.media import probe
 from tests.support.recaps import RECAPS, load_recap
-from tests.support.server import ROOT, fake_driver_argv
+from tests.support.server import fake_driver_argv
 from tests.support.stills import seed_bundle_cache
-
-
-def run_cli(*args: str, stdin: bytes | None = None, **env: str) -> subprocess.CompletedProcess[bytes]:
-    full_env = {**os.environ, "LOG_FORMAT": "json", **env}
-    for name in ("S3_BUCKET_NAME", "DRIVER_COMMAND", "PUBLIC_URL"):
-        if name not in env:
-            full_env.pop(name, None)
-    return subprocess.run(
-        [sys.executable, "-m", "tornado_render", "render", *args],
-        input=stdin,
-        capture_output=True,
-        env=full_env,
-        cwd=ROOT,
-        timeout=600,
-    )
 
 
 def fake(tmp_path: Path, mode: str) -> dict[str, str]:

@@ -312,3 +312,89 @@ def _top_rated_card(image: Image.Image) -> Box:
     found = [box for box in blobs(content_mask(image, bg, 6, region), offset=(region.left, region.top), min_size=100) if box.right - box.left > 800]
     assert len(found) >= 2, f"no rated-book card: {found}"
     return sorted(found, key=lambda box: box.top)[1]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The video itself: each fixture rendered once through the server's pipeline (the command line), with its designed
+# covers and the default soundtrack, decoded frame by frame.
+
+# The shortest hold (every pixel still) each kind of scene must have, in seconds.
+MIN_HOLD = {"intro": 1.2, "book": 1.5, "bookGrid": 1.5, "stats": 2.5, "currentlyReading": 1.5, "outro": 1.5}
+MIN_PSNR = 35.0
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered fixture: its video, its props as the server hands them to the composition (covers inlined, with
+    their palettes), its timeline and how much each frame changes from the one before."""
+
+    path: Path
+    served_props: dict[str, Any]
+    timeline: dict[str, Any]
+    changes: list[int]
+
+
+@pytest.fixture(scope="module")
+def videos(remotion_bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Rendered]]:
+    """Every fixture rendered by `tornado-render render` with its designed covers (the time it took is printed)."""
+    root = tmp_path_factory.mktemp("design-videos")
+    cover_server = start_cover_server()
+    started = time.monotonic()
+    rendered = {}
+    try:
+        for recap_name in RECAP_NAMES:
+            request = with_covers(load_recap(recap_name), cover_server.url)
+            (root / f"{recap_name}.json").write_text(json.dumps(request))
+            out = artifacts_dir("design") / f"{recap_name}.mp4"
+            result = run_cli(
+                str(root / f"{recap_name}.json"),
+                "-o",
+                str(out),
+                OUTPUT_DIR=str(root / "output"),
+                BUNDLE_DIR=str(seed_bundle_cache(root / "bundles", remotion_bundle)),
+                COVER_ALLOWED_NETWORKS="127.0.0.1/32",
+            )
+            assert result.returncode == 0, result.stderr.decode()[-3000:]
+            props = inline_covers(request["data"])
+            rendered[recap_name] = Rendered(out, props, timeline(props), frame_changes(out))
+    finally:
+        cover_server.close()
+    print(f"\n{len(rendered)} videos rendered and decoded in {time.monotonic() - started:.1f} s")
+    yield rendered
+
+
+def scene_frames(scene: dict[str, Any]) -> range:
+    """The frames a scene is on screen alone (its wipe in over the previous scene excluded)."""
+    return range(scene["from"], scene["from"] + scene["durationInFrames"])
+
+
+class TestPacing:
+    @pytest.mark.parametrize("recap_name", RECAP_NAMES)
+    def test_every_scene_holds_still_long_enough_to_read(self, recap_name: str, videos: dict[str, Rendered]) -> None:
+        """In the decoded video, each scene's longest run of unchanged frames lasts at least its minimum: a book
+        1.5 s, the stats 2.5 s, the intro's title 1.2 s, the end card 1.5 s."""
+        video = videos[recap_name]
+        assert len(video.changes) == video.timeline["frames"]
+        holds = {}
+        for index, scene in enumerate(video.timeline["scenes"]):
+            frames = scene_frames(scene)
+            holds[f"{index:02d}-{scene['kind']}"] = longest_still_run(video.changes, frames.start, frames.stop) / 30
+        short = {name: hold for name, hold in holds.items() if hold < MIN_HOLD[name[3:]]}
+        assert short == {}, f"{recap_name}: holds (s) {holds}"
+
+    @pytest.mark.parametrize("recap_name", RECAP_NAMES)
+    def test_the_video_starts_on_its_poster_and_ends_on_its_end_card(
+        self, recap_name: str, videos: dict[str, Rendered], remotion_bundle: Path, tmp_path: Path
+    ) -> None:
+        """Frame 0 is the settled title card (within 35 dB PSNR of a still of the intro at the end of its hold); the
+        last frame is the settled end card at full strength (the same as a still of the outro's hold, and as the
+        frame 1.5 s before it)."""
+        video = videos[recap_name]
+        spans = video.timeline["staticSpans"]
+        intro_end, outro_start = spans[0]["last"], spans[-1]["first"]
+        stills = render_stills(remotion_bundle, video.served_props, [intro_end, outro_start], tmp_path)
+        last = video.timeline["frames"] - 1
+        assert spans[0]["first"] == 0
+        assert psnr(video_frame(video.path, 0), stills[intro_end]) >= MIN_PSNR
+        assert psnr(video_frame(video.path, last), stills[outro_start]) >= MIN_PSNR
+        assert longest_still_run(video.changes, last - 45, last + 1) == 46

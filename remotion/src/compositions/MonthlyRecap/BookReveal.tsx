@@ -284,6 +284,8 @@ const SequentialBook: React.FC<{book: Book; index: number; total: number}> = ({b
   );
 };
 
+/** The carousel's cover widths: its cover stands above the verdict line, so it is a little smaller. */
+export const CAROUSEL_COVER_WIDTHS = {small: 320, medium: 400, large: 460} as const;
 /** How far the carousel's cover travels in, and how much of a neighbouring cover shows at the frame's edge. */
 const CAROUSEL_TRAVEL = 420;
 const NEIGHBOUR_SHOWN = 150;
@@ -296,7 +298,7 @@ const CarouselBook: React.FC<{books: readonly Book[]; index: number}> = ({books,
   const {colors, fonts, cues, template} = useTheme();
   const {showRatings, coverSize, animationStyle: style} = template.bookReveal;
   const book = books[index];
-  const coverWidth = COVER_WIDTHS[coverSize];
+  const coverWidth = CAROUSEL_COVER_WIDTHS[coverSize];
   const coverHeight = coverWidth * 1.5;
   const coverIn = useCue(cues.book.cover);
   const neighbours = Math.min(1, useCue(cues.book.badge));
@@ -306,8 +308,7 @@ const CarouselBook: React.FC<{books: readonly Book[]; index: number}> = ({books,
   const verdictTop = COVER_TOP + coverHeight + 40;
   const titleTop = verdictTop + 76 + TITLE_GAP;
   const rated = showRatings && book.rating !== null;
-  // The verdict line shows the facts of a book without a rating; the bottom card then has nothing to add.
-  const bottom = rated ? bottomOf(book, showRatings) : ({kind: 'none', height: 0} as const);
+  const bottom = bottomOf(book, showRatings);
   const neighbour = (other: Book, side: 'left' | 'right') => (
     <div
       key={side}
@@ -332,7 +333,12 @@ const CarouselBook: React.FC<{books: readonly Book[]; index: number}> = ({books,
             <StarRating score={book.rating.average} size={52} gap={6} reveal={stars} color={ratingColor(colors, book.rating.average)} />
             <span style={{fontFamily: fonts.display, fontWeight: 700, fontSize: 72, lineHeight: 1, color: colors.text}}>{formatRating(average)}</span>
           </>
-        ) : (
+        ) : showRatings ? (
+          <>
+            <StarRating score={0} size={52} gap={6} />
+            <span style={{fontFamily: fonts.display, fontStyle: 'italic', fontWeight: 400, fontSize: 60, lineHeight: 1, color: colors.faint}}>not rated</span>
+          </>
+        ) : bottom.kind === 'facts' ? null : (
           <Facts book={book} row />
         )}
       </div>

@@ -3,7 +3,8 @@
  * looks deliberate rather than lost, and a long list is cut to what fits with an "and N more" line.
  *
  * Template (comingSoon): `list` (the default design) gives one book the whole stage and two or more a row each;
- * `single` always shows only the first book on the whole stage; `grid` puts the books in two columns of covers.
+ * `single` always shows only the first book on the whole stage; `grid` puts two or more books in two columns of
+ * covers (one book alone gets the whole stage there too).
  * `maxBooks` is how many rows (or cells) there are at most, the "and N more" line taking one when books are left
  * out (0: no "currently reading" scene at all); `showProgress` leaves the progress bars out.
  */
@@ -185,7 +186,7 @@ export const CurrentlyReading: React.FC<{books: readonly CurrentlyReadingBook[]}
   const cellWidth = (CONTENT_WIDTH - GRID_GAP) / 2;
   const gridCoverHeight = Math.min(cellWidth * 1.2, (1150 - (gridRows - 1) * GRID_GAP) / gridRows - 150);
   let body: React.ReactNode;
-  if (layout === 'grid') {
+  if (layout === 'grid' && shown.length > 1) {
     body = (
       <div style={{display: 'flex', flexWrap: 'wrap', gap: GRID_GAP}}>
         {shown.map((book, index) => (
@@ -206,7 +207,7 @@ export const CurrentlyReading: React.FC<{books: readonly CurrentlyReadingBook[]}
       <div style={{marginTop: 20, ...heading}}>
         <FitText text="Currently reading" font="display" width={CONTENT_WIDTH} maxFontSize={92} minFontSize={60} maxLines={1} style={{color: colors.text}} />
       </div>
-      <SceneBody gap={rows.gap} justify={shown.length === 1 && layout !== 'grid' ? 'space-evenly' : 'center'}>
+      <SceneBody gap={rows.gap} justify={shown.length === 1 ? 'space-evenly' : 'center'}>
         {body}
         {overflow ? (
           <div style={{fontFamily: fonts.body, fontWeight: 500, fontSize: 40, color: colors.faint, ...more}}>

@@ -16,12 +16,23 @@ import {formatNumber, formatRating} from './format';
 import {BookIcon, CheckIcon, CrossIcon, PagesIcon, StarRating} from './icons';
 import {useCountUp, useCue, useEntrance} from './motion';
 import {RatedBookCard} from './RatedBookCard';
-import {Eyebrow, SceneBody, SceneFrame} from './Scene';
+import {CONTENT_BOTTOM_MARGIN, Eyebrow, SceneBody, SceneFrame} from './Scene';
+import {HEIGHT} from './timeline';
 import {fitText} from './textFit';
-import {CONTENT_WIDTH, type Palette, RADIUS, ratingColor, useTheme} from './theme';
+import {CONTENT_WIDTH, type Palette, RADIUS, ratingColor, SAFE, useTheme} from './theme';
 
 const GAP = 24;
 const TILE_PAD = 32;
+/** Heights the tiles share the stats body with: the average card, a rated book's card, the quiet month's card. */
+const AVERAGE_HEIGHT = 200;
+const RATED_HEIGHT = 224;
+const QUIET_HEIGHT = 200;
+/** From under the heading to the end of the content (the eyebrow, 20 px, the 92 px heading's line, a gap). */
+const STATS_BODY_HEIGHT = HEIGHT - SAFE.top - CONTENT_BOTTOM_MARGIN - 48 - 20 - 110 - 2 * GAP;
+
+function ratedCount(top: unknown, lowest: unknown): number {
+  return (top === null ? 0 : 1) + (lowest === null ? 0 : 1);
+}
 
 function cardStyle(colors: Palette): React.CSSProperties {
   return {borderRadius: RADIUS.card, background: colors.surface, border: `2px solid ${colors.border}`, boxSizing: 'border-box'};
@@ -72,7 +83,7 @@ const AverageTile: React.FC<{average: number | null}> = ({average}) => {
       style={{
         ...cardStyle(colors),
         width: CONTENT_WIDTH,
-        height: 200,
+        height: AVERAGE_HEIGHT,
         padding: `0 ${TILE_PAD}px`,
         display: 'flex',
         alignItems: 'center',
@@ -209,6 +220,11 @@ export const Stats: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, sta
     );
   }
   const tileWidth = horizontal ? (CONTENT_WIDTH - (counters.length - 1) * 16) / counters.length : (CONTENT_WIDTH - GAP) / 2;
+  // The tiles take the height the other cards leave, so the scene reaches the footer whatever it shows.
+  const tileRows = horizontal ? 1 : Math.ceil(counters.length / 2);
+  const cardRows = horizontal ? Math.min(1, ratedCount(topBook, lowestBook)) : ratedCount(topBook, lowestBook);
+  const others = (options.showAverageRating ? AVERAGE_HEIGHT + GAP : 0) + cardRows * (RATED_HEIGHT + GAP) + (quiet ? QUIET_HEIGHT + GAP : 0);
+  const tileHeight = Math.max(200, Math.min(horizontal ? 360 : 330, (STATS_BODY_HEIGHT - others - (tileRows - 1) * GAP) / tileRows));
   const rated = [
     ...(topBook !== null ? [{kind: 'top' as const, book: topBook, entrance: top}] : []),
     ...(lowestBook !== null ? [{kind: 'lowest' as const, book: lowestBook, entrance: lowest}] : []),
@@ -222,7 +238,7 @@ export const Stats: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, sta
       <SceneBody justify="space-evenly">
         <div style={{display: 'flex', flexWrap: horizontal ? 'nowrap' : 'wrap', gap: horizontal ? 16 : GAP}}>
           {counters.map((counter) => (
-            <StatTile key={counter.label} {...counter} width={tileWidth} height={horizontal ? 220 : 250} maxFontSize={horizontal ? 76 : 124} />
+            <StatTile key={counter.label} {...counter} width={tileWidth} height={tileHeight} maxFontSize={horizontal ? 76 : 140} />
           ))}
         </div>
         {options.showAverageRating ? (

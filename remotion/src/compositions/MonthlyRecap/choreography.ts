@@ -244,7 +244,7 @@ export function currentlyReadingSettlesAt(
   const shown = layout === 'single' ? Math.min(1, count) : shownReadingRows(count, maxRows);
   const more = shown < count ? [table.more(shown)] : [];
   const {heroCover, heroText, heroProgress, heroBar, ...common} = table;
-  if (shown === 1 && layout !== 'grid') {
+  if (shown === 1) {
     return settleOf(common, [heroCover, heroText, heroProgress, heroBar, ...more]);
   }
   const last = Math.max(0, shown - 1);
