@@ -25,6 +25,12 @@ export interface Book {
   title: string;
   authors: string[];
   coverUrl: string | null;
+  /**
+   * The cover's dominant colours (`#rrggbb`, most dominant first, at most 3), written by the server beside a usable
+   * cover's data URI (tornado_render/render/cover_palette.py); absent or null when the cover is a placeholder. A
+   * client cannot send it: the request's validation drops it.
+   */
+  coverPalette?: string[] | null;
   status: BookStatus;
   finishDate: string | null;
   rating: CawpileRating | null;
@@ -36,6 +42,8 @@ export interface CurrentlyReadingBook {
   title: string;
   authors: string[];
   coverUrl: string | null;
+  /** As Book's. */
+  coverPalette?: string[] | null;
   /** Percent read, 0-100. */
   progress: number;
 }
@@ -43,6 +51,8 @@ export interface CurrentlyReadingBook {
 export interface RatedBookRef {
   title: string;
   coverUrl: string | null;
+  /** As Book's. */
+  coverPalette?: string[] | null;
   rating: number;
 }
 
