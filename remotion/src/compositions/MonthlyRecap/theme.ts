@@ -9,70 +9,32 @@
  *   backgroundTertiary   card borders, rules, the shelf board
  *   textPrimary          titles, numbers        textSecondary        authors, labels
  *   textMuted            small print ("/10", "CAWPILE", "not rated", "and N more", the outro's summary)
- *   accent               eyebrows, icons, rules, bars and progress    accentMuted  the empty part of bars, stars
+ *   accent               eyebrows, icons, rules, bars and progress    accentMuted  the empty part of bars (and the
+ *                        colour empty stars start from: palette `starEmpty`, made to reach 3:1)
  *   accentSecondary      the intro's year and the outro's "see you" line
  *   completed / dnf      the COMPLETED / DNF badges and the stats' icons
  *   ratingHigh/Medium/Low  filled stars: average 7.5 and up / 5 and up / below 5
  *   overlay              the shade laid over pictures (the bands across the intro's book spines)
  *   grain                a fixed film grain over the whole frame (none when transparent)
+ *
+ * The palette itself comes from src/palette/ (`scenePalette`): the template's colours where they meet their
+ * contrast rule on the background, adjusted in lightness where they do not (docs/TEMPLATES.md, "Contrast").
  */
 import {createContext, useContext} from 'react';
 import {type DesignFamilies, fontFamily} from '../../fonts';
-import {luminance} from '../../template/colors';
+import {inkOn, type ScenePalette, scenePalette} from '../../palette';
 import {DEFAULT_TEMPLATE, type Template} from '../../template/template';
 import {type Choreography, choreographyFor} from './choreography';
 import {HEIGHT, WIDTH} from './timeline';
 
-export interface Palette {
-  background: string;
-  surface: string;
-  border: string;
-  track: string;
-  text: string;
-  muted: string;
-  faint: string;
-  accent: string;
-  accentSecondary: string;
-  completed: string;
-  /** Text and marks drawn on the `completed` color. */
-  onCompleted: string;
-  dnf: string;
-  ratingHigh: string;
-  ratingMedium: string;
-  ratingLow: string;
-  overlay: string;
-  grain: string;
-}
+/** What the scenes draw with (src/palette/rules.ts: ScenePalette, which documents each field). */
+export type Palette = ScenePalette;
 
-/** The dark ink of the default design, for marks on light colors (and white for marks on dark ones). */
-const DARK_INK = '#1B1407';
+export {inkOn};
 
-/** Dark or white marks, whichever contrasts more with `color` (WCAG contrast ratio). */
-export function inkOn(color: string): string {
-  return luminance(color) > 0.197 ? DARK_INK : '#FFFFFF';
-}
-
+/** The palette of the scenes on the template's own background. */
 export function paletteOf(template: Template): Palette {
-  const colors = template.global.colors;
-  return {
-    background: colors.background,
-    surface: colors.backgroundSecondary,
-    border: colors.backgroundTertiary,
-    track: colors.accentMuted,
-    text: colors.textPrimary,
-    muted: colors.textSecondary,
-    faint: colors.textMuted,
-    accent: colors.accent,
-    accentSecondary: colors.accentSecondary,
-    completed: colors.completed,
-    onCompleted: inkOn(colors.completed),
-    dnf: colors.dnf,
-    ratingHigh: colors.ratingHigh,
-    ratingMedium: colors.ratingMedium,
-    ratingLow: colors.ratingLow,
-    overlay: colors.overlay,
-    grain: colors.grain,
-  };
+  return scenePalette(template.global.colors.background, template.global.colors);
 }
 
 /** The color of filled stars for an average rating (0-10). */
