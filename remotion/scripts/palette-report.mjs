@@ -5,14 +5,15 @@
  * the book tints made from a set of awkward seeds on every preset, each (role, foreground, background, ratio,
  * minimum) pair of the rules in src/palette/rules.ts. tests/test_palette.py recomputes every ratio on its own.
  *
- *   node scripts/palette-report.mjs [< {"seeds": {"label": ["#rrggbb", ...], ...}}]
+ *   node scripts/palette-report.mjs [< {"seeds": {"label": ["#rrggbb", ...], ...}, "titles": ["Dune", ...]}]
  *
  * The seeds always include near-white #F4F4F2, near-black #0B0B0C, saturated red #E10600 and mid grey #808080,
  * and each preset's placeholder palette (on that preset); stdin (when it is not a terminal) may add more, such as
- * the palettes the server extracts from the fixture covers. Output:
+ * the palettes the server extracts from the fixture covers; `titles` asks for placeholderSeed(title) on every preset.
+ * Output:
  *
  *   {"rules": [...],
- *    "presets": {"<id>": {"colors": {...}, "placeholderPalette": [...],
+ *    "presets": {"<id>": {"colors": {...}, "placeholderPalette": [...], "placeholderSeeds": {"<title>": seed},
  *                         "asIs": {"palette", "pairs", "worst"},      the template's colours as they are
  *                         "scene": {"palette", "pairs", "worst"}}},   scenePalette(colors.background, colors)
  *    "tints": [{"preset", "label", "seed", "tint", "palette", "pairs", "worst"}, ...]}
@@ -43,7 +44,7 @@ const AWKWARD = {
   'mid grey': ['#808080'],
 };
 
-/** @returns {{seeds?: Record<string, string[]>}} */
+/** @returns {{seeds?: Record<string, string[]>, titles?: string[]}} */
 function readQuery() {
   if (process.stdin.isTTY) {
     return {};
@@ -83,6 +84,7 @@ for (const {id, colors} of presets) {
   presetReport[id] = {
     colors,
     placeholderPalette: placeholders,
+    placeholderSeeds: Object.fromEntries((query.titles ?? []).map((title) => [title, palette.placeholderSeed(title, colors)])),
     asIs: described(palette.templateRoleColors(colors)),
     scene: described(palette.scenePalette(colors.background, colors)),
   };
