@@ -16,9 +16,8 @@
  * 4. The foregrounds, each against the background and the card: text at 4.5:1, graphics at 3:1 (rules.ts).
  * 5. The marks on the completed badge against its fill (4.5:1); the track against the accent bars on it (3:1): the
  *    track moves, the accent keeps its colour; empty stars (starEmpty) start from the track's colour, which is what
- *    they were drawn in before, and are made to reach 3:1 (the light preset's #ECE6DA on #FAF7F0 was 1.1:1).
+ *    they were drawn in before, and are made to reach 3:1 (the light preset's #ECE6DA on #FAF7F0 was 1.16:1).
  */
-import type {Template} from '../template/template';
 import {
   contrastRatio,
   ensureContrast,
@@ -30,10 +29,9 @@ import {
 } from './contrast';
 import {sameColor} from './oklch';
 import {type ScenePalette} from './rules';
-import {fitTint} from './tint';
+import {fitTint, type TemplateColors} from './tint';
 
-type TemplateColors = Template['global']['colors'];
-
+/** What a scene on `background` draws with, for a template's colours (see above). */
 export function scenePalette(background: string, colors: TemplateColors): ScenePalette {
   const own = sameColor(background, colors.background);
   const frame = own ? colors.background : fitTint(background, colors);
@@ -50,7 +48,8 @@ export function scenePalette(background: string, colors: TemplateColors): SceneP
 
   const accent = text(colors.accent);
   const trackAsDrawn = onFrame(colors.accentMuted);
-  const track = contrastRatio(accent, trackAsDrawn) >= GRAPHIC_CONTRAST ? trackAsDrawn : ensureContrast(trackAsDrawn, accent, GRAPHIC_CONTRAST);
+  const track =
+    contrastRatio(accent, trackAsDrawn) >= GRAPHIC_CONTRAST ? trackAsDrawn : ensureContrast(trackAsDrawn, accent, GRAPHIC_CONTRAST);
   const completed = graphic(colors.completed);
   return {
     background: frame,
