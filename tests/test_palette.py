@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from tests.support.artifacts import artifacts_dir
 from tests.support.cover_server import CoverServer, inline_covers
+from tests.support.palette_sheet import draw_sheet
 from tests.support.recaps import BOOK_COVERS, COVERS, DESIGNED_COVERS, load_recap, with_covers
 from tests.support.server import ServerProcess
 from tests.support.sse_client import run_stream
@@ -183,7 +185,10 @@ class TestCoverPaletteInProps:
     ) -> None:
         """A coverPalette sent by a client never reaches the composition: the request's validation drops it, and
         the server writes the one of the cover it fetched (and logs the extraction's time in its `covers` line)."""
-        server = server_factory("ok", FAKE_DRIVER_JOBS=str(jobs_dir), COVER_ALLOWED_NETWORKS="127.0.0.1/32")
+        # A generous fetch limit: on a machine busy with renders a cover must not time out into a placeholder.
+        server = server_factory(
+            "ok", FAKE_DRIVER_JOBS=str(jobs_dir), COVER_ALLOWED_NETWORKS="127.0.0.1/32", COVER_TIMEOUT_SECONDS="30"
+        )
         recap = with_covers(load_recap("three-books"), covers.url)
         data = recap["data"]
         data["books"][1]["coverUrl"] = None  # no cover at all
@@ -209,7 +214,9 @@ class TestCoverPaletteInProps:
 class TestContrast:
     def test_every_pair_meets_its_minimum(self, report: dict[str, Any]) -> None:
         """Every colour pair of every preset and of every tint (awkward seeds, every fixture cover's palette,
-        each preset's placeholder palette) meets its minimum, by figures computed here."""
+        each preset's placeholder palette) meets its minimum, by figures computed here. (A contact sheet of the
+        covers on their tints goes to the test artifacts: palette/tints.png.)"""
+        draw_sheet(report, DESIGNED_COVERS, artifacts_dir("palette") / "tints.png")
         found = [f"{name}: {failure}" for name, scene in scenes(report) for failure in failures(scene["pairs"])]
         assert not found, "\n".join(found[:30])
 
