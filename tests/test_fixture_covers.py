@@ -36,19 +36,20 @@ class TestFixtureCovers:
         subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path)], check=True, capture_output=True)
         assert sorted(path.name for path in tmp_path.iterdir()) == DESIGNED_COVERS
         for name in DESIGNED_COVERS:
-            drawn, committed = Image.open(tmp_path / name), Image.open(COVERS / name)
-            assert drawn.size == committed.size, name
-            difference = ImageChops.difference(drawn.convert("RGB"), committed.convert("RGB"))
+            with Image.open(tmp_path / name) as drawn, Image.open(COVERS / name) as committed:
+                assert drawn.size == committed.size, name
+                difference = ImageChops.difference(drawn.convert("RGB"), committed.convert("RGB"))
             assert max(ImageStat.Stat(difference).mean) < 0.5, name
 
     @pytest.mark.parametrize("name", DESIGNED_COVERS)
     def test_each_cover_is_small_and_of_its_shape(self, name: str) -> None:
         """Each designed cover is under 150 KB, in its format, at its aspect ratio."""
         (across, down), kind = SHAPES[name]
-        image = Image.open(COVERS / name)
+        with Image.open(COVERS / name) as image:
+            kind_found, (width, height) = image.format, image.size
         assert (COVERS / name).stat().st_size < MAX_BYTES
-        assert image.format == kind
-        assert image.width * down == image.height * across
+        assert kind_found == kind
+        assert width * down == height * across
 
     def test_the_set_is_varied(self) -> None:
         """At least eight designed covers in five aspect ratios, as JPEG and as PNG."""
