@@ -17,7 +17,7 @@ from tests.support.recaps import COVERS, load_recap
 from tests.support.server import ServerProcess
 from tests.support.sse_client import run_stream
 from tornado_render.render.addresses import address_allowed, parse_networks
-from tornado_render.render.covers import USER_AGENT, CoverRefused, to_jpeg_data_uri
+from tornado_render.render.covers import USER_AGENT, CoverRefused, prepare_cover
 
 
 def rendered_props(jobs_dir: Path) -> dict[str, Any]:
@@ -84,7 +84,7 @@ class TestAddressPolicy:
 class TestImages:
     def test_valid_cover_is_downscaled_jpeg(self) -> None:
         """A valid JPEG becomes a JPEG data URI no larger than 540x810."""
-        image = decode_data_uri(to_jpeg_data_uri((COVERS / "piranesi.jpg").read_bytes()))
+        image = decode_data_uri(prepare_cover((COVERS / "piranesi.jpg").read_bytes()).data_uri)
         assert image.format == "JPEG"
         assert image.size == (400, 600)
 
@@ -92,13 +92,13 @@ class TestImages:
         """A 2000x3000 PNG is scaled down into the cover box."""
         out = io.BytesIO()
         Image.new("RGB", (2000, 3000), (200, 30, 30)).save(out, "PNG")
-        assert decode_data_uri(to_jpeg_data_uri(out.getvalue())).size == (540, 810)
+        assert decode_data_uri(prepare_cover(out.getvalue()).data_uri).size == (540, 810)
 
     @pytest.mark.parametrize("name", ["truncated.jpg", "not-an-image.jpg"])
     def test_broken_images_are_refused(self, name: str) -> None:
         """A truncated JPEG and an HTML file are not images."""
         with pytest.raises(CoverRefused, match="not a usable image"):
-            to_jpeg_data_uri((COVERS / name).read_bytes())
+            prepare_cover((COVERS / name).read_bytes())
 
 
 class TestFetching:

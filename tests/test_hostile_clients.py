@@ -25,7 +25,7 @@ from tests.support.recaps import distinct_recap, load_recap
 from tests.support.server import ROOT, ServerProcess
 from tests.support.sse_client import open_stream, read_events, run_stream, stream_url
 from tornado_render.render.addresses import address_allowed
-from tornado_render.render.covers import MAX_DECODE_BYTES, CoverRefused, to_jpeg_data_uri
+from tornado_render.render.covers import MAX_DECODE_BYTES, CoverRefused, prepare_cover
 from tornado_render.render.processes import ALLOWED_VARIABLES, MARKER_VARIABLE
 from tornado_render.web.signing import sign_target
 
@@ -170,11 +170,11 @@ class TestFinding4Covers:
         """An EPS (or any other format Pillow knows) is refused before decoding."""
         eps = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n%%EOF\n"
         with pytest.raises(CoverRefused, match="not a usable image"):
-            to_jpeg_data_uri(eps)
+            prepare_cover(eps)
         bmp = io.BytesIO()
         Image.new("RGB", (10, 10)).save(bmp, "BMP")
         with pytest.raises(CoverRefused):
-            to_jpeg_data_uri(bmp.getvalue())
+            prepare_cover(bmp.getvalue())
 
     def test_a_decompression_bomb_is_refused_from_its_header(self) -> None:
         """A 6000x6600 PNG (about 130 KB) is refused without decoding its pixels."""
@@ -182,7 +182,7 @@ class TestFinding4Covers:
         Image.new("RGB", (6000, 6600), (200, 10, 10)).save(png, "PNG", optimize=True)
         started = time.process_time()
         with pytest.raises(CoverRefused, match="too large to decode"):
-            to_jpeg_data_uri(png.getvalue())
+            prepare_cover(png.getvalue())
         assert time.process_time() - started < 0.2
 
     def test_the_largest_accepted_cover_decodes_in_under_50_mb(self, tmp_path: Path) -> None:
@@ -191,9 +191,9 @@ class TestFinding4Covers:
         path = tmp_path / "largest.png"
         Image.new("RGBA", (side, side), (10, 20, 30, 128)).save(path, "PNG")
         program = (
-            "import resource, sys; from tornado_render.render.covers import to_jpeg_data_uri; "
+            "import resource, sys; from tornado_render.render.covers import prepare_cover; "
             "data = open(sys.argv[1], 'rb').read(); before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
-            "to_jpeg_data_uri(data); "
+            "prepare_cover(data); "
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)"
         )
         grown_kb = int(

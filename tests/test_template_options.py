@@ -115,6 +115,10 @@ add("reading", READING, CURRENT + 60)
 # global.colors: each one set to a loud color, in a scene that uses it.
 
 LOUD = "#FF00FF"
+# Cards and bar tracks take a dark loud colour instead: the palette (remotion/src/palette/) keeps text readable on
+# cards and the accent bars visible on their track, so a bright magenta card or track is (rightly) adjusted.
+LOUD_DARK = "#5A005A"
+LOUD_FOR = {"backgroundSecondary": LOUD_DARK, "accentMuted": LOUD_DARK}
 COLOR_SHOTS: dict[str, tuple[Any, int]] = {
     "background": (ONE, 60),
     "backgroundSecondary": (ONE, STATS + 60),
@@ -134,7 +138,7 @@ COLOR_SHOTS: dict[str, tuple[Any, int]] = {
     "grain": (ONE, 60),
 }
 for key, (recap, frame) in COLOR_SHOTS.items():
-    add(f"color-{key}", recap, frame, colors(**{key: LOUD}))
+    add(f"color-{key}", recap, frame, colors(**{key: LOUD_FOR.get(key, LOUD)}))
 add("dnf-book", DNF_BOOK, BOOK + 60)
 add("medium-book", MEDIUM_BOOK, BOOK + 60)
 add("low-book", LOW_BOOK, BOOK + 60)
@@ -405,7 +409,8 @@ class TestColors:
     def test_background_secondary_fills_the_tiles(self, shots: dict[str, Image.Image]) -> None:
         """backgroundSecondary fills the stats tiles: most of the first tile's pixels take it."""
         tile = tiles(shots["stats"])[0]
-        assert count_near(shots["color-backgroundSecondary"], MAGENTA, tile) > 0.6 * width_of(tile) * height_of(tile)
+        loud = hex_rgb(LOUD_DARK)
+        assert count_near(shots["color-backgroundSecondary"], loud, tile) > 0.6 * width_of(tile) * height_of(tile)
 
     def test_background_tertiary_draws_the_shelf_board(self, shots: dict[str, Image.Image]) -> None:
         """backgroundTertiary is the intro's shelf board: a 10 px line across the content under the spines."""
@@ -450,7 +455,7 @@ class TestColors:
         """accentMuted is the track of the CAWPILE bars (the part above each score)."""
         bars = under_cover(shots["book"])[2:]
         region = Box(bars[0].left, bars[0].top, bars[-1].right, bars[-1].bottom)
-        assert count_near(shots["color-accentMuted"], MAGENTA, region) > 1000
+        assert count_near(shots["color-accentMuted"], hex_rgb(LOUD_DARK), region) > 1000
 
     def test_completed_fills_the_badge(self, shots: dict[str, Image.Image]) -> None:
         """completed fills the COMPLETED badge beside the cover."""

@@ -25,12 +25,16 @@ export interface Book {
   title: string;
   authors: string[];
   coverUrl: string | null;
+  /**
+   * The cover's dominant colours (`#rrggbb`, most dominant first, at most 3), written by the server beside a usable
+   * cover's data URI (tornado_render/render/cover_palette.py); absent or null when the cover is a placeholder. A
+   * client cannot send it: the request's validation drops it.
+   */
+  coverPalette?: string[] | null;
   status: BookStatus;
   finishDate: string | null;
   rating: CawpileRating | null;
   pageCount: number | null;
-  /** Added by the server when it inlined the cover: its dominant colours, most dominant first (the book's tint). */
-  coverPalette?: string[] | null;
 }
 
 export interface CurrentlyReadingBook {
@@ -38,16 +42,18 @@ export interface CurrentlyReadingBook {
   title: string;
   authors: string[];
   coverUrl: string | null;
+  /** As Book's. */
+  coverPalette?: string[] | null;
   /** Percent read, 0-100. */
   progress: number;
-  coverPalette?: string[] | null;
 }
 
 export interface RatedBookRef {
   title: string;
   coverUrl: string | null;
-  rating: number;
+  /** As Book's. */
   coverPalette?: string[] | null;
+  rating: number;
 }
 
 export interface RecapStats {

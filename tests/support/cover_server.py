@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.server
+import mimetypes
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tests.support.recaps import COVERS
+from tornado_render.render.addresses import parse_networks
+from tornado_render.render.covers import CoverFetcher, CoverPolicy
 
 
 @dataclass
@@ -55,7 +60,7 @@ def start_cover_server(directory: Path = COVERS) -> CoverServer:
                     return
                 body = path.read_bytes()
                 self.send_response(200)
-                self.send_header("Content-Type", "image/jpeg")
+                self.send_header("Content-Type", mimetypes.guess_type(path.name)[0] or "image/jpeg")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -68,3 +73,17 @@ def start_cover_server(directory: Path = COVERS) -> CoverServer:
     server = CoverServer(httpd)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return server
+
+
+def inline_covers(props: dict[str, Any], max_bytes: int = 1_000_000) -> dict[str, Any]:
+    """`props` as the server hands them to the composition: the real CoverFetcher (loopback allowed) has fetched
+    every coverUrl, so each is a data URI with its `coverPalette`, or null. For stills rendered without a server."""
+
+    async def fetch() -> dict[str, Any]:
+        with ThreadPoolExecutor(2) as executor:
+            policy = CoverPolicy(
+                timeout_seconds=5, max_bytes=max_bytes, allowed_networks=parse_networks("127.0.0.1/32")
+            )
+            return await CoverFetcher(policy, executor).inline_covers(props)
+
+    return asyncio.run(fetch())

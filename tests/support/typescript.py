@@ -31,3 +31,22 @@ def template_rules(**query: Any) -> dict[str, Any]:
 def calculate_durations(props: list[dict[str, Any]]) -> list[int]:
     """calculateDuration (timeline.ts) of each props (a recap, with its `template`)."""
     return [int(frames) for frames in template_rules(durations=props)["durations"]]
+
+
+PALETTE_REPORT = ROOT / "remotion" / "scripts" / "palette-report.mjs"
+
+
+def palette_report(seeds: dict[str, list[str]], titles: list[str]) -> dict[str, Any]:
+    """remotion/scripts/palette-report.mjs with these extra seeds and titles: every contrast pair of every preset's
+    palette and of the book tints (see the script)."""
+    result = subprocess.run(
+        ["node", str(PALETTE_REPORT)],
+        input=json.dumps({"seeds": seeds, "titles": titles}),
+        capture_output=True,
+        text=True,
+        cwd=ROOT / "remotion",
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report

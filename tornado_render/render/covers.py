@@ -9,6 +9,11 @@ COVER_ALLOWED_NETWORKS (see addresses.py). Pillow then verifies the image, decod
 to a JPEG data URI. Any failure means `null`, which the composition draws as a placeholder: a cover never fails a
 render.
 
+Beside each usable cover's data URI the props get its dominant colours, `coverPalette` (cover_palette.py, taken
+from the image already downscaled in the same executor call), which the composition tints the book's scene from.
+Only the server writes that field: the request's schema drops it (unknown fields are dropped), and every slot's
+`coverPalette` is set here from the image or removed, so a palette always comes from the cover the video shows.
+
 Decoding is where a small file can cost a lot: a 131 KB PNG can declare 40 megapixels. Only JPEG, PNG, WebP and
 GIF are opened (Pillow would otherwise hand EPS to Ghostscript), the size a decode would take is computed from the
 header before any pixel is decoded (JPEGs are decoded at a reduced scale first, which costs a fraction), and a job
@@ -21,6 +26,7 @@ import asyncio
 import base64
 import io
 import socket
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -33,6 +39,7 @@ from tornado.netutil import DefaultExecutorResolver, Resolver
 
 from ..logs import get_logger
 from .addresses import IPNetwork, address_allowed
+from .cover_palette import dominant_colors
 
 IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 # The decoded image and its RGB copy must fit in this (Pillow keeps RGB as 4 bytes a pixel): one cover's decode
@@ -92,8 +99,18 @@ def decode_bytes(image: Image.Image) -> int:
     return image.width * image.height * (bytes_per_pixel + rgb_copy)
 
 
-def to_jpeg_data_uri(body: bytes) -> str:
-    """Verify, fully decode, and downscale an image; a JPEG data URI of it. Raises CoverRefused."""
+@dataclass(frozen=True)
+class PreparedCover:
+    """A usable cover as the composition gets it: a JPEG data URI, its dominant colours (`#rrggbb`, most dominant
+    first), and the time the colours took."""
+
+    data_uri: str
+    palette: list[str]
+    palette_seconds: float
+
+
+def prepare_cover(body: bytes) -> PreparedCover:
+    """Verify, fully decode, and downscale an image; a JPEG data URI of it and its palette. Raises CoverRefused."""
     try:
         with Image.open(io.BytesIO(body), formats=IMAGE_FORMATS) as probe:
             probe.verify()
@@ -109,9 +126,13 @@ def to_jpeg_data_uri(body: bytes) -> str:
         raise
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
         raise CoverRefused(f"not a usable image: {error}") from None
+    started = time.perf_counter()
+    palette = dominant_colors(rgb)
+    palette_seconds = time.perf_counter() - started
     out = io.BytesIO()
     rgb.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+    data_uri = "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+    return PreparedCover(data_uri, palette, palette_seconds)
 
 
 class CoverFetcher:
@@ -121,7 +142,8 @@ class CoverFetcher:
         self.client = AsyncHTTPClient(force_instance=True, resolver=PublicOnlyResolver(allowed=policy.allowed_networks))
 
     async def inline_covers(self, data: dict[str, Any], log: Any = None) -> dict[str, Any]:
-        """A copy of the recap whose every coverUrl is a data URI or null; counts go to the log."""
+        """A copy of the recap whose every coverUrl is a data URI (with its `coverPalette` beside it) or null (and no
+        `coverPalette`); counts and the palettes' time go to the log."""
         log = log or get_logger()
         urls = sorted({slot["coverUrl"] for slot in cover_slots(data) if slot.get("coverUrl")})
         slots = asyncio.Semaphore(FETCH_CONCURRENCY)
@@ -129,19 +151,28 @@ class CoverFetcher:
         inline = dict(zip(urls, results, strict=True))
         copied: dict[str, Any] = _deep_copy(data)
         for slot in cover_slots(copied):
+            slot.pop("coverPalette", None)
+            cover = inline.get(slot["coverUrl"]) if slot.get("coverUrl") else None
             if slot.get("coverUrl"):
-                slot["coverUrl"] = inline.get(slot["coverUrl"])
+                slot["coverUrl"] = cover.data_uri if cover else None
+            if cover:
+                slot["coverPalette"] = list(cover.palette)
         if urls:
+            usable = [result for result in results if result]
             log.info(
-                "covers", requested=len(urls), inlined=sum(1 for r in results if r), placeholders=results.count(None)
+                "covers",
+                requested=len(urls),
+                inlined=len(usable),
+                placeholders=len(urls) - len(usable),
+                palette_seconds=round(sum(result.palette_seconds for result in usable), 4),
             )
         return copied
 
-    async def _fetch(self, url: str, slots: asyncio.Semaphore, log: Any) -> str | None:
+    async def _fetch(self, url: str, slots: asyncio.Semaphore, log: Any) -> PreparedCover | None:
         try:
             async with slots:
                 body = await self._download(url)
-                return await asyncio.get_running_loop().run_in_executor(self.executor, to_jpeg_data_uri, body)
+                return await asyncio.get_running_loop().run_in_executor(self.executor, prepare_cover, body)
         except CoverRefused as refused:
             log.info("cover_placeholder", url=url[:200], reason=str(refused)[:300])
         except Exception as error:  # noqa: BLE001 - whatever goes wrong with a cover, the video shows a placeholder

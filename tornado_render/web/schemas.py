@@ -61,6 +61,8 @@ def _authors() -> fields.List[str]:
 
 
 def _cover_url() -> fields.String:
+    # Its companion `coverPalette` (types.ts) is written by the server beside a fetched cover (render/covers.py) and
+    # is deliberately not declared: a client's is dropped with the other unknown fields.
     return _text(MAX_URL, required=True, allow_none=True)
 
 

@@ -9,31 +9,31 @@
  *   backgroundTertiary   card borders, rules, the shelf board
  *   textPrimary          titles, numbers        textSecondary        authors, labels
  *   textMuted            small print ("/10", "CAWPILE", "not rated", "and N more", the outro's summary)
- *   accent               eyebrows, icons, rules, bars and progress    accentMuted  the empty part of bars, stars
+ *   accent               eyebrows, icons, rules, bars and progress    accentMuted  the empty part of bars (and the
+ *                        colour empty stars start from: palette `starEmpty`, made to reach 3:1)
  *   accentSecondary      the intro's year and the outro's "see you" line
  *   completed / dnf      the COMPLETED / DNF badges and the stats' icons
  *   ratingHigh/Medium/Low  filled stars: average 7.5 and up / 5 and up / below 5
  *   overlay              the shade laid over pictures (the bands across the intro's book spines)
  *   grain                a fixed film grain over the whole frame (none when transparent)
+ *
+ * The palette itself comes from src/palette/ (`scenePalette`): the template's colours where they meet their
+ * contrast rule on the background, adjusted in lightness where they do not (docs/TEMPLATES.md, "Contrast").
  */
 import {createContext, useContext} from 'react';
 import {type DesignFamilies, fontFamily} from '../../fonts';
-import {bookTint, placeholderSeed, type ScenePalette, scenePalette} from '../../palette';
-import {luminance} from '../../template/colors';
+import {bookTint, inkOn, placeholderSeed, type ScenePalette, scenePalette} from '../../palette';
 import {DEFAULT_TEMPLATE, type Template} from '../../template/template';
 import {type Choreography, choreographyFor} from './choreography';
 import {HEIGHT, WIDTH} from './timeline';
 
-/** What a scene draws with: the template's colours on that scene's background, adjusted for contrast. */
+/**
+ * What a scene draws with: the template's colours on that scene's background, adjusted for contrast
+ * (src/palette/rules.ts: ScenePalette, which documents each field).
+ */
 export type Palette = ScenePalette;
 
-/** The dark ink of the default design, for marks on light colors (and white for marks on dark ones). */
-const DARK_INK = '#1B1407';
-
-/** Dark or white marks, whichever contrasts more with `color` (WCAG contrast ratio). */
-export function inkOn(color: string): string {
-  return luminance(color) > 0.197 ? DARK_INK : '#FFFFFF';
-}
+export {inkOn};
 
 /** The palette of the scenes drawn on the template's own background (intro, stats, currently reading, outro). */
 export function paletteOf(template: Template): Palette {
