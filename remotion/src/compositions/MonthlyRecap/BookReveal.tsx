@@ -147,7 +147,7 @@ const TitleAndAuthors: React.FC<{book: Book; height: number; centered?: boolean}
           lang={lang}
           font="display"
           width={CONTENT_WIDTH}
-          maxFontSize={96}
+          maxFontSize={120}
           minFontSize={44}
           maxLines={6}
           maxHeight={height - (showAuthors ? AUTHORS_HEIGHT : 0)}

@@ -7,7 +7,7 @@ import React, {useCallback, useEffect, useRef, useState} from 'react';
 import {continueRender, delayRender} from 'remotion';
 import {COVER_TIMEOUT_MS, preloadCover, settledCover, type CoverResult} from './coverLoader';
 import {CoverPlaceholder} from './CoverPlaceholder';
-import {RADIUS} from './theme';
+import {RADIUS, useTheme} from './theme';
 
 export interface CoverProps {
   url: string | null;
@@ -111,12 +111,31 @@ const CoverImage: React.FC<Required<Omit<CoverProps, 'style' | 'url'>> & {url: s
   return <div style={{width, height}} />;
 };
 
-export const Cover: React.FC<CoverProps> = ({url, title, width, height, radius = RADIUS.cover, style}) => (
-  <div style={{width, height, flexShrink: 0, ...style}}>
-    {url === null || url.trim() === '' ? (
-      <CoverPlaceholder title={title} width={width} height={height} radius={radius} />
-    ) : (
-      <CoverImage key={url} url={url} title={title} width={width} height={height} radius={radius} />
-    )}
-  </div>
-);
+/**
+ * A cover, framed by a thin ring in the scene's text colour: a near-white cover on a pale tint, or a near-black one
+ * on a deep tint, still has an edge.
+ */
+export const Cover: React.FC<CoverProps> = ({url, title, width, height, radius = RADIUS.cover, style}) => {
+  const {colors} = useTheme();
+  return (
+    <div
+      style={{
+        width,
+        height,
+        flexShrink: 0,
+        borderRadius: radius,
+        boxShadow: `0 0 0 ${RING}px color-mix(in srgb, ${colors.text} 24%, transparent)`,
+        ...style,
+      }}
+    >
+      {url === null || url.trim() === '' ? (
+        <CoverPlaceholder title={title} width={width} height={height} radius={radius} />
+      ) : (
+        <CoverImage key={url} url={url} title={title} width={width} height={height} radius={radius} />
+      )}
+    </div>
+  );
+};
+
+/** The ring's width, in px. */
+const RING = 3;

@@ -5,7 +5,7 @@
  *
  * Layouts (template intro.layout): `split` (the default design) sets the text on the left of the upper part and a
  * shelf of the month's books below it, one spine per book in that book's own colour; `centered` centres every line
- * and has no shelf; `minimal` is only the month and the year. `titleFontSize` is the month's largest size,
+ * and has no shelf; `minimal` is only the month and the year, set on the top line like a masthead. `titleFontSize` is the month's largest size,
  * `subtitleFontSize` the year's, `showYear` hides it.
  */
 import React from 'react';
@@ -36,7 +36,8 @@ export const Intro: React.FC<{meta: RecapMeta; books: readonly Book[]; totalPage
           flex: 1,
           display: 'flex',
           flexDirection: 'column',
-          justifyContent: 'center',
+          // The minimal card is a masthead: the month and year on the top line, the footer on the bottom one.
+          justifyContent: full ? 'center' : 'flex-start',
           ...(centered || !full ? {alignItems: centered ? 'center' : undefined, textAlign: align} : {}),
           paddingBottom: 40,
         }}

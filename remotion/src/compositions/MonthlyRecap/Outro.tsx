@@ -4,7 +4,8 @@
  * number allows it, so the video ends looking forward rather than just stopping.
  *
  * Template (outro): `centered` (the default design) has the badge, the sign-off, the next month, a summary and the
- * month's shelf again at the foot, closing the video as it opened; `minimal` only the sign-off and the next month;
+ * month's shelf again at the foot, closing the video as it opened; `minimal` only the sign-off and the next month,
+ * on the top line and left-aligned;
  * `branded` adds a large "Reading recap" mark above the footer instead of the shelf. `showBranding: false` leaves
  * the badge (and the mark) out; `customText` is the reader's own line under the sign-off (plain text, at most 200
  * characters).
@@ -40,7 +41,17 @@ export const Outro: React.FC<{meta: RecapMeta; stats: RecapStats; books: readonl
           {`That was ${meta.monthName}`}
         </Eyebrow>
       )}
-      <div style={{flex: 1, display: 'flex', flexDirection: 'column', alignItems: 'center', justifyContent: 'center', textAlign: 'center'}}>
+      <div
+        style={{
+          flex: 1,
+          display: 'flex',
+          flexDirection: 'column',
+          // The minimal card signs off on the top line, left-aligned, the footer on the bottom one.
+          alignItems: minimal ? 'flex-start' : 'center',
+          justifyContent: minimal ? 'flex-start' : 'center',
+          textAlign: minimal ? 'left' : 'center',
+        }}
+      >
         {branded ? (
           <div
             style={{
@@ -69,7 +80,7 @@ export const Outro: React.FC<{meta: RecapMeta; stats: RecapStats; books: readonl
             maxLines={1}
             lineHeight={1.05}
             letterSpacingEm={-0.02}
-            style={{color: colors.text, textAlign: 'center'}}
+            style={{color: colors.text, textAlign: minimal ? 'left' : 'center'}}
           />
         </div>
         <div style={{marginTop: 32, ...line}}>
@@ -80,7 +91,7 @@ export const Outro: React.FC<{meta: RecapMeta; stats: RecapStats; books: readonl
             maxFontSize={80}
             minFontSize={44}
             maxLines={1}
-            style={{color: colors.accentSecondary, textAlign: 'center'}}
+            style={{color: colors.accentSecondary, textAlign: minimal ? 'left' : 'center'}}
           />
         </div>
         {customText !== null && customText.trim() !== '' ? (
@@ -93,7 +104,7 @@ export const Outro: React.FC<{meta: RecapMeta; stats: RecapStats; books: readonl
               minFontSize={30}
               maxLines={4}
               lineHeight={1.25}
-              style={{color: colors.text, textAlign: 'center'}}
+              style={{color: colors.text, textAlign: minimal ? 'left' : 'center'}}
             />
           </div>
         ) : null}

@@ -5,6 +5,7 @@
  * the template's `overlay` colour. It stands still: the intro is the video's poster.
  */
 import React from 'react';
+import {ensureContrast, GRAPHIC_CONTRAST} from '../../palette';
 import {MAX_SPINES} from './choreography';
 import {CONTENT_WIDTH, useTheme} from './theme';
 
@@ -25,8 +26,11 @@ const Spine: React.FC<{title: string; color: string; base: number; tall: number}
   const width = base + (value % Math.max(1, Math.round(base / 2)));
   const height = tall * (0.64 + ((value >>> 5) % 37) / 100);
   const {colors} = useTheme();
+  // A spine is a graphic: it keeps its book's hue but stands out from the background (a black cover's spine on a
+  // dark template would vanish).
+  const fill = ensureContrast(color, colors.background, GRAPHIC_CONTRAST);
   return (
-    <div style={{width, height, flexShrink: 0, background: color, borderRadius: '6px 6px 2px 2px', position: 'relative'}}>
+    <div style={{width, height, flexShrink: 0, background: fill, borderRadius: '6px 6px 2px 2px', position: 'relative'}}>
       <div style={{position: 'absolute', left: 8, right: 8, top: height * 0.14, height: 5, background: colors.overlay}} />
       <div style={{position: 'absolute', left: 8, right: 8, bottom: height * 0.12, height: 5, background: colors.overlay}} />
     </div>

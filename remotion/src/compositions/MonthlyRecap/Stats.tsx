@@ -161,10 +161,10 @@ const NumberLine: React.FC<Counter & {format?: (value: number) => string}> = ({l
   const shown = useCountUp(value, cues.count, template.statsReveal.animateNumbers);
   return (
     <div style={{display: 'flex', alignItems: 'baseline', gap: 24, ...entrance}}>
-      <span style={{fontFamily: fonts.display, fontWeight: 700, fontSize: 132, lineHeight: 1.05, color: colors.text, whiteSpace: 'nowrap'}}>
+      <span style={{fontFamily: fonts.display, fontWeight: 700, fontSize: 168, lineHeight: 1.02, color: colors.text, whiteSpace: 'nowrap'}}>
         {format(shown)}
       </span>
-      <span style={{fontFamily: fonts.body, fontWeight: 500, fontSize: 44, color: colors.muted}}>{label.toLowerCase()}</span>
+      <span style={{fontFamily: fonts.body, fontWeight: 500, fontSize: 52, color: colors.muted}}>{label.toLowerCase()}</span>
     </div>
   );
 };
@@ -197,7 +197,7 @@ export const Stats: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, sta
     return (
       <SceneFrame justify="flex-start">
         <Eyebrow cue={s.eyebrow}>{`${meta.monthName} ${meta.year}`}</Eyebrow>
-        <SceneBody gap={28}>
+        <SceneBody gap={28} justify="space-evenly">
           {counters.map((counter) => (
             <NumberLine key={counter.label} {...counter} />
           ))}
