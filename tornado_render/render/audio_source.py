@@ -42,6 +42,7 @@ ACCEPTED: dict[str, frozenset[str]] = {
     "wav": frozenset({"pcm_u8", "pcm_s16le", "pcm_s24le", "pcm_s32le", "pcm_f32le", "pcm_f64le"}),
     "flac": frozenset({"flac"}),
 }
+ACCEPTED_NAMES = "MP3, AAC, OGG, WAV or FLAC"
 # The only demuxers ffprobe and ffmpeg may open a fetched file with (`-format_whitelist`).
 DEMUXERS = "mp3,aac,mov,ogg,wav,flac"
 INPUT_OPTIONS = ["-protocol_whitelist", "file", "-format_whitelist", DEMUXERS]
@@ -79,7 +80,7 @@ def accepted_track(probe: dict[str, Any], path: Path) -> ProbedTrack:
     """The verdict on ffprobe's JSON (`-show_format -show_streams`): the track, or TrackRefused saying why."""
     format_name = str((probe.get("format") or {}).get("format_name", ""))
     if format_name not in ACCEPTED:
-        raise TrackRefused(f"its format ({format_name or 'unknown'}) is not MP3, AAC, OGG, WAV or FLAC")
+        raise TrackRefused(f"its format ({format_name or 'unknown'}) is not {ACCEPTED_NAMES}")
     audio = [stream for stream in probe.get("streams") or [] if stream.get("codec_type") == "audio"]
     if not audio:
         raise TrackRefused("it has no audio")
@@ -114,7 +115,11 @@ class TrackFetcher:
             stdout, _ = await run_tool(self.tools.ffprobe, args, self.tools.environment(), PROBE_TIMEOUT_SECONDS)
             probe = json.loads(stdout)
         except MediaToolFailed as error:
-            raise TrackRefused("not an audio file" if not error.timed_out else "probing it took too long") from None
+            if error.timed_out:
+                raise TrackRefused("probing it took too long") from None
+            if "whitelist" in error.stderr_tail:  # a format ffprobe knows but may not open here (Matroska, ...)
+                raise TrackRefused(f"its format is not {ACCEPTED_NAMES}") from None
+            raise TrackRefused("not an audio file") from None
         except ValueError:
             raise TrackRefused("not an audio file") from None
         return accepted_track(probe if isinstance(probe, dict) else {}, path)
@@ -125,11 +130,12 @@ class TrackFetcher:
             raise TrackRefused("only http and https URLs are fetched")
         received = bytearray()
         limit = self.policy.max_bytes
+        too_big = TrackRefused(f"larger than {megabytes(limit)}")
 
         def collect(chunk: bytes) -> None:
             received.extend(chunk)
             if len(received) > limit:
-                raise TrackRefused(f"larger than {megabytes(limit)}")
+                raise too_big  # stops the download; the client then reports a closed connection
 
         request = HTTPRequest(
             url,
@@ -142,10 +148,19 @@ class TrackFetcher:
             decompress_response=True,
         )
         try:
+            await self._fetch_or_say_why(request)
+        except TrackRefused:
+            if len(received) > limit:
+                raise too_big from None
+            raise
+        return bytes(received)
+
+    async def _fetch_or_say_why(self, request: HTTPRequest) -> None:
+        try:
             await self.client.fetch(request)
-        except (TrackRefused, CoverRefused) as refused:
-            if isinstance(refused, TrackRefused):
-                raise
+        except TrackRefused:
+            raise
+        except CoverRefused:
             raise TrackRefused("its address is not allowed") from None
         except HTTPClientError as error:
             if error.code == 599:
@@ -153,4 +168,3 @@ class TrackFetcher:
             raise TrackRefused(f"the server answered HTTP {error.code}") from None
         except OSError as error:
             raise TrackRefused(f"it could not be downloaded: {error.strerror or error}") from None
-        return bytes(received)

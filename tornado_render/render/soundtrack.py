@@ -155,6 +155,9 @@ class Soundtrack:
         except MediaToolFailed as error:
             log.warning("audio_failed", reason=error.reason, stderr=error.stderr_tail[-2000:])
             return self._silent(output, field_name, "it could not be processed", log)
+        except Exception as error:  # noqa: BLE001 - whatever goes wrong with a soundtrack, the video is silent
+            log.warning("audio_failed", reason=f"{type(error).__name__}: {error}"[:300])
+            return self._silent(output, field_name, "it could not be processed", log)
         except BaseException:
             output.unlink(missing_ok=True)
             raise
