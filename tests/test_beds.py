@@ -64,7 +64,7 @@ def bed(request: pytest.FixtureRequest) -> dict[str, Any]:
 class TestBedFiles:
     def test_format_and_length(self, bed: dict[str, Any]) -> None:
         """48 kHz, 16-bit, stereo, and a whole number of bars at the manifest's tempo, as the manifest says."""
-        params, samples = read_wav(bed_file(bed))
+        params, _ = read_wav(bed_file(bed))
         assert (params.framerate, params.sampwidth, params.nchannels) == (48000, 2, 2)
         beats = bed["bars"] * bed["beatsPerBar"]
         assert params.nframes == beats * 60 * 48000 / bed["bpm"]
@@ -77,7 +77,9 @@ class TestBedFiles:
         found = onsets(mono(samples), params.framerate)
         period = 60 / bed["bpm"]
         beats = bed["bars"] * bed["beatsPerBar"]
-        off_grid = [(round(t, 3), round(rise, 1)) for t, rise in found if abs(t - round(t / period) * period) > FRAME_SECONDS]
+        off_grid = [
+            (round(t, 3), round(rise, 1)) for t, rise in found if abs(t - round(t / period) * period) > FRAME_SECONDS
+        ]
         assert off_grid == []
         hit = {round(t / period) % beats for t, _ in found}
         assert sorted(set(range(beats)) - hit) == []

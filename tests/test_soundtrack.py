@@ -165,7 +165,8 @@ class TestStreams:
             muxed = made[name].muxed
             assert muxed is not None
             audio, picture = stream_of(muxed, "audio"), stream_of(muxed, "video")
-            assert audio is not None and picture is not None
+            assert audio is not None
+            assert picture is not None
             assert (audio["codec_name"], audio["profile"], audio["sample_rate"], audio["channels"]) == (
                 "aac",
                 "LC",
@@ -181,7 +182,8 @@ class TestStreams:
         """The picture is copied, not re-encoded: High profile, yuv420p, TV range, BT.709 flags, same bytes' size."""
         picture = stream_of(made["neon"].muxed or Path(), "video")
         original = stream_of(video, "video")
-        assert picture is not None and original is not None
+        assert picture is not None
+        assert original is not None
         flags = ("profile", "pix_fmt", "color_range", "color_space", "color_transfer", "color_primaries")
         assert {key: picture[key] for key in flags} == {
             "profile": "High",
@@ -237,7 +239,9 @@ class TestRefusals:
             ("/long.flac", "longer than 10 minutes"),
         ],
     )
-    def test_unusable_track_is_a_warning(self, track_server: CoverServer, tmp_path: Path, path: str, reason: str) -> None:
+    def test_unusable_track_is_a_warning(
+        self, track_server: CoverServer, tmp_path: Path, path: str, reason: str
+    ) -> None:
         """A track that is missing, of the wrong type, not audio or too long: no track, one warning in plain words,
         and nothing left behind in the working directory."""
         prepared = refusal({"url": track_server.url + path, "bpm": None, "volume": 1}, tmp_path)
@@ -369,6 +373,7 @@ class TestThroughTheServer:
         stored = tmp_path / "bed.mp4"
         stored.write_bytes(server.request("GET", json.loads(body)["s3Url"].removeprefix(server.base_url))[2])
         audio = stream_of(stored, "audio")
-        assert audio is not None and audio["codec_name"] == "aac"
+        assert audio is not None
+        assert audio["codec_name"] == "aac"
         assert server.wait_for_log("audio_muxed")["source"] == "track:daybreak"
         assert server.logs("audio_prepared")[-1]["prepare_seconds"] > 0

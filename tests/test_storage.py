@@ -77,7 +77,8 @@ class TestS3Storage:
         storage.upload(video, "videos/u/2026/10/warned.mp4", 11.5, warnings)
         storage.upload(video, "videos/u/2026/10/quiet.mp4", 11.5)
         warned, quiet = storage.locate("videos/u/2026/10/warned.mp4"), storage.locate("videos/u/2026/10/quiet.mp4")
-        assert warned is not None and quiet is not None
+        assert warned is not None
+        assert quiet is not None
         assert (warned.duration, warned.warnings, quiet.warnings) == (11.5, warnings, ())
 
     def test_presigned_urls_for_private_buckets(self, moto: MotoServer, tmp_path: Path) -> None:

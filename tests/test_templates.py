@@ -15,11 +15,11 @@ from tests.support.recaps import RECAP_NAMES, load_recap
 from tests.support.server import ROOT
 from tests.support.typescript import calculate_durations, template_rules
 from tornado_render import templates
-from tornado_render.templates import TemplateCatalog, duration_frames
-from tornado_render.web.css_colors import is_css_color
 from tornado_render.jobs.model import job_key
 from tornado_render.recap import RenderRequest
 from tornado_render.storage.naming import video_token
+from tornado_render.templates import TemplateCatalog, duration_frames
+from tornado_render.web.css_colors import is_css_color
 from tornado_render.web.template_schema import TEMPLATE_SHAPE, TemplateError, TemplateSchema, load_template
 
 CATALOG = TemplateCatalog.for_remotion_dir(ROOT / "remotion")
@@ -385,7 +385,9 @@ class TestResolve:
 
     def test_audio_layers_resolve_alike(self) -> None:
         """Layers of audio laid one over another (over every preset) resolve to what resolveTemplate makes."""
-        cases = [[CATALOG.presets[preset_id].template, *layers] for preset_id in CATALOG.ids for layers in AUDIO_SEQUENCES]
+        cases = [
+            [CATALOG.presets[preset_id].template, *layers] for preset_id in CATALOG.ids for layers in AUDIO_SEQUENCES
+        ]
         typescript = template_rules(resolve=cases)["resolve"]
         for layers, expected in zip(cases, typescript, strict=True):
             assert CATALOG.resolve(*layers) == expected, layers

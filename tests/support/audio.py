@@ -44,7 +44,8 @@ def loudness(path: Path) -> Loudness:
     summary = result.stderr[result.stderr.rindex("Summary:") :]
     integrated = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
     peak = re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
-    assert integrated and peak, summary
+    assert integrated, summary
+    assert peak, summary
     return Loudness(float(integrated.group(1)), float(peak.group(1)))
 
 
@@ -86,11 +87,13 @@ def video_flags(path: Path) -> dict[str, Any]:
     return {key: stream.get(key) for key in CORRECT_VIDEO}
 
 
+WAV_OUT = ["-c:a", "pcm_s16le", "-f", "wav", "-"]
+
+
 def mono_samples(path: Path, rate: int = 48000) -> list[float]:
     """The first audio stream decoded to mono floats (-1..1) at `rate` Hz."""
     out = subprocess.run(
-        [str(FFMPEG), "-v", "error", "-i", str(path), "-map", "0:a:0", "-ac", "1", "-ar", str(rate)]
-        + ["-c:a", "pcm_s16le", "-f", "wav", "-"],
+        [str(FFMPEG), "-v", "error", "-i", str(path), "-map", "0:a:0", "-ac", "1", "-ar", str(rate), *WAV_OUT],
         capture_output=True,
         env=REMOTION_ENV,
         timeout=60,
@@ -112,7 +115,8 @@ def read_wav(path: Path) -> tuple[wave._wave_params, array.array[int]]:
 
 def silent_video(path: Path, seconds: float) -> Path:
     """A small H.264 video of `seconds` at 30 fps, no audio, flagged BT.709 TV range as the renders are."""
-    graph = "nullsrc=s=64x112:r=30,zscale=matrixin=709:rangein=limited:primariesin=709:transferin=709:m=709:r=limited:p=709:t=709,format=yuv420p"
+    bt709 = "matrixin=709:rangein=limited:primariesin=709:transferin=709:m=709:r=limited:p=709:t=709"
+    graph = f"nullsrc=s=64x112:r=30,zscale={bt709},format=yuv420p"
     args = [str(FFMPEG), "-v", "error", "-filter_complex", graph, "-frames:v", str(round(seconds * 30))]
     args += ["-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-colorspace", "bt709"]
     args += ["-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv", "-y", str(path)]

@@ -3,10 +3,10 @@
 Re-bundling per request costs seconds of webpack before the first frame. The bundle's identity is a hash of the
 Remotion sources (the composition's and the browser preview's, which the driver builds into the bundle's preview/
 folder), the files it serves (public/: the soundtrack beds, which the preview plays and the soundtrack mixes in,
-and the script that makes them) and lockfile: `BUNDLE_DIR/<hash>/` is reused across restarts, and a change of sources changes the
-hash, so a stale bundle is never served. The hash is recomputed only when a file's size or mtime changes (a stat
-walk costs well under a millisecond per file). One build runs at a time; every render that needs the bundle while
-it builds waits on that build and sees its real progress.
+and the script that makes them) and lockfile: `BUNDLE_DIR/<hash>/` is reused across restarts, and a change of
+sources changes the hash, so a stale bundle is never served. The hash is recomputed only when a file's size or
+mtime changes (a stat walk costs well under a millisecond per file). One build runs at a time; every render that
+needs the bundle while it builds waits on that build and sees its real progress.
 """
 
 from __future__ import annotations

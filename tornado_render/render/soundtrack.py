@@ -112,7 +112,20 @@ def loudnorm_figures(stderr: str) -> dict[str, str]:
 
 
 def aac_output(path: Path) -> list[str]:
-    return ["-c:a", "libfdk_aac", "-b:a", AAC_BITRATE, "-ar", str(SAMPLE_RATE), "-ac", "2", "-f", "mp4", "-y", str(path)]
+    return [
+        "-c:a",
+        "libfdk_aac",
+        "-b:a",
+        AAC_BITRATE,
+        "-ar",
+        str(SAMPLE_RATE),
+        "-ac",
+        "2",
+        "-f",
+        "mp4",
+        "-y",
+        str(path),
+    ]
 
 
 class Soundtrack:
@@ -134,7 +147,9 @@ class Soundtrack:
         tools = MediaTools.for_remotion_dir(remotion_dir)
         return cls(tools, beds, remotion_dir / "public", TrackFetcher(policy, tools))
 
-    async def prepare(self, audio: Mapping[str, Any] | None, frames: int, workdir: Path, stem: str, log: Any) -> PreparedAudio:
+    async def prepare(
+        self, audio: Mapping[str, Any] | None, frames: int, workdir: Path, stem: str, log: Any
+    ) -> PreparedAudio:
         """The soundtrack for a video of `frames` frames, as `workdir/<stem>.m4a`, or no audio with a warning. The
         files it makes besides are removed; so is the AAC file if this is cancelled."""
         volume = float(audio.get("volume", 1)) if audio else 0.0
@@ -149,7 +164,9 @@ class Soundtrack:
             if "track" in audio:
                 figures = await self._bed(str(audio["track"]), volume, samples, output, timeout)
             else:
-                figures = await self._url(str(audio["url"]), volume, samples, workdir / f"{stem}.source", output, timeout)
+                figures = await self._url(
+                    str(audio["url"]), volume, samples, workdir / f"{stem}.source", output, timeout
+                )
         except TrackRefused as refused:
             return self._silent(output, field_name, str(refused), log)
         except MediaToolFailed as error:
@@ -193,7 +210,9 @@ class Soundtrack:
             source += [*INPUT_OPTIONS, "-stream_loop", "-1", "-i", str(download)]
             target = f"I={TARGET_LUFS}:TP={TARGET_TRUE_PEAK}:LRA={LOUDNORM_LRA}"
             measure_graph = shaped(samples) + f";[faded]loudnorm={target}:print_format=json[out]"
-            _, stderr = await self._ffmpeg([*source, "-filter_complex", measure_graph, "-map", "[out]", "-f", "null", "-"], timeout)
+            _, stderr = await self._ffmpeg(
+                [*source, "-filter_complex", measure_graph, "-map", "[out]", "-f", "null", "-"], timeout
+            )
             measured = loudnorm_figures(stderr)
             if float(measured["input_i"]) < SILENT_LUFS:
                 raise TrackRefused("it is silent")
@@ -206,7 +225,9 @@ class Soundtrack:
                 shaped(samples) + f";[faded]loudnorm={target}:linear=true:{known}:print_format=json,"
                 f"aresample={SAMPLE_RATE},volume={volume_db(volume):.3f}dB[out]"
             )
-            _, stderr = await self._ffmpeg([*source, "-filter_complex", apply_graph, "-map", "[out]", *aac_output(output)], timeout)
+            _, stderr = await self._ffmpeg(
+                [*source, "-filter_complex", apply_graph, "-map", "[out]", *aac_output(output)], timeout
+            )
             applied = loudnorm_figures(stderr)
         finally:
             download.unlink(missing_ok=True)
@@ -228,7 +249,20 @@ class Soundtrack:
     async def mux(self, video: Path, audio: Path, output: Path) -> None:
         """`video`'s picture and `audio`'s sound in one MP4 at `output`, both copied as they are, index in front."""
         args = ["-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(video), "-i", str(audio)]
-        args += ["-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", "-y", str(output)]
+        args += [
+            "-map",
+            "0:v:0",
+            "-map",
+            "1:a:0",
+            "-c",
+            "copy",
+            "-movflags",
+            "+faststart",
+            "-f",
+            "mp4",
+            "-y",
+            str(output),
+        ]
         try:
             await self._ffmpeg(args, TOOL_TIMEOUT_SECONDS)
         except BaseException:
