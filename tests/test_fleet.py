@@ -212,7 +212,8 @@ class TestLostWorker:
         """A server SIGKILLed mid-render leaves its driver running (a hung one does not notice); the next server on
         the same OUTPUT_DIR kills it and deletes the half-written video at start."""
         first = server_factory("hang")
-        stream = open_stream(first.port, stream_url(distinct_recap("one-book", "Hung")))
+        silent = {**distinct_recap("one-book", "Hung"), "template": {"audio": None}}  # the driver's files only
+        stream = open_stream(first.port, stream_url(silent))
         while 40 not in stream.progress:  # the fake driver's last line: from then on it only hangs
             read_events(stream, count=len(stream.events) + 1)
         marker = first.wait_for_log("driver_started")["marker"]

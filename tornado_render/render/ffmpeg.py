@@ -5,7 +5,8 @@ Why Remotion's: the render already needs them (they ship inside `@remotion/compo
 alimiter) and a short list of formats; soundtrack.py works with what is there.
 
 Each run gets an explicit environment that holds only `LD_LIBRARY_PATH` (the binaries' libraries sit beside
-them): none of the server's secrets reach it. Each run is a process group of its own, killed with everything in it
+them) and a render marker (processes.py: a server that starts after one that died kills what that one left
+running): none of the server's secrets reach it. Each run is a process group of its own, killed with everything in it
 when its time is up or when the task that waits for it is cancelled (a render cancelled mid-soundtrack leaves no
 ffmpeg behind). Only the last lines of stderr are kept, for the reason a run failed.
 """
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import MediaToolFailed
+from .processes import MARKER_VARIABLE, new_marker
 
 STDERR_TAIL_CHARS = 4000
 
@@ -43,8 +45,8 @@ class MediaTools:
         return cls(folder / "ffmpeg", folder / "ffprobe")
 
     def environment(self) -> dict[str, str]:
-        """All a run gets from its parent: where the binaries' shared libraries are."""
-        return {"LD_LIBRARY_PATH": str(self.ffmpeg.parent)}
+        """All a run gets from its parent: where the binaries' shared libraries are, and a marker of this server."""
+        return {"LD_LIBRARY_PATH": str(self.ffmpeg.parent), MARKER_VARIABLE: new_marker()}
 
 
 async def run_tool(executable: Path, args: list[str], env: dict[str, str], timeout: float) -> tuple[bytes, str]:
