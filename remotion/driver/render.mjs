@@ -330,7 +330,7 @@ async function renderEveryFrame(job, {common, composition}) {
     ...(job.crf == null ? {} : {crf: job.crf}),
     licenseKey: job.licenseKey ?? null,
     // Limited-range BT.709, flagged, as the distinct-frames encoder writes it (static-spans.mjs BT709_ARGS), and
-    // High profile whatever the preset (renderMedia has no option for the profile: its encoder's arguments get it).
+    // `-profile:v high` as there (renderMedia has no option for the profile: its encoder's arguments get it).
     colorSpace: 'bt709',
     ffmpegOverride: ({args}) => withHighProfile(args),
     onProgress: ({progress, renderedFrames, encodedFrames}) => {

@@ -14,8 +14,9 @@
  * Colour. Chromium's JPEG frames are full-range BT.601 YCbCr (PNG frames are RGB). Handed to libx264 as they are,
  * the video came out `yuvj420p`, full range, no primaries: players that assume TV range showed lifted blacks and
  * clipped whites. zscale converts each frame to limited-range BT.709 (from the matrix and range the decoder tags
- * the frame with), and the stream is flagged BT.709 (primaries, transfer, matrix) and TV range, H.264 High profile
- * whatever the x264 preset (ultrafast would otherwise pick Constrained Baseline).
+ * the frame with), and the stream is flagged BT.709 (primaries, transfer, matrix) and TV range. `-profile:v high` is
+ * the profile's ceiling: x264 writes High for every preset from superfast up (the default is veryfast); ultrafast,
+ * which turns off the 8x8 transform, still writes Constrained Baseline, a subset every High decoder plays.
  * renderMedia then remuxes and moves the index to the front in two more ffmpeg runs; here the one ffmpeg writes
  * with `+faststart` itself. No audio: a composition that declares spans and has audio is refused rather than
  * rendered silent.
