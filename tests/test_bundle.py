@@ -18,7 +18,7 @@ from tornado.process import Subprocess
 
 from tests.support.server import fake_driver_argv
 from tornado_render.errors import RenderFailed
-from tornado_render.render.bundle import BundleCache
+from tornado_render.render.bundle import BundleCache, source_hash
 
 T = TypeVar("T")
 
@@ -122,3 +122,18 @@ class TestBundleCache:
             return await cache.ensure()
 
         assert (run(scenario()) / "index.html").is_file()
+
+
+class TestBundleIdentity:
+    @pytest.mark.parametrize(
+        "changed", ["public/audio/daybreak.wav", "scripts/make-beds.mjs", "src/audio/beds.json", "preview/entry.tsx"]
+    )
+    def test_the_beds_and_their_generator_are_part_of_it(self, remotion_dir: Path, changed: str) -> None:
+        """The soundtrack beds (public/), the script that makes them and the preview change the bundle's hash: a
+        new bed is never played from a stale bundle."""
+        for name in ("public/audio/daybreak.wav", "scripts/make-beds.mjs", "src/audio/beds.json", "preview/entry.tsx"):
+            (remotion_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            (remotion_dir / name).write_bytes(b"1")
+        before = source_hash(remotion_dir)
+        (remotion_dir / changed).write_bytes(b"2")
+        assert source_hash(remotion_dir) != before

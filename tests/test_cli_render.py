@@ -54,6 +54,19 @@ class TestRenderCommand:
         assert stored.is_file()
         assert stored.is_relative_to(tmp_path / "storage" / "videos" / "user-789" / "2026" / "10")
 
+    def test_a_soundtrack_that_cannot_be_used_is_a_warning_line(self, tmp_path: Path) -> None:
+        """A template whose audio URL the cover rules refuse (loopback): exit 0, the video, and a `warning:` line
+        on stderr saying the video is silent."""
+        request = {**load_recap("one-book"), "template": {"audio": {"url": "http://127.0.0.1:9/track.mp3"}}}
+        out = tmp_path / "silent.mp4"
+        result = run_cli("-", "-o", str(out), stdin=json.dumps(request).encode(), **fake(tmp_path, "ok"))
+        assert result.returncode == 0, result.stderr.decode()[-3000:]
+        assert out.is_file()
+        assert (
+            "tornado-render render: warning: template.audio.url: the track could not be used (its address is not"
+            " allowed); the video is silent"
+        ) in result.stderr.decode()
+
     def test_a_failed_render_exits_1_with_its_message(self, tmp_path: Path) -> None:
         """The driver fails: exit 1 and the failure's message, as a stream would say it."""
         result = run_cli(str(RECAPS / "one-book.json"), "-o", str(tmp_path / "x.mp4"), **fake(tmp_path, "error"))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.audio import CORRECT_VIDEO, loudness, stream_of, video_flags
 from tests.support.media import probe
 from tests.support.moto_server import MotoServer, start_moto
 from tests.support.recaps import distinct_recap
@@ -45,6 +46,19 @@ def assert_playable(path: Path, props: dict) -> None:
     assert info.frames == expected_frames(props)
 
 
+def assert_sound_and_stream(path: Path, props: dict) -> None:
+    """The stored video as a reader gets it: the picture stream correct (High, yuv420p, TV range, BT.709, kept
+    through the mux), the default bed as AAC-LC 48 kHz stereo as long as the video, at -14 LUFS under -1 dBTP."""
+    assert video_flags(path) == CORRECT_VIDEO
+    audio = stream_of(path, "audio")
+    assert audio is not None
+    assert (audio["codec_name"], audio["profile"], audio["sample_rate"], audio["channels"]) == ("aac", "LC", "48000", 2)
+    assert float(audio["duration"]) == pytest.approx(expected_frames(props) / 30, abs=1 / 30)
+    measured = loudness(path)
+    assert measured.integrated == pytest.approx(-14, abs=1)
+    assert measured.true_peak <= -1.0
+
+
 def fetch_object(s3: MotoServer, url: str, target: Path) -> dict:
     key = url.removeprefix(f"{s3.endpoint}/{BUCKET}/")
     head = s3.client().head_object(Bucket=BUCKET, Key=key)
@@ -63,6 +77,8 @@ class TestRealRenders:
         assert head["ContentType"] == "video/mp4"
         assert_playable(tmp_path / "v.mp4", recap["data"])
         assert list(real_server.output_dir.glob("*.mp4")) == []
+        assert stream.events[-1].data["warnings"] == []
+        assert_sound_and_stream(tmp_path / "v.mp4", recap["data"])
 
     def test_post(self, real_server: ServerProcess, s3: MotoServer, tmp_path: Path) -> None:
         """POST /render: a real render answered with its URL, duration and render time."""

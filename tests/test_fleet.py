@@ -29,6 +29,8 @@ from tests.support.redis_server import RedisServer, redis_installed, start_redis
 from tests.support.server import ServerProcess
 from tests.support.sse_client import Stream, open_stream, read_events, run_stream, stream_url
 from tests.support.stills import seed_bundle_cache
+from tornado_render.jobs.model import Succeeded
+from tornado_render.jobs.redis_store import state_from_json, state_to_json
 from tornado_render.render.processes import pids_with_marker
 from tornado_render.render.workspace import RENDERING_DIR
 
@@ -210,7 +212,8 @@ class TestLostWorker:
         """A server SIGKILLed mid-render leaves its driver running (a hung one does not notice); the next server on
         the same OUTPUT_DIR kills it and deletes the half-written video at start."""
         first = server_factory("hang")
-        stream = open_stream(first.port, stream_url(distinct_recap("one-book", "Hung")))
+        silent = {**distinct_recap("one-book", "Hung"), "template": {"audio": None}}  # the driver's files only
+        stream = open_stream(first.port, stream_url(silent))
         while 40 not in stream.progress:  # the fake driver's last line: from then on it only hangs
             read_events(stream, count=len(stream.events) + 1)
         marker = first.wait_for_log("driver_started")["marker"]
@@ -230,6 +233,14 @@ class TestLostWorker:
             "files_removed": cleaned["files_removed"],
             "processes_left": len(pids_with_marker(marker)),
         }
+
+
+class TestStateInRedis:
+    def test_a_succeeded_state_keeps_its_warnings(self) -> None:
+        """A job's outcome as Redis keeps it carries its warnings, so any instance's `complete` event has them."""
+        warned = Succeeded("a.mp4", "/storage/a.mp4", "videos/u/a.mp4", 11.5, ("template.audio.url: ...",))
+        assert state_from_json(state_to_json(warned)) == warned
+        assert state_from_json(state_to_json(Succeeded("b.mp4", "u", "k", 8.5))).warnings == ()
 
 
 class TestResultCache:

@@ -192,6 +192,7 @@ class TestDocument:
             "statsReveal",
             "comingSoon",
             "outro",
+            "audio",
         }
         assert schemas["TemplateTiming"]["properties"]["introHold"] | {"description": ""} == {
             "type": "integer",

@@ -33,7 +33,8 @@ class TestSuccessfulStream:
         assert stream.names == ["progress"] * 101 + ["complete"]
         assert [event.data for event in stream.events[:-1]] == progress_events(0, 100)
         complete = stream.events[-1].data
-        assert set(complete) == {"filename", "s3Url"}
+        assert set(complete) == {"filename", "s3Url", "warnings"}
+        assert complete["warnings"] == []
         assert complete["filename"].startswith("recap-2026-10-")
         assert complete["s3Url"].startswith(f"{fake_server.base_url}/storage/videos/user-789/2026/10/recap-2026-10-")
 
@@ -61,7 +62,7 @@ class TestSuccessfulStream:
         status, headers, body = fake_server.request("GET", path)
         assert status == 200
         assert headers["content-type"] == "video/mp4"
-        assert body.startswith(b"\x00\x00\x00\x18ftypmp42")
+        assert body[4:8] == b"ftyp"
         assert not (fake_server.output_dir / complete["filename"]).exists()
 
     def test_logs_every_phase_with_job_id(self, fake_server: ServerProcess) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.audio import CORRECT_VIDEO, video_flags
 from tests.support.media import frame_psnrs, probe, top_level_boxes
 from tests.support.recaps import RECAP_NAMES, load_recap
 from tests.support.remotion import timeline
@@ -195,14 +196,21 @@ class TestDistinctFramesRender:
         assert (info.codec, info.width, info.height, info.fps) == ("h264", 1080, 1920, 30)
         assert info.frames == reference.frames == expected
         assert info.duration == pytest.approx(reference.duration)
-        assert info.pix_fmt == reference.pix_fmt
-        assert info.pix_fmt in ("yuv420p", "yuvj420p")
+        assert info.pix_fmt == reference.pix_fmt == "yuv420p"
         boxes = top_level_boxes(distinct)
         assert boxes.index("moov") < boxes.index("mdat"), boxes
         psnrs = frame_psnrs(every, distinct)
         assert len(psnrs) == expected
         worst = min(range(len(psnrs)), key=psnrs.__getitem__)
         assert psnrs[worst] >= 40, f"frame {worst}: {psnrs[worst]:.1f} dB"
+
+    def test_both_paths_write_a_correct_stream(
+        self, one_book_renders: dict[str, tuple[Path, list[dict[str, Any]]]]
+    ) -> None:
+        """Every-frame (renderMedia) and distinct-frame encoding both write H.264 High, yuv420p, TV range, BT.709
+        primaries, transfer and matrix (not the full-range yuvj420p of Chromium's JPEG frames)."""
+        for mode in ("every", "distinct"):
+            assert video_flags(one_book_renders[mode][0]) == CORRECT_VIDEO, mode
 
     def test_only_distinct_frames_are_captured(
         self, one_book_renders: dict[str, tuple[Path, list[dict[str, Any]]]]

@@ -67,6 +67,20 @@ class TestS3Storage:
         assert head["ContentType"] == "video/mp4"
         assert head["ContentLength"] == 5000
 
+    def test_warnings_are_kept_with_the_video(self, moto: MotoServer, tmp_path: Path) -> None:
+        """The warnings a video was stored with (a soundtrack that could not be used) come back with it from locate,
+        non-ASCII included (S3 metadata is ASCII: they travel as escaped JSON)."""
+        video = tmp_path / "v.mp4"
+        video.write_bytes(b"video")
+        storage = S3Storage(s3_settings(moto))
+        warnings = ("template.audio.url: the track could not be used (HTTP 404); the video is silent", "é ✓")
+        storage.upload(video, "videos/u/2026/10/warned.mp4", 11.5, warnings)
+        storage.upload(video, "videos/u/2026/10/quiet.mp4", 11.5)
+        warned, quiet = storage.locate("videos/u/2026/10/warned.mp4"), storage.locate("videos/u/2026/10/quiet.mp4")
+        assert warned is not None
+        assert quiet is not None
+        assert (warned.duration, warned.warnings, quiet.warnings) == (11.5, warnings, ())
+
     def test_presigned_urls_for_private_buckets(self, moto: MotoServer, tmp_path: Path) -> None:
         """S3_URL_MODE=presigned: the URL is a presigned GET valid S3_URL_EXPIRES seconds, and it fetches the video."""
         video = tmp_path / "v.mp4"
@@ -114,6 +128,17 @@ class TestLocalStorage:
         video.write_bytes(b"abc")
         assert storage.upload(video, "videos/u 1/x.mp4", 11.5) == "/storage/videos/u%201/x.mp4"
         assert (tmp_path / "store" / "videos" / "u 1" / "x.mp4").read_bytes() == b"abc"
+
+    def test_warnings_are_kept_with_the_video(self, tmp_path: Path) -> None:
+        """The warnings a video was stored with come back with it from locate (the JSON beside it)."""
+        storage = LocalStorage(settings_from_env({"LOCAL_STORAGE_DIR": str(tmp_path / "store")}))
+        video = tmp_path / "v.mp4"
+        video.write_bytes(b"abc")
+        warnings = ("template.audio.url: the track could not be used (HTTP 404); the video is silent",)
+        storage.upload(video, "videos/u/x.mp4", 8.5, warnings)
+        stored = storage.locate("videos/u/x.mp4")
+        assert stored is not None
+        assert (stored.duration, stored.warnings) == (8.5, warnings)
 
 
 class TestServerWithS3:

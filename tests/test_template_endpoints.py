@@ -35,7 +35,15 @@ class TestTemplateList:
         for entry in entries:
             assert set(entry) == {"id", "name", "template", "thumbnailUrl"}
             assert entry["template"] == CATALOG.presets[entry["id"]].resolved
-            assert set(entry["template"]) == {"global", "intro", "bookReveal", "statsReveal", "comingSoon", "outro"}
+            assert set(entry["template"]) == {
+                "global",
+                "intro",
+                "bookReveal",
+                "statsReveal",
+                "comingSoon",
+                "outro",
+                "audio",
+            }
             assert entry["thumbnailUrl"] == f"{fake_server.base_url}/templates/{entry['id']}.png"
         backgrounds = {entry["template"]["global"]["colors"]["background"] for entry in entries}
         assert len(backgrounds) == 4

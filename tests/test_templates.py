@@ -15,9 +15,12 @@ from tests.support.recaps import RECAP_NAMES, load_recap
 from tests.support.server import ROOT
 from tests.support.typescript import calculate_durations, template_rules
 from tornado_render import templates
+from tornado_render.jobs.model import job_key
+from tornado_render.recap import RenderRequest
+from tornado_render.storage.naming import video_token
 from tornado_render.templates import TemplateCatalog, duration_frames
 from tornado_render.web.css_colors import is_css_color
-from tornado_render.web.template_schema import TEMPLATE_SHAPE, TemplateSchema, load_template
+from tornado_render.web.template_schema import TEMPLATE_SHAPE, TemplateError, TemplateSchema, load_template
 
 CATALOG = TemplateCatalog.for_remotion_dir(ROOT / "remotion")
 
@@ -49,6 +52,11 @@ class TestConstants:
         } == (constants["NUMBER_RANGES"])
         assert constants["MAX_CUSTOM_TEXT"] == templates.MAX_CUSTOM_TEXT
         assert list(templates.FONT_FAMILIES) == constants["TEMPLATE_FONT_FAMILIES"]
+        assert list(CATALOG.tracks) == constants["AUDIO_TRACKS"]
+        assert constants["MAX_AUDIO_URL"] == templates.MAX_AUDIO_URL
+        assert (constants["BPM_RANGE"]["min"], constants["BPM_RANGE"]["max"]) == templates.BPM_RANGE
+        assert (constants["VOLUME_RANGE"]["min"], constants["VOLUME_RANGE"]["max"]) == templates.VOLUME_RANGE
+        assert sorted(constants["FIELDS"]["audio"]) == sorted(templates.AUDIO_KEYS)
 
     def test_schema_has_exactly_the_fields_of_template_ts(self, constants: dict[str, Any]) -> None:
         """The marshmallow schema knows the same sections and fields as TEMPLATE_FIELDS (so no field is refused or
@@ -216,9 +224,11 @@ TEXTS = ["", "Keep reading", "x" * 200, "x" * 201, "\U0001f4da" * 100, "\U0001f4
 
 
 def field_paths(constants: dict[str, Any]) -> list[str]:
+    """Every field of the sections (audio's fields depend on each other: TestAudioChecks)."""
     return [
         f"{section}.{name}.{key}" if keys else f"{section}.{name}"
         for section, fields in constants["FIELDS"].items()
+        if section != "audio"
         for name, keys in fields.items()
         for key in (keys or [None])
     ]
@@ -261,6 +271,77 @@ class TestFieldChecks:
         assert disagreements == []
 
 
+AUDIO_URLS = [
+    "https://example.org/track.mp3",
+    "http://example.org/a.ogg?x=1#y",
+    "HTTPS://EXAMPLE.ORG/A.WAV",
+    "https://example.org/" + "x" * (2048 - 20),
+    "https://example.org/" + "x" * (2049 - 20),
+    "https://example.org/" + "x" * 2000 + "\U0001f3b5" * 14,  # 2,048 UTF-16 code units, 2,034 code points
+    "https://example.org/" + "x" * 2000 + "\U0001f3b5" * 15,
+    "javascript:alert(1)",
+    "data:audio/wav;base64,AAAA",
+    "ftp://example.org/a.mp3",
+    "file:///etc/passwd",
+    "//example.org/a.mp3",
+    "https://",
+    "https:///a.mp3",
+    "https:// example.org",
+    " https://example.org/a.mp3",
+    "https://example.org/a\nb.mp3",
+    "https://example.org/a\u0085b.mp3",
+    "https://example.org/a\u00a0b.mp3",
+    "https://exämple.org/ä.flac",
+    "",
+    5,
+    None,
+]
+
+
+def audio_accepted(layer: dict[str, Any]) -> bool:
+    """Whether the server takes this `audio` (schema and catalog), before anything is fetched."""
+    try:
+        load_template({"audio": layer}, None, CATALOG)
+    except TemplateError:
+        return False
+    return True
+
+
+class TestAudioChecks:
+    def test_each_audio_field_takes_what_template_ts_takes(self) -> None:
+        """Each field of `audio` accepts a value exactly when AUDIO_FIELDS' check does (track names, URLs at the
+        length limit in UTF-16 code units, schemes, control characters, bpm and volume at their edges, wrong
+        types); bpm is asked with a url beside it, the only way the server takes it."""
+        cases: list[tuple[str, Any, dict[str, Any]]] = []
+        for track in ["daybreak", "lamplight", "neon", "Neon", "", "nope", 5, None, True]:
+            cases.append(("audio.track", track, {"track": track}))
+        for url in AUDIO_URLS:
+            cases.append(("audio.url", url, {"url": url}))
+        for bpm in [None, 39.9, 40, 40.0, 120, 128.5, 240, 240.1, 0, -120, "120", True, [], {}]:
+            cases.append(("audio.bpm", bpm, {"url": "https://example.org/a.mp3", "bpm": bpm}))
+        for volume in [0, 0.0, 0.25, 1, 1.0, 1.01, -0.1, 2, None, True, "1", []]:
+            cases.append(("audio.volume", volume, {"volume": volume}))
+        typescript = template_rules(checks=[[path, value] for path, value, _ in cases])["checks"]
+        disagreements = [
+            (path, value, ts)
+            for (path, value, layer), ts in zip(cases, typescript, strict=True)
+            if audio_accepted(layer) != ts
+        ]
+        assert disagreements == []
+
+    def test_combinations_that_mean_nothing_are_refused(self) -> None:
+        """A track and a url together, or a bpm without a url, is a 400 naming the field; null is silence."""
+        for layer, path in [
+            ({"track": "neon", "url": "https://example.org/a.mp3"}, "template.audio.url"),
+            ({"bpm": 120}, "template.audio.bpm"),
+            ({"track": "neon", "bpm": 120}, "template.audio.bpm"),
+        ]:
+            with pytest.raises(TemplateError) as refused:
+                load_template({"audio": layer}, None, CATALOG)
+            assert list(refused.value.fields) == [path], layer
+        assert load_template({"audio": None}, None, CATALOG).resolved["audio"] is None
+
+
 # Layers a reader might send: partial, timing parts or totals only, every layout, unknown keys.
 LAYERS: list[dict[str, Any]] = [
     {},
@@ -273,6 +354,22 @@ LAYERS: list[dict[str, Any]] = [
     {"comingSoon": {"maxBooks": 2, "layout": "single"}, "statsReveal": {"layout": "minimal", "showTopBook": False}},
     {"global": {"fonts": {"heading": "JetBrains Mono"}, "future": 1}, "newScene": {"x": 1}},
     {"intro": {"titleFontSize": 300.0, "subtitleFontSize": 16}},
+    {"audio": None},
+    {"audio": {"volume": 0.3}},
+    {"audio": {"volume": 0}},
+    {"audio": {"track": "neon"}},
+    {"audio": {"track": "lamplight", "volume": 0.5, "fade": "slow"}},
+    {"audio": {"url": "https://example.org/a.mp3", "bpm": 96}},
+    {"audio": {"url": "https://example.org/b.ogg", "volume": 0.5, "bpm": None}},
+    {"audio": {}},
+]
+# Several layers in a row: silence stays silent under a volume, a source replaced keeps nothing of the last one.
+AUDIO_SEQUENCES: list[list[dict[str, Any]]] = [
+    [{"audio": None}, {"audio": {"volume": 0.5}}],
+    [{"audio": None}, {"audio": {"track": "daybreak"}}],
+    [{"audio": {"url": "https://example.org/a.mp3", "bpm": 96, "volume": 0.2}}, {"audio": {"track": "neon"}}],
+    [{"audio": {"track": "neon", "volume": 0.2}}, {"audio": {"url": "https://example.org/a.mp3"}}],
+    [{"audio": {"url": "https://example.org/a.mp3", "bpm": 96}}, {"audio": {"volume": 0.7}}],
 ]
 
 
@@ -285,6 +382,22 @@ class TestResolve:
         )["resolve"]
         for (preset_id, layer), expected in zip(cases, typescript, strict=True):
             assert load_template(layer, preset_id, CATALOG).resolved == expected, (preset_id, layer)
+
+    def test_audio_layers_resolve_alike(self) -> None:
+        """Layers of audio laid one over another (over every preset) resolve to what resolveTemplate makes."""
+        cases = [
+            [CATALOG.presets[preset_id].template, *layers] for preset_id in CATALOG.ids for layers in AUDIO_SEQUENCES
+        ]
+        typescript = template_rules(resolve=cases)["resolve"]
+        for layers, expected in zip(cases, typescript, strict=True):
+            assert CATALOG.resolve(*layers) == expected, layers
+        assert [expected["audio"] for expected in typescript[: len(AUDIO_SEQUENCES)]] == [
+            None,
+            {"track": "daybreak", "volume": 1},
+            {"track": "neon", "volume": 1},
+            {"url": "https://example.org/a.mp3", "bpm": None, "volume": 1},
+            {"url": "https://example.org/a.mp3", "bpm": 96, "volume": 0.7},
+        ]
 
     def test_resolving_a_complete_template_changes_nothing(self) -> None:
         """A resolved template resolves to itself (the composition resolves what the server sends again)."""
@@ -326,3 +439,30 @@ class TestDuration:
         assert mismatches == []
         # The cases are not all the same length: the rule is exercised, not only agreed on.
         assert len(set(typescript)) > 20
+
+
+class TestAudioIdentity:
+    def test_another_track_is_another_video(self) -> None:
+        """The soundtrack is part of the job key and the video's name: another track, a URL, another volume or
+        silence is another job; the same track however it is asked for is the same one."""
+        recap = load_recap("one-book")["data"]
+
+        def request(layer: dict[str, Any], preset: str | None = None) -> RenderRequest:
+            return RenderRequest("user-1", recap, load_template(layer, preset, CATALOG).resolved)
+
+        variants = [
+            request({}),
+            request({"audio": {"track": "neon"}}),
+            request({"audio": {"volume": 0.5}}),
+            request({"audio": None}),
+            request({"audio": {"url": "https://example.org/a.mp3"}}),
+            request({"audio": {"url": "https://example.org/a.mp3", "bpm": 120}}),
+        ]
+        assert len({job_key(variant) for variant in variants}) == len(variants)
+        assert len({video_token(b"secret", variant.canonical(), "bundle") for variant in variants}) == len(variants)
+        same = [
+            request({"audio": {"track": "neon"}}),
+            request({"audio": {"track": "neon", "volume": 1.0}}),
+            request(CATALOG.resolve({"audio": {"track": "neon"}})),  # the complete template sent back
+        ]
+        assert len({job_key(variant) for variant in same}) == 1

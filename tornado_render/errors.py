@@ -2,7 +2,8 @@
 client may see (the spec's "Render failed: ..." / "S3 upload failed: ..."), never a stack trace or a local path.
 
 A few exceptions stay private to the module that raises and handles them: `InvalidRequest` (web.schemas),
-`SignatureRejected` (web.signing), `CoverRefused` (render.covers), `SettingsError` (settings).
+`SignatureRejected` (web.signing), `CoverRefused` (render.covers), `TrackRefused` (render.audio_source),
+`SettingsError` (settings).
 
 A job that fails ends with a `FailureReason`: metrics label failures with it and the POST answer picks its title
 from it, so nothing downstream reads message text to learn what happened.
@@ -52,6 +53,17 @@ class RenderFailed(TornadoRenderError):
     @property
     def client_message(self) -> str:
         return f"Render failed: {self.reason}"
+
+
+class MediaToolFailed(TornadoRenderError):
+    """Remotion's ffmpeg or ffprobe failed, or ran out of time (`reason` says which and how; `stderr_tail` its last
+    lines). The soundtrack turns this into a warning and a silent video, never a failed render."""
+
+    def __init__(self, reason: str, *, stderr_tail: str = "", timed_out: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.stderr_tail = stderr_tail
+        self.timed_out = timed_out
 
 
 class UploadFailed(TornadoRenderError):

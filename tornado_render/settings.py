@@ -264,6 +264,12 @@ class Settings:
         parse_networks,
         shown="empty",
     )
+    audio_max_bytes: int = setting(
+        10 * 1024 * 1024,
+        "AUDIO_MAX_BYTES",
+        "size limit of a soundtrack fetched from a template's audio URL (fetched under the cover rules)",
+        _positive_int,
+    )
     s3_bucket_name: str | None = setting(
         None, "S3_BUCKET_NAME", "upload to this S3 bucket (unset: local storage)", _optional_text
     )

@@ -6,6 +6,10 @@ timing rule of remotion/src/compositions/MonthlyRecap/timeline.ts, and tests/tes
 the same inputs. The presets are the JSON files the composition reads too (remotion/src/template/presets/*.json,
 `{"name", "template"}`); `default.json` is complete and is the defaults. Validating what a client sends is the web
 layer's (web/template_schema.py): what reaches `resolve` here is known to be well formed.
+
+`audio`, the soundtrack, is not merged field by field like the sections (template.ts resolveAudio): `null`
+silences, a `track` or `url` replaces the source, `volume` alone changes the current source's volume. The track ids
+are the bundled beds' (remotion/src/audio/beds.json).
 """
 
 from __future__ import annotations
@@ -68,10 +72,20 @@ ANIMATION_STYLES = ("slide", "fade", "pop")
 # (min, max, integer) of the numeric options besides timing (template.ts NUMBER_RANGES).
 NUMBER_RANGES = {"titleFontSize": (24, 400, False), "subtitleFontSize": (16, 300, False), "maxBooks": (0, 6, True)}
 MAX_CUSTOM_TEXT = 200
+# The soundtrack (template.ts AUDIO_FIELDS): a URL track's limits, its tempo and any track's volume.
+AUDIO_KEYS = ("track", "url", "bpm", "volume")
+MAX_AUDIO_URL = 2048
+BPM_RANGE = (40, 240)
+VOLUME_RANGE = (0, 1)
 
 
 def presets_dir(remotion_dir: Path) -> Path:
     return remotion_dir / "src" / "template" / "presets"
+
+
+def beds_manifest_path(remotion_dir: Path) -> Path:
+    """The bundled soundtrack beds (ids, tempos, files under public/, measured loudness)."""
+    return remotion_dir / "src" / "audio" / "beds.json"
 
 
 def sample_recap_path(remotion_dir: Path) -> Path:
@@ -102,6 +116,21 @@ def _overlay(base: dict[str, Any], layer: Mapping[str, Any], shape: Mapping[str,
     return result
 
 
+def resolve_audio(current: Mapping[str, Any] | None, layer: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The soundtrack after one (valid) layer: null silences, a track or url replaces the source (volume 1 unless
+    given), volume alone changes the current source's volume and leaves silence silent (template.ts resolveAudio)."""
+    if layer is None:
+        return None
+    volume = layer.get("volume", 1)
+    if "track" in layer:
+        return {"track": layer["track"], "volume": volume}
+    if "url" in layer:
+        return {"url": layer["url"], "bpm": layer.get("bpm"), "volume": volume}
+    if "volume" in layer and current is not None:
+        return {**current, "volume": volume}
+    return None if current is None else dict(current)
+
+
 def scene_length(timing: Mapping[str, int], scene: str) -> int:
     """How long a scene lasts: its total, or the sum of its parts when that is longer."""
     parts, total = SCENE_TIMING[scene]
@@ -111,7 +140,9 @@ def scene_length(timing: Mapping[str, int], scene: str) -> int:
 class TemplateCatalog:
     """The presets of a Remotion project, read once, and the resolver over its defaults."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, beds_manifest: Path | None = None) -> None:
+        beds = json.loads((beds_manifest or directory.parent.parent / "audio" / "beds.json").read_text())["beds"]
+        self.tracks: dict[str, dict[str, Any]] = {str(bed["id"]): bed for bed in beds}
         files = sorted(directory.glob("*.json"), key=lambda path: (path.stem != DEFAULT_PRESET, path.stem))
         if not files or files[0].stem != DEFAULT_PRESET:
             raise FileNotFoundError(f"no {DEFAULT_PRESET}.json preset in {directory}")
@@ -125,7 +156,7 @@ class TemplateCatalog:
 
     @classmethod
     def for_remotion_dir(cls, remotion_dir: Path) -> TemplateCatalog:
-        return cls(presets_dir(remotion_dir))
+        return cls(presets_dir(remotion_dir), beds_manifest_path(remotion_dir))
 
     @property
     def ids(self) -> list[str]:
@@ -136,7 +167,9 @@ class TemplateCatalog:
         scene's total becomes the length it lasts (template.ts resolveTemplate)."""
         result = copy.deepcopy(self.defaults)
         for layer in layers:
-            result = _overlay(result, layer, self.defaults)
+            result = _overlay(result, {key: value for key, value in layer.items() if key != "audio"}, self.defaults)
+            if "audio" in layer:
+                result["audio"] = resolve_audio(result["audio"], layer["audio"])
         timing = dict(result["global"]["timing"])
         for scene, (_, total) in SCENE_TIMING.items():
             timing[total] = scene_length(timing, scene)

@@ -329,6 +329,10 @@ async function renderEveryFrame(job, {common, composition}) {
     ...(job.x264Preset == null ? {} : {x264Preset: job.x264Preset}),
     ...(job.crf == null ? {} : {crf: job.crf}),
     licenseKey: job.licenseKey ?? null,
+    // Limited-range BT.709, flagged, as the distinct-frames encoder writes it (static-spans.mjs BT709_ARGS), and
+    // `-profile:v high` as there (renderMedia has no option for the profile: its encoder's arguments get it).
+    colorSpace: 'bt709',
+    ffmpegOverride: ({args}) => withHighProfile(args),
     onProgress: ({progress, renderedFrames, encodedFrames}) => {
       if (renderedFrames > 0 && marks.firstFrame === undefined) {
         mark('firstFrame');
@@ -344,6 +348,15 @@ async function renderEveryFrame(job, {common, composition}) {
   });
   mark('encoded');
   return {framesCaptured: composition.durationInFrames};
+}
+
+/**
+ * An ffmpeg run of renderMedia's with `-profile:v high` before its output (the last argument) when it encodes H.264
+ * (the pre-stitcher does; the stitcher that follows copies the stream).
+ * @param {string[]} args
+ */
+function withHighProfile(args) {
+  return args.includes('libx264') ? [...args.slice(0, -1), '-profile:v', 'high', ...args.slice(-1)] : args;
 }
 
 /**

@@ -7,8 +7,16 @@
  * times as the span is long. Encoding overlaps capture, as in renderMedia.
  *
  * The encoder is renderMedia's own: Remotion's ffmpeg with the arguments its pre-stitcher uses (prespawnFfmpeg and
- * generateFfmpegArgs in @remotion/renderer 4.0.527: libx264, yuv420p, the x264 preset, crf 18 unless set, the
- * default colour handling, a 90 kHz track timescale), so a frame the two paths both capture encodes the same way.
+ * generateFfmpegArgs in @remotion/renderer 4.0.527: libx264, yuv420p, the x264 preset, crf 18 unless set, a 90 kHz
+ * track timescale, and its `colorSpace: 'bt709'` handling, which render.mjs asks renderMedia for too), so a frame
+ * the two paths both capture encodes the same way.
+ *
+ * Colour. Chromium's JPEG frames are full-range BT.601 YCbCr (PNG frames are RGB). Handed to libx264 as they are,
+ * the video came out `yuvj420p`, full range, no primaries: players that assume TV range showed lifted blacks and
+ * clipped whites. zscale converts each frame to limited-range BT.709 (from the matrix and range the decoder tags
+ * the frame with), and the stream is flagged BT.709 (primaries, transfer, matrix) and TV range. `-profile:v high` is
+ * the profile's ceiling: x264 writes High for every preset from superfast up (the default is veryfast); ultrafast,
+ * which turns off the 8x8 transform, still writes Constrained Baseline, a subset every High decoder plays.
  * renderMedia then remuxes and moves the index to the front in two more ffmpeg runs; here the one ffmpeg writes
  * with `+faststart` itself. No audio: a composition that declares spans and has audio is refused rather than
  * rendered silent.
@@ -92,6 +100,23 @@ export function framePlan(durationInFrames, spans) {
 }
 
 /**
+ * renderMedia's colour arguments for `colorSpace: 'bt709'` (generateFfmpegArgs, @remotion/renderer 4.0.527): the
+ * conversion to limited-range BT.709 and the flags that say so.
+ */
+export const BT709_ARGS = [
+  '-colorspace:v',
+  'bt709',
+  '-color_primaries:v',
+  'bt709',
+  '-color_trc:v',
+  'bt709',
+  '-color_range',
+  'tv',
+  '-vf',
+  'zscale=matrix=709:range=limited:primariesin=709:primaries=709:transferin=709:transfer=709',
+];
+
+/**
  * renderMedia's pre-stitcher arguments for an H.264 MP4 from piped images (see the module comment).
  * @param {{fps: number, width: number, height: number, imageFormat: 'jpeg' | 'png', x264Preset: string | null, crf: number | null, output: string}} options
  * @returns {string[]}
@@ -116,6 +141,9 @@ export function encoderArgs({fps, width, height, imageFormat, x264Preset, crf, o
     '-',
     '-c:v',
     'libx264',
+    ...BT709_ARGS,
+    '-profile:v',
+    'high',
     '-pix_fmt',
     'yuv420p',
     ...(x264Preset ? ['-preset', x264Preset] : []),

@@ -12,11 +12,16 @@
  * a handle to update it, seek, or read its length. `handle.showFrame(n)` pauses on frame n and resolves once that
  * frame is on screen with its fonts and covers: what a render would capture (Remotion waits for the same holds,
  * the composition's delayRender calls, before it takes a frame).
+ *
+ * Sound. The template's `audio` plays beside the composition (which stays silent, as it renders): a bed from the
+ * preview's own folder (build-preview.mjs copies the beds into preview/audio/), a URL track from its URL, looped,
+ * with the video's fades and the bed's gain to -14 LUFS (src/audio/soundtrack.ts).
  */
 import {Player, type PlayerRef} from '@remotion/player';
 import {createRef, type FC, useLayoutEffect} from 'react';
 import {createRoot} from 'react-dom/client';
-import {useCurrentFrame} from 'remotion';
+import {Audio, useCurrentFrame} from 'remotion';
+import {bedOf, previewVolume} from '../src/audio/soundtrack';
 import {MonthlyRecap} from '../src/compositions/MonthlyRecap';
 import {calculateDuration, FPS, HEIGHT, WIDTH} from '../src/compositions/MonthlyRecap/timeline';
 import {isCssColor} from '../src/template/colors';
@@ -28,6 +33,7 @@ import {
   resolveTemplate,
   STATS_LAYOUTS,
   type Template,
+  type TemplateAudio,
 } from '../src/template/template';
 import type {MonthlyRecapExport, MonthlyRecapProps} from '../src/types';
 
@@ -78,17 +84,43 @@ declare global {
   }
 }
 
-type FramedProps = MonthlyRecapProps & {onDrawn: (frame: number) => void};
+type FramedProps = MonthlyRecapProps & {onDrawn: (frame: number) => void; durationInFrames: number};
+
+/** Where this script was loaded from: the beds are beside it (preview/audio/). */
+const PREVIEW_BASE = document.currentScript instanceof HTMLScriptElement ? document.currentScript.src : document.baseURI;
+
+/** The soundtrack's source: a bed from the preview's folder, or the template's URL. */
+function audioSource(audio: TemplateAudio): string | null {
+  if ('url' in audio) {
+    return audio.url;
+  }
+  const bed = bedOf(audio);
+  return bed ? new URL(bed.file, PREVIEW_BASE).href : null;
+}
+
+/** The template's soundtrack, looped under the whole video with its fades and gain; nothing when silent. */
+const Soundtrack: FC<{audio: TemplateAudio | null; durationInFrames: number}> = ({audio, durationInFrames}) => {
+  const source = audio === null || audio.volume <= 0 ? null : audioSource(audio);
+  if (source === null) {
+    return null;
+  }
+  return <Audio src={source} loop volume={(frame) => previewVolume(audio, frame, durationInFrames, FPS)} />;
+};
 
 /**
- * The composition, unchanged, plus a report of each frame it commits. A layout effect of the parent runs after the
- * whole tree of that frame is in the DOM and after every hold its components asked for during render (fonts,
- * covers) has been registered, so "frame n drawn, no holds open" means frame n is complete.
+ * The composition, unchanged, plus a report of each frame it commits, and the soundtrack beside it. A layout effect
+ * of the parent runs after the whole tree of that frame is in the DOM and after every hold its components asked for
+ * during render (fonts, covers) has been registered, so "frame n drawn, no holds open" means frame n is complete.
  */
-const Framed: FC<FramedProps> = ({onDrawn, ...props}) => {
+const Framed: FC<FramedProps> = ({onDrawn, durationInFrames, ...props}) => {
   const frame = useCurrentFrame();
   useLayoutEffect(() => onDrawn(frame));
-  return <MonthlyRecap {...props} />;
+  return (
+    <>
+      <MonthlyRecap {...props} />
+      <Soundtrack audio={props.template?.audio ?? null} durationInFrames={durationInFrames} />
+    </>
+  );
 };
 
 /** Whether nothing is pending in `element`: no delayRender hold, every font face loaded, every image decoded. */
@@ -128,7 +160,7 @@ function mount(element: HTMLElement, first: PreviewInput, options: PreviewOption
       <Player
         ref={player}
         component={Framed}
-        inputProps={{...recap, template, onDrawn}}
+        inputProps={{...recap, template, onDrawn, durationInFrames}}
         durationInFrames={durationInFrames}
         compositionWidth={WIDTH}
         compositionHeight={HEIGHT}

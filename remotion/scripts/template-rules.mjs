@@ -5,9 +5,10 @@
  * brings), so tests can hold the server's Python mirror (tornado_render/templates.py, web/template_schema.py,
  * web/css_colors.py) to the one definition. Reads one JSON object on stdin, every key optional:
  *
- *   {"constants": true,                       -> the keys, choices, ranges, font families and defaults
+ *   {"constants": true,                       -> the keys, choices, ranges, font families, tracks and defaults
  *    "colors": ["#fff", ...],                 -> whether each is a color (parseCssColor(value) !== null)
- *    "checks": [["intro.layout", value], ...] -> whether TEMPLATE_FIELDS' check takes each value for that field
+ *    "checks": [["intro.layout", value], ...] -> whether TEMPLATE_FIELDS' check (AUDIO_FIELDS' for "audio.*")
+ *                                                takes each value for that field
  *    "resolve": [[layer, ...], ...],          -> resolveTemplate(...layers) of each list
  *    "durations": [props, ...]}               -> calculateDuration(props) (props: a recap with its template)
  *
@@ -41,7 +42,7 @@ const rules = await import(`data:text/javascript;base64,${Buffer.from(result.out
  */
 function checkOf(fieldPath) {
   /** @type {any} */
-  const fields = rules.TEMPLATE_FIELDS;
+  const fields = {...rules.TEMPLATE_FIELDS, audio: rules.AUDIO_FIELDS};
   const check = fieldPath.split('.').reduce((/** @type {any} */ node, key) => (node === undefined ? undefined : node[key]), fields);
   if (typeof check !== 'function') {
     throw new Error(`no check for ${fieldPath}`);
@@ -73,9 +74,13 @@ if (query.constants) {
     NUMBER_RANGES: rules.NUMBER_RANGES,
     MAX_CUSTOM_TEXT: rules.MAX_CUSTOM_TEXT,
     TEMPLATE_FONT_FAMILIES: rules.TEMPLATE_FONT_FAMILIES,
+    AUDIO_TRACKS: rules.AUDIO_TRACKS,
+    MAX_AUDIO_URL: rules.MAX_AUDIO_URL,
+    BPM_RANGE: rules.BPM_RANGE,
+    VOLUME_RANGE: rules.VOLUME_RANGE,
     DEFAULT_TEMPLATE: rules.DEFAULT_TEMPLATE,
     FIELDS: Object.fromEntries(
-      Object.entries(rules.TEMPLATE_FIELDS).map(([section, fields]) => [
+      Object.entries({...rules.TEMPLATE_FIELDS, audio: rules.AUDIO_FIELDS}).map(([section, fields]) => [
         section,
         Object.fromEntries(
           Object.entries(fields).map(([name, check]) => [name, typeof check === 'function' ? null : Object.keys(check)]),

@@ -4,7 +4,8 @@
 Its options come from a JSON file named on its command line (`fake_driver.py --config FILE`), because the server
 passes its driver an allow-listed environment only; a run without `--config` reads them from its environment (for
 tests that start it directly). It behaves as FAKE_DRIVER_MODE says:
-  ok       bundle progress (bundle jobs), render progress 0 -> 1 in steps, writes a small file, "done"
+  ok       bundle progress (bundle jobs), render progress 0 -> 1 in steps, writes a small real MP4 of the video's
+           length (64x112, H.264, made by Remotion's ffmpeg, so the soundtrack can be muxed into it), "done"
   error    some progress, then {"type": "error", "message": "out of memory"}, exit 1
   crash    some progress, a stderr line, then exit 3 without a final line
   killed   some progress, then SIGKILLs itself
@@ -40,6 +41,7 @@ from pathlib import Path
 from tornado_render.templates import FPS, TemplateCatalog, duration_frames
 
 REMOTION_DIR = Path(__file__).resolve().parents[2] / "remotion"
+COMPOSITOR = REMOTION_DIR / "node_modules" / "@remotion" / "compositor-linux-x64-gnu"
 
 
 def load_options() -> dict[str, str]:
@@ -130,10 +132,18 @@ def render(job: dict, mode: str) -> int:
     wait_for_gate(job)
     for progress in (0.5, 0.73, 1.0):
         emit_timed({"type": "render-progress", "progress": progress, "renderedFrames": 0, "encodedFrames": 0})
-    Path(job["outputPath"]).write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 4096)
     frames = video_frames(job["inputProps"])
+    write_video(Path(job["outputPath"]), frames)
     emit({"type": "done", "outputPath": job["outputPath"], "durationInSeconds": frames / FPS, "frameCount": frames})
     return 0
+
+
+def write_video(path: Path, frames: int) -> None:
+    """A tiny real MP4 of `frames` frames at 30 fps (a grey picture; flagged as the real driver flags its video)."""
+    graph = f"nullsrc=s=64x112:r={FPS},format=yuv420p"
+    args = [str(COMPOSITOR / "ffmpeg"), "-v", "error", "-nostdin", "-filter_complex", graph, "-frames:v", str(frames)]
+    args += ["-c:v", "libx264", "-preset", "ultrafast", "-movflags", "+faststart", "-f", "mp4", "-y", str(path)]
+    subprocess.run(args, check=True, env={"LD_LIBRARY_PATH": str(COMPOSITOR)}, timeout=60)
 
 
 def video_frames(props: dict) -> int:

@@ -3,7 +3,8 @@ covers, driver, settings), with a progress bar, for support and for checking a r
 
 The recap is a RenderRequest file (`-` reads it from stdin), validated as the server validates it. With `-o` the
 video is written there; without, it is stored as the server would store it (S3, or LOCAL_STORAGE_DIR). The command
-prints where the video went and exits 0, or prints the failure and exits 1 (2 for an invalid recap or setting).
+prints where the video went (and a `warning:` line on stderr for each warning, such as a soundtrack that could not
+be used) and exits 0, or prints the failure and exits 1 (2 for an invalid recap or setting).
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ def main(argv: list[str]) -> int:
                 bar.close()
                 print(f"tornado-render render: {failure.client_message}", file=sys.stderr)
                 return 1
+    for warning in (*request.warnings, *outcome.warnings):
+        print(f"tornado-render render: warning: {warning}", file=sys.stderr)
     print(where(outcome.url, storage))
     print(f"{outcome.duration:g} s of video rendered in {outcome.render_seconds:.1f} s", file=sys.stderr)
     return 0

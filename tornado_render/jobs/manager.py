@@ -106,7 +106,11 @@ class JobManager:
             raise ShuttingDown("the server is shutting down")
         known = self.store.counts()
         stored = None if last_event_id else await self.lookup(request)
-        finished = None if stored is None else Succeeded(stored.filename, stored.url, stored.key, stored.duration)
+        finished = (
+            None
+            if stored is None
+            else Succeeded(stored.filename, stored.url, stored.key, stored.duration, stored.warnings)
+        )
         job, created = await self.store.create_or_attach(request, last_event_id, self.limits.admission, finished)
         if not created:
             self.log.info("attached_to_existing", job_id=job.id, state=job.state.status)

@@ -43,6 +43,8 @@ class Succeeded:
     url: str
     key: str
     duration: float
+    # What the reader should know (a soundtrack that could not be used); the `complete` event carries them.
+    warnings: tuple[str, ...] = ()
     status: Literal["succeeded"] = "succeeded"
 
 

@@ -166,7 +166,13 @@ def state_to_json(state: JobState) -> str:
     if isinstance(state, Running):
         return json.dumps({"status": "running", "phase": state.phase, "progress": state.progress})
     if isinstance(state, Succeeded):
-        fields = {"filename": state.filename, "url": state.url, "key": state.key, "duration": state.duration}
+        fields = {
+            "filename": state.filename,
+            "url": state.url,
+            "key": state.key,
+            "duration": state.duration,
+            "warnings": list(state.warnings),
+        }
         return json.dumps({"status": "succeeded", **fields})
     return json.dumps(
         {"status": "failed", "reason": state.reason.value, "message": state.message, "kept_file": state.kept_file}
@@ -181,7 +187,8 @@ def state_from_json(text: str) -> JobState:
     if status == "running":
         return Running(str(data["phase"]), int(data["progress"]))
     if status == "succeeded":
-        return Succeeded(str(data["filename"]), str(data["url"]), str(data["key"]), float(data["duration"]))
+        warnings = tuple(str(warning) for warning in data.get("warnings", []))
+        return Succeeded(str(data["filename"]), str(data["url"]), str(data["key"]), float(data["duration"]), warnings)
     return Failed(FailureReason(data["reason"]), str(data["message"]), data.get("kept_file"))
 
 

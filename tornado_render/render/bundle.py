@@ -2,10 +2,11 @@
 
 Re-bundling per request costs seconds of webpack before the first frame. The bundle's identity is a hash of the
 Remotion sources (the composition's and the browser preview's, which the driver builds into the bundle's preview/
-folder) and lockfile: `BUNDLE_DIR/<hash>/` is reused across restarts, and a change of sources changes the
-hash, so a stale bundle is never served. The hash is recomputed only when a file's size or mtime changes (a stat
-walk costs well under a millisecond per file). One build runs at a time; every render that needs the bundle while
-it builds waits on that build and sees its real progress.
+folder), the files it serves (public/: the soundtrack beds, which the preview plays and the soundtrack mixes in,
+and the script that makes them) and lockfile: `BUNDLE_DIR/<hash>/` is reused across restarts, and a change of
+sources changes the hash, so a stale bundle is never served. The hash is recomputed only when a file's size or
+mtime changes (a stat walk costs well under a millisecond per file). One build runs at a time; every render that
+needs the bundle while it builds waits on that build and sees its real progress.
 """
 
 from __future__ import annotations
@@ -23,9 +24,16 @@ from .driver import run_driver
 
 BundleProgress = Callable[[float], None]
 READY_MARKER = ".tornado-render-complete"
-_HASHED_FILES = ("package.json", "package-lock.json", "tsconfig.json", "scripts/build-preview.mjs")
-# The composition's sources, and the browser preview's (built into the bundle's preview/ folder).
-_HASHED_DIRS = ("src", "preview")
+_HASHED_FILES = (
+    "package.json",
+    "package-lock.json",
+    "tsconfig.json",
+    "scripts/build-preview.mjs",
+    "scripts/make-beds.mjs",
+)
+# The composition's sources, the browser preview's (built into the bundle's preview/ folder), and the files the
+# bundle serves (public/: the soundtrack beds).
+_HASHED_DIRS = ("src", "preview", "public")
 
 
 def _source_files(remotion_dir: Path) -> list[Path]:

@@ -7,6 +7,11 @@ Order matters and is the spec's: the video is uploaded before the outcome is ret
 only after the upload succeeded, and a failed upload keeps the file (downloadable from /download). Every phase is
 logged with its timing.
 
+The soundtrack (soundtrack.py) is prepared beside the render, from the start (the video's length is known before
+its first frame), and muxed into the driver's video once that is complete, before the video is stored: a video
+appears in OUTPUT_DIR only when it is whole, sound included. A soundtrack that cannot be made is a warning in the
+outcome (stored with the video, so a later cache hit repeats it) and a silent video, never a failed render.
+
 A video's length is the one duration rule's (templates.duration_frames, the Python side of the composition's
 calculateDuration; tests compare the two): the `duration` clients are told, and what the storage records, is the
 rule's, and a driver that reports another frame count is logged as a bug (`duration_mismatch`).
@@ -18,20 +23,22 @@ import asyncio
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import FailureReason, JobFailed, RenderFailed, UploadFailed
+from ..errors import FailureReason, JobFailed, MediaToolFailed, RenderFailed, UploadFailed
 from ..recap import RenderRequest
 from ..settings import Settings
 from ..storage import Storage
 from ..storage.naming import storage_key, video_filename, video_token
 from ..templates import FPS, TemplateCatalog, duration_frames
+from .audio_source import AudioPolicy
 from .bundle import BundleCache
 from .covers import CoverFetcher, CoverPolicy
 from .driver import driver_argv, run_driver
 from .progress import ProgressStep, ProgressTracker
+from .soundtrack import PreparedAudio, Soundtrack
 from .workspace import rendering_path
 
 Report = Callable[[ProgressStep], None]
@@ -87,6 +94,8 @@ class Outcome:
     duration: float
     render_seconds: float
     upload_seconds: float
+    # What the reader should know about this video (a soundtrack that could not be used), stored with it.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,7 @@ class Pipeline:
         covers: CoverFetcher,
         video_secret: bytes,
         templates: TemplateCatalog,
+        soundtrack: Soundtrack,
     ) -> None:
         self.bundles = bundles
         self.storage = storage
@@ -125,6 +135,7 @@ class Pipeline:
         self.covers = covers
         self.video_secret = video_secret
         self.templates = templates
+        self.soundtrack = soundtrack
 
     @classmethod
     def from_settings(
@@ -143,6 +154,8 @@ class Pipeline:
             max_bytes=settings.cover_max_bytes,
             allowed_networks=settings.cover_allowed_networks,
         )
+        templates = templates or TemplateCatalog.for_remotion_dir(settings.remotion_dir)
+        audio_policy = AudioPolicy(max_bytes=settings.audio_max_bytes, allowed_networks=settings.cover_allowed_networks)
         return cls(
             bundles=BundleCache(settings.remotion_dir, settings.bundle_dir, argv),
             storage=storage,
@@ -153,7 +166,8 @@ class Pipeline:
             options=RenderOptions.from_settings(settings, browser_executable),
             covers=CoverFetcher(policy, executor),
             video_secret=video_secret,
-            templates=templates or TemplateCatalog.for_remotion_dir(settings.remotion_dir),
+            templates=templates,
+            soundtrack=Soundtrack.for_remotion_dir(settings.remotion_dir, templates.tracks, audio_policy),
         )
 
     def video_name(self, request: RenderRequest) -> tuple[str, str]:
@@ -171,7 +185,9 @@ class Pipeline:
         """The video of this very request and composition, if one is stored already (no render needed)."""
         filename, key = self.video_name(request)
         stored = await asyncio.get_running_loop().run_in_executor(self.executor, self.storage.locate, key)
-        return None if stored is None else Outcome(filename, stored.url, key, stored.duration, 0.0, 0.0)
+        if stored is None:
+            return None
+        return Outcome(filename, stored.url, key, stored.duration, 0.0, 0.0, stored.warnings)
 
     async def run(self, request: RenderRequest, report: Report, log: Any) -> Outcome:
         """Render, store and clean up one request. Cancellation (timeout, shutdown, orphan) is the caller's."""
@@ -182,15 +198,27 @@ class Pipeline:
                 report(step)
 
         progress(tracker.advance_to(0))
-        # Covers are fetched while the bundle is prepared; the render needs both.
+        filename, _ = self.video_name(request)
+        rendered = rendering_path(self.output_dir, filename)
+        # Covers are fetched while the bundle is prepared, the soundtrack while everything else happens.
         props_task = asyncio.ensure_future(self.covers.inline_covers(request.props(), log))
+        audio = self.templates.resolve(request.template).get("audio")
+        audio_task = asyncio.ensure_future(
+            self.soundtrack.prepare(audio, self.duration_frames(request), rendered.parent, rendered.stem, log)
+        )
         try:
             serve_dir = await self._bundle(lambda p: progress(tracker.bundle(p)), log)
             progress(tracker.bundle(100))
             started = time.monotonic()
-            video = await self._render(request, await props_task, serve_dir, lambda p: progress(tracker.render(p)), log)
+            video = await self._render(
+                request, await props_task, serve_dir, rendered, lambda p: progress(tracker.render(p)), log
+            )
+            video, warnings = await self._with_soundtrack(video, await audio_task, log)
         finally:
             props_task.cancel()
+            audio_task.cancel()
+            await asyncio.wait([audio_task])  # its ffmpeg is gone before its files are
+            _remove_quietly(rendered, rendered.with_suffix(".m4a"), rendered.with_suffix(".muxed.mp4"))
         progress(tracker.render(1.0))
         render_seconds = round(time.monotonic() - started, 3)  # as logged, so metrics and log agree
         size = video.path.stat().st_size
@@ -204,11 +232,36 @@ class Pipeline:
             filename=video.path.name,
         )
         started = time.monotonic()
-        key, url = await self._store(request, video, log)
+        key, url = await self._store(request, video, warnings, log)
         upload_seconds = round(time.monotonic() - started, 3)
         log.info("uploaded", upload_seconds=upload_seconds, key=key, bytes=size)
         _delete_local_file(video.path, log)
-        return Outcome(video.path.name, url, key, video.duration_seconds, render_seconds, upload_seconds)
+        return Outcome(video.path.name, url, key, video.duration_seconds, render_seconds, upload_seconds, warnings)
+
+    async def _with_soundtrack(self, video: Video, audio: PreparedAudio, log: Any) -> tuple[Video, tuple[str, ...]]:
+        """The driver's video with the soundtrack muxed in (or silent, with the warnings that say why), moved into
+        OUTPUT_DIR: only complete videos appear there (/videos, /download)."""
+        warnings = audio.warnings
+        source = video.path
+        if audio.path is not None:
+            muxed = video.path.with_suffix(".muxed.mp4")
+            started = time.monotonic()
+            try:
+                await self.soundtrack.mux(video.path, audio.path, muxed)
+            except MediaToolFailed as error:
+                log.warning("audio_mux_failed", reason=error.reason, stderr=error.stderr_tail[-2000:])
+                warnings += ("template.audio: the soundtrack could not be added to the video; the video is silent",)
+            else:
+                source = muxed
+                log.info(
+                    "audio_muxed",
+                    mux_seconds=round(time.monotonic() - started, 3),
+                    bytes=muxed.stat().st_size,
+                    **{key: value for key, value in audio.figures.items() if key != "prepare_seconds"},
+                )
+        finished = self.output_dir / video.path.name
+        source.replace(finished)
+        return replace(video, path=finished), warnings
 
     async def _bundle(self, on_progress: Callable[[float], None], log: Any) -> Path:
         started = time.monotonic()
@@ -225,11 +278,11 @@ class Pipeline:
         request: RenderRequest,
         props: dict[str, Any],
         serve_dir: Path,
+        output: Path,
         on_progress: Callable[[float], None],
         log: Any,
     ) -> Video:
-        filename, _ = self.video_name(request)
-        output = rendering_path(self.output_dir, filename)
+        """The driver's video, at `output` (in the rendering directory: the caller moves it into OUTPUT_DIR)."""
         job = {
             "inputProps": props,
             "outputPath": str(output),
@@ -248,10 +301,8 @@ class Pipeline:
                 if frames != expected_frames:
                     log.warning("duration_mismatch", frames=frames, expected_frames=expected_frames)
                 captured, timings = message.get("framesCaptured"), message.get("timings")
-                finished = self.output_dir / filename
-                output.replace(finished)  # only complete videos appear in OUTPUT_DIR (/videos, /download)
                 return Video(
-                    finished,
+                    output,
                     expected_frames / FPS,
                     frames,
                     int(_number(captured)) if captured is not None else None,
@@ -265,10 +316,10 @@ class Pipeline:
             )
         except RenderFailed as error:
             raise _job_failure(error, FailureReason.RENDER, log) from None
-        finally:
-            output.unlink(missing_ok=True)
 
-    async def _store(self, request: RenderRequest, video: Video, log: Any) -> tuple[str, str]:
+    async def _store(
+        self, request: RenderRequest, video: Video, warnings: tuple[str, ...], log: Any
+    ) -> tuple[str, str]:
         """Upload under the key that ends in the file's own name; (key, url). Whatever the storage raises is an
         upload failure: the file stays, and /download serves it."""
         path = video.path
@@ -276,7 +327,7 @@ class Pipeline:
 
         def upload() -> str:
             try:
-                return self.storage.upload(path, key, video.duration_seconds)
+                return self.storage.upload(path, key, video.duration_seconds, warnings)
             except OSError as error:
                 raise UploadFailed(error.strerror or str(error), code=type(error).__name__) from None
 
@@ -291,6 +342,12 @@ def _job_failure(error: RenderFailed, reason: FailureReason, log: Any) -> JobFai
     """A driver failure as the job's failure: a timeout is a timeout in whichever phase."""
     log.warning("driver_failed", reason=error.reason, stderr=error.stderr_tail[-2000:])
     return JobFailed(FailureReason.TIMEOUT if error.timed_out else reason, error.client_message)
+
+
+def _remove_quietly(*paths: Path) -> None:
+    """A render's working files, whatever became of them (moved away, never made, or left by a failure)."""
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 def _delete_local_file(path: Path, log: Any) -> None:

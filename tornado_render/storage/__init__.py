@@ -2,9 +2,10 @@
 itself (local.py).
 
 Both offer the same blocking calls, run in the application's thread executor: `check()` once at start (the server
-refuses to start on a storage it cannot use), `upload(path, key, duration) -> url`, and `locate(key)`, which finds
-a video stored earlier (the result cache: video names are keyed digests of their recap, see naming.py) with the
-length it was stored with. Local storage without
+refuses to start on a storage it cannot use), `upload(path, key, duration, warnings) -> url`, and `locate(key)`,
+which finds a video stored earlier (the result cache: video names are keyed digests of their recap, see naming.py)
+with the length and the warnings it was stored with (a soundtrack that could not be used: a cache hit tells the
+reader again). Local storage without
 PUBLIC_URL returns a path-only URL (`/storage/...`); each client gets it resolved against the URL it used itself, so
 one client's `Host` header never becomes another client's video address.
 """
@@ -24,6 +25,7 @@ VIDEO_CONTENT_TYPE = "video/mp4"
 class StoredVideo:
     url: str
     duration: float
+    warnings: tuple[str, ...] = ()
 
 
 class Storage(Protocol):
@@ -31,7 +33,7 @@ class Storage(Protocol):
 
     def check(self) -> None: ...
 
-    def upload(self, path: Path, key: str, duration: float) -> str: ...
+    def upload(self, path: Path, key: str, duration: float, warnings: tuple[str, ...] = ()) -> str: ...
 
     def locate(self, key: str) -> StoredVideo | None: ...
 

@@ -34,12 +34,12 @@ class LocalStorage:
         if not os.access(self.root, os.W_OK):
             raise StorageUnavailable(f"LOCAL_STORAGE_DIR {self.root} is not writable")
 
-    def upload(self, path: Path, key: str, duration: float) -> str:
+    def upload(self, path: Path, key: str, duration: float, warnings: tuple[str, ...] = ()) -> str:
         target = self.root / key
         partial = target.with_name(target.name + ".partial")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            _details(target).write_text(json.dumps({"durationSeconds": duration}))
+            _details(target).write_text(json.dumps({"durationSeconds": duration, "warnings": list(warnings)}))
             shutil.copyfile(path, partial)
             os.replace(partial, target)
         except OSError as error:
@@ -51,7 +51,8 @@ class LocalStorage:
         target = self.root / key
         try:
             details = json.loads(_details(target).read_text())
-            return StoredVideo(self.url(key), float(details["durationSeconds"])) if target.is_file() else None
+            warnings = tuple(str(warning) for warning in details.get("warnings", []))
+            return StoredVideo(self.url(key), float(details["durationSeconds"]), warnings) if target.is_file() else None
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -61,5 +62,6 @@ class LocalStorage:
 
 
 def _details(video: Path) -> Path:
-    """The small JSON file beside a stored video that keeps its length (never served: /storage serves *.mp4)."""
+    """The small JSON file beside a stored video that keeps its length and warnings (never served: /storage serves
+    *.mp4)."""
     return video.with_name(video.name + ".json")

@@ -7,6 +7,7 @@ are not public.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +21,26 @@ from ..settings import Settings
 from . import VIDEO_CONTENT_TYPE, StoredVideo
 
 DURATION_METADATA = "duration-seconds"
+WARNINGS_METADATA = "warnings"
+# S3 keeps at most 2 KB of user metadata per object; the warnings get this much of it (JSON, ASCII-escaped).
+MAX_WARNINGS_METADATA = 1500
+
+
+def encode_warnings(warnings: tuple[str, ...]) -> str:
+    """The warnings as S3 metadata: a JSON list in ASCII (metadata travels in HTTP headers), the first ones that
+    fit in MAX_WARNINGS_METADATA characters."""
+    kept = list(warnings)
+    while kept and len(json.dumps(kept)) > MAX_WARNINGS_METADATA:
+        kept.pop()
+    return json.dumps(kept)
+
+
+def decode_warnings(text: str | None) -> tuple[str, ...]:
+    try:
+        values = json.loads(text) if text else []
+    except ValueError:
+        return ()
+    return tuple(str(value) for value in values) if isinstance(values, list) else ()
 
 
 def generate_public_url(
@@ -115,8 +136,9 @@ class S3Storage:
             reason, _ = describe_boto_error(error)
             raise StorageUnavailable(f"S3 bucket {self.bucket!r} is not reachable: {reason}") from None
 
-    def upload(self, path: Path, key: str, duration: float) -> str:
-        extra = {"ContentType": VIDEO_CONTENT_TYPE, "Metadata": {DURATION_METADATA: f"{duration:g}"}}
+    def upload(self, path: Path, key: str, duration: float, warnings: tuple[str, ...] = ()) -> str:
+        metadata = {DURATION_METADATA: f"{duration:g}", WARNINGS_METADATA: encode_warnings(warnings)}
+        extra = {"ContentType": VIDEO_CONTENT_TYPE, "Metadata": metadata}
         try:
             self.client.upload_file(str(path), self.bucket, key, ExtraArgs=extra)
         except Exception as error:  # noqa: BLE001 - boto3 raises many types; all mean "not stored"
@@ -130,9 +152,10 @@ class S3Storage:
             head = self.client.head_object(Bucket=self.bucket, Key=key)
         except Exception:  # noqa: BLE001 - missing, forbidden or unreachable: no cached video to hand out
             return None
-        duration = head.get("Metadata", {}).get(DURATION_METADATA)
+        metadata = head.get("Metadata", {})
+        duration = metadata.get(DURATION_METADATA)
         try:
-            return StoredVideo(self.url(key), float(duration))
+            return StoredVideo(self.url(key), float(duration), decode_warnings(metadata.get(WARNINGS_METADATA)))
         except (TypeError, ValueError):
             return None
 

@@ -21,8 +21,9 @@ class SingleFileStorage:
         """Always render: the command line is asked for a fresh file."""
         return None
 
-    def upload(self, path: Path, key: str, duration: float) -> str:
-        """Move the rendered video to the target (the key is not used: there is only one place)."""
+    def upload(self, path: Path, key: str, duration: float, warnings: tuple[str, ...] = ()) -> str:
+        """Move the rendered video to the target (the key is not used: there is only one place; the command prints
+        the warnings itself)."""
         try:
             self.target.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(path, self.target)

@@ -30,6 +30,13 @@ class ProgressEventSchema(Schema):
 class CompleteEventSchema(Schema):
     filename = fields.String(required=True, metadata={"description": "the video's file name"})
     s3Url = fields.String(required=True, metadata={"description": "where the stored video is (S3 or /storage)"})
+    warnings = fields.List(
+        fields.String(),
+        metadata={
+            "description": "what the reader should know about the video, e.g. a soundtrack that could not be used"
+            " (`template.audio.url: the track could not be used (...); the video is silent`); usually empty"
+        },
+    )
 
 
 class ErrorEventSchema(Schema):
@@ -58,7 +65,10 @@ class RenderResultSchema(Schema):
     warnings = fields.List(
         fields.String(),
         required=True,
-        metadata={"description": "what was ignored in the request's template (unknown keys), by path; usually empty"},
+        metadata={
+            "description": "what was ignored in the request's template (unknown keys), by path, and what the reader"
+            " should know about the video (a soundtrack that could not be used); usually empty"
+        },
     )
 
 

@@ -14,6 +14,10 @@ parts, and the video of this recap no longer than MAX_VIDEO_SECONDS.
 Numbers are kept as JavaScript sees them: 220.0 is 220 (JSON from a browser never says 220.0), so a template means
 the same job whichever way a client spells its numbers. Text is measured in UTF-16 code units, as template.ts
 measures it, so a `customText` the server accepts is one the composition draws.
+
+`audio` is null or an object of its own rules (template.ts AUDIO_FIELDS and resolveAudio): a known `track` or an
+http(s) `url` (not both), `bpm` only with a url, `volume` 0..1. Whether a URL's track can be used is decided when
+it is fetched (render/audio_source.py): a track that cannot is a warning and a silent video, never a 400.
 """
 
 from __future__ import annotations
@@ -25,22 +29,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from ..templates import (
     ANIMATION_STYLES,
+    BPM_RANGE,
     COLOR_KEYS,
     COVER_SIZES,
     FONT_FAMILIES,
     FONT_ROLES,
     FPS,
     LAYOUTS,
+    MAX_AUDIO_URL,
     MAX_CUSTOM_TEXT,
     NUMBER_RANGES,
     OVERLAP_RANGE,
     SCENE_TIMING,
     TIMING_KEYS,
     TIMING_RANGE,
+    VOLUME_RANGE,
     TemplateCatalog,
     duration_frames,
 )
@@ -54,6 +61,9 @@ MAX_SHOWN_KEY = 60
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# template.ts AUDIO_URL: http or https and a host (the characters are checked apart: no controls, no lone surrogates).
+_AUDIO_URL = re.compile(r"https?://[^/?# ]+", re.IGNORECASE)
+MAX_TRACK_ID = 64
 
 
 def _utf16_length(text: str) -> int:
@@ -114,6 +124,22 @@ class CustomText(fields.String):
             raise ValidationError("must be one line without control characters")
         if _utf16_length(text) > MAX_CUSTOM_TEXT:
             raise ValidationError(f"must be at most {MAX_CUSTOM_TEXT} characters (UTF-16 code units)")
+        return text
+
+
+class AudioUrl(fields.String):
+    """Where a soundtrack is fetched from: an http(s) URL of at most MAX_AUDIO_URL UTF-16 code units, plain text."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if _LONE_SURROGATE.search(text):
+            raise ValidationError("must be Unicode text (it has a lone surrogate)")
+        if _CONTROL_CHARACTERS.search(text):
+            raise ValidationError("must not contain control characters")
+        if _utf16_length(text) > MAX_AUDIO_URL:
+            raise ValidationError(f"must be at most {MAX_AUDIO_URL} characters")
+        if not _AUDIO_URL.match(text):
+            raise ValidationError("must be an http or https URL")
         return text
 
 
@@ -201,6 +227,31 @@ class OutroTemplateSchema(_Partial):
     customText = CustomText(allow_none=True, validate=validate.Length(max=MAX_CUSTOM_TEXT))
 
 
+class AudioTemplateSchema(_Partial):
+    """The soundtrack: a bundled `track` or a `url` (with its `bpm`), and a `volume` (template.ts AUDIO_FIELDS)."""
+
+    track = fields.String(
+        validate=validate.Length(max=MAX_TRACK_ID), metadata={"description": "a bundled bed: GET /templates lists them"}
+    )
+    url = AudioUrl(metadata={"description": "an MP3, AAC, OGG, WAV or FLAC file, at most 10 minutes"})
+    bpm = TemplateNumber(
+        allow_none=True,
+        validate=validate.Range(min=BPM_RANGE[0], max=BPM_RANGE[1], error="must be between {min} and {max}, or null"),
+        metadata={"description": "the url track's tempo in beats per minute; null or absent: unknown"},
+    )
+    volume = TemplateNumber(
+        validate=validate.Range(min=VOLUME_RANGE[0], max=VOLUME_RANGE[1], error="must be between {min} and {max}"),
+        metadata={"description": "0 (silent) to 1 (-14 LUFS)"},
+    )
+
+    @validates_schema
+    def _one_source(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "track" in data and "url" in data:
+            raise ValidationError("give a track or a url, not both", "url")
+        if "bpm" in data and "url" not in data:
+            raise ValidationError("is the tempo of a url track: give it with url", "bpm")
+
+
 class TemplateSchema(_Partial):
     """How the video looks; every field optional, unknown keys ignored (template.ts `Template`)."""
 
@@ -210,6 +261,7 @@ class TemplateSchema(_Partial):
     statsReveal = fields.Nested(StatsRevealTemplateSchema)
     comingSoon = fields.Nested(ComingSoonTemplateSchema)
     outro = fields.Nested(OutroTemplateSchema)
+    audio = fields.Nested(AudioTemplateSchema, allow_none=True)
 
 
 class TemplateError(ValueError):
@@ -318,6 +370,7 @@ def load_template(raw_template: Any, template_id: Any, catalog: TemplateCatalog)
                 errors.update(flatten_messages(error.messages, "template"))
             else:
                 given = {("global" if key == "global_" else key): value for key, value in loaded.items()}
+                errors.update(_track_errors(given, catalog))
     if errors:
         raise TemplateError(errors)
     resolved = catalog.resolve(preset, given)
@@ -325,6 +378,14 @@ def load_template(raw_template: Any, template_id: Any, catalog: TemplateCatalog)
     if errors:
         raise TemplateError(errors)
     return LoadedTemplate(resolved, given, warnings)
+
+
+def _track_errors(given: Mapping[str, Any], catalog: TemplateCatalog) -> dict[str, list[str]]:
+    """A `track` must be one of the bundled beds."""
+    track = (given.get("audio") or {}).get("track")
+    if track is None or track in catalog.tracks:
+        return {}
+    return {"template.audio.track": [f"unknown track {_shown(track)!r}; known: {', '.join(catalog.tracks)}"]}
 
 
 def _total_errors(given: Mapping[str, Any], resolved: Mapping[str, Any]) -> dict[str, list[str]]:

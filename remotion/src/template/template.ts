@@ -15,7 +15,13 @@
  * refuses a total smaller than its parts. Entrance parts (fadeIn, slideIn, titleType, ratingCount, countUp) stretch
  * the scene's entrances (choreography.ts); the fadeOut/exit part is the exit fade. `transitionOverlap` starts each
  * scene that many frames before the previous one ends, so their fades cross.
+ *
+ * Audio. `audio` is the soundtrack: a bundled bed (`{track, volume}`, src/audio/beds.json), a track from a URL
+ * (`{url, bpm, volume}`; bpm null when its tempo is unknown), or null for silence. Unlike the sections, it is not
+ * merged field by field: a layer's `null` silences; an object with `track` or `url` replaces the source as a whole
+ * (its volume defaults to 1); `volume` alone keeps the source and changes its volume (0..1; 0 is silence).
  */
+import BEDS_MANIFEST from '../audio/beds.json';
 import DEFAULT_PRESET from './presets/default.json';
 import {isCssColor} from './colors';
 
@@ -82,6 +88,16 @@ export const NUMBER_RANGES = {
 
 export const MAX_CUSTOM_TEXT = 200;
 
+/** The bundled soundtrack beds a template may name (src/audio/beds.json, made by scripts/make-beds.mjs). */
+export const AUDIO_TRACKS: readonly string[] = BEDS_MANIFEST.beds.map((bed) => bed.id);
+/** A URL track's limits: http or https, at most this many characters (UTF-16 code units), no control characters. */
+export const MAX_AUDIO_URL = 2048;
+export const BPM_RANGE = {min: 40, max: 240} as const;
+export const VOLUME_RANGE = {min: 0, max: 1} as const;
+
+/** The soundtrack: a bundled bed, or a track from a URL with its tempo (null: unknown). */
+export type TemplateAudio = {track: string; volume: number} | {url: string; bpm: number | null; volume: number};
+
 export interface Template {
   global: {
     colors: Record<ColorKey, string>;
@@ -119,6 +135,7 @@ export interface Template {
     showBranding: boolean;
     customText: string | null;
   };
+  audio: TemplateAudio | null;
 }
 
 type DeepPartial<T> = {[K in keyof T]?: T[K] extends Record<string, unknown> ? DeepPartial<T[K]> : T[K]};
@@ -139,6 +156,11 @@ const numberIn =
     typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
 const timingValue = numberIn({...TIMING_RANGE, integer: true});
 const customText: Check = (value) => value === null || (typeof value === 'string' && value.length <= MAX_CUSTOM_TEXT);
+// http(s), a host, nothing that is not plain text; the server fetches it (under the cover rules) or says why not.
+const AUDIO_URL = /^https?:\/\/[^/?# ]+/i;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+const audioUrl: Check = (value) =>
+  typeof value === 'string' && value.length <= MAX_AUDIO_URL && !CONTROL_CHARACTERS.test(value) && AUDIO_URL.test(value);
 
 /**
  * The font families a template may name: the bundled families that draw Latin text in every style the video uses
@@ -153,7 +175,9 @@ function each<K extends string>(keys: readonly K[], check: (key: K) => Check): R
 }
 
 /** Every field of a Template and how its value is checked, section by section. */
-export const TEMPLATE_FIELDS: {[S in keyof Template]: {[F in keyof Template[S]]: Check | Record<string, Check>}} = {
+export const TEMPLATE_FIELDS: {
+  [S in Exclude<keyof Template, 'audio'>]: {[F in keyof Template[S]]: Check | Record<string, Check>};
+} = {
   global: {
     colors: each(COLOR_KEYS, () => isCssColor),
     fonts: each(FONT_ROLES, () => oneOf(TEMPLATE_FONT_FAMILIES)),
@@ -182,6 +206,14 @@ export const TEMPLATE_FIELDS: {[S in keyof Template]: {[F in keyof Template[S]]:
   },
   comingSoon: {layout: oneOf(COMING_SOON_LAYOUTS), showProgress: isBoolean, maxBooks: numberIn(NUMBER_RANGES.maxBooks)},
   outro: {layout: oneOf(OUTRO_LAYOUTS), showBranding: isBoolean, customText},
+};
+
+/** Each field of `audio` and how its value is checked (see `resolveAudio` for how they combine). */
+export const AUDIO_FIELDS: Record<'track' | 'url' | 'bpm' | 'volume', Check> = {
+  track: oneOf(AUDIO_TRACKS),
+  url: audioUrl,
+  bpm: (value) => value === null || numberIn({...BPM_RANGE, integer: false})(value),
+  volume: numberIn({...VOLUME_RANGE, integer: false}),
 };
 
 /** The defaults: today's dark design (presets/default.json is the `default` preset, and complete). */
@@ -213,6 +245,35 @@ function overlay(base: Record<string, unknown>, layer: unknown, checks: Record<s
   return result;
 }
 
+/**
+ * The soundtrack after one layer: `null` silences; `track` or `url` replaces the source (volume 1 unless given);
+ * `volume` alone changes the current source's volume (and leaves silence silent). A layer whose audio is not valid
+ * (a field that fails its check, a track and a url together, a bpm without a url) changes nothing.
+ */
+export function resolveAudio(current: TemplateAudio | null, layer: unknown): TemplateAudio | null {
+  if (layer === null) {
+    return null;
+  }
+  if (!isRecord(layer)) {
+    return current;
+  }
+  const given = (key: keyof typeof AUDIO_FIELDS) => Object.prototype.hasOwnProperty.call(layer, key);
+  const fieldsOk = (Object.keys(AUDIO_FIELDS) as (keyof typeof AUDIO_FIELDS)[]).every(
+    (key) => !given(key) || AUDIO_FIELDS[key](layer[key]),
+  );
+  if (!fieldsOk || (given('track') && given('url')) || (given('bpm') && !given('url'))) {
+    return current;
+  }
+  const volume = given('volume') ? (layer.volume as number) : 1;
+  if (given('track')) {
+    return {track: layer.track as string, volume};
+  }
+  if (given('url')) {
+    return {url: layer.url as string, bpm: given('bpm') ? (layer.bpm as number | null) : null, volume};
+  }
+  return given('volume') && current !== null ? {...current, volume} : current;
+}
+
 /** How long a scene of this kind lasts: its total, or the sum of its parts when that is longer. */
 export function sceneLength(timing: Template['global']['timing'], scene: TimedScene): number {
   const {parts, total} = SCENE_TIMING[scene];
@@ -227,13 +288,17 @@ export function sceneLength(timing: Template['global']['timing'], scene: TimedSc
  */
 export function resolveTemplate(...layers: unknown[]): Template {
   let result = DEFAULT_TEMPLATE as unknown as Record<string, unknown>;
+  let audio = DEFAULT_TEMPLATE.audio;
   for (const layer of layers) {
     result = overlay(result, layer, TEMPLATE_FIELDS);
+    if (isRecord(layer) && Object.prototype.hasOwnProperty.call(layer, 'audio')) {
+      audio = resolveAudio(audio, layer.audio);
+    }
   }
   const template = result as unknown as Template;
   const timing = {...template.global.timing};
   for (const scene of Object.keys(SCENE_TIMING) as TimedScene[]) {
     timing[SCENE_TIMING[scene].total] = sceneLength(timing, scene);
   }
-  return {...template, global: {...template.global, timing}};
+  return {...template, global: {...template.global, timing}, audio};
 }

@@ -1,12 +1,14 @@
 """GET /preview/<path>: the browser preview the driver builds into the bundle (BUNDLE_DIR/<hash>/preview/:
-`player.js`, the composition in Remotion's Player, and the font files it loads, `fonts/...`).
+`player.js`, the composition in Remotion's Player, the font files it loads, `fonts/...`, and the soundtrack beds it
+plays, `audio/<id>.wav`).
 
 The preview is built from the same sources as the bundle the videos are rendered with, so the page shows the
 picture the server will render. Its folder is the current bundle's, looked up per request; until the bundle is
 built the answer is a JSON 503 with Retry-After. Only regular files inside that folder are served
 (ContainedFileHandler: no path escapes, no symlinks, hidden names refused, JSON 404s). `player.js` keeps its name
 across versions, so browsers revalidate it (`no-cache`, with the ETag); the fonts' names carry a hash of their
-content, so they are cached for a year.
+content, so they are cached for a year; the beds keep their names, so they are revalidated like player.js (and
+served with ranges, which audio elements use).
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ class PreviewHandler(StaticHandler):
           - name: path
             in: path
             required: true
-            description: "`player.js` (window.RecapPreview), or a font it loads (`fonts/...`)"
+            description: "`player.js` (window.RecapPreview), a font it loads (`fonts/...`), or a soundtrack bed
+              (`audio/<id>.wav`)"
             example: player.js
             schema:
               type: string

@@ -132,7 +132,7 @@ class RenderHandler(BaseHandler):
                 "s3Url": self.absolute_url(state.url),
                 "duration": state.duration,
                 "renderTime": round(job.elapsed, 3),
-                "warnings": self._warnings,
+                "warnings": self._warnings + list(state.warnings),
             }
             self.write_json(RenderResultSchema().dump(result))
             return
