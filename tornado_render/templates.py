@@ -190,21 +190,16 @@ def scene_lengths(recap: Mapping[str, Any], template: Mapping[str, Any]) -> list
     return [int(timing[SCENE_TIMING[scene][1]]) for scene in scenes(recap, template)]
 
 
-def beds_path(remotion_dir: Path) -> Path:
-    """The bundled soundtrack beds' manifest (ids, tempos), shared with the composition (src/audio/beds.json)."""
-    return remotion_dir / "src" / "audio" / "beds.json"
-
-
 @functools.cache
 def bed_tempos(remotion_dir: Path = DEFAULT_REMOTION_DIR) -> dict[str, float]:
     """Beats per minute of each bundled bed, by id."""
-    beds = json.loads(beds_path(remotion_dir).read_text())["beds"]
+    beds = json.loads(beds_manifest_path(remotion_dir).read_text())["beds"]
     return {str(bed["id"]): float(bed["bpm"]) for bed in beds}
 
 
 def tempo_of(audio: Any, tempos: Mapping[str, float]) -> float | None:
     """Beats per minute a template's `audio` plays at, or None: silence, a track of unknown tempo, volume 0
-    (audio/tempo.ts tempoOf)."""
+    (audio/soundtrack.ts soundtrackTempo)."""
     if not isinstance(audio, Mapping):
         return None
     volume = audio.get("volume")
@@ -219,7 +214,7 @@ def tempo_of(audio: Any, tempos: Mapping[str, float]) -> float | None:
 
 
 def next_beat(frame: int, beat: float) -> int:
-    """The first frame at or after `frame` that a beat falls on, rounded half up (audio/tempo.ts nextBeat)."""
+    """The first frame at or after `frame` that a beat falls on, rounded half up (audio/soundtrack.ts nextBeat)."""
     index = math.ceil(frame / beat - 1e-9)
     return math.floor(index * beat + 0.5)
 

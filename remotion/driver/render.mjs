@@ -44,7 +44,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {declaredSpans, renderDistinctFrames} from './static-spans.mjs';
+import {declaredSpans, renderDistinctFrames, STILL_HOLD_ARGS} from './static-spans.mjs';
 
 /** @typedef {{type: string, [key: string]: unknown}} Message */
 /**
@@ -332,7 +332,7 @@ async function renderEveryFrame(job, {common, composition}) {
     // Limited-range BT.709, flagged, as the distinct-frames encoder writes it (static-spans.mjs BT709_ARGS), and
     // `-profile:v high` as there (renderMedia has no option for the profile: its encoder's arguments get it).
     colorSpace: 'bt709',
-    ffmpegOverride: ({args}) => withHighProfile(args),
+    ffmpegOverride: ({args}) => withStillHoldArgs(args),
     onProgress: ({progress, renderedFrames, encodedFrames}) => {
       if (renderedFrames > 0 && marks.firstFrame === undefined) {
         mark('firstFrame');
@@ -351,12 +351,13 @@ async function renderEveryFrame(job, {common, composition}) {
 }
 
 /**
- * An ffmpeg run of renderMedia's with `-profile:v high` before its output (the last argument) when it encodes H.264
- * (the pre-stitcher does; the stitcher that follows copies the stream).
+ * An ffmpeg run of renderMedia's with the distinct-frame path's `-profile:v high -bf 0` (STILL_HOLD_ARGS) before its
+ * output (the last argument) when it encodes H.264 (the pre-stitcher does; the stitcher that follows copies the
+ * stream), so both paths encode a hold the same way.
  * @param {string[]} args
  */
-function withHighProfile(args) {
-  return args.includes('libx264') ? [...args.slice(0, -1), '-profile:v', 'high', ...args.slice(-1)] : args;
+function withStillHoldArgs(args) {
+  return args.includes('libx264') ? [...args.slice(0, -1), ...STILL_HOLD_ARGS, ...args.slice(-1)] : args;
 }
 
 /**

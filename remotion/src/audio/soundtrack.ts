@@ -33,12 +33,30 @@ export function bedOf(audio: TemplateAudio | null): Bed | null {
   return audio !== null && 'track' in audio ? (BEDS.find((bed) => bed.id === audio.track) ?? null) : null;
 }
 
-/** The soundtrack's tempo in beats per minute: its bed's, or what the template says of its URL; null if unknown. */
+/**
+ * The soundtrack's tempo in beats per minute: its bed's, or what the template says of its URL; null for silence
+ * (no audio, or volume 0) and a track of unknown tempo. The timeline cuts scenes on its beat (timeline.ts).
+ */
 export function soundtrackTempo(audio: TemplateAudio | null): number | null {
-  if (audio === null) {
+  if (audio === null || audio.volume <= 0) {
     return null;
   }
   return 'track' in audio ? (bedOf(audio)?.bpm ?? null) : audio.bpm;
+}
+
+/** Frames of one beat at `bpm` (not a whole number in general: 128 BPM at 30 fps is 14.0625 frames). */
+export function beatFrames(bpm: number, fps: number): number {
+  return (60 * fps) / bpm;
+}
+
+/**
+ * The first frame at or after `frame` that a beat falls on, the beat's time rounded to the nearest frame (so a
+ * boundary is within half a frame of its beat). Rounding is half up, as the server's mirror rounds
+ * (tornado_render/templates.py next_beat).
+ */
+export function nextBeat(frame: number, beat: number): number {
+  const index = Math.ceil(frame / beat - 1e-9);
+  return Math.floor(index * beat + 0.5);
 }
 
 /** The fades' lengths for a video of `duration` seconds (shortened in proportion for very short videos). */

@@ -10,7 +10,7 @@
  * the resolved template's `*Total` (template.ts: the total, or the sum of its parts when longer), and each scene
  * after the first starts `transitionOverlap` frames before the previous one ends (never before it starts).
  *
- * Cut on the beat: when the soundtrack has a known tempo (audio/tempo.ts), each scene's start, and the end of the
+ * Cut on the beat: when the soundtrack has a known tempo (audio/soundtrack.ts), each scene's start, and the end of the
  * video, moves to the first beat at or after it; the scene before it holds its finished picture that much longer
  * (less than a beat). Without music, or with a track of unknown tempo, nothing moves.
  *
@@ -21,7 +21,7 @@
  * At the default timing (30 fps, the 120 BPM default bed, whose beat is 15 frames): intro 2 s, 4 s per book, stats
  * 5 s, "currently reading" 4 s, outro 3 s; a month with no books is 10 s.
  */
-import {beatFrames, nextBeat, tempoOf} from '../../audio/tempo';
+import {beatFrames, nextBeat, soundtrackTempo} from '../../audio/soundtrack';
 import type {StaticSpan} from '../../staticSpans';
 import {resolveTemplate, type Template} from '../../template/template';
 import type {MonthlyRecapExport} from '../../types';
@@ -120,7 +120,7 @@ function sceneKinds(data: TimelineInput, template: Template): Array<{kind: Scene
 
 /** The frames of a beat of this template's soundtrack, or null when scene changes need not follow one. */
 export function templateBeat(template: Template): number | null {
-  const bpm = tempoOf((template as {audio?: unknown}).audio);
+  const bpm = soundtrackTempo(template.audio);
   return bpm === null ? null : beatFrames(bpm, FPS);
 }
 
