@@ -9,22 +9,19 @@ by at least ONSET_RISE_DB and are the highest within 100 ms)."""
 from __future__ import annotations
 
 import json
-import math
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.audio import loudness, read_wav
+from tests.support.audio import loudness, onsets, read_wav
 from tests.support.server import ROOT
 
 REMOTION = ROOT / "remotion"
 MANIFEST: list[dict[str, Any]] = json.loads((REMOTION / "src" / "audio" / "beds.json").read_text())["beds"]
 BED_IDS = [bed["id"] for bed in MANIFEST]
 FRAME_SECONDS = 1 / 30
-ONSET_RISE_DB = 3.0
-HOP = 120  # 2.5 ms at 48 kHz
 
 
 def bed_file(bed: dict[str, Any]) -> Path:
@@ -33,23 +30,6 @@ def bed_file(bed: dict[str, Any]) -> Path:
 
 def mono(samples: Any) -> list[float]:
     return [(samples[i] + samples[i + 1]) / 65536 for i in range(0, len(samples), 2)]
-
-
-def onsets(signal: list[float], rate: int) -> list[tuple[float, float]]:
-    """(time in s, rise in dB) of each onset of a loop (see the module docstring)."""
-    energy = [sum(value * value for value in signal[i : i + HOP]) for i in range(0, len(signal), HOP)]
-    count, side = len(energy), round(0.04 * rate / HOP)
-    rises = []
-    for k in range(count):
-        before = sum(energy[(k - j - 1) % count] for j in range(side)) + 1e-12
-        after = sum(energy[(k + j) % count] for j in range(side)) + 1e-12
-        rises.append(10 * math.log10(after / before))
-    reach = round(0.1 * rate / HOP)
-    return [
-        (k * HOP / rate, rises[k])
-        for k in range(count)
-        if rises[k] >= ONSET_RISE_DB and rises[k] == max(rises[(k + j) % count] for j in range(-reach, reach + 1))
-    ]
 
 
 @pytest.fixture(scope="module", params=BED_IDS)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from tests.support.artifacts import artifacts_dir
+from tests.support.audio import mono_samples, onsets
 from tests.support.cli import run_cli
 from tests.support.cover_server import inline_covers, start_cover_server
 from tests.support.media import frame_changes, longest_still_run
@@ -91,7 +91,8 @@ def stats_settled(props: dict[str, Any]) -> int:
 
 # Empty and half stars in every preset (an unrated book, and 7/10: three and a half stars).
 PRESETS = {
-    path.stem: json.loads(path.read_text())["template"] for path in (REMOTION / "src" / "template" / "presets").glob("*.json")
+    path.stem: json.loads(path.read_text())["template"]
+    for path in (REMOTION / "src" / "template" / "presets").glob("*.json")
 }
 SEVEN = {key: 7 for key in ("characters", "atmosphere", "writing", "plot", "intrigue", "logic", "enjoyment")}
 RATINGS: dict[str, Any] = {"unrated": None, "half": {"average": 7.0, **SEVEN}}
@@ -156,7 +157,9 @@ def preset_shots(remotion_bundle: Path) -> dict[str, dict[str, Image.Image]]:
         for scene, frame in scenes:
             shot_list.add(f"{preset}-{scene}", props_of(data, PRESETS[preset]), frame)
     images = render_shots(remotion_bundle, shot_list.shots, artifacts_dir("design") / "presets")
-    return {preset: {scene: images[f"{preset}-{scene}"] for scene, _ in scenes} for preset, scenes in PRESET_SCENES.items()}
+    return {
+        preset: {scene: images[f"{preset}-{scene}"] for scene, _ in scenes} for preset, scenes in PRESET_SCENES.items()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -238,7 +241,8 @@ class TestPoster:
         first = shots["poster-0"]
         assert identical(first, shots["poster-hold-end"])
         rows = content_rows(first)
-        assert rows is not None and (rows[1] - rows[0]) / HEIGHT >= MIN_SPAN
+        assert rows is not None
+        assert (rows[1] - rows[0]) / HEIGHT >= MIN_SPAN
 
 
 def luminance(color: RGB) -> float:
@@ -259,7 +263,9 @@ def contrast(a: RGB, b: RGB) -> float:
 
 class TestStars:
     @pytest.mark.parametrize(("kind", "preset"), STARRED)
-    def test_empty_stars_stand_out_from_the_background(self, kind: str, preset: str, shots: dict[str, Image.Image]) -> None:
+    def test_empty_stars_stand_out_from_the_background(
+        self, kind: str, preset: str, shots: dict[str, Image.Image]
+    ) -> None:
         """The outline of an empty star (the fifth star of an unrated book and of a 7/10 one) reaches at least 3:1
         against the background it is drawn on, sampled in the rendered frame."""
         image = shots[f"stars-{kind}-{preset}"]
@@ -279,7 +285,9 @@ class TestStars:
         assert len(stars) >= 5, f"{kind}/{preset}: found {stars}"
         empty = stars[4]
         best = max(
-            contrast(pixel(image, x, y), bg) for x in range(empty.left, empty.right) for y in range(empty.top, empty.bottom)
+            contrast(pixel(image, x, y), bg)
+            for x in range(empty.left, empty.right)
+            for y in range(empty.top, empty.bottom)
         )
         assert best >= 3.0, f"{kind}/{preset}: the empty star reaches only {best:.2f}:1 on {bg}"
 
@@ -305,7 +313,9 @@ class TestInitials:
         second initial); Chinese, Japanese and Korean titles their first two characters: a title with the same
         initials draws the same shape, one that differs where the old rule looked (a second word, a second
         character) another."""
-        title, same, other = (initials_mask(shots[f"initials-{script}-{which}"]) for which in ("title", "same", "other"))
+        title, same, other = (
+            initials_mask(shots[f"initials-{script}-{which}"]) for which in ("title", "same", "other")
+        )
         assert title.getbbox() is not None
         assert overlap(title, same) >= 0.95, overlap(title, same)
         assert overlap(title, other) < 0.8, overlap(title, other)
@@ -319,7 +329,12 @@ class TestDirection:
         magenta = hex_rgb(LOUD)
         names = hex_rgb("#A6A6B0")
         region = Box(0, 900, WIDTH, 1300)
-        by = [(x, y) for y in range(region.top, region.bottom, 2) for x in range(0, WIDTH, 2) if _near(pixel(image, x, y), magenta, 40)]
+        by = [
+            (x, y)
+            for y in range(region.top, region.bottom, 2)
+            for x in range(0, WIDTH, 2)
+            if _near(pixel(image, x, y), magenta, 40)
+        ]
         assert by, "no 'by' under the title"
         # The names: on the author line (the rows of "by"), in textSecondary.
         line = range(min(y for _, y in by) - 8, max(y for _, y in by) + 8, 2)
@@ -364,7 +379,11 @@ def _top_rated_card(image: Image.Image) -> Box:
     """The stats' top-rated card: the second card as wide as the content (after the average rating's)."""
     bg = background(image)
     region = Box(40, 900, WIDTH - 40, 1720)
-    found = [box for box in blobs(content_mask(image, bg, 6, region), offset=(region.left, region.top), min_size=100) if box.right - box.left > 800]
+    found = [
+        box
+        for box in blobs(content_mask(image, bg, 6, region), offset=(region.left, region.top), min_size=100)
+        if box.right - box.left > 800
+    ]
     assert len(found) >= 2, f"no rated-book card: {found}"
     return sorted(found, key=lambda box: box.top)[1]
 
@@ -390,7 +409,7 @@ class Rendered:
 
 
 @pytest.fixture(scope="module")
-def videos(remotion_bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Rendered]]:
+def videos(remotion_bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Rendered]:
     """Every fixture rendered by `tornado-render render` with its designed covers (the time it took is printed)."""
     root = tmp_path_factory.mktemp("design-videos")
     cover_server = start_cover_server()
@@ -415,7 +434,7 @@ def videos(remotion_bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     finally:
         cover_server.close()
     print(f"\n{len(rendered)} videos rendered and decoded in {time.monotonic() - started:.1f} s")
-    yield rendered
+    return rendered
 
 
 def scene_frames(scene: dict[str, Any]) -> range:
@@ -453,3 +472,38 @@ class TestPacing:
         assert psnr(video_frame(video.path, 0), stills[intro_end]) >= MIN_PSNR
         assert psnr(video_frame(video.path, last), stills[outro_start]) >= MIN_PSNR
         assert longest_still_run(video.changes, last - 45, last + 1) == 46
+
+
+BEDS: dict[str, float] = {
+    bed["id"]: float(bed["bpm"]) for bed in json.loads((REMOTION / "src" / "audio" / "beds.json").read_text())["beds"]
+}
+
+
+class TestBeat:
+    @pytest.mark.parametrize("bed", sorted(BEDS))
+    @pytest.mark.parametrize("recap_name", RECAP_NAMES)
+    def test_scene_starts_fall_on_every_beds_beat(self, recap_name: str, bed: str) -> None:
+        """With each bundled bed, every scene's start and the video's end are within one frame of a beat of that bed
+        (60/bpm seconds apart from frame 0: 120 BPM every 15 frames, 90 BPM every 20, 128 BPM every 14.0625)."""
+        recap = timeline(props_of(recap_name, {"audio": {"track": bed}}))
+        beat = 30 * 60 / BEDS[bed]
+        cuts = [scene["from"] for scene in recap["scenes"][1:]] + [recap["frames"]]
+        off = {cut: round(abs(cut - round(cut / beat) * beat), 3) for cut in cuts}
+        assert all(distance <= 1 for distance in off.values()), f"frames off the beat: {off}"
+
+    @pytest.mark.parametrize("recap_name", RECAP_NAMES)
+    def test_the_rendered_cuts_fall_on_the_soundtracks_onsets(
+        self, recap_name: str, videos: dict[str, Rendered]
+    ) -> None:
+        """In the rendered video, where each scene starts (the wipe completes), the soundtrack has an onset within
+        one frame: the music heard is cut on (found from the sound alone, as an editor's beat detector would)."""
+        video = videos[recap_name]
+        found = [time for time, _rise in onsets(mono_samples(video.path), 48000, circular=False)]
+        assert found, "no onsets: no soundtrack?"
+        late = {}
+        for scene in video.timeline["scenes"][1:]:
+            start = scene["from"] / 30
+            nearest = min(found, key=lambda time: abs(time - start))
+            if abs(nearest - start) > 1 / 30:
+                late[scene["kind"] + f"@{start:.2f}s"] = round(nearest - start, 3)
+        assert late == {}, late

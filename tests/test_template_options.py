@@ -133,7 +133,7 @@ COLOR_SHOTS: dict[str, tuple[Any, int]] = {
     "textMuted": (ONE, BOOK + 80),
     "accent": (ONE, 30),
     "accentSecondary": (ONE, 30),
-    "accentMuted": (ONE, BOOK + 80),
+    "accentMuted": (READING, CURRENT + 80),
     "completed": (ONE, BOOK + 80),
     "dnf": (DNF_BOOK, BOOK + 80),
     "ratingHigh": (ONE, BOOK + 80),
@@ -216,7 +216,7 @@ add("timing-transitionOverlap", ONE, 74 - OVERLAP, timing(transitionOverlap=OVER
 add("default-54-one", ONE, 54)
 
 # With music, a book of 100 frames ends on the 120 BPM bed's beat (every 15 frames): at 105.
-BEATS = {"global": {"timing": {"bookTotal": 100}}}
+BEATS = {"global": {"timing": {"bookHold": 40, "bookTotal": 100}}}
 
 # ---------------------------------------------------------------------------------------------------------------
 # intro
@@ -381,6 +381,25 @@ def similar(a: Image.Image, box_a: Box, b: Image.Image, box_b: Box) -> bool:
     )
 
 
+def same_drawing(a: Image.Image, box_a: Box, b: Image.Image, box_b: Box) -> bool:
+    """Whether two cards draw the same thing, wherever they are: what is drawn on each (against its own corner's
+    colour) has the same size, within 2 px, and aligned on its top left corner looks the same (a card laid out at
+    another height can move its content by a fraction of a pixel)."""
+    drawn = []
+    for image, box in ((a, box_a), (b, box_b)):
+        inner = Box(box.left + 8, box.top + 8, box.right - 8, box.bottom - 8)
+        found = content_box(image, pixel(image, inner.left, inner.top), inner, tolerance=40)
+        assert found is not None
+        drawn.append((image, found))
+    (image_a, found_a), (image_b, found_b) = drawn
+    if abs(width_of(found_a) - width_of(found_b)) > 2 or abs(height_of(found_a) - height_of(found_b)) > 2:
+        return False
+    width, height = min(width_of(found_a), width_of(found_b)), min(height_of(found_a), height_of(found_b))
+    crop_a = crop(image_a, Box(found_a.left, found_a.top, found_a.left + width, found_a.top + height))
+    crop_b = crop(image_b, Box(found_b.left, found_b.top, found_b.left + width, found_b.top + height))
+    return mean_difference(crop_a, crop_b) < 6
+
+
 def cover_of(image: Image.Image) -> Box:
     """The book scene's cover (the biggest cover-like blob)."""
     found = covers(image)
@@ -489,9 +508,10 @@ class TestColors:
         assert count_near(image, MAGENTA, eyebrow) == 0
 
     def test_accent_muted_is_the_empty_part_of_the_bars(self, shots: dict[str, Image.Image]) -> None:
-        """accentMuted is the track of the CAWPILE bars (the part above each score)."""
-        bars = under_cover(shots["book"])[2:]
-        region = Box(bars[0].left, bars[0].top, bars[-1].right, bars[-1].bottom)
+        """accentMuted is the track of the bars on the template's background (the progress bars of the books in
+        progress; on a book's tint the CAWPILE bars' track is the same shade of the tint)."""
+        rows = covers(shots["reading"])
+        region = Box(max(box.right for box in rows) + 20, rows[0].top, 1080, max(box.bottom for box in rows))
         assert count_near(shots["color-accentMuted"], hex_rgb(LOUD_DARK), region) > 1000
 
     def test_completed_fills_the_badge(self, shots: dict[str, Image.Image]) -> None:
@@ -567,6 +587,16 @@ def timing_region(name: str, shots: dict[str, Image.Image]) -> Box:
     return FULL
 
 
+def wipe_edge(image: Image.Image) -> int | None:
+    """The row where a wipe's accent band is (the default accent across the whole frame, margins included), or
+    None when no wipe is under way."""
+    accent = hex_rgb(DEFAULTS["accent"])
+    for y in range(0, 1920, 4):
+        if all(close(pixel(image, x, y), accent, tolerance=8) for x in (2, 540, 1077)):
+            return y
+    return None
+
+
 class TestTiming:
     @pytest.mark.parametrize("key", list(TIMING))
     def test_the_video_lengthens_by_the_scene(self, key: str, lengths: dict[str, int]) -> None:
@@ -601,10 +631,10 @@ class TestTiming:
             assert identical(changed, settled)
             assert not identical(default, settled)
         else:
-            # The wipe: the top still on this scene's background, the bottom on the next scene's.
-            assert close(pixel(changed, 6, 60), bg_of(settled))
-            assert not close(pixel(changed, 6, 1860), bg_of(settled), tolerance=12)
-            assert not close(pixel(default, 6, 60), bg_of(settled), tolerance=12)
+            # The wipe: the accent band rides on the rising edge of the next scene's background, across the frame.
+            assert wipe_edge(changed) is not None
+            assert wipe_edge(default) is None
+            assert not identical(changed, settled)
 
     def test_transition_overlap_starts_the_next_scene_early(
         self, shots: dict[str, Image.Image], lengths: dict[str, int]
@@ -614,9 +644,9 @@ class TestTiming:
         book's cover is already in."""
         assert lengths["one-overlap"] == lengths["one-silent"] - 3 * OVERLAP
         cover = cover_of(shots["book"])
-        bg = bg_of(shots["book"])
-        assert ink(shots["timing-transitionOverlap"], bg, cover) > 0.5 * ink(shots["book"], bg, cover)
-        assert ink(shots["default-54-one"], bg, cover) < 0.5 * ink(shots["book"], bg, cover)
+        early = mean_difference(shots["timing-transitionOverlap"], shots["book"], cover)
+        assert early < 0.5 * mean_difference(shots["default-54-one"], shots["book"], cover)
+        assert wipe_edge(shots["default-54-one"]) is not None
 
     def test_parts_stretch_only_their_own_entrances(self, shots: dict[str, Image.Image]) -> None:
         """bookTitleType and bookRatingCount leave the cover's entrance as it was (only their parts move)."""
@@ -642,7 +672,7 @@ class TestLengthRule:
             for name, props in LENGTHS.items()
         }
         assert rule == lengths
-        assert len(set(lengths.values())) > 10
+        assert len(set(lengths.values())) >= 8
 
 
 class TestIntro:
@@ -791,18 +821,14 @@ class TestStatsReveal:
     @pytest.mark.parametrize(("option", "gone"), [("books", 0), ("pages", 1)])
     def test_show_total_leaves_its_counter_out(self, option: str, gone: int, shots: dict[str, Image.Image]) -> None:
         """statsReveal.showTotalBooks / showTotalPages false: three tiles, and it is the books / pages tile that is
-        gone (each remaining tile shows the same label as in the default, in order)."""
+        gone (each remaining tile draws what the default's tile of the same counter draws, wherever it now is)."""
         default = tiles(shots["stats"])
         changed = tiles(shots[f"stats-no-{option}"])
         assert len(changed) == 3
         kept = [box for index, box in enumerate(default) if index != gone]
-
-        def label(image: Image.Image, box: Box) -> Image.Image:
-            return crop(image, Box(box.left + 20, box.top + 20, box.left + 240, box.top + 80))
-
         for before, after in zip(kept, changed, strict=True):
-            assert mean_difference(label(shots["stats"], before), label(shots[f"stats-no-{option}"], after)) < 1
-        assert mean_difference(label(shots["stats"], default[gone]), label(shots[f"stats-no-{option}"], changed[gone])) > 2
+            assert same_drawing(shots["stats"], before, shots[f"stats-no-{option}"], after)
+        assert not same_drawing(shots["stats"], default[gone], shots[f"stats-no-{option}"], changed[gone])
 
     def test_show_average_rating_false_leaves_the_average_out(self, shots: dict[str, Image.Image]) -> None:
         """statsReveal.showAverageRating false: the 200 px high average card is gone, the top-book card remains."""

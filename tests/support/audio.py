@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import array
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -154,3 +155,35 @@ def make_tracks(directory: Path, seconds: float = 7.0) -> Path:
     silent_video(directory / "video.mp4", 2)
     (directory / "text.mp3").write_text("this is not a sound\n" * 100)
     return directory
+
+
+ONSET_RISE_DB = 3.0
+HOP = 120  # 2.5 ms at 48 kHz
+
+
+def onsets(signal: list[float], rate: int, circular: bool = True) -> list[tuple[float, float]]:
+    """(time in s, rise in dB) of each onset of a mono signal, found the way an editor's beat detector finds them:
+    the energy of the next 40 ms against the previous 40 ms, every 2.5 ms, and the peaks that rise by at least
+    ONSET_RISE_DB and are the highest within 100 ms. A loop (`circular`) wraps around; a track does not look past its
+    ends."""
+    energy = [sum(value * value for value in signal[i : i + HOP]) for i in range(0, len(signal), HOP)]
+    count, side = len(energy), round(0.04 * rate / HOP)
+
+    def at(k: int) -> float:
+        return energy[k % count] if circular or 0 <= k < count else 0.0
+
+    rises = []
+    for k in range(count):
+        before = sum(at(k - j - 1) for j in range(side)) + 1e-12
+        after = sum(at(k + j) for j in range(side)) + 1e-12
+        rises.append(10 * math.log10(after / before))
+    reach = round(0.1 * rate / HOP)
+
+    def rise(k: int) -> float:
+        return rises[k % count] if circular or 0 <= k < count else -math.inf
+
+    return [
+        (k * HOP / rate, rises[k])
+        for k in range(count)
+        if rises[k] >= ONSET_RISE_DB and rises[k] == max(rise(k + j) for j in range(-reach, reach + 1))
+    ]
