@@ -17,6 +17,7 @@ from typing import Any
 
 from scripts.benchlib import (
     chunks,
+    design,
     fanout,
     first_progress,
     fleet,
@@ -38,6 +39,7 @@ SECTIONS = (
     "fanout",
     "memory",
     "fonts",
+    "design",
     "spans",
     "hostile",
     "fleet",
@@ -232,6 +234,8 @@ def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
         lines += chunks.report_lines(results["chunks"])
     if results.get("spans"):
         lines += ["", *spans.report_lines(results["spans"])]
+    if results.get("design"):
+        lines += ["", *design.report_lines(results["design"])]
     rows = results.get("tuning")
     if rows:
         lines += [
@@ -285,6 +289,7 @@ def main(argv: list[str]) -> int:
             "fanout": lambda: fanout.measure(args.clients),
             "memory": lambda: memory.measure(args.recap),
             "fonts": lambda: fonts.measure(args.runs),
+            "design": lambda: design.measure(args.runs),
             "hostile": hostile.measure,
             "fleet": lambda: fleet.measure(bundle, args.clients),
             "spans": lambda: spans.measure(bundle, args.runs),
