@@ -215,8 +215,9 @@ class TestQueue:
             assert stream.progress == list(range(101))
         arrival = [line["month"] for line in server.logs("validated")]
         assert started_months(server) == arrival
-        assert len(server.logs("uploaded")) == 20
-        assert len({line["key"] for line in server.logs("uploaded")}) == 20
+        uploaded = server.wait_for_logs("uploaded", 20)
+        assert len(uploaded) == 20
+        assert len({line["key"] for line in uploaded}) == 20
         assert len(list((server.workdir / "storage").rglob("*.mp4"))) == 20
         assert len(render_runs(jobs_dir)) == 20
 

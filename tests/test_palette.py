@@ -9,6 +9,7 @@ specification), so the test does not trust the module it tests; the rules themse
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from tests.support.sse_client import run_stream
 from tests.support.typescript import palette_report
 from tests.support.wcag import chroma, contrast, luminance, parse_hex
 from tornado_render.render.cover_palette import MAX_COLORS, dominant_colors
-from tornado_render.render.covers import cover_slots, prepare_cover
+from tornado_render.render.covers import cover_slots, decode_cover, prepare_cover
 from tornado_render.web.schemas import load_render_request
 
 TEXT, GRAPHIC = 4.5, 3.0
@@ -137,6 +138,32 @@ class TestCoverPalette:
         assert all(color.startswith("#") and len(color) == 7 and color == color.lower() for color in original)
         assert len(reencoded) == len(original)
         assert all(distance(a, b) < 8 for a, b in zip(original, reencoded, strict=True)), (original, reencoded)
+
+    def test_the_browser_reads_the_same_colours(self) -> None:
+        """The browser's reading of a cover's colours (palette/coverColors.ts, for the preview, which has no server
+        in between) gives the server's palette from the same pixels, for every fixture cover: the same colours,
+        each within 2 levels (Pillow's box average rounds in fixed point)."""
+        names = DESIGNED_COVERS + PLAIN_COVERS
+        images = [decode_cover((COVERS / name).read_bytes()) for name in names]
+        report = palette_report(
+            {},
+            [],
+            images=[
+                {
+                    "width": image.width,
+                    "height": image.height,
+                    "rgba": base64.b64encode(image.convert("RGBA").tobytes()).decode(),
+                }
+                for image in images
+            ],
+        )
+        for name, image, browser in zip(names, images, report["coverColors"], strict=True):
+            server = dominant_colors(image)
+            assert len(browser) == len(server), name
+            assert all(
+                max(abs(a - b) for a, b in zip(rgb(x), rgb(y), strict=True)) <= 2
+                for x, y in zip(browser, server, strict=True)
+            ), (name, browser, server)
 
     def test_the_palette_is_taken_from_the_image_at_any_size(self) -> None:
         """A cover scaled to a quarter of its size (as covers.py scales big ones down) keeps its palette."""

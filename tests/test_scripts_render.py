@@ -66,8 +66,16 @@ EMOJI_VARIANTS: dict[str, str] = {
 RIGHT_TO_LEFT = ("hebrew", "arabic", "persian", "urdu")
 
 
+# Every book's scene on one tint: a book without a cover is otherwise tinted from its title, so a title changed by
+# a few letters would change the whole background, where these tests look for the letters alone.
+SHELF_TINT = ["#1F3A6B"]
+
+
 def world_shelf() -> dict[str, Any]:
-    return copy.deepcopy(json.loads(WORLD_SHELF.read_text())["data"])
+    data = copy.deepcopy(json.loads(WORLD_SHELF.read_text())["data"])
+    for book in data["books"]:
+        book["coverPalette"] = SHELF_TINT
+    return data
 
 
 def book_frames(props: dict[str, Any]) -> dict[str, int]:
@@ -178,7 +186,8 @@ class TestWorldShelf:
         blocks = text_blocks(image, TextBand.of(image).box)
         assert len(blocks) >= 2, blocks
         for block in blocks:
-            assert block.left <= CONTENT_LEFT + 12, f"{block} does not start at the left margin"
+            # (a 120 px title's first glyph has a side bearing of up to 15 px)
+            assert block.left <= CONTENT_LEFT + 16, f"{block} does not start at the left margin"
 
     def test_mixed_direction_keeps_its_order(self, stills: Stills) -> None:
         """In "Hebrew for Beginners: עברית למתחילים 🌍" the emoji typed last stays at the end (the right) of its

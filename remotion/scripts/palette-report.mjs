@@ -9,7 +9,9 @@
  *
  * The seeds always include near-white #F4F4F2, near-black #0B0B0C, saturated red #E10600 and mid grey #808080,
  * and each preset's placeholder palette (on that preset); stdin (when it is not a terminal) may add more, such as
- * the palettes the server extracts from the fixture covers; `titles` asks for placeholderSeed(title) on every preset.
+ * the palettes the server extracts from the fixture covers; `titles` asks for placeholderSeed(title) on every preset;
+ * `images` ([{width, height, rgba}], the pixels in base64) asks for the browser's reading of their colours
+ * (src/palette/coverColors.ts), answered as `coverColors`.
  * Output:
  *
  *   {"rules": [...],
@@ -21,20 +23,13 @@
  */
 import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
-import {build} from 'esbuild';
+import {loadSource, SRC as root} from './load-source.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src');
-const entry = ["export * from './palette';", "export {resolveTemplate} from './template/template';"].join('\n');
-const result = await build({
-  stdin: {contents: entry, resolveDir: root, loader: 'ts'},
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  write: false,
-  logLevel: 'error',
-});
-const palette = await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);
+const palette = await loadSource([
+  "export * from './palette';",
+  "export {dominantColors} from './palette/coverColors';",
+  "export {resolveTemplate} from './template/template';",
+]);
 
 /** @type {Record<string, string[]>} */
 const AWKWARD = {
@@ -44,12 +39,17 @@ const AWKWARD = {
   'mid grey': ['#808080'],
 };
 
-/** @returns {{seeds?: Record<string, string[]>, titles?: string[]}} */
-function readQuery() {
+/** @returns {Promise<{seeds?: Record<string, string[]>, titles?: string[], images?: Array<{width: number, height: number, rgba: string}>}>} */
+async function readQuery() {
   if (process.stdin.isTTY) {
     return {};
   }
-  const text = readFileSync(0, 'utf8').trim();
+  // Streamed: a query with images is tens of megabytes, more than one synchronous read of a pipe returns.
+  const chunks = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
   return text === '' ? {} : JSON.parse(text);
 }
 
@@ -73,7 +73,7 @@ const presets = readdirSync(presetsDir)
     return {id: name.replace(/\.json$/, ''), colors: palette.resolveTemplate(preset.template).global.colors};
   });
 
-const query = readQuery();
+const query = await readQuery();
 const seeds = {...AWKWARD, ...(query.seeds ?? {})};
 /** @type {Record<string, unknown>} */
 const presetReport = {};
@@ -96,4 +96,8 @@ for (const {id, colors} of presets) {
     }
   }
 }
-process.stdout.write(`${JSON.stringify({rules: palette.CONTRAST_RULES, presets: presetReport, tints}, null, 1)}\n`);
+// The browser's reading of a cover's colours (palette/coverColors.ts) of each image given as base64 RGBA pixels.
+const coverColors = (query.images ?? []).map(({width, height, rgba}) =>
+  palette.dominantColors(Buffer.from(rgba, 'base64'), width, height),
+);
+process.stdout.write(`${JSON.stringify({rules: palette.CONTRAST_RULES, presets: presetReport, tints, coverColors}, null, 1)}\n`);

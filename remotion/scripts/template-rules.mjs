@@ -15,25 +15,13 @@
  * and prints one JSON object with the same keys answered.
  */
 import {readFileSync} from 'node:fs';
-import path from 'node:path';
-import {fileURLToPath} from 'node:url';
-import {build} from 'esbuild';
+import {loadSource} from './load-source.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src');
-const entry = [
+const rules = await loadSource([
   "export * from './template/template';",
   "export {parseCssColor} from './template/colors';",
   "export {calculateDuration} from './compositions/MonthlyRecap/timeline';",
-].join('\n');
-const result = await build({
-  stdin: {contents: entry, resolveDir: root, loader: 'ts'},
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  write: false,
-  logLevel: 'error',
-});
-const rules = await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);
+]);
 
 /**
  * TEMPLATE_FIELDS' check of a dotted field path (`global.colors.accent`, `intro.layout`).

@@ -9,29 +9,17 @@
  * answer is given as "family/subset" names).
  */
 import {readFileSync} from 'node:fs';
-import path from 'node:path';
-import {fileURLToPath} from 'node:url';
-import {build} from 'esbuild';
+import {loadSource} from './load-source.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const src = path.resolve(here, '..', 'src');
-
-const entry = `
-export {titleInitials} from './compositions/MonthlyRecap/format';
-export {breakUnits, countLines, fitText} from './compositions/MonthlyRecap/textFit';
-export {facesFor} from './fonts';
-export {FACE_SOURCES} from './fontFaces.generated';
-export {graphemes, hanLang, textDirection} from './writingSystems';
-`;
-
-const result = await build({
-  stdin: {contents: entry, resolveDir: src, loader: 'ts'},
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  write: false,
-  logLevel: 'error',
-  plugins: [
+const rules = await loadSource(
+  [
+    "export {titleInitials} from './compositions/MonthlyRecap/format';",
+    "export {breakUnits, countLines, fitText} from './compositions/MonthlyRecap/textFit';",
+    "export {facesFor} from './fonts';",
+    "export {FACE_SOURCES} from './fontFaces.generated';",
+    "export {graphemes, hanLang, textDirection} from './writingSystems';",
+  ],
+  [
     {
       name: 'font-paths',
       setup(pluginBuild) {
@@ -49,9 +37,7 @@ const result = await build({
       },
     },
   ],
-});
-const moduleUrl = `data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`;
-const rules = await import(moduleUrl);
+);
 
 /** @type {Record<string, (...args: any[]) => unknown>} */
 const functions = {

@@ -61,6 +61,8 @@ def start_cover_server(directory: Path = COVERS) -> CoverServer:
                 body = path.read_bytes()
                 self.send_response(200)
                 self.send_header("Content-Type", mimetypes.guess_type(path.name)[0] or "image/jpeg")
+                # As image CDNs do: a page may read the pixels (the browser preview reads a cover's colours).
+                self.send_header("Access-Control-Allow-Origin", "*")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

@@ -84,6 +84,20 @@ class ServerProcess:
                 raise AssertionError(f"no log line {predicate!r} within {timeout} s:\n{self.log_path.read_text()}")
             return found[0]
 
+    def wait_for_logs(self, event: str, count: int, timeout: float = 60) -> list[LogLine]:
+        """The log lines of `event` once there are at least `count` of them (the server's stderr is read by a thread
+        of its own, so a line can arrive after the client has already seen what followed it)."""
+        found: list[LogLine] = []
+
+        def ready() -> bool:
+            found[:] = [line for line in self.log_lines if line.get("event") == event]
+            return len(found) >= count or self.log_closed
+
+        with self.log_changed:
+            if not self.log_changed.wait_for(ready, timeout) or len(found) < count:
+                raise AssertionError(f"{len(found)} of {count} log lines {event!r} within {timeout} s")
+            return list(found)
+
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 60) -> int:
         if self.process.poll() is None:
             self.process.send_signal(sig)

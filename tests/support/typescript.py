@@ -36,12 +36,15 @@ def calculate_durations(props: list[dict[str, Any]]) -> list[int]:
 PALETTE_REPORT = ROOT / "remotion" / "scripts" / "palette-report.mjs"
 
 
-def palette_report(seeds: dict[str, list[str]], titles: list[str]) -> dict[str, Any]:
+def palette_report(
+    seeds: dict[str, list[str]], titles: list[str], images: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """remotion/scripts/palette-report.mjs with these extra seeds and titles: every contrast pair of every preset's
-    palette and of the book tints (see the script)."""
+    palette and of the book tints (see the script); with `images` (width, height, base64 RGBA), the browser's
+    reading of their colours too (`coverColors`)."""
     result = subprocess.run(
         ["node", str(PALETTE_REPORT)],
-        input=json.dumps({"seeds": seeds, "titles": titles}),
+        input=json.dumps({"seeds": seeds, "titles": titles, "images": images or []}),
         capture_output=True,
         text=True,
         cwd=ROOT / "remotion",

@@ -109,8 +109,8 @@ class PreparedCover:
     palette_seconds: float
 
 
-def prepare_cover(body: bytes) -> PreparedCover:
-    """Verify, fully decode, and downscale an image; a JPEG data URI of it and its palette. Raises CoverRefused."""
+def decode_cover(body: bytes) -> Image.Image:
+    """Verify, fully decode, and downscale an image into the cover box, as RGB. Raises CoverRefused."""
     try:
         with Image.open(io.BytesIO(body), formats=IMAGE_FORMATS) as probe:
             probe.verify()
@@ -122,10 +122,16 @@ def prepare_cover(body: bytes) -> PreparedCover:
             image.load()  # a truncated file fails here, not in verify()
             rgb = image if image.mode == "RGB" else image.convert("RGB")
             rgb.thumbnail(COVER_BOX)
+            return rgb
     except CoverRefused:
         raise
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
         raise CoverRefused(f"not a usable image: {error}") from None
+
+
+def prepare_cover(body: bytes) -> PreparedCover:
+    """The cover decoded (decode_cover), as a JPEG data URI, and its palette. Raises CoverRefused."""
+    rgb = decode_cover(body)
     started = time.perf_counter()
     palette = dominant_colors(rgb)
     palette_seconds = time.perf_counter() - started

@@ -4,6 +4,8 @@
  * settles, as 'loaded' or 'failed', within COVER_TIMEOUT_MS; scenes then render the image or a placeholder.
  */
 
+import {dominantColors} from '../../palette/coverColors';
+
 export type CoverResult = 'loaded' | 'failed';
 
 /** After this long without a usable image we show the placeholder. */
@@ -76,5 +78,53 @@ export function preloadCover(url: string): Promise<CoverResult> {
     }
   });
   pending.set(url, promise);
+  return promise;
+}
+
+/** The cover box the server scales covers into before it reads their colours (tornado_render/render/covers.py). */
+const COVER_BOX = {width: 540, height: 810} as const;
+const palettes = new Map<string, Promise<string[] | null>>();
+
+/**
+ * The dominant colours of the cover at `url`, read in the browser the way the server reads them (for a page that
+ * plays the composition without the server: the browser preview), or null when its pixels cannot be read (an image
+ * from another origin served without CORS headers, a broken image). Never rejects.
+ */
+export function coverPaletteOf(url: string): Promise<string[] | null> {
+  const existing = palettes.get(url);
+  if (existing !== undefined) {
+    return existing;
+  }
+  const promise = new Promise<string[] | null>((resolve) => {
+    const image = new Image();
+    const timer = setTimeout(() => resolve(null), COVER_TIMEOUT_MS);
+    image.crossOrigin = 'anonymous';
+    image.onerror = () => {
+      clearTimeout(timer);
+      resolve(null);
+    };
+    image.onload = () => {
+      clearTimeout(timer);
+      try {
+        const scale = Math.min(1, COVER_BOX.width / image.naturalWidth, COVER_BOX.height / image.naturalHeight);
+        const width = Math.max(1, Math.round(image.naturalWidth * scale));
+        const height = Math.max(1, Math.round(image.naturalHeight * scale));
+        const canvas = document.createElement('canvas');
+        canvas.width = width;
+        canvas.height = height;
+        const context = canvas.getContext('2d');
+        if (context === null) {
+          resolve(null);
+          return;
+        }
+        context.drawImage(image, 0, 0, width, height);
+        resolve(dominantColors(context.getImageData(0, 0, width, height).data, width, height));
+      } catch {
+        resolve(null); // a tainted canvas: the image came from another origin without CORS
+      }
+    };
+    image.src = url;
+  });
+  palettes.set(url, promise);
   return promise;
 }

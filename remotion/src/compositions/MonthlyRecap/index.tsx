@@ -5,15 +5,15 @@
  * scenes rarely have to wait. Every scene reads the template and its palette from ThemeContext (theme.ts); the
  * template's own font families are loaded before the first frame.
  */
-import React, {useEffect, useMemo} from 'react';
-import {AbsoluteFill} from 'remotion';
+import React, {useEffect, useMemo, useState} from 'react';
+import {AbsoluteFill, continueRender, delayRender} from 'remotion';
 import {designFaces} from '../../fonts';
 import {isInvisible} from '../../template/colors';
 import {resolveTemplate} from '../../template/template';
 import type {MonthlyRecapProps} from '../../types';
 import {BookGrid} from './BookGrid';
 import {BookReveal} from './BookReveal';
-import {preloadCover} from './coverLoader';
+import {coverPaletteOf, preloadCover} from './coverLoader';
 import {CurrentlyReading} from './CurrentlyReading';
 import {Grain} from './Grain';
 import {Intro} from './Intro';
@@ -58,7 +58,48 @@ function sceneColors(scene: Scene, props: MonthlyRecapProps, theme: Theme): Pale
   return book === undefined ? theme.colors : bookPalette(book, theme.template);
 }
 
-export const MonthlyRecap: React.FC<MonthlyRecapProps> = (props) => {
+/**
+ * The books with a `coverPalette` each: the server's when it sent one (a render), else read in the browser from the
+ * cover's own pixels (the browser preview plays covers from their URLs), holding the frame until they are read. A
+ * cover whose pixels cannot be read keeps the colour of its title.
+ */
+function useCoverPalettes(books: MonthlyRecapProps['books']): MonthlyRecapProps['books'] {
+  const wanted = books
+    .filter((book) => !book.coverPalette && typeof book.coverUrl === 'string' && /^https?:/i.test(book.coverUrl))
+    .map((book) => book.coverUrl as string);
+  const key = [...new Set(wanted)].join('\n');
+  const [read, setRead] = useState<Record<string, string[] | null>>({});
+  // The first covers hold the first frame (released once, whatever happens); later changes (a preview's update)
+  // are read without holding.
+  const [hold] = useState(() => ({handle: key === '' ? null : delayRender("Reading the covers' colours")}));
+  useEffect(() => {
+    let active = true;
+    const release = () => {
+      if (hold.handle !== null) {
+        continueRender(hold.handle);
+        hold.handle = null;
+      }
+    };
+    const urls = key === '' ? [] : key.split('\n');
+    Promise.all(urls.map(async (url) => [url, await coverPaletteOf(url)] as const)).then((entries) => {
+      if (active) {
+        setRead(Object.fromEntries(entries));
+      }
+      release();
+    });
+    return () => {
+      active = false;
+      release();
+    };
+  }, [key, hold]);
+  return books.map((book) =>
+    book.coverPalette || book.coverUrl === null ? book : {...book, coverPalette: read[book.coverUrl] ?? null},
+  );
+}
+
+export const MonthlyRecap: React.FC<MonthlyRecapProps> = (given) => {
+  const books = useCoverPalettes(given.books);
+  const props = {...given, books};
   const key = JSON.stringify(props.template ?? null);
   const theme = useMemo(() => themeOf(resolveTemplate(JSON.parse(key))), [key]);
   useFaces(designFaces(theme.families), 'the template families');
