@@ -1,9 +1,9 @@
 """The exceptions that cross module boundaries. Each carries its facts as attributes; `client_message` is what a
 client may see (the spec's "Render failed: ..." / "S3 upload failed: ..."), never a stack trace or a local path.
 
-A few exceptions stay private to the module that raises and handles them: `InvalidRequest` (web.schemas),
+A few exceptions stay with the modules that raise and handle them: `InvalidRequest` (web.schemas),
 `SignatureRejected` (web.signing), `CoverRefused` (render.covers), `TrackRefused` (render.audio_source),
-`SettingsError` (settings).
+`FetchRefused` (render.fetching, caught by the two before it), `SettingsError` (settings).
 
 A job that fails ends with a `FailureReason`: metrics label failures with it and the POST answer picks its title
 from it, so nothing downstream reads message text to learn what happened.

@@ -1,9 +1,8 @@
 """A soundtrack from a template's `audio.url`: fetched under the cover rules and probed before any of it is used.
 
-The URL comes from a reader's client, so it is treated as a cover URL is (covers.py): http or https only, fetched
-by the server with Tornado's client through `PublicOnlyResolver` (the address check happens on the addresses the
-client connects to, redirects included; COVER_ALLOWED_NETWORKS opens private ranges for both), with a time limit
-and a size cap (AUDIO_MAX_BYTES, counted as the bytes arrive).
+The URL comes from a reader's client, so it is fetched as a cover URL is (fetching.py: http or https only, public
+addresses checked on the addresses the client connects to, redirects included; COVER_ALLOWED_NETWORKS opens
+private ranges for both), with a time limit and a size cap (AUDIO_MAX_BYTES, counted as the bytes arrive).
 
 Then Remotion's ffprobe says what the file is, and only MP3, AAC (ADTS or in an M4A), Ogg (Vorbis, Opus, FLAC),
 WAV (PCM) and FLAC pass, with at least one audio stream and at most MAX_SECONDS. ffprobe, and ffmpeg later, read
@@ -20,13 +19,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
 from ..errors import MediaToolFailed
 from .addresses import IPNetwork
-from .covers import CoverRefused, PublicOnlyResolver
+from .fetching import FetchRefused, UrlFetcher
 from .ffmpeg import MediaTools, run_tool
 
 MAX_SECONDS = 600
@@ -71,11 +67,6 @@ class ProbedTrack:
     seconds: float
 
 
-def megabytes(size: int) -> str:
-    """A byte limit in the words of a warning: 10485760 -> "10 MB" (binary megabytes, as the limits are set)."""
-    return f"{size / (1024 * 1024):.4g} MB"
-
-
 def accepted_track(probe: dict[str, Any], path: Path) -> ProbedTrack:
     """The verdict on ffprobe's JSON (`-show_format -show_streams`): the track, or TrackRefused saying why."""
     format_name = str((probe.get("format") or {}).get("format_name", ""))
@@ -102,7 +93,7 @@ class TrackFetcher:
     def __init__(self, policy: AudioPolicy, tools: MediaTools) -> None:
         self.policy = policy
         self.tools = tools
-        self.client = AsyncHTTPClient(force_instance=True, resolver=PublicOnlyResolver(allowed=policy.allowed_networks))
+        self.fetcher = UrlFetcher(policy.allowed_networks, USER_AGENT)
 
     async def fetch(self, url: str, destination: Path) -> ProbedTrack:
         """Download `url` into `destination` and probe it; TrackRefused says why it cannot be used."""
@@ -125,46 +116,9 @@ class TrackFetcher:
         return accepted_track(probe if isinstance(probe, dict) else {}, path)
 
     async def _download(self, url: str) -> bytes:
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            raise TrackRefused("only http and https URLs are fetched")
-        received = bytearray()
-        limit = self.policy.max_bytes
-        too_big = TrackRefused(f"larger than {megabytes(limit)}")
-
-        def collect(chunk: bytes) -> None:
-            received.extend(chunk)
-            if len(received) > limit:
-                raise too_big  # stops the download; the client then reports a closed connection
-
-        request = HTTPRequest(
-            url,
-            connect_timeout=self.policy.timeout_seconds,
-            request_timeout=self.policy.timeout_seconds,
-            follow_redirects=True,
-            max_redirects=3,
-            user_agent=USER_AGENT,
-            streaming_callback=collect,
-            decompress_response=True,
-        )
         try:
-            await self._fetch_or_say_why(request)
-        except TrackRefused:
-            if len(received) > limit:
-                raise too_big from None
-            raise
-        return bytes(received)
-
-    async def _fetch_or_say_why(self, request: HTTPRequest) -> None:
-        try:
-            await self.client.fetch(request)
-        except TrackRefused:
-            raise
-        except CoverRefused:
-            raise TrackRefused("its address is not allowed") from None
-        except HTTPClientError as error:
-            if error.code == 599:
-                raise TrackRefused(f"it could not be downloaded: {error.message}") from None
-            raise TrackRefused(f"the server answered HTTP {error.code}") from None
-        except OSError as error:
-            raise TrackRefused(f"it could not be downloaded: {error.strerror or error}") from None
+            return await self.fetcher.fetch(
+                url, max_bytes=self.policy.max_bytes, timeout_seconds=self.policy.timeout_seconds
+            )
+        except FetchRefused as refused:
+            raise TrackRefused(str(refused)) from None

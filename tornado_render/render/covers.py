@@ -1,13 +1,10 @@
 """Book covers are fetched by the server, before the render, and handed to the composition inline.
 
-`coverUrl` values come from the internet, so Chromium never fetches them itself: the server does, with Tornado's
-async HTTP client, concurrently, each with a timeout and a size cap, and only over http/https to public addresses.
-The address check happens in the resolver, on the very addresses the client then connects to (a name that
-resolves to a private address, or a redirect to one, fails the same way), so DNS tricks do not get around it.
-Private, loopback, link-local (cloud metadata) and other non-global ranges are refused unless listed in
-COVER_ALLOWED_NETWORKS (see addresses.py). Pillow then verifies the image, decodes it completely, and downscales it
-to a JPEG data URI. Any failure means `null`, which the composition draws as a placeholder: a cover never fails a
-render.
+`coverUrl` values come from the internet, so Chromium never fetches them itself: the server does, concurrently,
+under the rules of fetching.py (http/https to public addresses only, checked on the very addresses it connects to,
+redirects included; a timeout; COVER_MAX_BYTES counted as the bytes arrive). Pillow then verifies the image,
+decodes it completely, and downscales it to a JPEG data URI. Any failure means `null`, which the composition draws
+as a placeholder: a cover never fails a render.
 
 Beside each usable cover's data URI the props get its dominant colours, `coverPalette` (cover_palette.py, taken
 from the image already downscaled in the same executor call), which the composition tints the book's scene from.
@@ -25,21 +22,18 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
-import socket
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from PIL import Image
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
-from tornado.netutil import DefaultExecutorResolver, Resolver
 
 from ..logs import get_logger
-from .addresses import IPNetwork, address_allowed
+from .addresses import IPNetwork
 from .cover_palette import dominant_colors
+from .fetching import FetchRefused, UrlFetcher
 
 IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 # The decoded image and its RGB copy must fit in this (Pillow keeps RGB as 4 bytes a pixel): one cover's decode
@@ -54,23 +48,6 @@ USER_AGENT = "tornado-render cover fetcher"
 
 class CoverRefused(Exception):
     """This cover is not fetched or not usable; the reason goes to the log, the video gets a placeholder."""
-
-
-class PublicOnlyResolver(Resolver):
-    """Resolves like the default resolver, then drops every address that is not allowed."""
-
-    def initialize(self, allowed: tuple[IPNetwork, ...] = ()) -> None:
-        self.allowed = allowed
-        self.inner = DefaultExecutorResolver()
-
-    async def resolve(
-        self, host: str, port: int, family: socket.AddressFamily = socket.AF_UNSPEC
-    ) -> list[tuple[int, Any]]:
-        addresses = await self.inner.resolve(host, port, family)
-        usable = [entry for entry in addresses if address_allowed(entry[1][0], self.allowed)]
-        if not usable:
-            raise CoverRefused(f"{host} resolves only to addresses that are not allowed")
-        return usable
 
 
 @dataclass(frozen=True)
@@ -120,7 +97,7 @@ def decode_cover(body: bytes) -> Image.Image:
             if decode_bytes(image) > MAX_DECODE_BYTES:
                 raise CoverRefused(f"image too large to decode ({image.width}x{image.height} {image.mode})")
             image.load()  # a truncated file fails here, not in verify()
-            rgb = image if image.mode == "RGB" else image.convert("RGB")
+            rgb: Image.Image = image if image.mode == "RGB" else image.convert("RGB")
             rgb.thumbnail(COVER_BOX)
             return rgb
     except CoverRefused:
@@ -145,7 +122,7 @@ class CoverFetcher:
     def __init__(self, policy: CoverPolicy, executor: Executor) -> None:
         self.policy = policy
         self.executor = executor
-        self.client = AsyncHTTPClient(force_instance=True, resolver=PublicOnlyResolver(allowed=policy.allowed_networks))
+        self.fetcher = UrlFetcher(policy.allowed_networks, USER_AGENT)
 
     async def inline_covers(self, data: dict[str, Any], log: Any = None) -> dict[str, Any]:
         """A copy of the recap whose every coverUrl is a data URI (with its `coverPalette` beside it) or null (and no
@@ -186,32 +163,12 @@ class CoverFetcher:
         return None
 
     async def _download(self, url: str) -> bytes:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise CoverRefused("only http and https URLs are fetched")
-        received = bytearray()
-        limit = self.policy.max_bytes
-
-        def collect(chunk: bytes) -> None:
-            received.extend(chunk)
-            if len(received) > limit:
-                raise CoverRefused(f"larger than {limit} bytes")
-
-        request = HTTPRequest(
-            url,
-            connect_timeout=self.policy.timeout_seconds,
-            request_timeout=self.policy.timeout_seconds,
-            follow_redirects=True,
-            max_redirects=3,
-            user_agent=USER_AGENT,
-            streaming_callback=collect,
-            decompress_response=True,
-        )
         try:
-            await self.client.fetch(request)
-        except HTTPClientError as error:
-            raise CoverRefused(f"HTTP {error.code}") from None
-        return bytes(received)
+            return await self.fetcher.fetch(
+                url, max_bytes=self.policy.max_bytes, timeout_seconds=self.policy.timeout_seconds
+            )
+        except FetchRefused as refused:
+            raise CoverRefused(str(refused)) from None
 
 
 def _deep_copy(value: Any) -> Any:
