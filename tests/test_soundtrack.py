@@ -18,7 +18,15 @@ from typing import Any
 
 import pytest
 
-from tests.support.audio import loudness, make_tracks, mono_samples, need_system_ffmpeg, silent_video, stream_of
+from tests.support.audio import (
+    CORRECT_VIDEO,
+    loudness,
+    make_tracks,
+    mono_samples,
+    need_system_ffmpeg,
+    silent_video,
+    stream_of,
+)
 from tests.support.cover_server import CoverServer, start_cover_server
 from tests.support.media import top_level_boxes
 from tests.support.recaps import load_recap
@@ -184,15 +192,7 @@ class TestStreams:
         original = stream_of(video, "video")
         assert picture is not None
         assert original is not None
-        flags = ("profile", "pix_fmt", "color_range", "color_space", "color_transfer", "color_primaries")
-        assert {key: picture[key] for key in flags} == {
-            "profile": "High",
-            "pix_fmt": "yuv420p",
-            "color_range": "tv",
-            "color_space": "bt709",
-            "color_transfer": "bt709",
-            "color_primaries": "bt709",
-        }
+        assert {key: picture[key] for key in CORRECT_VIDEO} == CORRECT_VIDEO
         assert picture["bit_rate"] == original["bit_rate"]
 
 

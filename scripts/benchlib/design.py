@@ -16,8 +16,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from scripts.benchlib.common import REMOTION, WORK, browser, median, props_file, timed, tuned
-from scripts.benchlib.fonts import become_subreaper, build, cpu_seconds, export, reap_orphans
+from scripts.benchlib.common import REMOTION, WORK, browser, median, props_file, tuned
+from scripts.benchlib.fonts import become_subreaper, build, export, render_with
 
 BEFORE = "9fff283d760a8d7c93510f69cfd8bab1d4629d26"
 RECAPS = ("three-books", "five-books")
@@ -26,23 +26,18 @@ SIDES = ("before", "now")
 
 def render(project: Path, bundle: Path, recap: str, output: Path) -> dict[str, float]:
     """One render of `recap` through `project`'s driver: wall and CPU seconds, the video's length and captures."""
-    job = {
+    wall, cpu = render_with(project, bundle, output, recap, tuned())
+    return {"wall": wall, "cpu": cpu, **_done(project, bundle, recap)}
+
+
+def _done(project: Path, bundle: Path, recap: str) -> dict[str, float]:
+    """The video's length and distinct frames, from a stills job with none (selectComposition only)."""
+    stills = {
         "inputProps": json.loads(props_file(recap).read_text()),
-        "outputPath": str(output),
         "serveUrl": str(bundle),
         "browserExecutable": browser(),
-        **tuned(),
+        "stills": [],
     }
-    cpu = cpu_seconds()
-    wall = timed(["node", str(project / "driver" / "render.mjs")], cwd=project, stdin=json.dumps(job))
-    reap_orphans()
-    return {"wall": wall, "cpu": cpu_seconds() - cpu, **_done(project, job)}
-
-
-def _done(project: Path, job: dict[str, Any]) -> dict[str, float]:
-    """The video's length and distinct frames, from a stills job with none (selectComposition only)."""
-    stills = {**job, "stills": []}
-    stills.pop("outputPath")
     out = subprocess.run(
         ["node", str(project / "driver" / "render.mjs")],
         cwd=project,

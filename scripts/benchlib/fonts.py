@@ -94,12 +94,17 @@ def settings_for_every_side() -> dict[str, Any]:
 
 def render(project: Path, bundle: Path, output: Path) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one render of RECAP."""
+    return render_with(project, bundle, output, RECAP, settings_for_every_side())
+
+
+def render_with(project: Path, bundle: Path, output: Path, recap: str, settings: dict[str, Any]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one render of `recap` by `project`'s own driver, with these settings."""
     job = {
-        "inputProps": json.loads(props_file(RECAP).read_text()),
+        "inputProps": json.loads(props_file(recap).read_text()),
         "outputPath": str(output),
         "serveUrl": str(bundle),
         "browserExecutable": browser(),
-        **settings_for_every_side(),
+        **settings,
     }
     cpu = cpu_seconds()
     wall = timed(["node", str(project / "driver" / "render.mjs")], cwd=project, stdin=json.dumps(job))

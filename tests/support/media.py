@@ -112,11 +112,13 @@ def distinct_levels(pixels: bytes) -> int:
     return len(set(pixels))
 
 
-def decoded_frames(path: Path, width: int = 1080, height: int = 1920) -> Iterator[bytes]:
-    """Every frame of the video, decoded at full size, as RGB24 bytes, in order."""
+def decoded_frames(path: Path, width: int = 1080, height: int = 1920, gray: bool = False) -> Iterator[bytes]:
+    """Every frame of the video, in order, as RGB24 bytes (or 8-bit gray), scaled (box average) when `width` and
+    `height` are not the video's own."""
     env = {"LD_LIBRARY_PATH": str(COMPOSITOR)}
-    args = ["-v", "error", "-i", str(path), "-f", "image2pipe", "-c:v", "rawvideo", "-pix_fmt", "rgb24", "-"]
-    size = width * height * 3
+    args = ["-v", "error", "-i", str(path), "-vf", f"scale={width}:{height}:flags=area", "-f", "image2pipe"]
+    args += ["-c:v", "rawvideo", "-pix_fmt", "gray" if gray else "rgb24", "-"]
+    size = width * height * (1 if gray else 3)
     with subprocess.Popen([str(FFMPEG), *args], stdout=subprocess.PIPE, env=env) as process:
         assert process.stdout is not None
         while frame := process.stdout.read(size):
@@ -151,29 +153,13 @@ def _psnr(a: bytes, b: bytes, width: int, height: int) -> float:
     return math.inf if mse == 0 else 20 * math.log10(255 / math.sqrt(mse))
 
 
-def small_gray_frames(path: Path, width: int = 270, height: int = 480) -> Iterator[bytes]:
-    """Every frame of the video, decoded and scaled down (box average), as 8-bit gray pixels, in order."""
-    env = {"LD_LIBRARY_PATH": str(COMPOSITOR)}
-    args = ["-v", "error", "-i", str(path), "-vf", f"scale={width}:{height}:flags=area", "-f", "image2pipe"]
-    args += ["-c:v", "rawvideo", "-pix_fmt", "gray", "-"]
-    size = width * height
-    with subprocess.Popen([str(FFMPEG), *args], stdout=subprocess.PIPE, env=env) as process:
-        assert process.stdout is not None
-        while frame := process.stdout.read(size):
-            if len(frame) != size:
-                raise ValueError(f"{path.name}: a truncated frame of {len(frame)} bytes")
-            yield frame
-    if process.returncode != 0:
-        raise subprocess.CalledProcessError(process.returncode, str(FFMPEG))
-
-
 def frame_changes(path: Path) -> list[int]:
     """For every frame of the video, the largest change of a pixel from the frame before (scaled down to a quarter,
     gray), 255 for the first frame. Encoding noise (a keyframe re-encoding a still picture) stays within a few
     levels; any motion is far above that."""
     changes: list[int] = []
     previous: Image.Image | None = None
-    for pixels in small_gray_frames(path):
+    for pixels in decoded_frames(path, 270, 480, gray=True):
         frame = Image.frombytes("L", (270, 480), pixels)
         changes.append(255 if previous is None else ImageChops.difference(frame, previous).getextrema()[1])
         previous = frame

@@ -92,58 +92,41 @@ export const CrossIcon: React.FC<IconProps> = ({size, color: given, style}) => {
   );
 };
 
+/**
+ * A line icon: one stroked path in a 24-unit box, in `color` or, by default, the palette colour `role`. The book,
+ * pages and calendar icons are drawn with it.
+ */
+function lineIcon(path: string, role: 'accent' | 'muted', strokeWidth = 1.8): React.FC<IconProps> {
+  const Icon: React.FC<IconProps> = ({size, color, style}) => {
+    const {colors} = useTheme();
+    return (
+      <svg width={size} height={size} viewBox="0 0 24 24" style={{display: 'block', ...style}}>
+        <path
+          d={path}
+          fill="none"
+          stroke={color ?? colors[role]}
+          strokeWidth={strokeWidth}
+          strokeLinejoin="round"
+          strokeLinecap="round"
+        />
+      </svg>
+    );
+  };
+  return Icon;
+}
+
 /** An open book. */
-export const BookIcon: React.FC<IconProps> = ({size, color: given, style}) => {
-  const {colors} = useTheme();
-  const color = given ?? colors.accent;
-  return (
-    <svg width={size} height={size} viewBox="0 0 24 24" style={{display: 'block', ...style}}>
-      <path
-        d="M12 6.5C10.2 5 7.6 4.3 3 4.5v13.8c4.6-.2 7.2.5 9 2 1.8-1.5 4.4-2.2 9-2V4.5c-4.6-.2-7.2.5-9 2zM12 6.5v13.8"
-        fill="none"
-        stroke={color}
-        strokeWidth={1.9}
-        strokeLinejoin="round"
-      />
-    </svg>
-  );
-};
+export const BookIcon = lineIcon(
+  'M12 6.5C10.2 5 7.6 4.3 3 4.5v13.8c4.6-.2 7.2.5 9 2 1.8-1.5 4.4-2.2 9-2V4.5c-4.6-.2-7.2.5-9 2zM12 6.5v13.8',
+  'accent',
+  1.9,
+);
 
 /** A stack of pages, for page counts. */
-export const PagesIcon: React.FC<IconProps> = ({size, color: given, style}) => {
-  const {colors} = useTheme();
-  const color = given ?? colors.muted;
-  return (
-    <svg width={size} height={size} viewBox="0 0 24 24" style={{display: 'block', ...style}}>
-      <path
-        d="M7 3.5h8l4 4v13H7zM15 3.5v4h4M4.5 6.5v16H16M10 12h6M10 15.5h6"
-        fill="none"
-        stroke={color}
-        strokeWidth={1.8}
-        strokeLinejoin="round"
-        strokeLinecap="round"
-      />
-    </svg>
-  );
-};
+export const PagesIcon = lineIcon('M7 3.5h8l4 4v13H7zM15 3.5v4h4M4.5 6.5v16H16M10 12h6M10 15.5h6', 'muted');
 
 /** A calendar page, for dates. */
-export const CalendarIcon: React.FC<IconProps> = ({size, color: given, style}) => {
-  const {colors} = useTheme();
-  const color = given ?? colors.muted;
-  return (
-    <svg width={size} height={size} viewBox="0 0 24 24" style={{display: 'block', ...style}}>
-      <path
-        d="M4.5 6.5h15v13h-15zM4.5 10.5h15M8.5 4v4M15.5 4v4"
-        fill="none"
-        stroke={color}
-        strokeWidth={1.8}
-        strokeLinejoin="round"
-        strokeLinecap="round"
-      />
-    </svg>
-  );
-};
+export const CalendarIcon = lineIcon('M4.5 6.5h15v13h-15zM4.5 10.5h15M8.5 4v4M15.5 4v4', 'muted');
 
 /** A bookmark, for books in progress. */
 export const BookmarkIcon: React.FC<IconProps> = ({size, color: given, style}) => {
