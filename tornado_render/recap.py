@@ -8,6 +8,11 @@ here, so nothing indexes the document by hand along the way.
 `template` is the complete template the video is drawn with (templates.py resolves a request's templateId and
 template into it; empty means the composition's defaults). It is part of `canonical()`, so the same recap with
 another template is another job and another video.
+
+`formats` are the shapes of video asked for: the story (9:16, always made: the spec's `filename`/`s3Url` are its)
+and, when asked, the square and the landscape cut of the same scenes. They are part of the job's key (another set of
+shapes is another job) but not of `canonical()`, which names the look: each shape is stored under the look's name
+with its own suffix (storage/naming.py), so a story rendered for one request is the story another one finds.
 """
 
 from __future__ import annotations
@@ -17,6 +22,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+# The shapes a video can be made in, and their size in pixels; "story" is the one every render makes.
+FORMATS: dict[str, tuple[int, int]] = {"story": (1080, 1920), "square": (1080, 1080), "landscape": (1920, 1080)}
+STORY = "story"
+
+
+def normalized_formats(formats: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The story first, then the other shapes asked for, each once, in FORMATS' order."""
+    asked = {STORY, *formats}
+    return tuple(name for name in FORMATS if name in asked)
+
 
 @dataclass(frozen=True)
 class RenderRequest:
@@ -25,11 +40,17 @@ class RenderRequest:
     template: Mapping[str, Any] = field(default_factory=dict)
     # What validation ignored in the request's template (unknown keys), for the answer and the log.
     warnings: tuple[str, ...] = ()
+    formats: tuple[str, ...] = (STORY,)
 
     @classmethod
     def from_json(cls, document: Mapping[str, Any]) -> RenderRequest:
         """The request from its wire form (`as_json`)."""
-        return cls(user_id=document["userId"], recap=document["data"], template=document.get("template") or {})
+        return cls(
+            user_id=document["userId"],
+            recap=document["data"],
+            template=document.get("template") or {},
+            formats=normalized_formats(tuple(document.get("formats") or ())),
+        )
 
     @property
     def year(self) -> int:
@@ -64,6 +85,11 @@ class RenderRequest:
         )
 
     def as_json(self) -> dict[str, Any]:
-        """The request in its wire form ({"userId", "data", "template"}: the template complete)."""
-        wire = {"userId": self.user_id, "data": json.loads(json.dumps(self.recap))}
-        return {**wire, "template": dict(self.template)} if self.template else wire
+        """The request in its wire form ({"userId", "data", "template", "formats"}: the template complete, the
+        formats only when there are more than the story)."""
+        wire: dict[str, Any] = {"userId": self.user_id, "data": json.loads(json.dumps(self.recap))}
+        if self.template:
+            wire["template"] = dict(self.template)
+        if self.formats != (STORY,):
+            wire["formats"] = list(self.formats)
+        return wire

@@ -72,7 +72,9 @@ class JobEvent:
 
 
 def job_key(request: RenderRequest) -> str:
-    return hashlib.sha256(request.canonical().encode("utf-8")).hexdigest()
+    """The look (canonical()) and, when more than the story is asked for, the shapes: one job per set."""
+    shapes = "" if request.formats == ("story",) else "\n" + ",".join(request.formats)
+    return hashlib.sha256((request.canonical() + shapes).encode("utf-8")).hexdigest()
 
 
 def is_terminal_event_id(event_id: str) -> bool:

@@ -23,7 +23,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +96,8 @@ class Outcome:
     upload_seconds: float
     # What the reader should know about this video (a soundtrack that could not be used), stored with it.
     warnings: tuple[str, ...] = ()
+    # The video's assets that are stored, by name (naming.ASSET_EXTENSIONS: poster, card, square, landscape): URLs.
+    assets: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

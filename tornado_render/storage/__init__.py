@@ -5,9 +5,10 @@ Both offer the same blocking calls, run in the application's thread executor: `c
 refuses to start on a storage it cannot use), `upload(path, key, duration, warnings) -> url`, and `locate(key)`,
 which finds a video stored earlier (the result cache: video names are keyed digests of their recap, see naming.py)
 with the length and the warnings it was stored with (a soundtrack that could not be used: a cache hit tells the
-reader again). Local storage without
-PUBLIC_URL returns a path-only URL (`/storage/...`); each client gets it resolved against the URL it used itself, so
-one client's `Host` header never becomes another client's video address.
+reader again). A video's assets (its poster, its card, its other shapes: naming.asset_key) are plain files beside
+it: `put_file(path, key, content_type) -> url` and `file_url(key) -> url | None` (None: not stored). Local storage
+without PUBLIC_URL returns a path-only URL (`/storage/...`); each client gets it resolved against the URL it used
+itself, so one client's `Host` header never becomes another client's video address.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ class Storage(Protocol):
     def upload(self, path: Path, key: str, duration: float, warnings: tuple[str, ...] = ()) -> str: ...
 
     def locate(self, key: str) -> StoredVideo | None: ...
+
+    def put_file(self, path: Path, key: str, content_type: str) -> str: ...
+
+    def file_url(self, key: str) -> str | None: ...
 
 
 def make_storage(settings: Settings) -> Storage:

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from ..errors import StorageUnavailable, UploadFailed
 from ..settings import Settings
-from . import StoredVideo
+from . import VIDEO_CONTENT_TYPE, StoredVideo
 
 LOCAL_STORAGE_ROUTE = "/storage/"
 
@@ -36,16 +36,28 @@ class LocalStorage:
 
     def upload(self, path: Path, key: str, duration: float, warnings: tuple[str, ...] = ()) -> str:
         target = self.root / key
-        partial = target.with_name(target.name + ".partial")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             _details(target).write_text(json.dumps({"durationSeconds": duration, "warnings": list(warnings)}))
+        except OSError as error:
+            raise UploadFailed(error.strerror or str(error), code=type(error).__name__) from None
+        return self.put_file(path, key, VIDEO_CONTENT_TYPE)
+
+    def put_file(self, path: Path, key: str, content_type: str) -> str:
+        """Copy `path` to `key` (through a `.partial` copy, renamed into place); its URL."""
+        target = self.root / key
+        partial = target.with_name(target.name + ".partial")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, partial)
             os.replace(partial, target)
         except OSError as error:
             partial.unlink(missing_ok=True)
             raise UploadFailed(error.strerror or str(error), code=type(error).__name__) from None
         return self.url(key)
+
+    def file_url(self, key: str) -> str | None:
+        return self.url(key) if (self.root / key).is_file() else None
 
     def locate(self, key: str) -> StoredVideo | None:
         target = self.root / key

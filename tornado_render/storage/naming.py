@@ -34,6 +34,16 @@ def storage_key(user_id: str, filename: str, year: int, month: int) -> str:
     return f"videos/{user_id}/{year}/{month:02d}/{filename}"
 
 
+# What a render makes besides the story video, stored beside it under its name: `recap-...-{token}-{asset}.{ext}`.
+ASSET_EXTENSIONS = {"poster": "jpg", "card": "jpg", "square": "mp4", "landscape": "mp4"}
+ASSET_CONTENT_TYPES = {"jpg": "image/jpeg", "mp4": "video/mp4"}
+
+
+def asset_key(video_key: str, asset: str) -> str:
+    """The key of one of a video's assets (its poster, its card, another shape) beside the video's own key."""
+    return f"{video_key.removesuffix('.mp4')}-{asset}.{ASSET_EXTENSIONS[asset]}"
+
+
 def load_or_create_secret(directory: Path) -> bytes:
     """The secret kept in `directory` (created once, readable by this user only)."""
     path = directory / SECRET_FILE

@@ -146,6 +146,23 @@ class S3Storage:
             raise UploadFailed(reason, code=code) from None
         return self.url(key)
 
+    def put_file(self, path: Path, key: str, content_type: str) -> str:
+        try:
+            self.client.upload_file(str(path), self.bucket, key, ExtraArgs={"ContentType": content_type})
+        except Exception as error:  # noqa: BLE001 - boto3 raises many types; all mean "not stored"
+            reason, code = describe_boto_error(error)
+            raise UploadFailed(reason, code=code) from None
+        return self.url(key)
+
+    def file_url(self, key: str) -> str | None:
+        """The URL of the object under `key` (presigned afresh when S3_URL_MODE=presigned), or None when it is not
+        stored (or S3 cannot be asked)."""
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=key)
+        except Exception:  # noqa: BLE001 - missing, forbidden or unreachable: not there to hand out
+            return None
+        return self.url(key)
+
     def locate(self, key: str) -> StoredVideo | None:
         """The stored video under `key`, or None (also when S3 cannot be asked: then the recap is rendered)."""
         try:

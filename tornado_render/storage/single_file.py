@@ -1,4 +1,5 @@
-"""A storage that is one file: `tornado-render render -o OUT.mp4` stores the video exactly there."""
+"""A storage that is one file: `tornado-render render -o OUT.mp4` stores the video exactly there, and its assets
+beside it, named after it: OUT-poster.jpg, OUT-card.jpg, OUT-square.mp4, OUT-landscape.mp4."""
 
 from __future__ import annotations
 
@@ -30,3 +31,19 @@ class SingleFileStorage:
         except OSError as error:
             raise UploadFailed(error.strerror or str(error), code=type(error).__name__) from None
         return str(self.target.resolve())
+
+    def put_file(self, path: Path, key: str, content_type: str) -> str:
+        """Move an asset beside the target, named after it with the asset's suffix (the key's last part after the
+        video's token: `-poster.jpg`, ...)."""
+        suffix = key.rsplit("-", 1)[-1]
+        destination = self.target.with_name(f"{self.target.stem}-{suffix}")
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, destination)
+        except OSError as error:
+            raise UploadFailed(error.strerror or str(error), code=type(error).__name__) from None
+        return str(destination.resolve())
+
+    def file_url(self, key: str) -> str | None:
+        """Always render: the command line is asked for fresh files."""
+        return None

@@ -139,7 +139,8 @@ class StorageHandler(ContainedFileHandler):
         return self.serve(key, include_body=False)
 
     def servable(self, path: str) -> bool:
-        return super().servable(path) and path.endswith(".mp4")
+        """Stored videos and their images (posters, cards)."""
+        return super().servable(path) and path.endswith((".mp4", ".jpg"))
 
 
 StorageHandler.get.__doc__ = video_operation(
