@@ -63,8 +63,13 @@ class Fleet:
         return server
 
     def objects(self) -> list[str]:
+        """The stored videos (each with its poster and card beside it: the render made one of each)."""
         listing = self.moto.client().list_objects_v2(Bucket=BUCKET)
-        return [item["Key"] for item in listing.get("Contents", [])]
+        keys = [item["Key"] for item in listing.get("Contents", [])]
+        videos = [key for key in keys if key.endswith(".mp4")]
+        assets = {key.removesuffix(".mp4") + suffix for key in videos for suffix in ("-poster.jpg", "-card.jpg")}
+        assert set(keys) == set(videos) | assets, keys
+        return videos
 
 
 @pytest.fixture
