@@ -4,7 +4,9 @@ beside it, named after it: OUT-poster.jpg, OUT-card.jpg, OUT-square.mp4, OUT-lan
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ..errors import UploadFailed
 from . import StoredVideo
@@ -46,4 +48,10 @@ class SingleFileStorage:
 
     def file_url(self, key: str) -> str | None:
         """Always render: the command line is asked for fresh files."""
+        return None
+
+    def put_record(self, key: str, record: Mapping[str, Any]) -> None:
+        """Nothing to keep: the command line makes no share pages."""
+
+    def get_record(self, key: str) -> dict[str, Any] | None:
         return None
