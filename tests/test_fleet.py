@@ -63,9 +63,14 @@ class Fleet:
         return server
 
     def objects(self) -> list[str]:
-        """The stored objects of videos (share pages' records, under shares/, are not counted)."""
+        """The stored videos (each with its poster and card beside it: the render made one of each; share pages'
+        records, under shares/, are not counted)."""
         listing = self.moto.client().list_objects_v2(Bucket=BUCKET)
-        return [item["Key"] for item in listing.get("Contents", []) if not item["Key"].startswith("shares/")]
+        keys = [item["Key"] for item in listing.get("Contents", []) if not item["Key"].startswith("shares/")]
+        videos = [key for key in keys if key.endswith(".mp4")]
+        assets = {key.removesuffix(".mp4") + suffix for key in videos for suffix in ("-poster.jpg", "-card.jpg")}
+        assert set(keys) == set(videos) | assets, keys
+        return videos
 
 
 @pytest.fixture

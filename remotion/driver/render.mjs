@@ -10,7 +10,9 @@
  *   {"type": "render-progress", "progress": 0-1, "renderedFrames": n, "encodedFrames": n}
  *   {"type": "still", "frame": n, "outputPath": "..."}     one per requested still (jobs with `stills`)
  *   {"type": "done", "outputPath": "...", "durationInSeconds": s, "frameCount": n, "framesCaptured": n,
- *    "staticSpans": n, "timings": {...}}                   final, exit 0 (timings in ms, see `Timings`)
+ *    "staticSpans": n, "formats": {"square": {"outputPath", "frameCount", "framesCaptured"}}, "card": "...",
+ *    "timings": {...}}                                     final, exit 0 (timings in ms, see `Timings`; formats and
+ *                                                          card only when the job asked for them)
  *   {"type": "error", "message": "..."}                    final, exit 1
  *
  * Everything else, Remotion's own logging included, goes to stderr: `console.log` is redirected before Remotion
@@ -31,6 +33,9 @@
  *   scale               stills only: the images' scale (default 1; 0.25 gives 270 x 480)
  *   browserExecutable   path of a headless Chromium (required: this driver never downloads a browser)
  *   captureBeyondViewport  default false: true keeps Remotion's own screenshot mode (see captureWithinViewport)
+ *   formats             [{format, outputPath}]: other shapes of the same video (`square`, `landscape`: the props'
+ *                       `format`), each rendered after the main one into its own file, in the same browser
+ *   card                {outputPath}: the link card too, a JPEG still of the RecapCard composition (1200 x 630)
  *   staticSpans         default true: when the composition declares static spans, capture each distinct frame
  *                       once and repeat it (static-spans.mjs); false renders every frame with renderMedia, as a
  *                       composition without spans always is
@@ -44,7 +49,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {declaredSpans, renderDistinctFrames, STILL_HOLD_ARGS} from './static-spans.mjs';
+import {declaredSpans, framePlan, renderDistinctFrames, STILL_HOLD_ARGS} from './static-spans.mjs';
 
 /** @typedef {{type: string, [key: string]: unknown}} Message */
 /**
@@ -69,6 +74,8 @@ import {declaredSpans, renderDistinctFrames, STILL_HOLD_ARGS} from './static-spa
  * @property {number} [scale]
  * @property {boolean} [staticSpans]
  * @property {boolean} [captureBeyondViewport]
+ * @property {Array<{format: string, outputPath: string}>} [formats]
+ * @property {{outputPath: string}} [card]
  */
 
 const protocolOut = process.stdout.write.bind(process.stdout);
@@ -267,51 +274,134 @@ async function withComposition(job, serveUrl, work) {
 }
 
 /**
+ * The video of the job's props (the story, or the shape its props ask for), then each other shape the job asks for
+ * (`formats`: the same props in another `format`, each its own video), then the link card (`card`: a still of the
+ * RecapCard composition), in one open browser. Progress runs 0..1 once over all of them, weighted by the frames each
+ * captures (the card counts as CARD_WEIGHT frames).
  * @param {Job} job
  * @param {string} serveUrl
  */
 async function render(job, serveUrl) {
+  const {selectComposition} = await import('@remotion/renderer');
   return withComposition(job, serveUrl, async (session) => {
-    const {composition} = session;
     const imageFormat = job.imageFormat ?? 'jpeg';
-    const spans = job.staticSpans === false || imageFormat === 'none' ? [] : declaredSpans(composition);
-    if (spans.length > 0 && job.captureBeyondViewport !== true) {
+    const extra = await Promise.all(
+      (job.formats ?? []).map(async ({format, outputPath}) => {
+        const inputProps = {...session.common.inputProps, format};
+        const composition = await selectComposition({...session.common, inputProps, id: job.compositionId ?? 'MonthlyRecap'});
+        return {format, outputPath, session: {common: {...session.common, inputProps}, composition}};
+      }),
+    );
+    const videos = [{format: null, outputPath: /** @type {string} */ (job.outputPath), session}, ...extra];
+    const spansOf = (/** @type {Session} */ one) =>
+      job.staticSpans === false || imageFormat === 'none' ? [] : declaredSpans(one.composition);
+    const weights = videos.map(({session: one}) => framePlan(one.composition.durationInFrames, spansOf(one)).frames.length);
+    const total = weights.reduce((sum, weight) => sum + weight, 0) + (job.card ? CARD_WEIGHT : 0);
+    if (videos.some(({session: one}) => spansOf(one).length > 0) && job.captureBeyondViewport !== true) {
       captureWithinViewport(session.common.puppeteerInstance);
     }
-    const {framesCaptured} =
-      spans.length > 0 && imageFormat !== 'none'
-        ? await renderDistinctFrames(session, spans, {
-            outputPath: /** @type {string} */ (job.outputPath),
-            concurrency: job.concurrency ?? null,
-            imageFormat,
-            jpegQuality: job.jpegQuality ?? undefined,
-            x264Preset: job.x264Preset ?? null,
-            crf: job.crf ?? null,
-            onProgress: (progress) => emit({type: 'render-progress', ...progress}),
-            mark,
-          }).then(async (result) => {
-            await registerUsage(job.licenseKey ?? null);
-            return result;
-          })
-        : await renderEveryFrame(job, session);
+    /** @type {Record<string, {outputPath: string, frameCount: number, framesCaptured: number}>} */
+    const formats = {};
+    let done = 0;
+    let main = {framesCaptured: 0};
+    for (const [index, video] of videos.entries()) {
+      const before = done;
+      const report = (/** @type {{progress: number, renderedFrames: number, encodedFrames: number}} */ progress) =>
+        emit({...progress, type: 'render-progress', progress: Math.min(0.99, (before + progress.progress * weights[index]) / total)});
+      const result = await renderOne(job, video.session, video.outputPath, spansOf(video.session), report);
+      done += weights[index];
+      if (video.format === null) {
+        main = result;
+      } else {
+        formats[video.format] = {
+          outputPath: video.outputPath,
+          frameCount: video.session.composition.durationInFrames,
+          framesCaptured: result.framesCaptured,
+        };
+      }
+    }
+    if (job.card) {
+      await renderCard(job, session, job.card.outputPath);
+      emit({type: 'render-progress', progress: 0.99, renderedFrames: done, encodedFrames: done});
+    }
+    emit({type: 'render-progress', progress: 1, renderedFrames: total, encodedFrames: total});
+    const {composition} = session;
     return {
       outputPath: job.outputPath,
       durationInSeconds: composition.durationInFrames / composition.fps,
       frameCount: composition.durationInFrames,
-      framesCaptured,
-      staticSpans: spans.length,
+      framesCaptured: main.framesCaptured,
+      staticSpans: spansOf(session).length,
+      ...(extra.length > 0 ? {formats} : {}),
+      ...(job.card ? {card: job.card.outputPath} : {}),
       timings: timings(),
     };
   });
 }
 
+/** What the link card weighs in the progress, in captured frames: a still costs about as much as a few frames. */
+const CARD_WEIGHT = 8;
+
+/**
+ * One video: each distinct frame once when its composition declares static spans, else every frame.
+ * @param {Job} job
+ * @param {Session} session
+ * @param {string} outputPath
+ * @param {import('./static-spans.mjs').StaticSpan[]} spans
+ * @param {(progress: {progress: number, renderedFrames: number, encodedFrames: number}) => void} onProgress
+ * @returns {Promise<{framesCaptured: number}>}
+ */
+async function renderOne(job, session, outputPath, spans, onProgress) {
+  const imageFormat = job.imageFormat ?? 'jpeg';
+  if (spans.length > 0 && imageFormat !== 'none') {
+    const result = await renderDistinctFrames(session, spans, {
+      outputPath,
+      concurrency: job.concurrency ?? null,
+      imageFormat,
+      jpegQuality: job.jpegQuality ?? undefined,
+      x264Preset: job.x264Preset ?? null,
+      crf: job.crf ?? null,
+      onProgress,
+      mark,
+    });
+    await registerUsage(job.licenseKey ?? null);
+    return result;
+  }
+  return renderEveryFrame({...job, outputPath}, session, onProgress);
+}
+
+/**
+ * The link card: a JPEG still of RecapCard with the job's props.
+ * @param {Job} job
+ * @param {Session} session
+ * @param {string} outputPath
+ */
+async function renderCard(job, session, outputPath) {
+  const {renderStill, selectComposition} = await import('@remotion/renderer');
+  const composition = await selectComposition({...session.common, id: 'RecapCard'});
+  await renderStill({
+    ...session.common,
+    composition,
+    frame: 0,
+    output: outputPath,
+    imageFormat: 'jpeg',
+    jpegQuality: CARD_JPEG_QUALITY,
+    overwrite: true,
+    licenseKey: job.licenseKey ?? null,
+  });
+}
+
+/** The card is looked at closely (chat previews show it large): a high JPEG quality, still well under 200 KB. */
+const CARD_JPEG_QUALITY = 90;
+
 /**
  * Every frame captured by renderMedia: the path for compositions without static spans, and with `staticSpans: false`.
  * @param {Job} job
  * @param {Session} session
+ * @param {(progress: {progress: number, renderedFrames: number, encodedFrames: number}) => void} onProgress
  * @returns {Promise<{framesCaptured: number}>}
  */
-async function renderEveryFrame(job, {common, composition}) {
+async function renderEveryFrame(job, {common, composition}, onProgress) {
   const {renderMedia, RenderInternals} = await import('@remotion/renderer');
   // renderMedia refuses more tabs than cores; the distinct-frames path takes more (see splitTabs).
   const concurrency = job.concurrency == null ? null : Math.min(job.concurrency, RenderInternals.getMaxConcurrency());
@@ -342,7 +432,7 @@ async function renderEveryFrame(job, {common, composition}) {
       }
       if (progress > lastProgress) {
         lastProgress = progress;
-        emit({type: 'render-progress', progress, renderedFrames, encodedFrames});
+        onProgress({progress, renderedFrames, encodedFrames});
       }
     },
   });

@@ -1,7 +1,12 @@
-/** The registry of compositions: the render driver selects `MonthlyRecap` from here. */
+/**
+ * The registry of compositions: the render driver selects `MonthlyRecap` (the video, in any of its shapes) and
+ * `RecapCard` (the link card, a still) from here.
+ */
 import React from 'react';
 import {Composition} from 'remotion';
 import {MonthlyRecap} from './compositions/MonthlyRecap';
+import {CARD_HEIGHT, CARD_WIDTH, RecapCard} from './compositions/RecapCard';
+import {FRAMES, formatOf} from './compositions/MonthlyRecap/frame';
 import {calculateDuration, FPS, HEIGHT, staticSpans, WIDTH} from './compositions/MonthlyRecap/timeline';
 import {sampleRecap} from './sampleRecap';
 import {resolveTemplate} from './template/template';
@@ -9,21 +14,36 @@ import type {WithStaticSpans} from './staticSpans';
 import type {MonthlyRecapProps} from './types';
 
 export const RemotionRoot: React.FC = () => (
-  <Composition
-    id="MonthlyRecap"
-    component={MonthlyRecap}
-    width={WIDTH}
-    height={HEIGHT}
-    fps={FPS}
-    durationInFrames={calculateDuration(sampleRecap)}
-    defaultProps={sampleRecap}
-    calculateMetadata={({props}: {props: WithStaticSpans<MonthlyRecapProps>}) => {
-      const template = resolveTemplate(props.template);
-      return {
-        durationInFrames: calculateDuration(props, template),
-        // For the render driver: the frames to capture once and hold (see staticSpans.ts).
-        props: {...props, staticSpans: staticSpans(props, template)},
-      };
-    }}
-  />
+  <>
+    <Composition
+      id="MonthlyRecap"
+      component={MonthlyRecap}
+      width={WIDTH}
+      height={HEIGHT}
+      fps={FPS}
+      durationInFrames={calculateDuration(sampleRecap)}
+      defaultProps={sampleRecap}
+      calculateMetadata={({props}: {props: WithStaticSpans<MonthlyRecapProps>}) => {
+        const template = resolveTemplate(props.template);
+        const frame = FRAMES[formatOf(props)];
+        return {
+          durationInFrames: calculateDuration(props, template),
+          width: frame.outputWidth,
+          height: frame.outputHeight,
+          // For the render driver: the frames to capture once and hold (see staticSpans.ts).
+          props: {...props, staticSpans: staticSpans(props, template)},
+        };
+      }}
+    />
+    {/* The Open Graph card of a recap (a still): same props, its own size. */}
+    <Composition
+      id="RecapCard"
+      component={RecapCard}
+      width={CARD_WIDTH}
+      height={CARD_HEIGHT}
+      fps={FPS}
+      durationInFrames={1}
+      defaultProps={sampleRecap}
+    />
+  </>
 );

@@ -95,7 +95,11 @@ export interface RenderRequest {
  * The composition renders one month; its props are the export itself, and the template it is drawn with (the
  * server always sends a complete one; without it, the defaults).
  */
-export type MonthlyRecapProps = MonthlyRecapExport & {template?: TemplateInput};
+export type MonthlyRecapProps = MonthlyRecapExport & {
+  template?: TemplateInput;
+  /** The shape of the video: the story (9:16, the default), or its square or landscape cut (frame.ts). */
+  format?: 'story' | 'square' | 'landscape';
+};
 
 /** The seven CAWPILE parts in their canonical order, with the labels the video shows. */
 export const CAWPILE_PARTS = [

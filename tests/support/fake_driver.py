@@ -134,8 +134,25 @@ def render(job: dict, mode: str) -> int:
         emit_timed({"type": "render-progress", "progress": progress, "renderedFrames": 0, "encodedFrames": 0})
     frames = video_frames(job["inputProps"])
     write_video(Path(job["outputPath"]), frames)
-    emit({"type": "done", "outputPath": job["outputPath"], "durationInSeconds": frames / FPS, "frameCount": frames})
+    done = {"type": "done", "outputPath": job["outputPath"], "durationInSeconds": frames / FPS, "frameCount": frames}
+    shapes = {}
+    for shape in job.get("formats") or []:
+        write_video(Path(shape["outputPath"]), frames)
+        shapes[shape["format"]] = {"outputPath": shape["outputPath"], "frameCount": frames, "framesCaptured": frames}
+    if shapes:
+        done["formats"] = shapes
+    if job.get("card"):
+        write_card(Path(job["card"]["outputPath"]))
+        done["card"] = job["card"]["outputPath"]
+    emit(done)
     return 0
+
+
+def write_card(path: Path) -> None:
+    """A real 1200x630 JPEG, as the driver's link card is."""
+    args = [str(COMPOSITOR / "ffmpeg"), "-v", "error", "-nostdin", "-filter_complex", "nullsrc=s=1200x630"]
+    args += ["-frames:v", "1", "-c:v", "mjpeg", "-f", "image2", "-y", str(path)]
+    subprocess.run(args, check=True, env={"LD_LIBRARY_PATH": str(COMPOSITOR)}, timeout=60)
 
 
 def write_video(path: Path, frames: int) -> None:

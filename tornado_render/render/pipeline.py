@@ -33,6 +33,7 @@ from ..settings import Settings
 from ..storage import Storage
 from ..storage.naming import storage_key, video_filename, video_token
 from ..templates import FPS, TemplateCatalog, duration_frames
+from .assets import asset_names, asset_path, extract_poster, locate_assets, store_assets
 from .audio_source import AudioPolicy
 from .bundle import BundleCache
 from .covers import CoverFetcher, CoverPolicy
@@ -42,6 +43,7 @@ from .soundtrack import PreparedAudio, Soundtrack
 from .workspace import rendering_path
 
 Report = Callable[[ProgressStep], None]
+MUX_FAILED = "template.audio: the soundtrack could not be added to the video; the video is silent"
 
 
 @dataclass(frozen=True)
@@ -184,12 +186,17 @@ class Pipeline:
         return duration_frames(request.recap, self.templates.resolve(request.template))
 
     async def cached(self, request: RenderRequest) -> Outcome | None:
-        """The video of this very request and composition, if one is stored already (no render needed)."""
+        """The video of this very request and composition, and every asset the request asks for, if they are stored
+        already (no render needed)."""
         filename, key = self.video_name(request)
-        stored = await asyncio.get_running_loop().run_in_executor(self.executor, self.storage.locate, key)
+        loop = asyncio.get_running_loop()
+        stored = await loop.run_in_executor(self.executor, self.storage.locate, key)
         if stored is None:
             return None
-        return Outcome(filename, stored.url, key, stored.duration, 0.0, 0.0, stored.warnings)
+        assets = await loop.run_in_executor(self.executor, locate_assets, self.storage, key, asset_names(request))
+        if assets is None:
+            return None
+        return Outcome(filename, stored.url, key, stored.duration, 0.0, 0.0, stored.warnings, assets.urls)
 
     async def run(self, request: RenderRequest, report: Report, log: Any) -> Outcome:
         """Render, store and clean up one request. Cancellation (timeout, shutdown, orphan) is the caller's."""
@@ -202,6 +209,7 @@ class Pipeline:
         progress(tracker.advance_to(0))
         filename, _ = self.video_name(request)
         rendered = rendering_path(self.output_dir, filename)
+        extras = {name: asset_path(rendered, name) for name in asset_names(request)}
         # Covers are fetched while the bundle is prepared, the soundtrack while everything else happens.
         props_task = asyncio.ensure_future(self.covers.inline_covers(request.props(), log))
         audio = self.templates.resolve(request.template).get("audio")
@@ -213,14 +221,29 @@ class Pipeline:
             progress(tracker.bundle(100))
             started = time.monotonic()
             video = await self._render(
-                request, await props_task, serve_dir, rendered, lambda p: progress(tracker.render(p)), log
+                request, await props_task, serve_dir, rendered, extras, lambda p: progress(tracker.render(p)), log
             )
-            video, warnings = await self._with_soundtrack(video, await audio_task, log)
+            audio = await audio_task
+            warnings = await self._with_soundtrack(video.path, audio, log)
+            for name in request.formats:
+                if name in extras:
+                    warnings += await self._with_soundtrack(extras[name], audio, log)
+            await self._poster(video.path, extras["poster"], log)
+        except BaseException:
+            _remove_quietly(*extras.values())
+            raise
         finally:
             props_task.cancel()
             audio_task.cancel()
             await asyncio.wait([audio_task])  # its ffmpeg is gone before its files are
-            _remove_quietly(rendered, rendered.with_suffix(".m4a"), rendered.with_suffix(".muxed.mp4"))
+            _remove_quietly(
+                rendered.with_suffix(".m4a"), *(path.with_suffix(".muxed.mp4") for path in [rendered, *extras.values()])
+            )
+        # Only complete videos appear in OUTPUT_DIR (/videos, /download).
+        finished = self.output_dir / rendered.name
+        rendered.replace(finished)
+        video = replace(video, path=finished)
+        warnings = tuple(dict.fromkeys(warnings))
         progress(tracker.render(1.0))
         render_seconds = round(time.monotonic() - started, 3)  # as logged, so metrics and log agree
         size = video.path.stat().st_size
@@ -234,36 +257,48 @@ class Pipeline:
             filename=video.path.name,
         )
         started = time.monotonic()
-        key, url = await self._store(request, video, warnings, log)
+        key, url, assets = await self._store(request, video, extras, warnings, log)
         upload_seconds = round(time.monotonic() - started, 3)
-        log.info("uploaded", upload_seconds=upload_seconds, key=key, bytes=size)
+        log.info("uploaded", upload_seconds=upload_seconds, key=key, bytes=size, assets=sorted(assets))
         _delete_local_file(video.path, log)
-        return Outcome(video.path.name, url, key, video.duration_seconds, render_seconds, upload_seconds, warnings)
+        _remove_quietly(*extras.values())
+        return Outcome(
+            video.path.name, url, key, video.duration_seconds, render_seconds, upload_seconds, warnings, assets
+        )
 
-    async def _with_soundtrack(self, video: Video, audio: PreparedAudio, log: Any) -> tuple[Video, tuple[str, ...]]:
-        """The driver's video with the soundtrack muxed in (or silent, with the warnings that say why), moved into
-        OUTPUT_DIR: only complete videos appear there (/videos, /download)."""
-        warnings = audio.warnings
-        source = video.path
-        if audio.path is not None:
-            muxed = video.path.with_suffix(".muxed.mp4")
-            started = time.monotonic()
-            try:
-                await self.soundtrack.mux(video.path, audio.path, muxed)
-            except MediaToolFailed as error:
-                log.warning("audio_mux_failed", reason=error.reason, stderr=error.stderr_tail[-2000:])
-                warnings += ("template.audio: the soundtrack could not be added to the video; the video is silent",)
-            else:
-                source = muxed
-                log.info(
-                    "audio_muxed",
-                    mux_seconds=round(time.monotonic() - started, 3),
-                    bytes=muxed.stat().st_size,
-                    **{key: value for key, value in audio.figures.items() if key != "prepare_seconds"},
-                )
-        finished = self.output_dir / video.path.name
-        source.replace(finished)
-        return replace(video, path=finished), warnings
+    async def _with_soundtrack(self, video: Path, audio: PreparedAudio, log: Any) -> tuple[str, ...]:
+        """The soundtrack muxed into the video at `video` (in place), or the warnings that say why it stays silent."""
+        if audio.path is None:
+            return audio.warnings
+        muxed = video.with_suffix(".muxed.mp4")
+        started = time.monotonic()
+        try:
+            await self.soundtrack.mux(video, audio.path, muxed)
+        except MediaToolFailed as error:
+            log.warning("audio_mux_failed", reason=error.reason, stderr=error.stderr_tail[-2000:])
+            return (
+                *audio.warnings,
+                "template.audio: the soundtrack could not be added to the video; the video is silent",
+            )
+        muxed.replace(video)
+        log.info(
+            "audio_muxed",
+            video=video.name,
+            mux_seconds=round(time.monotonic() - started, 3),
+            bytes=video.stat().st_size,
+            **{key: value for key, value in audio.figures.items() if key != "prepare_seconds"},
+        )
+        return audio.warnings
+
+    async def _poster(self, video: Path, poster: Path, log: Any) -> None:
+        """The story's first frame (the finished title card) as its poster."""
+        started = time.monotonic()
+        try:
+            await extract_poster(self.soundtrack.tools, video, poster)
+        except MediaToolFailed as error:
+            log.warning("poster_failed", reason=error.reason, stderr=error.stderr_tail[-2000:])
+            raise JobFailed(FailureReason.RENDER, RenderFailed(error.reason).client_message) from None
+        log.info("poster", seconds=round(time.monotonic() - started, 3), bytes=poster.stat().st_size)
 
     async def _bundle(self, on_progress: Callable[[float], None], log: Any) -> Path:
         started = time.monotonic()
@@ -281,24 +316,33 @@ class Pipeline:
         props: dict[str, Any],
         serve_dir: Path,
         output: Path,
+        extras: dict[str, Path],
         on_progress: Callable[[float], None],
         log: Any,
     ) -> Video:
-        """The driver's video, at `output` (in the rendering directory: the caller moves it into OUTPUT_DIR)."""
+        """The driver's video at `output`, its other shapes and its card at their `extras` paths (all in the
+        rendering directory: the caller moves them on)."""
+        shapes = [name for name in request.formats if name in extras]
         job = {
             "inputProps": props,
             "outputPath": str(output),
             "serveUrl": str(serve_dir),
+            "formats": [
+                {"format": name, "outputPath": str(extras[name])} for name in request.formats if name in extras
+            ],
+            "card": {"outputPath": str(extras["card"])},
             **self.options.driver_fields(),
         }
+        made = [output, *(extras[name] for name in shapes), extras["card"]]
         expected_frames = self.duration_frames(request)
 
         def handle(message: dict[str, Any]) -> Video | None:
             if message["type"] == "render-progress":
                 on_progress(_number(message.get("progress")))
             elif message["type"] == "done":
-                if not output.is_file() or output.stat().st_size == 0:
-                    raise RenderFailed("the render driver reported success but wrote no video")
+                missing = [path.name for path in made if not path.is_file() or path.stat().st_size == 0]
+                if missing:
+                    raise RenderFailed(f"the render driver reported success but did not write {', '.join(missing)}")
                 frames = int(_number(message.get("frameCount")))
                 if frames != expected_frames:
                     log.warning("duration_mismatch", frames=frames, expected_frames=expected_frames)
@@ -320,24 +364,27 @@ class Pipeline:
             raise _job_failure(error, FailureReason.RENDER, log) from None
 
     async def _store(
-        self, request: RenderRequest, video: Video, warnings: tuple[str, ...], log: Any
-    ) -> tuple[str, str]:
-        """Upload under the key that ends in the file's own name; (key, url). Whatever the storage raises is an
-        upload failure: the file stays, and /download serves it."""
+        self, request: RenderRequest, video: Video, extras: dict[str, Path], warnings: tuple[str, ...], log: Any
+    ) -> tuple[str, str, dict[str, str]]:
+        """Upload the assets, then the video under the key that ends in the file's own name; (key, url, assets'
+        URLs). The video goes last: a video found in storage has its assets beside it. Whatever the storage raises
+        is an upload failure: the video's file stays, and /download serves it."""
         path = video.path
         key = storage_key(request.user_id, path.name, request.year, request.month)
 
-        def upload() -> str:
+        def upload() -> tuple[str, dict[str, str]]:
             try:
-                return self.storage.upload(path, key, video.duration_seconds, warnings)
+                assets = store_assets(self.storage, key, extras)
+                return self.storage.upload(path, key, video.duration_seconds, warnings), assets.urls
             except OSError as error:
                 raise UploadFailed(error.strerror or str(error), code=type(error).__name__) from None
 
         try:
-            return key, await asyncio.get_running_loop().run_in_executor(self.executor, upload)
+            url, assets = await asyncio.get_running_loop().run_in_executor(self.executor, upload)
         except UploadFailed as error:
             log.warning("upload_failed", reason=error.reason, code=error.code, kept_file=path.name)
             raise JobFailed(FailureReason.UPLOAD, error.client_message, kept_file=path.name) from None
+        return key, url, assets
 
 
 def _job_failure(error: RenderFailed, reason: FailureReason, log: Any) -> JobFailed:

@@ -15,8 +15,9 @@ import {FitText} from './FitText';
 import {formatAuthors} from './format';
 import {BookIcon, StarRating} from './icons';
 import {entranceStyle, useCue} from './motion';
-import {Eyebrow, SceneFrame} from './Scene';
-import {CONTENT_HEIGHT, CONTENT_WIDTH, RADIUS, ratingColor, useTheme} from './theme';
+import {contentBottom, Eyebrow, SceneFrame} from './Scene';
+import {type Frame, useFrame} from './frame';
+import {RADIUS, ratingColor, useTheme} from './theme';
 
 export const MAX_GRID_CELLS = 16;
 const GAP = 24;
@@ -26,9 +27,32 @@ const HEADER = 190;
 /** How much of the cell's cover size each coverSize draws (medium and large fill the cell). */
 const GRID_COVER_SCALE = {small: COVER_WIDTHS.small / COVER_WIDTHS.medium, medium: 1, large: 1} as const;
 
-/** Columns for this many cells: 2 up to 4 books, 3 up to 9, 4 beyond. */
+/** Columns for this many cells in the story: 2 up to 4 books, 3 up to 9, 4 beyond. */
 export function gridColumns(cells: number): number {
   return cells <= 4 ? 2 : cells <= 9 ? 3 : 4;
+}
+
+/** The height the grid has: from under the heading to the end of the content (above the footer). */
+function bodyHeight(frame: Frame): number {
+  return contentBottom(frame) - frame.safe.top - HEADER;
+}
+
+/**
+ * Columns for this many cells in a frame: the story's rule; in the square and landscape cuts, the count that gives
+ * the biggest covers in the frame's width and height.
+ */
+function columnsFor(cells: number, frame: Frame, textHeight: (width: number) => number): number {
+  if (frame.format === 'story') {
+    return gridColumns(cells);
+  }
+  const coverHeight = (columns: number) => {
+    const rows = Math.ceil(cells / columns);
+    const width = (frame.contentWidth - (columns - 1) * GAP) / columns;
+    return Math.min(width * 1.5, (bodyHeight(frame) - (rows - 1) * GAP) / rows - 10 - textHeight(width));
+  };
+  return Array.from({length: Math.max(1, cells)}, (_, index) => index + 1).reduce((best, columns) =>
+    coverHeight(columns) > coverHeight(best) ? columns : best,
+  );
 }
 
 const Cell: React.FC<{book: Book; index: number; width: number; coverHeight: number; textHeight: number}> = ({
@@ -110,11 +134,14 @@ export const BookGrid: React.FC<{books: readonly Book[]}> = ({books}) => {
   const overflow = books.length > MAX_GRID_CELLS;
   const shown = overflow ? books.slice(0, MAX_GRID_CELLS - 1) : books;
   const cells = shown.length + (overflow ? 1 : 0);
-  const columns = gridColumns(cells);
+  const frame = useFrame();
+  const textHeightFor = (cellWidth: number) =>
+    Math.round(Math.max(22, Math.min(40, cellWidth * 0.13)) * (template.bookReveal.showRatings ? 4.2 : 3.2));
+  const columns = columnsFor(cells, frame, textHeightFor);
   const rows = Math.ceil(cells / columns);
-  const width = (CONTENT_WIDTH - (columns - 1) * GAP) / columns;
-  const textHeight = Math.round(Math.max(22, Math.min(40, width * 0.13)) * (template.bookReveal.showRatings ? 4.2 : 3.2));
-  const rowHeight = Math.min(width * 1.5 + 10 + textHeight, (CONTENT_HEIGHT - HEADER - (rows - 1) * GAP) / rows);
+  const width = (frame.contentWidth - (columns - 1) * GAP) / columns;
+  const textHeight = textHeightFor(width);
+  const rowHeight = Math.min(width * 1.5 + 10 + textHeight, (bodyHeight(frame) - (rows - 1) * GAP) / rows);
   const coverHeight = Math.max(60, rowHeight - 10 - textHeight) * GRID_COVER_SCALE[template.bookReveal.coverSize];
   return (
     <SceneFrame justify="flex-start">
@@ -122,10 +149,10 @@ export const BookGrid: React.FC<{books: readonly Book[]}> = ({books}) => {
         {books.length === 1 ? 'The book of the month' : `${books.length} books this month`}
       </Eyebrow>
       <div style={{marginTop: 20, ...heading}}>
-        <FitText text="On the shelf" font="display" width={CONTENT_WIDTH} maxFontSize={92} minFontSize={60} maxLines={1} style={{color: colors.text}} />
+        <FitText text="On the shelf" font="display" width={frame.contentWidth} maxFontSize={92} minFontSize={60} maxLines={1} style={{color: colors.text}} />
       </div>
       <div style={{flex: 1, display: 'flex', alignItems: 'center'}}>
-        <div style={{display: 'flex', flexWrap: 'wrap', gap: GAP, width: CONTENT_WIDTH}}>
+        <div style={{display: 'flex', flexWrap: 'wrap', gap: GAP, width: frame.contentWidth}}>
           {shown.map((book, index) => (
             <Cell key={`${book.id}-${index}`} book={book} index={index} width={width} coverHeight={coverHeight} textHeight={textHeight} />
           ))}

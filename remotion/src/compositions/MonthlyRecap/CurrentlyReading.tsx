@@ -17,8 +17,9 @@ import {clamp, formatAuthors} from './format';
 import {BookmarkIcon} from './icons';
 import {type Cue, shownReadingRows} from './choreography';
 import {easeOut, useCue, useEntrance} from './motion';
-import {Eyebrow, SceneBody, SceneFrame} from './Scene';
-import {CONTENT_WIDTH, useTheme} from './theme';
+import {contentBottom, Eyebrow, SceneBody, SceneFrame} from './Scene';
+import {useFrame} from './frame';
+import {useTheme} from './theme';
 
 interface RowLayout {
   coverWidth: number;
@@ -70,7 +71,7 @@ const ProgressBar: React.FC<{progress: number; cue: Cue; width: number}> = ({pro
 const ReadingRow: React.FC<{book: CurrentlyReadingBook; layout: RowLayout; index: number}> = ({book, layout, index}) => {
   const {colors, cues} = useTheme();
   const entrance = useEntrance(cues.currentlyReading.row(index), 40);
-  const textWidth = CONTENT_WIDTH - layout.coverWidth - 40;
+  const textWidth = useFrame().contentWidth - layout.coverWidth - 40;
   return (
     <div style={{display: 'flex', alignItems: 'center', gap: 40, ...entrance}}>
       <Cover url={book.coverUrl} title={book.title} width={layout.coverWidth} height={layout.coverWidth * 1.5} />
@@ -106,44 +107,53 @@ const ReadingRow: React.FC<{book: CurrentlyReadingBook; layout: RowLayout; index
   );
 };
 
-/** A single book in progress gets the whole stage: a big cover with its progress underneath. */
+/**
+ * A single book in progress gets the whole stage: a big cover with its progress underneath (in the landscape cut,
+ * beside it).
+ */
 const HeroBook: React.FC<{book: CurrentlyReadingBook}> = ({book}) => {
   const {colors, cues} = useTheme();
+  const frame = useFrame();
   const coverIn = useEntrance(cues.currentlyReading.heroCover, 40);
   const text = useEntrance(cues.currentlyReading.heroText, 40);
   const progress = useEntrance(cues.currentlyReading.heroProgress, 30);
+  const beside = frame.format === 'landscape';
+  const width = beside ? frame.contentWidth - 480 - 80 : frame.contentWidth;
+  const align = beside ? ('left' as const) : ('center' as const);
   return (
-    <div style={{display: 'flex', flexDirection: 'column', alignItems: 'center'}}>
+    <div style={{display: 'flex', flexDirection: beside ? 'row' : 'column', alignItems: 'center', gap: beside ? 80 : 0}}>
       <div style={coverIn}>
         <Cover url={book.coverUrl} title={book.title} width={480} height={720} />
       </div>
-      <div style={{display: 'flex', flexDirection: 'column', alignItems: 'center', gap: 14, marginTop: 56, ...text}}>
-        <FitText
-          text={book.title}
-          lang={bookLang(book)}
-          font="display"
-          width={CONTENT_WIDTH}
-          maxFontSize={84}
-          minFontSize={40}
-          maxLines={3}
-          maxHeight={84 * 1.1 * 2}
-          lineHeight={1.1}
-          style={{color: colors.text, textAlign: 'center'}}
-        />
-        <FitText
-          text={formatAuthors(book.authors)}
-          lang={bookLang(book)}
-          font="body"
-          width={CONTENT_WIDTH}
-          maxFontSize={38}
-          minFontSize={28}
-          maxLines={1}
-          lineHeight={1.25}
-          style={{color: colors.muted, textAlign: 'center'}}
-        />
-      </div>
-      <div style={{marginTop: 44, ...progress}}>
-        <ProgressBar progress={book.progress} cue={cues.currentlyReading.heroBar} width={CONTENT_WIDTH} />
+      <div style={{display: 'flex', flexDirection: 'column', alignItems: beside ? 'flex-start' : 'center'}}>
+        <div style={{display: 'flex', flexDirection: 'column', alignItems: beside ? 'flex-start' : 'center', gap: 14, marginTop: beside ? 0 : 56, ...text}}>
+          <FitText
+            text={book.title}
+            lang={bookLang(book)}
+            font="display"
+            width={width}
+            maxFontSize={84}
+            minFontSize={40}
+            maxLines={3}
+            maxHeight={84 * 1.1 * 2}
+            lineHeight={1.1}
+            style={{color: colors.text, textAlign: align}}
+          />
+          <FitText
+            text={formatAuthors(book.authors)}
+            lang={bookLang(book)}
+            font="body"
+            width={width}
+            maxFontSize={38}
+            minFontSize={28}
+            maxLines={1}
+            lineHeight={1.25}
+            style={{color: colors.muted, textAlign: align}}
+          />
+        </div>
+        <div style={{marginTop: 44, ...progress}}>
+          <ProgressBar progress={book.progress} cue={cues.currentlyReading.heroBar} width={width} />
+        </div>
       </div>
     </div>
   );
@@ -182,9 +192,13 @@ export const CurrentlyReading: React.FC<{books: readonly CurrentlyReadingBook[]}
   const overflow = shown.length < books.length;
   const rows = rowLayout(shown.length + (overflow ? 1 : 0));
   const more = useEntrance(cues.currentlyReading.more(shown.length), 30);
-  const gridRows = Math.ceil(shown.length / 2);
-  const cellWidth = (CONTENT_WIDTH - GRID_GAP) / 2;
-  const gridCoverHeight = Math.min(cellWidth * 1.2, (1150 - (gridRows - 1) * GRID_GAP) / gridRows - 150);
+  const frame = useFrame();
+  // Two columns of cells, more across a landscape frame.
+  const gridColumns = frame.format === 'landscape' ? Math.min(4, Math.max(2, shown.length)) : 2;
+  const gridRows = Math.ceil(shown.length / gridColumns);
+  const cellWidth = (frame.contentWidth - (gridColumns - 1) * GRID_GAP) / gridColumns;
+  const gridHeight = contentBottom(frame) - frame.safe.top - 390;
+  const gridCoverHeight = Math.min(cellWidth * 1.2, (gridHeight - (gridRows - 1) * GRID_GAP) / gridRows - 150);
   let body: React.ReactNode;
   if (layout === 'grid' && shown.length > 1) {
     body = (
@@ -205,7 +219,7 @@ export const CurrentlyReading: React.FC<{books: readonly CurrentlyReadingBook[]}
         Still reading
       </Eyebrow>
       <div style={{marginTop: 20, ...heading}}>
-        <FitText text="Currently reading" font="display" width={CONTENT_WIDTH} maxFontSize={92} minFontSize={60} maxLines={1} style={{color: colors.text}} />
+        <FitText text="Currently reading" font="display" width={frame.contentWidth} maxFontSize={92} minFontSize={60} maxLines={1} style={{color: colors.text}} />
       </div>
       <SceneBody gap={rows.gap} justify={shown.length === 1 ? 'space-evenly' : 'center'}>
         {body}

@@ -18,10 +18,13 @@ import {BookIcon} from './icons';
 import {useCue, useEntrance} from './motion';
 import {Eyebrow, SceneFrame} from './Scene';
 import {Shelf} from './Shelf';
-import {bookSeed, CONTENT_WIDTH, useTheme} from './theme';
+import {useFrame} from './frame';
+import {bookSeed, useTheme} from './theme';
 
 export const Outro: React.FC<{meta: RecapMeta; stats: RecapStats; books: readonly Book[]}> = ({meta, stats, books}) => {
   const {colors, fonts, cues, template} = useTheme();
+  const frame = useFrame();
+  const {contentWidth} = frame;
   const {layout, showBranding, customText} = template.outro;
   const badge = useCue(cues.outro.badge);
   const heading = useEntrance(cues.outro.heading, 50);
@@ -74,7 +77,7 @@ export const Outro: React.FC<{meta: RecapMeta; stats: RecapStats; books: readonl
           <FitText
             text="Happy reading"
             font="display"
-            width={CONTENT_WIDTH}
+            width={contentWidth}
             maxFontSize={150}
             minFontSize={72}
             maxLines={1}
@@ -87,7 +90,7 @@ export const Outro: React.FC<{meta: RecapMeta; stats: RecapStats; books: readonl
           <FitText
             text={next === null ? 'See you next month' : `See you in ${next}`}
             font="displayItalic"
-            width={CONTENT_WIDTH}
+            width={contentWidth}
             maxFontSize={80}
             minFontSize={44}
             maxLines={1}
@@ -99,7 +102,7 @@ export const Outro: React.FC<{meta: RecapMeta; stats: RecapStats; books: readonl
             <FitText
               text={customText}
               font="body"
-              width={CONTENT_WIDTH}
+              width={contentWidth}
               maxFontSize={52}
               minFontSize={30}
               maxLines={4}
@@ -109,12 +112,12 @@ export const Outro: React.FC<{meta: RecapMeta; stats: RecapStats; books: readonl
           </div>
         ) : null}
         {minimal ? null : (
-          <div style={{marginTop: 80, width: CONTENT_WIDTH, ...summary}}>
+          <div style={{marginTop: 80, width: contentWidth, ...summary}}>
             <div style={{height: 2, background: colors.border, marginBottom: 40}} />
             <FitText
               text={summaryParts.join('  ·  ')}
               font="body"
-              width={CONTENT_WIDTH}
+              width={contentWidth}
               maxFontSize={38}
               minFontSize={26}
               maxLines={2}

@@ -10,7 +10,8 @@ import {FitText} from './FitText';
 import {formatRating} from './format';
 import {ArrowIcon, StarIcon} from './icons';
 import {textDirection} from '../../writingSystems';
-import {CONTENT_WIDTH, RADIUS, ratingColor, useTheme} from './theme';
+import {useFrame} from './frame';
+import {RADIUS, ratingColor, useTheme} from './theme';
 
 const PAD = 24;
 const COVER_WIDTH = 116;
@@ -19,10 +20,12 @@ const COVER_HEIGHT = 174;
 export const RatedBookCard: React.FC<{kind: 'top' | 'lowest'; book: RatedBookRef; width?: number; style?: React.CSSProperties}> = ({
   kind,
   book,
-  width = CONTENT_WIDTH,
+  width: given,
   style,
 }) => {
   const {colors, fonts} = useTheme();
+  const {contentWidth} = useFrame();
+  const width = given ?? contentWidth;
   // The full-width card is as wide as the content without saying so (its width is the default design's).
   const textWidth = width - 2 * PAD - COVER_WIDTH - 32;
   const labelColor = kind === 'top' ? colors.accent : colors.muted;
@@ -38,7 +41,7 @@ export const RatedBookCard: React.FC<{kind: 'top' | 'lowest'; book: RatedBookRef
         borderRadius: RADIUS.card,
         background: colors.surface,
         border: `2px solid ${colors.border}`,
-        ...(width === CONTENT_WIDTH ? {} : {width, boxSizing: 'border-box'}),
+        ...(width === contentWidth ? {} : {width, boxSizing: 'border-box'}),
         ...style,
       }}
     >

@@ -7,12 +7,21 @@ import React, {useContext} from 'react';
 import {AbsoluteFill, useCurrentFrame} from 'remotion';
 import type {Cue} from './choreography';
 import {easeInOut, progressBetween, useEntrance} from './motion';
-import {SAFE, SceneExitContext, useTheme} from './theme';
+import {type Frame, useFrame} from './frame';
+import {SceneExitContext, useTheme} from './theme';
 
 /** Height of the footer line, on the bottom safe margin. */
 export const FOOTER_HEIGHT = 34;
+
 /** From the frame's bottom edge to the end of a scene's content: the safe margin, the footer, a gap. */
-export const CONTENT_BOTTOM_MARGIN = SAFE.bottom + FOOTER_HEIGHT + 26;
+export function contentBottomMargin(frame: Frame): number {
+  return frame.safe.bottom + (FOOTER_HEIGHT + 26);
+}
+
+/** Where a scene's content ends (frame y). */
+export function contentBottom(frame: Frame): number {
+  return frame.height - contentBottomMargin(frame);
+}
 
 /** How far a scene's content travels up while the next scene wipes in. */
 const EXIT_TRAVEL = 180;
@@ -21,13 +30,14 @@ export const SceneFrame: React.FC<{children: React.ReactNode; justify?: React.CS
   children,
   justify = 'center',
 }) => {
-  const frame = useCurrentFrame();
+  const now = useCurrentFrame();
+  const frame = useFrame();
   const {exitAt, end} = useContext(SceneExitContext);
-  const leaving = easeInOut(progressBetween(frame, exitAt, end));
+  const leaving = easeInOut(progressBetween(now, exitAt, end));
   return (
     <AbsoluteFill
       style={{
-        padding: `${SAFE.top}px ${SAFE.x}px ${CONTENT_BOTTOM_MARGIN}px`,
+        padding: `${frame.safe.top}px ${frame.safe.x}px ${contentBottomMargin(frame)}px`,
         display: 'flex',
         flexDirection: 'column',
         justifyContent: justify,
@@ -87,6 +97,7 @@ export const Eyebrow: React.FC<{children: React.ReactNode; cue?: Cue; icon?: Rea
  */
 export const Footer: React.FC = () => {
   const {colors, fonts, template} = useTheme();
+  const frame = useFrame();
   const {footer} = useContext(FooterContext);
   if (footer === null) {
     return null;
@@ -95,9 +106,9 @@ export const Footer: React.FC = () => {
     <div
       style={{
         position: 'absolute',
-        left: SAFE.x,
-        right: SAFE.x,
-        bottom: SAFE.bottom,
+        left: frame.safe.x,
+        right: frame.safe.x,
+        bottom: frame.safe.bottom,
         height: FOOTER_HEIGHT,
         display: 'flex',
         alignItems: 'center',

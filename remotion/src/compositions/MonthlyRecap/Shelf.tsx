@@ -7,7 +7,8 @@
 import React from 'react';
 import {ensureContrast, GRAPHIC_CONTRAST} from '../../palette';
 import {MAX_SPINES} from './choreography';
-import {CONTENT_WIDTH, useTheme} from './theme';
+import {useFrame} from './frame';
+import {useTheme} from './theme';
 
 function seed(text: string): number {
   let hash = 7;
@@ -37,14 +38,22 @@ const Spine: React.FC<{title: string; color: string; base: number; tall: number}
   );
 };
 
-export const Shelf: React.FC<{spines: ReadonlyArray<{title: string; color: string}>; height?: number}> = ({spines, height = 400}) => {
+export const Shelf: React.FC<{spines: ReadonlyArray<{title: string; color: string}>; height?: number; width?: number}> = ({
+  spines,
+  height = 400,
+  width: given,
+}) => {
   const {colors} = useTheme();
+  const frame = useFrame();
+  const width = given ?? frame.contentWidth;
   const shown = spines.slice(0, MAX_SPINES);
+  const gap = SPINE_GAP;
+  const padding = SHELF_PADDING;
   // Widths up to one and a half times `base`, so the widest shelf still fits.
-  const base = Math.max(36, Math.min(96, Math.floor((CONTENT_WIDTH - 2 * SHELF_PADDING - SPINE_GAP * (shown.length - 1)) / (shown.length * 1.5))));
+  const base = Math.max(36, Math.min(96, Math.floor((width - 2 * padding - gap * (shown.length - 1)) / (shown.length * 1.5))));
   return (
-    <div style={{width: CONTENT_WIDTH, overflow: 'hidden'}}>
-      <div style={{display: 'flex', alignItems: 'flex-end', gap: SPINE_GAP, height, paddingLeft: SHELF_PADDING}}>
+    <div style={{width, overflow: 'hidden', flexShrink: 0}}>
+      <div style={{display: 'flex', alignItems: 'flex-end', gap, height, paddingLeft: padding}}>
         {shown.map((spine, index) => (
           <Spine key={`${index}-${spine.title}`} title={spine.title} color={spine.color} base={base} tall={height} />
         ))}

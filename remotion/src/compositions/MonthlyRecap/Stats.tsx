@@ -16,10 +16,10 @@ import {formatNumber, formatRating} from './format';
 import {BookIcon, CheckIcon, CrossIcon, PagesIcon, StarRating} from './icons';
 import {useCountUp, useCue, useEntrance} from './motion';
 import {RatedBookCard} from './RatedBookCard';
-import {CONTENT_BOTTOM_MARGIN, Eyebrow, SceneBody, SceneFrame} from './Scene';
-import {HEIGHT} from './timeline';
+import {contentBottom, Eyebrow, SceneBody, SceneFrame} from './Scene';
 import {fitText} from './textFit';
-import {CONTENT_WIDTH, type Palette, RADIUS, ratingColor, SAFE, useTheme} from './theme';
+import {type Frame, useFrame} from './frame';
+import {type Palette, RADIUS, ratingColor, useTheme} from './theme';
 
 const GAP = 24;
 const TILE_PAD = 32;
@@ -28,7 +28,11 @@ const AVERAGE_HEIGHT = 200;
 const RATED_HEIGHT = 224;
 const QUIET_HEIGHT = 200;
 /** From under the heading to the end of the content (the eyebrow, 20 px, the 92 px heading's line, a gap). */
-const STATS_BODY_HEIGHT = HEIGHT - SAFE.top - CONTENT_BOTTOM_MARGIN - 48 - 20 - 110 - 2 * GAP;
+function bodyHeight(frame: Frame): number {
+  return contentBottom(frame) - frame.safe.top - 48 - 20 - 110 - 2 * GAP;
+}
+/** The square and landscape cuts' two columns (the counters; the average and the rated books) and their gap. */
+const COLUMN_GAP = 64;
 
 function ratedCount(top: unknown, lowest: unknown): number {
   return (top === null ? 0 : 1) + (lowest === null ? 0 : 1);
@@ -73,7 +77,7 @@ const StatTile: React.FC<Counter & {width: number; height: number; maxFontSize: 
   );
 };
 
-const AverageTile: React.FC<{average: number | null}> = ({average}) => {
+const AverageTile: React.FC<{average: number | null; width: number}> = ({average, width}) => {
   const {colors, fonts, cues, template} = useTheme();
   const entrance = useEntrance(cues.stats.averageTile, 40);
   const shown = useCountUp(average ?? 0, cues.stats.averageCount, template.statsReveal.animateNumbers);
@@ -82,7 +86,7 @@ const AverageTile: React.FC<{average: number | null}> = ({average}) => {
     <div
       style={{
         ...cardStyle(colors),
-        width: CONTENT_WIDTH,
+        width,
         height: AVERAGE_HEIGHT,
         padding: `0 ${TILE_PAD}px`,
         display: 'flex',
@@ -111,14 +115,14 @@ const AverageTile: React.FC<{average: number | null}> = ({average}) => {
   );
 };
 
-const QuietMonth: React.FC = () => {
+const QuietMonth: React.FC<{width: number}> = ({width}) => {
   const {colors, fonts, cues} = useTheme();
   const entrance = useEntrance(cues.stats.quietMonth, 30);
   return (
     <div
       style={{
         ...cardStyle(colors),
-        width: CONTENT_WIDTH,
+        width,
         padding: 40,
         display: 'flex',
         alignItems: 'center',
@@ -171,6 +175,9 @@ const NumberLine: React.FC<Counter & {format?: (value: number) => string}> = ({l
 
 export const Stats: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, stats}) => {
   const {colors, cues, template} = useTheme();
+  const frame = useFrame();
+  // The square and landscape cuts set the counters and the cards in two columns (the story stacks them).
+  const twoColumns = frame.format !== 'story';
   const options = template.statsReveal;
   const heading = useEntrance(cues.stats.heading, 40);
   const top = useEntrance(cues.stats.topRated, 40);
@@ -198,6 +205,14 @@ export const Stats: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, sta
       <SceneFrame justify="flex-start">
         <Eyebrow cue={s.eyebrow}>{`${meta.monthName} ${meta.year}`}</Eyebrow>
         <SceneBody gap={28} justify="space-evenly">
+          <div
+            style={{
+              display: 'grid',
+              gridTemplateColumns: twoColumns ? '1fr 1fr' : '1fr',
+              columnGap: COLUMN_GAP,
+              rowGap: 28,
+            }}
+          >
           {counters.map((counter) => (
             <NumberLine key={counter.label} {...counter} />
           ))}
@@ -210,21 +225,26 @@ export const Stats: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, sta
               format={formatRating}
             />
           ) : null}
+          </div>
           {topBook !== null ? (
             <div style={{...top, marginTop: 20}}>
-              <FitText text={`Top rated: ${topBook.title}`} font="displayItalic" width={CONTENT_WIDTH} maxFontSize={56} minFontSize={36} maxLines={2} style={{color: colors.accent}} />
+              <FitText text={`Top rated: ${topBook.title}`} font="displayItalic" width={frame.contentWidth} maxFontSize={56} minFontSize={36} maxLines={2} style={{color: colors.accent}} />
             </div>
           ) : null}
         </SceneBody>
       </SceneFrame>
     );
   }
-  const tileWidth = horizontal ? (CONTENT_WIDTH - (counters.length - 1) * 16) / counters.length : (CONTENT_WIDTH - GAP) / 2;
+  // In the square and landscape cuts the counters have the left column, the average and the rated books the right.
+  const columnWidth = twoColumns ? (frame.contentWidth - COLUMN_GAP) / 2 : frame.contentWidth;
+  const tileWidth = horizontal ? (columnWidth - (counters.length - 1) * 16) / counters.length : (columnWidth - GAP) / 2;
   // The tiles take the height the other cards leave, so the scene reaches the footer whatever it shows.
   const tileRows = horizontal ? 1 : Math.ceil(counters.length / 2);
   const cardRows = horizontal ? Math.min(1, ratedCount(topBook, lowestBook)) : ratedCount(topBook, lowestBook);
-  const others = (options.showAverageRating ? AVERAGE_HEIGHT + GAP : 0) + cardRows * (RATED_HEIGHT + GAP) + (quiet ? QUIET_HEIGHT + GAP : 0);
-  const tileHeight = Math.max(200, Math.min(horizontal ? 360 : 330, (STATS_BODY_HEIGHT - others - (tileRows - 1) * GAP) / tileRows));
+  const others = twoColumns
+    ? 0
+    : (options.showAverageRating ? AVERAGE_HEIGHT + GAP : 0) + cardRows * (RATED_HEIGHT + GAP) + (quiet ? QUIET_HEIGHT + GAP : 0);
+  const tileHeight = Math.max(200, Math.min(horizontal ? 360 : 330, (bodyHeight(frame) - others - (tileRows - 1) * GAP) / tileRows));
   const rated = [
     ...(topBook !== null ? [{kind: 'top' as const, book: topBook, entrance: top}] : []),
     ...(lowestBook !== null ? [{kind: 'lowest' as const, book: lowestBook, entrance: lowest}] : []),
@@ -233,33 +253,46 @@ export const Stats: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, sta
     <SceneFrame justify="flex-start">
       <Eyebrow cue={s.eyebrow}>{`${meta.monthName} ${meta.year}`}</Eyebrow>
       <div style={{marginTop: 20, ...heading}}>
-        <FitText text="By the numbers" font="display" width={CONTENT_WIDTH} maxFontSize={92} minFontSize={60} maxLines={1} style={{color: colors.text}} />
+        <FitText text="By the numbers" font="display" width={frame.contentWidth} maxFontSize={92} minFontSize={60} maxLines={1} style={{color: colors.text}} />
       </div>
       <SceneBody justify="space-evenly">
-        <div style={{display: 'flex', flexWrap: horizontal ? 'nowrap' : 'wrap', gap: horizontal ? 16 : GAP}}>
-          {counters.map((counter) => (
-            <StatTile key={counter.label} {...counter} width={tileWidth} height={tileHeight} maxFontSize={horizontal ? 76 : 140} />
-          ))}
-        </div>
-        {options.showAverageRating ? (
-          <div style={{marginTop: GAP}}>
-            <AverageTile average={stats.averageRating} />
-          </div>
-        ) : null}
-        {horizontal && rated.length > 0 ? (
-          <div style={{display: 'flex', gap: 16, marginTop: GAP}}>
-            {rated.map(({kind, book, entrance}) => (
-              <RatedBookCard key={kind} kind={kind} book={book} width={(CONTENT_WIDTH - 16 * (rated.length - 1)) / rated.length} style={entrance} />
+        {/* The story stacks everything in the body; the square and landscape cuts set two columns side by side. */}
+        <div style={twoColumns ? {display: 'flex', gap: COLUMN_GAP, alignItems: 'center'} : {display: 'contents'}}>
+          <div style={{display: 'flex', flexWrap: horizontal ? 'nowrap' : 'wrap', gap: horizontal ? 16 : GAP, width: columnWidth}}>
+            {counters.map((counter) => (
+              <StatTile key={counter.label} {...counter} width={tileWidth} height={tileHeight} maxFontSize={horizontal ? 76 : 140} />
             ))}
           </div>
-        ) : (
-          rated.map(({kind, book, entrance}) => <RatedBookCard key={kind} kind={kind} book={book} style={{marginTop: GAP, ...entrance}} />)
-        )}
-        {quiet ? (
-          <div style={{marginTop: GAP}}>
-            <QuietMonth />
+          <div style={twoColumns ? {display: 'flex', flexDirection: 'column', width: columnWidth} : {display: 'contents'}}>
+            {options.showAverageRating ? (
+              <div style={{marginTop: twoColumns ? 0 : GAP}}>
+                <AverageTile average={stats.averageRating} width={columnWidth} />
+              </div>
+            ) : null}
+            {horizontal && rated.length > 0 ? (
+              <div style={{display: 'flex', gap: 16, marginTop: GAP}}>
+                {rated.map(({kind, book, entrance}) => (
+                  <RatedBookCard
+                    key={kind}
+                    kind={kind}
+                    book={book}
+                    width={(columnWidth - 16 * (rated.length - 1)) / rated.length}
+                    style={entrance}
+                  />
+                ))}
+              </div>
+            ) : (
+              rated.map(({kind, book, entrance}) => (
+                <RatedBookCard key={kind} kind={kind} book={book} width={columnWidth} style={{marginTop: GAP, ...entrance}} />
+              ))
+            )}
+            {quiet ? (
+              <div style={{marginTop: GAP}}>
+                <QuietMonth width={columnWidth} />
+              </div>
+            ) : null}
           </div>
-        ) : null}
+        </div>
       </SceneBody>
     </SceneFrame>
   );

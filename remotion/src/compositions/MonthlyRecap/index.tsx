@@ -19,6 +19,7 @@ import {Grain} from './Grain';
 import {Intro} from './Intro';
 import {Outro} from './Outro';
 import {FooterContext} from './Scene';
+import {FRAMES, FrameContext, formatOf} from './frame';
 import {Stats} from './Stats';
 import {bookPalette, type Palette, SceneExitContext, type Theme, ThemeContext, themeOf} from './theme';
 import {buildTimeline, type Scene} from './timeline';
@@ -115,32 +116,48 @@ export const MonthlyRecap: React.FC<MonthlyRecapProps> = (given) => {
     }
   }, [urls]);
   const {colors} = theme;
+  const frame = FRAMES[formatOf(props)];
   return (
     <ThemeContext.Provider value={theme}>
-      <FooterContext.Provider value={{footer}}>
-        <AbsoluteFill style={{backgroundColor: colors.background, color: colors.text}}>
-          {timeline.map((scene) => {
-            const sceneTheme = {...theme, colors: sceneColors(scene, props, theme)};
-            return (
-              <SceneSlot
-                key={`${scene.kind}-${scene.from}`}
-                from={scene.from}
-                wipeIn={scene.wipeIn}
-                durationInFrames={scene.durationInFrames}
-                colors={sceneTheme.colors}
-                name={scene.kind === 'book' ? `book ${(scene.bookIndex ?? 0) + 1}` : scene.kind}
-              >
-                <ThemeContext.Provider value={sceneTheme}>
-                  <SceneExitContext.Provider value={{exitAt: scene.exitAt, end: scene.durationInFrames}}>
-                    <SceneContent scene={scene} props={props} />
-                  </SceneExitContext.Provider>
-                </ThemeContext.Provider>
-              </SceneSlot>
-            );
-          })}
-          {isInvisible(colors.grain) ? null : <Grain color={colors.grain} />}
-        </AbsoluteFill>
-      </FooterContext.Provider>
+      <FrameContext.Provider value={frame}>
+        <FooterContext.Provider value={{footer}}>
+          <AbsoluteFill style={{backgroundColor: colors.background, color: colors.text}}>
+            {/* Scenes are laid out on the frame's canvas in the story's sizes, scaled to the video's (frame.ts). */}
+            <div
+              style={{
+                position: 'absolute',
+                left: 0,
+                top: 0,
+                width: frame.width,
+                height: frame.height,
+                overflow: 'hidden',
+                ...(frame.scale === 1 ? {} : {transform: `scale(${frame.scale})`, transformOrigin: '0 0'}),
+              }}
+            >
+              {timeline.map((scene) => {
+                const sceneTheme = {...theme, colors: sceneColors(scene, props, theme)};
+                return (
+                  <SceneSlot
+                    key={`${scene.kind}-${scene.from}`}
+                    from={scene.from}
+                    wipeIn={scene.wipeIn}
+                    durationInFrames={scene.durationInFrames}
+                    colors={sceneTheme.colors}
+                    name={scene.kind === 'book' ? `book ${(scene.bookIndex ?? 0) + 1}` : scene.kind}
+                  >
+                    <ThemeContext.Provider value={sceneTheme}>
+                      <SceneExitContext.Provider value={{exitAt: scene.exitAt, end: scene.durationInFrames}}>
+                        <SceneContent scene={scene} props={props} />
+                      </SceneExitContext.Provider>
+                    </ThemeContext.Provider>
+                  </SceneSlot>
+                );
+              })}
+              {isInvisible(colors.grain) ? null : <Grain color={colors.grain} />}
+            </div>
+          </AbsoluteFill>
+        </FooterContext.Provider>
+      </FrameContext.Provider>
     </ThemeContext.Provider>
   );
 };

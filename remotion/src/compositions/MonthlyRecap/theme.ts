@@ -25,7 +25,6 @@ import {type DesignFamilies, fontFamily} from '../../fonts';
 import {bookTint, inkOn, placeholderSeed, type ScenePalette, scenePalette} from '../../palette';
 import {DEFAULT_TEMPLATE, type Template} from '../../template/template';
 import {type Choreography, choreographyFor} from './choreography';
-import {HEIGHT, WIDTH} from './timeline';
 
 /**
  * What a scene draws with: the template's colours on that scene's background, adjusted for contrast
@@ -95,14 +94,5 @@ export interface SceneExit {
 }
 
 export const SceneExitContext = createContext<SceneExit>({exitAt: Infinity, end: Infinity});
-
-/**
- * Safe margins: phone apps lay their own UI over the top and (more) the bottom of a vertical video. The eyebrow
- * sits on the top line and the footer on the bottom one, so every scene spans the frame between them.
- */
-export const SAFE = {x: 80, top: 120, bottom: 200} as const;
-
-export const CONTENT_WIDTH = WIDTH - 2 * SAFE.x;
-export const CONTENT_HEIGHT = HEIGHT - SAFE.top - SAFE.bottom;
 
 export const RADIUS = {card: 28, cover: 14, pill: 999} as const;

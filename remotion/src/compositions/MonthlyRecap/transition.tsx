@@ -9,7 +9,7 @@
 import React from 'react';
 import {AbsoluteFill, Sequence, useCurrentFrame} from 'remotion';
 import {easeInOut} from './motion';
-import {HEIGHT} from './timeline';
+import {useFrame} from './frame';
 import type {Palette} from './theme';
 
 /** The accent band riding on the wipe's edge, in px. */
@@ -18,14 +18,17 @@ const BAND = 44;
 /** The scene's background over the whole scene, rising in over its first `wipeIn` frames. */
 const Backdrop: React.FC<{colors: Palette; wipeIn: number}> = ({colors, wipeIn}) => {
   const frame = useCurrentFrame();
+  const {height} = useFrame();
   if (wipeIn === 0 || frame >= wipeIn) {
     return <AbsoluteFill style={{backgroundColor: colors.background}} />;
   }
-  const edge = Math.round((1 - easeInOut((frame + 1) / wipeIn)) * HEIGHT);
+  const edge = Math.round((1 - easeInOut((frame + 1) / wipeIn)) * height);
   return (
     <>
       <AbsoluteFill style={{backgroundColor: colors.background, clipPath: `inset(${edge}px 0 0 0)`}} />
-      {edge > 0 ? <div style={{position: 'absolute', left: 0, right: 0, top: edge - BAND, height: BAND, background: colors.accent}} /> : null}
+      {edge > 0 ? (
+        <div style={{position: 'absolute', left: 0, right: 0, top: edge - BAND, height: BAND, background: colors.accent}} />
+      ) : null}
     </>
   );
 };
