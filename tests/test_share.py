@@ -210,7 +210,6 @@ class TestAssetsInAnswers:
         complete = complete_of(server, load_recap("one-book"), headers={"Host": "elsewhere.example"})
         assert complete["assets"]["share"].startswith("https://render.example.com/share/")
 
-    @pytest.mark.xfail(strict=True, reason="issue 20: the pipeline does not make posters and cards yet (lead's part)")
     def test_poster_and_card_are_named(self, fake_server: ServerProcess) -> None:
         """Every render names its poster and its card, and asked shapes their videos (the pipeline's part)."""
         complete = complete_of(fake_server, {**distinct_recap("one-book", "Shapes"), "formats": ["square"]})
@@ -534,8 +533,8 @@ class TestSharePageInABrowser:
             with checked_page(browser, viewport={"width": width, "height": height}) as page:
                 page.on("console", lambda message: console.append(message.text))
                 page.goto(url)
-                page.wait_for_function("document.fonts.status === 'loaded'")
-                page.wait_for_function("document.querySelector('video').readyState >= 1")
+                page.wait_for_function("() => document.fonts.status === 'loaded'")
+                page.wait_for_function("() => document.querySelector('video').readyState >= 1")
                 page.screenshot(path=artifacts / f"share-page-{width}.png", full_page=True)
                 assert page.evaluate("document.fonts.check('600 40px Fraunces')")
                 if width == 390:
@@ -547,16 +546,16 @@ class TestSharePageInABrowser:
                         'attachment; filename="October 2026 reading recap.mp4"'
                     )
                     page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; v.play(); }")
-                    page.wait_for_function("document.querySelector('video').currentTime > 0.3")
+                    page.wait_for_function("() => document.querySelector('video').currentTime > 0.3")
         assert [text for text in console if "Content Security Policy" in text] == []
 
 
 @pytest.fixture
 def poster_still(tmp_path: Path) -> Path:
-    """A poster for the screenshots until the pipeline makes real ones: the intro's frame from docs/design/default.jpg
-    (the first of its nine scenes, a real render's frame, scaled up to 1080x1920)."""
+    """A real poster for the screenshots (the fake driver's is grey): the intro's frame from docs/design/default.jpg
+    (the first of its nine scenes, a real render's frame 0, scaled up to 1080x1920)."""
     with Image.open(ROOT / "docs" / "design" / "default.jpg") as sheet:
-        intro = sheet.crop((0, 0, sheet.width * 243 // 2224, sheet.height)).convert("RGB")
+        intro = sheet.crop((0, 0, sheet.width * 236 // 2224, sheet.height)).convert("RGB")
     path = tmp_path / "poster-still.jpg"
     intro.resize((1080, 1920), Image.Resampling.LANCZOS).save(path, "JPEG", quality=90)
     return path

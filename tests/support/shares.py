@@ -84,7 +84,8 @@ def publish_share(
             for name, path in (images or {}).items()
         }
     outcome = Outcome(filename, url, key, 2.0, 0.0, 0.0, (), assets)
-    with ThreadPoolExecutor(max_workers=1) as executor:
+    # Two workers: one runs the loop below, the other the storage calls that loop hands to the executor.
+    with ThreadPoolExecutor(max_workers=2) as executor:
         links = ShareLinks(storage, executor, secret)
         publish = links.publish(request, outcome, structlog.get_logger("tests"))
         # A loop of its own, in a thread of its own: the caller's thread may run one already (Playwright's).
