@@ -152,7 +152,26 @@ class TestDemoPage:
         page.evaluate("document.getElementById('video').currentTime = 4")
         page.wait_for_function("(v => !v.seeking && v.readyState >= 2)(document.getElementById('video'))")
         expect(page.locator("#error")).to_be_hidden()
+        for name, size in (("poster", [1080, 1920]), ("card", [1200, 630])):
+            expect(page.locator(f"#{name}-figure")).to_be_visible()
+            page.wait_for_function(f"document.getElementById('{name}').complete")
+            assert page.evaluate(f"(i => [i.naturalWidth, i.naturalHeight])(document.getElementById('{name}'))") == size
+        expect(page.locator("#share-link")).to_have_value(re.compile(rf"^{re.escape(server.base_url)}/share/[\w-]+$"))
         page.screenshot(path=artifacts / "demo-complete.png", full_page=True)
+        page.goto(page.input_value("#share-link"))
+        page.wait_for_function("() => document.querySelector('video').readyState >= 1", timeout=60_000)
+        expect(page.locator("video")).to_have_attribute("poster", re.compile(r"/poster\.jpg$"))
+        page.screenshot(path=artifacts / "share-page-real-render.png", full_page=True)
+
+    def test_formats_ticked_are_asked_for_and_shown(self, fake_server: ServerProcess, page: Page) -> None:
+        """The shapes ticked go into the request as `formats`; the finished render lists a link to each."""
+        open_demo(page, fake_server)
+        page.check("input[name=format][value=square]")
+        page.click("#render")
+        expect(page.locator("#progress")).to_have_attribute("state", "complete", timeout=30_000)
+        expect(page.locator("#shapes a")).to_have_count(1)
+        expect(page.locator("#shapes a")).to_have_attribute("href", re.compile(r"-square\.mp4"))
+        expect(page.locator("#share-link")).to_have_value(re.compile(r"/share/"))
 
     def test_render_error_in_words(
         self, server_factory: Callable[..., ServerProcess], page: Page, artifacts: Path

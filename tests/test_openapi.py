@@ -52,6 +52,9 @@ EXPECTED_RESPONSES = {
     ("get", "/templates"): {"200", "414"},
     ("get", "/templates/{filename}"): {"200", "404", "414", "503"},
     ("get", "/preview/{path}"): {"200", "404", "414", "503"},
+    ("get", "/share/{token}"): {"200", "404", "414"},
+    ("get", "/share/{token}/{name}"): {"200", "206", "302", "404", "414", "416"},
+    ("get", "/share/{token}/download/{name}"): {"200", "206", "302", "404", "414", "416"},
 }
 
 # Any text, and the userIds check_user_id cares most about.

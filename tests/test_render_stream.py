@@ -33,7 +33,7 @@ class TestSuccessfulStream:
         assert stream.names == ["progress"] * 101 + ["complete"]
         assert [event.data for event in stream.events[:-1]] == progress_events(0, 100)
         complete = stream.events[-1].data
-        assert set(complete) == {"filename", "s3Url", "warnings"}
+        assert set(complete) == {"filename", "s3Url", "warnings", "assets"}
         assert complete["warnings"] == []
         assert complete["filename"].startswith("recap-2026-10-")
         assert complete["s3Url"].startswith(f"{fake_server.base_url}/storage/videos/user-789/2026/10/recap-2026-10-")

@@ -330,6 +330,14 @@ class Settings:
         "a worker that stops renewing its job's lease for this long has lost the job; another worker renders it",
         _positive_float,
     )
+    share_pages: bool = setting(
+        True,
+        "SHARE_PAGES",
+        "on: every finished video gets a public share page (GET /share/<token>, named `share` in its assets); "
+        "off: no share pages, links or records",
+        _on_off,
+        shown="on",
+    )
     log_format: str = setting(
         "auto", "LOG_FORMAT", "json, console, or auto (console on a terminal)", _one_of("auto", "json", "console")
     )

@@ -2,9 +2,11 @@
 covers, driver, settings), with a progress bar, for support and for checking a recap by hand.
 
 The recap is a RenderRequest file (`-` reads it from stdin), validated as the server validates it. With `-o` the
-video is written there; without, it is stored as the server would store it (S3, or LOCAL_STORAGE_DIR). The command
-prints where the video went (and a `warning:` line on stderr for each warning, such as a soundtrack that could not
-be used) and exits 0, or prints the failure and exits 1 (2 for an invalid recap or setting).
+video is written there and its assets beside it, named after it (OUT-poster.jpg, OUT-card.jpg, and OUT-square.mp4,
+OUT-landscape.mp4 for the shapes `--format` asks for), or where `--poster`/`--card` say; without, everything is stored
+as the server would store it (S3, or LOCAL_STORAGE_DIR). The command prints where the video went, then where each
+asset went, one per line (and a `warning:` line on stderr for each warning, such as a soundtrack that could not be
+used) and exits 0, or prints the failure and exits 1 (2 for an invalid recap, setting or option).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import asyncio
 import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -21,11 +24,13 @@ from tqdm import tqdm
 
 from ..errors import JobFailed
 from ..logs import configure_logging, get_logger
-from ..render.pipeline import Pipeline
+from ..recap import FORMATS, STORY, RenderRequest, normalized_formats
+from ..render.pipeline import Outcome, Pipeline
 from ..render.progress import ProgressStep
 from ..settings import SettingsError, add_setting_options, settings_from_namespace
 from ..storage import Storage
 from ..storage.local import LOCAL_STORAGE_ROUTE, LocalStorage
+from ..storage.naming import ASSET_EXTENSIONS
 from ..storage.single_file import SingleFileStorage
 from ..web.request_parsing import parse_json_body
 from ..web.schemas import InvalidRequest, RequestLimits
@@ -41,12 +46,46 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-o", "--output", type=Path, help="write the MP4 here (default: store it as the server does: S3 or local)"
     )
+    parser.add_argument(
+        "--poster", type=Path, help="with -o: write the poster (JPEG, 1080x1920) here (default: OUT-poster.jpg)"
+    )
+    parser.add_argument(
+        "--card", type=Path, help="with -o: write the link card (JPEG, 1200x630) here (default: OUT-card.jpg)"
+    )
+    parser.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        default=[],
+        choices=[name for name in FORMATS if name != STORY],
+        help="also make this shape of the video (repeatable; with -o: OUT-square.mp4, OUT-landscape.mp4)",
+    )
     add_setting_options(parser)
     return parser
 
 
+def with_formats(request: RenderRequest, formats: list[str]) -> RenderRequest:
+    """The request with the shapes the command line asks for added to its own."""
+    return replace(request, formats=normalized_formats([*request.formats, *formats])) if formats else request
+
+
+def output_storage(args: argparse.Namespace) -> SingleFileStorage:
+    """-o's storage: the video at OUT, its assets beside it or where --poster/--card say."""
+    chosen = {name: getattr(args, name) for name in ("poster", "card") if getattr(args, name) is not None}
+    return SingleFileStorage(args.output, chosen)
+
+
+def report_lines(outcome: Outcome, storage: Storage) -> list[str]:
+    """What the command prints on stdout: where the video went, then each asset, in the order naming lists them."""
+    assets = [outcome.assets[name] for name in ASSET_EXTENSIONS if name in outcome.assets]
+    return [where(url, storage) for url in (outcome.url, *assets)]
+
+
 def main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if (args.poster or args.card) and not args.output:
+        parser.error("--poster and --card need -o (without it, everything is stored as the server stores it)")
     try:
         settings = settings_from_namespace(args)
     except SettingsError as error:
@@ -55,13 +94,13 @@ def main(argv: list[str]) -> int:
     configure_logging(settings.log_format, level=logging.WARNING)
     source = sys.stdin.buffer.read() if args.recap == "-" else Path(args.recap).read_bytes()
     try:
-        request = parse_json_body(source, RequestLimits.from_settings(settings))
+        request = with_formats(parse_json_body(source, RequestLimits.from_settings(settings)), args.formats)
     except InvalidRequest as error:
         print(f"tornado-render render: {error}", file=sys.stderr)
         return 2
     try:
         browser = browser_for(settings)
-        storage: Storage = SingleFileStorage(args.output) if args.output else ready_storage(settings)
+        storage: Storage = output_storage(args) if args.output else ready_storage(settings)
         secret = video_secret(settings)
     except StartupError as error:
         print(f"tornado-render render: {error}", file=sys.stderr)
@@ -88,7 +127,7 @@ def main(argv: list[str]) -> int:
                 return 1
     for warning in (*request.warnings, *outcome.warnings):
         print(f"tornado-render render: warning: {warning}", file=sys.stderr)
-    print(where(outcome.url, storage))
+    print("\n".join(report_lines(outcome, storage)))
     print(f"{outcome.duration:g} s of video rendered in {outcome.render_seconds:.1f} s", file=sys.stderr)
     return 0
 

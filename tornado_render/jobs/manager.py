@@ -109,7 +109,9 @@ class JobManager:
         finished = (
             None
             if stored is None
-            else Succeeded(stored.filename, stored.url, stored.key, stored.duration, stored.warnings)
+            else Succeeded(
+                stored.filename, stored.url, stored.key, stored.duration, stored.warnings, dict(stored.assets)
+            )
         )
         job, created = await self.store.create_or_attach(request, last_event_id, self.limits.admission, finished)
         if not created:

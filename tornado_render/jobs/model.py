@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -45,6 +46,9 @@ class Succeeded:
     duration: float
     # What the reader should know (a soundtrack that could not be used); the `complete` event carries them.
     warnings: tuple[str, ...] = ()
+    # The video's other files by name (poster, card, square, landscape, and the share page): URLs, path-only for
+    # this server's own (each client gets them made absolute, as the video's `url`).
+    assets: Mapping[str, str] = field(default_factory=dict)
     status: Literal["succeeded"] = "succeeded"
 
 

@@ -172,6 +172,7 @@ def state_to_json(state: JobState) -> str:
             "key": state.key,
             "duration": state.duration,
             "warnings": list(state.warnings),
+            "assets": dict(state.assets),
         }
         return json.dumps({"status": "succeeded", **fields})
     return json.dumps(
@@ -188,7 +189,10 @@ def state_from_json(text: str) -> JobState:
         return Running(str(data["phase"]), int(data["progress"]))
     if status == "succeeded":
         warnings = tuple(str(warning) for warning in data.get("warnings", []))
-        return Succeeded(str(data["filename"]), str(data["url"]), str(data["key"]), float(data["duration"]), warnings)
+        assets = {str(name): str(url) for name, url in (data.get("assets") or {}).items()}
+        return Succeeded(
+            str(data["filename"]), str(data["url"]), str(data["key"]), float(data["duration"]), warnings, assets
+        )
     return Failed(FailureReason(data["reason"]), str(data["message"]), data.get("kept_file"))
 
 

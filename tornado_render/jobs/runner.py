@@ -198,7 +198,9 @@ class JobRunner:
             await self.on_change()
 
     async def _succeed(self, job: Job, outcome: Outcome) -> None:
-        state = Succeeded(outcome.filename, outcome.url, outcome.key, outcome.duration, outcome.warnings)
+        state = Succeeded(
+            outcome.filename, outcome.url, outcome.key, outcome.duration, outcome.warnings, dict(outcome.assets)
+        )
         if await end_job(self.store, job, state, self.limits.retention_seconds, self.worker):
             self.log.info("complete", job_id=job.id, user_id=job.user_id, total_seconds=round(job.elapsed, 3))
             for observer in self.observers:
@@ -243,7 +245,12 @@ async def end_job(
 
 def terminal_event(state: Succeeded | Failed) -> tuple[str, dict[str, Any]]:
     if isinstance(state, Succeeded):
-        return "complete", {"filename": state.filename, "s3Url": state.url, "warnings": list(state.warnings)}
+        return "complete", {
+            "filename": state.filename,
+            "s3Url": state.url,
+            "warnings": list(state.warnings),
+            "assets": dict(state.assets),
+        }
     return "error", {"message": state.message}
 
 

@@ -6,20 +6,24 @@ refuses to start on a storage it cannot use), `upload(path, key, duration, warni
 which finds a video stored earlier (the result cache: video names are keyed digests of their recap, see naming.py)
 with the length and the warnings it was stored with (a soundtrack that could not be used: a cache hit tells the
 reader again). A video's assets (its poster, its card, its other shapes: naming.asset_key) are plain files beside
-it: `put_file(path, key, content_type) -> url` and `file_url(key) -> url | None` (None: not stored). Local storage
+it: `put_file(path, key, content_type) -> url` and `file_url(key) -> url | None` (None: not stored). Small JSON
+records this server keeps for itself (a share page's: shares.py) go in the same place, `put_record(key, record)` and
+`get_record(key) -> record | None`, and are never served (/storage serves videos and images only). Local storage
 without PUBLIC_URL returns a path-only URL (`/storage/...`); each client gets it resolved against the URL it used
 itself, so one client's `Host` header never becomes another client's video address.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..settings import Settings
 
 VIDEO_CONTENT_TYPE = "video/mp4"
+RECORD_CONTENT_TYPE = "application/json"
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,10 @@ class Storage(Protocol):
     def put_file(self, path: Path, key: str, content_type: str) -> str: ...
 
     def file_url(self, key: str) -> str | None: ...
+
+    def put_record(self, key: str, record: Mapping[str, Any]) -> None: ...
+
+    def get_record(self, key: str) -> dict[str, Any] | None: ...
 
 
 def make_storage(settings: Settings) -> Storage:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from ..errors import StorageUnavailable, UploadFailed
@@ -58,6 +60,26 @@ class LocalStorage:
 
     def file_url(self, key: str) -> str | None:
         return self.url(key) if (self.root / key).is_file() else None
+
+    def put_record(self, key: str, record: Mapping[str, Any]) -> None:
+        """Write a JSON record under `key` (through a `.partial` file renamed into place: readers never see half)."""
+        target = self.root / key
+        partial = target.with_name(target.name + ".partial")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+            os.replace(partial, target)
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            raise UploadFailed(error.strerror or str(error), code=type(error).__name__) from None
+
+    def get_record(self, key: str) -> dict[str, Any] | None:
+        """The JSON record under `key`, or None (missing, unreadable, or not a JSON object)."""
+        try:
+            record = json.loads((self.root / key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return record if isinstance(record, dict) else None
 
     def locate(self, key: str) -> StoredVideo | None:
         target = self.root / key

@@ -7,10 +7,12 @@ are not public.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import boto3
 import botocore.exceptions
@@ -18,7 +20,7 @@ from botocore.config import Config
 
 from ..errors import StorageUnavailable, UploadFailed
 from ..settings import Settings
-from . import VIDEO_CONTENT_TYPE, StoredVideo
+from . import RECORD_CONTENT_TYPE, VIDEO_CONTENT_TYPE, StoredVideo
 
 DURATION_METADATA = "duration-seconds"
 WARNINGS_METADATA = "warnings"
@@ -162,6 +164,41 @@ class S3Storage:
         except Exception:  # noqa: BLE001 - missing, forbidden or unreachable: not there to hand out
             return None
         return self.url(key)
+
+    def put_record(self, key: str, record: Mapping[str, Any]) -> None:
+        body = json.dumps(record, ensure_ascii=False).encode("utf-8")
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=RECORD_CONTENT_TYPE)
+        except Exception as error:  # noqa: BLE001 - boto3 raises many types; all mean "not stored"
+            reason, code = describe_boto_error(error)
+            raise UploadFailed(reason, code=code) from None
+
+    def get_record(self, key: str) -> dict[str, Any] | None:
+        """The JSON record under `key`, or None (missing, unreadable, or S3 cannot be asked)."""
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+            record = json.loads(body)
+        except Exception:  # noqa: BLE001 - missing, forbidden, unreachable or not JSON: no record to hand out
+            return None
+        return record if isinstance(record, dict) else None
+
+    def attachment_url(self, key: str, content_type: str, disposition: str) -> str:
+        """A presigned GET of the object that S3 answers with these Content-Type and Content-Disposition headers (S3
+        honours such overrides on signed requests only, so this is presigned in either S3_URL_MODE)."""
+        params = {
+            "Bucket": self.bucket,
+            "Key": key,
+            "ResponseContentType": content_type,
+            "ResponseContentDisposition": disposition,
+        }
+        expires = self.presigned_seconds or self._settings.s3_url_expires
+        return str(self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires))
+
+    @functools.cached_property
+    def origin(self) -> str:
+        """The scheme and host browsers fetch objects from (for a page's Content-Security-Policy)."""
+        parts = urlsplit(self.url("origin"))
+        return f"{parts.scheme}://{parts.netloc}"
 
     def locate(self, key: str) -> StoredVideo | None:
         """The stored video under `key`, or None (also when S3 cannot be asked: then the recap is rendered)."""

@@ -1,18 +1,23 @@
 """A storage that is one file: `tornado-render render -o OUT.mp4` stores the video exactly there, and its assets
-beside it, named after it: OUT-poster.jpg, OUT-card.jpg, OUT-square.mp4, OUT-landscape.mp4."""
+beside it, named after it: OUT-poster.jpg, OUT-card.jpg, OUT-square.mp4, OUT-landscape.mp4, unless the command was
+given a path of its own for one of them (`--poster PATH`, `--card PATH`)."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ..errors import UploadFailed
 from . import StoredVideo
 
 
 class SingleFileStorage:
-    def __init__(self, target: Path) -> None:
+    def __init__(self, target: Path, paths: Mapping[str, Path] | None = None) -> None:
         self.target = target
+        # Asset name (poster, card, ...) -> where that asset goes instead of beside the target.
+        self.paths = dict(paths or {})
         self.description = f"the file {target}"
 
     def check(self) -> None:
@@ -36,7 +41,8 @@ class SingleFileStorage:
         """Move an asset beside the target, named after it with the asset's suffix (the key's last part after the
         video's token: `-poster.jpg`, ...)."""
         suffix = key.rsplit("-", 1)[-1]
-        destination = self.target.with_name(f"{self.target.stem}-{suffix}")
+        chosen = self.paths.get(suffix.partition(".")[0])
+        destination = chosen or self.target.with_name(f"{self.target.stem}-{suffix}")
         try:
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(path, destination)
@@ -46,4 +52,10 @@ class SingleFileStorage:
 
     def file_url(self, key: str) -> str | None:
         """Always render: the command line is asked for fresh files."""
+        return None
+
+    def put_record(self, key: str, record: Mapping[str, Any]) -> None:
+        """Nothing to keep: the command line makes no share pages."""
+
+    def get_record(self, key: str) -> dict[str, Any] | None:
         return None

@@ -16,6 +16,7 @@ from ..metrics import RenderMetrics
 from ..render.pipeline import Pipeline
 from ..render.thumbnails import ThumbnailCache
 from ..settings import Settings
+from ..shares import ShareLinks
 from ..storage import Storage, make_storage
 from ..storage.local import LocalStorage
 from ..templates import TemplateCatalog
@@ -27,6 +28,7 @@ from .handlers.openapi import OpenApiHandler
 from .handlers.pages import STATIC_DIR, DemoPageHandler, StaticHandler
 from .handlers.preview import PreviewHandler
 from .handlers.render import RenderHandler
+from .handlers.share import ShareDownloadHandler, ShareFileHandler, SharePageHandler
 from .handlers.stream import RenderStreamHandler
 from .handlers.templates import TemplatesHandler, ThumbnailHandler
 from .openapi import build_openapi
@@ -58,10 +60,12 @@ def build_state(
         video_secret=video_secret or secrets.token_bytes(32),
         templates=templates,
     )
+    # With share pages, every outcome (rendered or found in the cache) comes with its link.
+    shares = ShareLinks(storage, executor, pipeline.video_secret) if settings.share_pages else None
     jobs = JobManager(
         store or MemoryJobStore(),
-        pipeline.run,
-        pipeline.cached,
+        shares.publishing(pipeline.run) if shares else pipeline.run,
+        shares.publishing_found(pipeline.cached) if shares else pipeline.cached,
         JobLimits(
             admission=Admission(
                 max_running=settings.max_concurrent_renders,
@@ -88,6 +92,7 @@ def build_state(
         thumbnails=ThumbnailCache(
             pipeline.bundles, templates, pipeline.driver_argv, settings.remotion_dir, browser_executable
         ),
+        shares=shares,
     )
     metrics.watch(
         queued=lambda: state.jobs.queued_count,
@@ -119,6 +124,13 @@ def routes(state: AppState) -> list[URLSpec]:
     ]
     if isinstance(state.storage, LocalStorage):
         table.append(URLSpec(r"/storage/(.*)", StorageHandler, {"path": str(state.storage.root)}))
+    if state.shares is not None:
+        # Most specific first: a download's path also matches the file route, and every one the page's.
+        table += [
+            URLSpec(r"/share/(.*)/download/(.*)", ShareDownloadHandler),
+            URLSpec(r"/share/(.*)/(.*)", ShareFileHandler),
+            URLSpec(r"/share/(.*)", SharePageHandler),
+        ]
     return table
 
 

@@ -161,6 +161,10 @@ def _refine(schemas: dict[str, Any], max_books: int, template_ids: Sequence[str]
         "$ref": "#/components/schemas/Template",
         "description": description,
     }
+    formats = schemas["RenderRequest"]["properties"]["formats"]
+    formats["uniqueItems"] = True
+    schemas["Formats"] = formats
+    schemas["RenderRequest"]["properties"]["formats"] = {"$ref": "#/components/schemas/Formats"}
     schemas["MonthlyRecapExport"]["properties"]["books"]["maxItems"] = max_books
     schemas["MonthlyRecapExport"]["properties"]["currentlyReading"]["maxItems"] = MAX_CURRENTLY_READING
 

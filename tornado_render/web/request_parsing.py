@@ -4,9 +4,9 @@ The `data` query parameter is percent-decoded exactly once, by Tornado's query p
 as JSON and nothing is unquoted again, so a title such as `100% Fun & Games + "more"` survives intact. Tornado's
 get_argument is avoided on purpose: it strips whitespace and rewrites control characters.
 
-A template travels inside the RenderRequest (`template`, `templateId`: the POST body, or the JSON in `data`), or,
-in the form where `userId` is a query parameter of its own, as the query parameters `template` (URL-encoded JSON)
-and `templateId`. A query parameter beside a RenderRequest that has the same field is refused rather than guessed
+A template and the video's shapes travel inside the RenderRequest (`template`, `templateId`, `formats`: the POST
+body, or the JSON in `data`), or as query parameters of their own: `template` and `formats` (URL-encoded JSON) and
+`templateId`. A query parameter beside a RenderRequest that has the same field is refused rather than guessed
 between.
 """
 
@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any
 
-from ..recap import RenderRequest
+from ..recap import RenderRequest, normalized_formats
 from .schemas import InvalidRequest, RequestLimits, validate_render_request
 
 # A JSON escape of a UTF-16 surrogate: the only way a lone surrogate (not text; it cannot be stored, logged or
@@ -64,6 +64,7 @@ def _typed(payload: Any, limits: RequestLimits) -> RenderRequest:
         recap=valid.document["data"],
         template=valid.template,
         warnings=tuple(valid.warnings),
+        formats=normalized_formats(valid.document.get("formats") or ()),
     )
 
 
@@ -75,8 +76,8 @@ def _text(raw: bytes, name: str) -> str:
 
 
 def parse_stream_query(query: dict[str, list[bytes]], limits: RequestLimits) -> RenderRequest:
-    """`?data=<RenderRequest JSON>`, or `?userId=...&data=<MonthlyRecapExport JSON>` as some clients send it, that
-    form optionally with `&template=<Template JSON>&templateId=<preset>`."""
+    """`?data=<RenderRequest JSON>`, or `?userId=...&data=<MonthlyRecapExport JSON>` as some clients send it; either
+    form optionally with `&template=<Template JSON>&templateId=<preset>&formats=<JSON list>`."""
     values = query.get("data")
     if not values:
         raise InvalidRequest({"data": ["query parameter is required (URL-encoded JSON RenderRequest)"]})
@@ -90,6 +91,8 @@ def parse_stream_query(query: dict[str, list[bytes]], limits: RequestLimits) -> 
             extra["template"] = _decode_json(query["template"][0], "template")
         if query.get("templateId"):
             extra["templateId"] = _text(query["templateId"][0], "templateId")
+        if query.get("formats"):
+            extra["formats"] = _decode_json(query["formats"][0], "formats")
         twice = sorted(name for name in extra if name in payload)
         if twice:
             raise InvalidRequest({name: ["given both in data and as a query parameter"] for name in twice})

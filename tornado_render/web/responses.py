@@ -27,6 +27,22 @@ class ProgressEventSchema(Schema):
     phase = fields.String(required=True, validate=validate.OneOf(("bundling", "rendering")))
 
 
+class AssetsSchema(Schema):
+    """What a render made besides the story video, by name; only what exists. Absolute URLs."""
+
+    poster = fields.String(metadata={"description": "the video's poster frame: JPEG, 1080x1920 (frame 0)"})
+    card = fields.String(metadata={"description": "a link card (Open Graph image): JPEG, 1200x630"})
+    square = fields.String(metadata={"description": "the square video (1080x1080), when `formats` asked for it"})
+    landscape = fields.String(metadata={"description": "the landscape video (1920x1080), when `formats` asked for it"})
+    share = fields.String(
+        metadata={"description": "the video's public share page (GET /share/{token}), with SHARE_PAGES=on"}
+    )
+
+
+def _assets(description: str, **kwargs: Any) -> fields.Nested:
+    return fields.Nested(AssetsSchema, metadata={"description": description}, **kwargs)
+
+
 class CompleteEventSchema(Schema):
     filename = fields.String(required=True, metadata={"description": "the video's file name"})
     s3Url = fields.String(required=True, metadata={"description": "where the stored video is (S3 or /storage)"})
@@ -37,6 +53,7 @@ class CompleteEventSchema(Schema):
             " (`template.audio.url: the track could not be used (...); the video is silent`); usually empty"
         },
     )
+    assets = _assets("the video's poster, card, other shapes and share page (an addition to the spec's fields)")
 
 
 class ErrorEventSchema(Schema):
@@ -70,6 +87,7 @@ class RenderResultSchema(Schema):
             " should know about the video (a soundtrack that could not be used); usually empty"
         },
     )
+    assets = _assets("the video's poster, card, other shapes and share page", required=True)
 
 
 class RenderFailureSchema(Schema):
@@ -135,6 +153,7 @@ EVENT_SCHEMAS: dict[str, type[Schema]] = {
 # Event name on the wire -> the component schema of its data.
 SSE_EVENTS = {"queued": "QueuedEvent", "progress": "ProgressEvent", "complete": "CompleteEvent", "error": "ErrorEvent"}
 BODY_SCHEMAS: dict[str, type[Schema]] = {
+    "Assets": AssetsSchema,
     "Error": ErrorSchema,
     "RenderResult": RenderResultSchema,
     "RenderFailure": RenderFailureSchema,

@@ -20,6 +20,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
+from ..recap import FORMATS
 from ..settings import Settings
 from ..templates import TemplateCatalog
 from .strict_fields import StrictInteger, StrictNumber, flatten_messages
@@ -146,9 +147,25 @@ class RenderRequestSchema(_Lenient):
         metadata={"description": "how the video looks: any part of a Template, laid over the preset (see README)"},
     )
 
+    formats = fields.List(
+        fields.String(validate=validate.OneOf(FORMATS, error="must be one of: {choices}")),
+        allow_none=True,
+        validate=validate.Length(max=len(FORMATS), error=f"at most {len(FORMATS)} formats"),
+        error_messages={"invalid": 'must be a list of formats, e.g. ["story", "square"]'},
+        metadata={
+            "description": "the shapes of video to make: `story` (1080x1920, always made: `filename` and `s3Url` are"
+            ' its), `square` (1080x1080) and `landscape` (1920x1080), each named once; default `["story"]`'
+        },
+    )
+
     @validates("userId")
     def _safe_user_id(self, value: str, **_: Any) -> None:
         check_user_id(value)
+
+    @validates("formats")
+    def _distinct_formats(self, value: list[str] | None, **_: Any) -> None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValidationError("must name each format once")
 
 
 def check_user_id(value: str) -> None:
@@ -223,7 +240,7 @@ def _oversized_lists(payload: dict[str, Any], limits: RequestLimits) -> tuple[di
     """The payload with every over-long list emptied (never validated element by element), and their errors."""
     data = payload.get("data")
     if not isinstance(data, dict):
-        return payload, {}
+        data = {}
     caps = {"books": limits.max_books, "currentlyReading": MAX_CURRENTLY_READING}
     errors: dict[str, list[str]] = {}
     trimmed = dict(data)
@@ -232,7 +249,12 @@ def _oversized_lists(payload: dict[str, Any], limits: RequestLimits) -> tuple[di
         if isinstance(value, list) and len(value) > cap:
             errors[f"data.{name}"] = [f"at most {cap} {'books per recap' if name == 'books' else 'entries'}"]
             trimmed[name] = []
-    return ({**payload, "data": trimmed} if errors else payload), errors
+    checked = {**payload, "data": trimmed} if errors else payload
+    formats = payload.get("formats")
+    if isinstance(formats, list) and len(formats) > len(FORMATS):
+        errors["formats"] = [f"at most {len(FORMATS)} formats"]
+        checked = {**checked, "formats": []}
+    return checked, errors
 
 
 @dataclass(frozen=True)

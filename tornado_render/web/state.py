@@ -11,6 +11,7 @@ from ..render.bundle import BundleCache
 from ..render.pipeline import Pipeline
 from ..render.thumbnails import ThumbnailCache
 from ..settings import Settings
+from ..shares import ShareLinks
 from ..storage import Storage
 from ..templates import TemplateCatalog
 from .schemas import RequestLimits
@@ -28,4 +29,6 @@ class AppState:
     metrics: RenderMetrics
     templates: TemplateCatalog
     thumbnails: ThumbnailCache
+    # Share pages (SHARE_PAGES=on), else None.
+    shares: ShareLinks | None = None
     open_streams: int = 0

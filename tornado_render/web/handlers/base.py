@@ -16,6 +16,7 @@ the body is in.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
@@ -137,6 +138,10 @@ class BaseHandler(RequestHandler):
     def absolute_url(self, url: str) -> str:
         """A path-only URL of this server (the local storage's) made absolute for this client."""
         return f"{self.base_url()}{url}" if url.startswith("/") else url
+
+    def absolute_assets(self, assets: Mapping[str, str]) -> dict[str, str]:
+        """A video's assets with this server's path-only URLs (local storage, the share page) made absolute."""
+        return {name: self.absolute_url(url) for name, url in assets.items()}
 
     def log_exception(
         self, typ: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None

@@ -133,6 +133,7 @@ class RenderHandler(BaseHandler):
                 "duration": state.duration,
                 "renderTime": round(job.elapsed, 3),
                 "warnings": self._warnings + list(state.warnings),
+                "assets": self.absolute_assets(state.assets),
             }
             self.write_json(RenderResultSchema().dump(result))
             return

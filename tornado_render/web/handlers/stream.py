@@ -7,7 +7,8 @@ waits for the next events, sends `: keepalive` from a PeriodicCallback, and ends
 An event's bytes are encoded once however many streams carry it (`_encoded`, by event id): a broadcast to a
 thousand clients is a thousand writes, not a thousand encodings. The `complete` event of a job stored in the local
 storage without PUBLIC_URL carries a path (`/storage/...`); each stream makes it absolute with its own request's
-address, so no client's `Host` ends up in another client's event. A `Last-Event-ID` that is not one this server
+address, so no client's `Host` ends up in another client's event; so are its assets' (`assets`: the poster, the card,
+the other shapes, and the share page, whose path is always this server's). A `Last-Event-ID` that is not one this server
 could have sent is treated as absent.
 """
 
@@ -101,6 +102,16 @@ class RenderStreamHandler(BaseHandler):
             description: a preset (GET /templates), when `data` does not name one
             schema:
               $ref: '#/components/schemas/TemplateId'
+          - name: formats
+            in: query
+            required: false
+            description: >-
+              the shapes of video to make as a URL-encoded JSON list (`["story", "square"]`), when `data` does not
+              name them
+            content:
+              application/json:
+                schema:
+                  $ref: '#/components/schemas/Formats'
           - name: Last-Event-ID
             in: header
             required: false
@@ -116,7 +127,8 @@ class RenderStreamHandler(BaseHandler):
 
               - `queued`: QueuedEvent, while the job waits for a free render slot, each time its place changes;
               - `progress`: ProgressEvent, every integer 0..100 exactly once, in order;
-              - `complete`: CompleteEvent, after the video is rendered and stored; the stream ends;
+              - `complete`: CompleteEvent, after the video is rendered and stored (its `assets` name the poster, the
+                card, the other shapes and the share page); the stream ends;
               - `error`: ErrorEvent; the stream ends.
 
               The terminal event's id ends in `.end`.
@@ -204,11 +216,14 @@ class RenderStreamHandler(BaseHandler):
         return waiting.result()  # raises StoreUnavailable when the store stayed unreachable
 
     def _wire(self, event: JobEvent) -> bytes:
-        """The event's bytes; a `complete` with a path-only URL is made absolute for this client."""
-        url = event.data.get("s3Url") if event.name == "complete" else None
-        if isinstance(url, str) and url.startswith("/"):
-            return format_event(event.name, {**event.data, "s3Url": self.absolute_url(url)}, event_id=event.id)
-        return encoded(event)
+        """The event's bytes; a `complete` with path-only URLs (the video's, its assets') is made absolute for this
+        client."""
+        if event.name != "complete" or not _has_paths(event.data):
+            return encoded(event)
+        data = {**event.data, "s3Url": self.absolute_url(str(event.data.get("s3Url", "")))}
+        if isinstance(event.data.get("assets"), dict):
+            data["assets"] = self.absolute_assets(event.data["assets"])
+        return format_event(event.name, data, event_id=event.id)
 
     def _send_keepalive(self) -> None:
         if self.request.connection is None or self._finished:
@@ -219,6 +234,13 @@ class RenderStreamHandler(BaseHandler):
     def on_connection_close(self) -> None:
         if self._client_gone is not None:
             self._client_gone.set()
+
+
+def _has_paths(data: dict[str, Any]) -> bool:
+    """Whether a `complete` event's data names a URL of this server by its path only."""
+    assets = data.get("assets")
+    urls = [data.get("s3Url"), *(assets.values() if isinstance(assets, dict) else ())]
+    return any(isinstance(url, str) and url.startswith("/") for url in urls)
 
 
 def _ignore_closed(future: Any) -> None:

@@ -16,7 +16,8 @@
  * `autostart` (start when added to the page). Methods: `start(request or signed URL?)`, `stop()`. The read-only
  * `state` attribute is idle, connecting, queued, bundling, rendering, complete or error (style with
  * `render-progress[state="error"]`). DOM events (they bubble): `render-queued` {position}, `render-progress`
- * {progress, phase}, `render-complete` {filename, s3Url}, `render-error` {message}. Style with ::part(bar|fill|status|percent) and --render-progress-color.
+ * {progress, phase}, `render-complete` (the `complete` event's data: {filename, s3Url, warnings, assets}),
+ * `render-error` {message}. Style with ::part(bar|fill|status|percent) and --render-progress-color.
  *
  * Why it is written this way:
  * - EventSource fires `error` both for the server's `event: error` (a MessageEvent with data: the render failed)
@@ -162,10 +163,11 @@
         this._emit('render-progress', {progress, phase});
       }));
       source.addEventListener('complete', live((event) => {
-        const {filename, s3Url} = JSON.parse(event.data);
+        // Everything the server sent (filename, s3Url, warnings, assets, and whatever a newer server adds).
+        const outcome = JSON.parse(event.data);
         this._close();
         this._show('complete', 100, 'Done');
-        this._emit('render-complete', {filename, s3Url});
+        this._emit('render-complete', {warnings: [], assets: {}, ...outcome});
       }));
       source.addEventListener('error', live((event) => {
         if (typeof event.data === 'string') {
