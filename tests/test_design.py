@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageStat
 
 from tests.support.artifacts import artifacts_dir
 from tests.support.audio import mono_samples, onsets
 from tests.support.cli import run_cli
 from tests.support.cover_server import inline_covers, start_cover_server
-from tests.support.media import frame_changes, longest_still_run
+from tests.support.media import frame_changes, longest_still_run, probe
 from tests.support.preview import psnr, video_frame
-from tests.support.recaps import RECAP_NAMES, load_recap, with_covers
+from tests.support.recaps import BOOK_COVERS, COVERS, RECAP_NAMES, load_recap, with_covers
 from tests.support.remotion import timeline
 from tests.support.stills import REMOTION, Box, identical, render_stills, seed_bundle_cache
 from tests.support.template_stills import (
@@ -397,6 +397,10 @@ MIN_HOLD = {"intro": 1.2, "book": 1.5, "bookGrid": 1.5, "stats": 2.5, "currently
 MIN_PSNR = 35.0
 
 
+# The fixture also rendered in the other shapes (square and landscape), beside its story video.
+SHAPED_RECAP = "one-book"
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A rendered fixture: its video, its props as the server hands them to the composition (covers inlined, with
@@ -406,6 +410,10 @@ class Rendered:
     served_props: dict[str, Any]
     timeline: dict[str, Any]
     changes: list[int]
+
+    def asset(self, suffix: str) -> Path:
+        """An asset the command wrote beside the video: OUT-poster.jpg, OUT-card.jpg, OUT-square.mp4, ..."""
+        return self.path.with_name(f"{self.path.stem}-{suffix}")
 
 
 @pytest.fixture(scope="module")
@@ -420,10 +428,12 @@ def videos(remotion_bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> d
             request = with_covers(load_recap(recap_name), cover_server.url)
             (root / f"{recap_name}.json").write_text(json.dumps(request))
             out = artifacts_dir("design") / f"{recap_name}.mp4"
+            shapes = ("--format", "square", "--format", "landscape") if recap_name == SHAPED_RECAP else ()
             result = run_cli(
                 str(root / f"{recap_name}.json"),
                 "-o",
                 str(out),
+                *shapes,
                 OUTPUT_DIR=str(root / "output"),
                 BUNDLE_DIR=str(seed_bundle_cache(root / "bundles", remotion_bundle)),
                 COVER_ALLOWED_NETWORKS="127.0.0.1/32",
@@ -507,3 +517,64 @@ class TestBeat:
             if abs(nearest - start) > 1 / 30:
                 late[scene["kind"] + f"@{start:.2f}s"] = round(nearest - start, 3)
         assert late == {}, late
+
+
+# The share kit: every render's poster and link card, and the other shapes of one fixture.
+
+
+def dominant_color(image: Image.Image) -> RGB:
+    """The colour most of a picture is: the largest of its eight quantised colours."""
+    quantised = image.convert("RGB").resize((64, 64)).quantize(8)
+    palette = quantised.getpalette() or []
+    count, index = max(quantised.getcolors() or [])
+    return (palette[3 * index], palette[3 * index + 1], palette[3 * index + 2])
+
+
+def share_of_pixels_near(image: Image.Image, color: RGB, tolerance: int = 28) -> float:
+    pixels = list(image.convert("RGB").resize((600, 315)).getdata())
+    return sum(1 for pixel in pixels if _near(pixel, color, tolerance)) / len(pixels)
+
+
+class TestShareKit:
+    @pytest.mark.parametrize("recap_name", RECAP_NAMES)
+    def test_the_poster_is_frame_zero(self, recap_name: str, videos: dict[str, Rendered]) -> None:
+        """The poster is a 1080x1920 JPEG, not blank (its pixels vary), and the video's frame 0 within 35 dB."""
+        video = videos[recap_name]
+        with Image.open(video.asset("poster.jpg")) as poster:
+            assert (poster.format, poster.size) == ("JPEG", (1080, 1920))
+            assert max(ImageStat.Stat(poster.convert("L")).stddev) > 10
+            assert psnr(poster.convert("RGB"), video_frame(video.path, 0)) >= MIN_PSNR
+
+    @pytest.mark.parametrize("recap_name", RECAP_NAMES)
+    def test_the_card_shows_the_month_in_the_templates_colours(
+        self, recap_name: str, videos: dict[str, Rendered]
+    ) -> None:
+        """The card is a 1200x630 JPEG on the template's background colour (the default preset's)."""
+        video = videos[recap_name]
+        background = hex_rgb(video.served_props.get("template", {}).get("colors", {}).get("background", "#0E0F13"))
+        with Image.open(video.asset("card.jpg")) as card:
+            assert (card.format, card.size) == ("JPEG", (1200, 630))
+            assert share_of_pixels_near(card, background, 10) > 0.4
+
+    def test_the_card_shows_up_to_five_covers(self, videos: dict[str, Rendered]) -> None:
+        """five-books' card shows each book's designed cover: the cover's own main colour covers part of it."""
+        video = videos["five-books"]
+        covers = [BOOK_COVERS[book["title"]] for book in load_recap("five-books")["data"]["books"]][:5]
+        with Image.open(video.asset("card.jpg")) as card:
+            shares = {}
+            for name in covers:
+                with Image.open(COVERS / name) as cover:
+                    shares[name] = round(share_of_pixels_near(card, dominant_color(cover)), 4)
+        assert all(share >= 0.003 for share in shares.values()), shares
+
+    @pytest.mark.parametrize(("shape", "size"), [("square", (1080, 1080)), ("landscape", (1920, 1080))])
+    def test_the_other_shapes_have_their_size_and_the_storys_length(
+        self, shape: str, size: tuple[int, int], videos: dict[str, Rendered]
+    ) -> None:
+        """Each shape asked for is a video of its own: its size, the story's frame count and duration, with sound."""
+        video = videos[SHAPED_RECAP]
+        story, other = probe(video.path), probe(video.asset(f"{shape}.mp4"))
+        assert (other.width, other.height) == size
+        assert (other.frames, other.fps) == (story.frames, story.fps)
+        assert other.duration == pytest.approx(story.duration, abs=0.05)
+        assert mono_samples(video.asset(f"{shape}.mp4")), "no soundtrack"

@@ -26,6 +26,7 @@ from scripts.benchlib import (
     limit,
     memory,
     service,
+    share,
     spans,
     tuning,
 )
@@ -40,6 +41,7 @@ SECTIONS = (
     "memory",
     "fonts",
     "design",
+    "share",
     "spans",
     "hostile",
     "fleet",
@@ -236,6 +238,8 @@ def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
         lines += ["", *spans.report_lines(results["spans"])]
     if results.get("design"):
         lines += ["", *design.report_lines(results["design"])]
+    if results.get("share"):
+        lines += ["", *share.report_lines(results["share"])]
     rows = results.get("tuning")
     if rows:
         lines += [
@@ -290,6 +294,7 @@ def main(argv: list[str]) -> int:
             "memory": lambda: memory.measure(args.recap),
             "fonts": lambda: fonts.measure(args.runs),
             "design": lambda: design.measure(args.runs),
+            "share": lambda: share.measure(args.runs),
             "hostile": hostile.measure,
             "fleet": lambda: fleet.measure(bundle, args.clients),
             "spans": lambda: spans.measure(bundle, args.runs),

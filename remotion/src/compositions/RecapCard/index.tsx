@@ -23,6 +23,8 @@ const MAX_COVERS = 5;
 const COVER_HEIGHT = 380;
 /** How far each cover of the fan is turned, and how far it sits from the one before. */
 const TURN = [-9, -4, 0, 4, 9];
+/** The gap between the text column and the fan (its first cover leans left into it by up to ~30 px). */
+const FAN_GAP = 60;
 
 export const RecapCard: React.FC<MonthlyRecapProps> = (props) => {
   const key = JSON.stringify(props.template ?? null);
@@ -34,7 +36,7 @@ export const RecapCard: React.FC<MonthlyRecapProps> = (props) => {
   const covers = props.books.slice(0, MAX_COVERS);
   const textWidth = covers.length > 0 ? 560 : CARD_WIDTH - 2 * PAD;
   const turns = TURN.slice(Math.floor((TURN.length - covers.length) / 2));
-  const step = covers.length > 1 ? Math.min(110, (CARD_WIDTH - PAD - textWidth - 60 - COVER_HEIGHT / 1.5) / (covers.length - 1)) : 0;
+  const step = covers.length > 1 ? Math.min(110, (CARD_WIDTH - 2 * PAD - textWidth - FAN_GAP - COVER_HEIGHT / 1.5) / (covers.length - 1)) : 0;
   const fanWidth = COVER_HEIGHT / 1.5 + step * Math.max(0, covers.length - 1);
   const details = [bookCountLabel(props.books.length), ...(props.stats.totalPages > 0 ? [pluralize(props.stats.totalPages, 'page')] : [])];
   return (
