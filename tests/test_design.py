@@ -526,7 +526,7 @@ def dominant_color(image: Image.Image) -> RGB:
     """The colour most of a picture is: the largest of its eight quantised colours."""
     quantised = image.convert("RGB").resize((64, 64)).quantize(8)
     palette = quantised.getpalette() or []
-    count, index = max(quantised.getcolors() or [])
+    _count, index = max(quantised.getcolors() or [])
     return (palette[3 * index], palette[3 * index + 1], palette[3 * index + 2])
 
 

@@ -116,7 +116,8 @@ def ink_in_border(mask: Image.Image) -> list[str]:
     for side, box in borders.items():
         inside = mask.crop(box).getbbox()
         if inside is not None:
-            found.append(f"{side} at {(box[0] + inside[0], box[1] + inside[1], box[0] + inside[2], box[1] + inside[3])}")
+            left, top = box[0], box[1]
+            found.append(f"{side} at {(left + inside[0], top + inside[1], left + inside[2], top + inside[3])}")
     return found
 
 
