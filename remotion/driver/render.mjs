@@ -112,7 +112,8 @@ function mark(name) {
 
 /**
  * The marks as durations (ms): startup, browser, selectComposition, firstFrame (the tabs opening and loading the
- * bundle, and the first frame), capture (first to last frame), encodeTail, total.
+ * bundle, and the first frame), capture (first to last frame), encodeTail, card (the link card's still, when asked
+ * for), total. With other shapes, the capture marks are those of the last video.
  */
 function timings() {
   /** @param {string} to @param {string} from */
@@ -124,6 +125,7 @@ function timings() {
     firstFrame: between('firstFrame', 'captureStart'),
     capture: between('captureEnd', 'firstFrame'),
     encodeTail: between('encoded', 'captureEnd'),
+    card: between('cardEnd', 'cardStart'),
     total: Math.round(performance.now()),
   };
 }
@@ -321,7 +323,9 @@ async function render(job, serveUrl) {
       }
     }
     if (job.card) {
+      mark('cardStart');
       await renderCard(job, session, job.card.outputPath);
+      mark('cardEnd');
       emit({type: 'render-progress', progress: 0.99, renderedFrames: done, encodedFrames: done});
     }
     emit({type: 'render-progress', progress: 1, renderedFrames: total, encodedFrames: total});
