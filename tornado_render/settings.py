@@ -1,5 +1,6 @@
 """Settings, each declared once: its name, environment variable, option, type, default and help are one field of
-`Settings`. The environment, the command line, `--help` and the README's table all come from these declarations.
+`Settings`. The environment, the command line and `--help` come from these declarations; the README's table is
+written by hand, and tests/test_config.py checks that it names every variable and option.
 
 The environment names are the ones existing deployments already use (AWS_*, S3_BUCKET_NAME); every other setting
 has a name of its own and a default that works on a laptop with nothing configured. Values are held parsed

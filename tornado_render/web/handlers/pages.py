@@ -1,9 +1,9 @@
 """GET / (the demo page) and GET /static/... (its files, the embeddable widget, the sample recaps).
 
 Plain files with no build step, served like the videos (ContainedFileHandler: no path escapes, JSON 404s) and
-through JsonHandler, so CORS_ORIGINS also covers them: a site may load `render-progress.js` as a module script,
-which browsers fetch with CORS. `Cache-Control: no-cache` makes browsers revalidate (cheap, with the ETag), so a
-site embedding the widget gets a new version of it at once instead of a stale copy.
+through BaseHandler (web/handlers/base.py), so CORS_ORIGINS also covers them: a site may load `render-progress.js`
+as a module script, which browsers fetch with CORS. `Cache-Control: no-cache` makes browsers revalidate (cheap, with
+the ETag), so a site embedding the widget gets a new version of it at once instead of a stale copy.
 """
 
 from __future__ import annotations
