@@ -1,8 +1,9 @@
 """What a job is: its identity, its state (one value of a tagged union) and the events its clients see.
 
 A job is identified by the hash of its canonical request, so identical requests share one render. Its state is
-exactly one of Queued, Running, Succeeded, Failed; only the job manager moves a job from one to the next (see
-manager.py), and the store keeps it (store.py).
+exactly one of Queued, Running, Succeeded, Failed. The job manager (manager.py) admits, queues and ends a job on
+this instance; the runner (runner.py) moves a job a worker took (Running while it renders, then finished); the store
+keeps it (store.py, redis_store.py).
 
 Events are data: a name, a JSON payload and an id. Ids are `<job id>.<seq>`, and the terminal event's id ends in
 `.end`: a browser that reconnects holding a terminal id already has the outcome and is told to stop (HTTP 204),
