@@ -28,6 +28,7 @@ from scripts.benchlib import (
     service,
     spans,
     tuning,
+    worst,
 )
 from scripts.benchlib.common import REMOTION, ROOT, WORK, browser, build_bundle, fmt, median
 
@@ -44,6 +45,7 @@ SECTIONS = (
     "hostile",
     "fleet",
     "chunks",
+    "worst",
 )
 REPORT = ROOT / "docs" / "PERFORMANCE.md"
 # Every section's last results, so a run of some sections (--only) rewrites the report with the others kept.
@@ -232,6 +234,8 @@ def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
         lines += fleet.report_lines(results["fleet"])
     if results.get("chunks"):
         lines += chunks.report_lines(results["chunks"])
+    if results.get("worst"):
+        lines += worst.report_lines(results["worst"])
     if results.get("spans"):
         lines += ["", *spans.report_lines(results["spans"])]
     if results.get("design"):
@@ -294,6 +298,7 @@ def main(argv: list[str]) -> int:
             "fleet": lambda: fleet.measure(bundle, args.clients),
             "spans": lambda: spans.measure(bundle, args.runs),
             "chunks": lambda: chunks.measure(bundle),
+            "worst": worst.measure,
         }
         for section, run in runners.items():
             if section not in wanted:

@@ -13,11 +13,10 @@ import signal
 import sys
 from urllib.parse import urlsplit
 
-from tornado.httpserver import HTTPServer
-
 from ..logs import configure_logging, get_logger
 from ..settings import MAX_BODY_BYTES, MAX_URL_BYTES, Settings, SettingsError, settings_from_args
 from ..web.app import build_state, make_app
+from ..web.preauth import PreAuthHTTPServer
 from ..web.state import AppState
 from .startup import StartupError, browser_for, clean_up_after_the_dead, make_store, ready_storage, video_secret
 
@@ -45,8 +44,9 @@ def prepare(settings: Settings) -> AppState:
 async def serve(state: AppState) -> int:
     settings = state.settings
     log = get_logger()
-    server = HTTPServer(
+    server = PreAuthHTTPServer(
         make_app(state),
+        budget=state.preauth,
         max_header_size=MAX_HEADER_BYTES,
         max_body_size=MAX_BODY_BYTES,
         idle_connection_timeout=settings.idle_connection_timeout_seconds,

@@ -18,7 +18,7 @@ from botocore.config import Config
 
 from ..errors import StorageUnavailable, UploadFailed
 from ..settings import Settings
-from . import VIDEO_CONTENT_TYPE, StoredVideo
+from . import VIDEO_CONTENT_TYPE, StoredVideo, contained_key
 
 DURATION_METADATA = "duration-seconds"
 WARNINGS_METADATA = "warnings"
@@ -139,6 +139,7 @@ class S3Storage:
     def upload(self, path: Path, key: str, duration: float, warnings: tuple[str, ...] = ()) -> str:
         metadata = {DURATION_METADATA: f"{duration:g}", WARNINGS_METADATA: encode_warnings(warnings)}
         extra = {"ContentType": VIDEO_CONTENT_TYPE, "Metadata": metadata}
+        contained_key(key)
         try:
             self.client.upload_file(str(path), self.bucket, key, ExtraArgs=extra)
         except Exception as error:  # noqa: BLE001 - boto3 raises many types; all mean "not stored"
@@ -147,6 +148,7 @@ class S3Storage:
         return self.url(key)
 
     def put_file(self, path: Path, key: str, content_type: str) -> str:
+        contained_key(key)
         try:
             self.client.upload_file(str(path), self.bucket, key, ExtraArgs={"ContentType": content_type})
         except Exception as error:  # noqa: BLE001 - boto3 raises many types; all mean "not stored"
@@ -158,7 +160,7 @@ class S3Storage:
         """The URL of the object under `key` (presigned afresh when S3_URL_MODE=presigned), or None when it is not
         stored (or S3 cannot be asked)."""
         try:
-            self.client.head_object(Bucket=self.bucket, Key=key)
+            self.client.head_object(Bucket=self.bucket, Key=contained_key(key))
         except Exception:  # noqa: BLE001 - missing, forbidden or unreachable: not there to hand out
             return None
         return self.url(key)
@@ -166,7 +168,7 @@ class S3Storage:
     def locate(self, key: str) -> StoredVideo | None:
         """The stored video under `key`, or None (also when S3 cannot be asked: then the recap is rendered)."""
         try:
-            head = self.client.head_object(Bucket=self.bucket, Key=key)
+            head = self.client.head_object(Bucket=self.bucket, Key=contained_key(key))
         except Exception:  # noqa: BLE001 - missing, forbidden or unreachable: no cached video to hand out
             return None
         metadata = head.get("Metadata", {})

@@ -3,6 +3,7 @@ is built from too)."""
 
 from __future__ import annotations
 
+import functools
 import secrets
 from concurrent.futures import Executor, ThreadPoolExecutor
 
@@ -30,6 +31,8 @@ from .handlers.render import RenderHandler
 from .handlers.stream import RenderStreamHandler
 from .handlers.templates import TemplatesHandler, ThumbnailHandler
 from .openapi import build_openapi
+from .preauth import PreAuthBudget
+from .request_parsing import revalidate
 from .schemas import RequestLimits
 from .state import AppState
 
@@ -58,6 +61,7 @@ def build_state(
         video_secret=video_secret or secrets.token_bytes(32),
         templates=templates,
     )
+    limits = RequestLimits.from_settings(settings, templates)
     jobs = JobManager(
         store or MemoryJobStore(),
         pipeline.run,
@@ -71,9 +75,13 @@ def build_state(
             retention_seconds=settings.job_retention_seconds,
             orphan_seconds=settings.orphan_timeout_seconds,
             lease_seconds=settings.worker_lease_seconds,
+            failed_seconds=settings.failed_job_seconds,
+            streams_per_user=settings.user_max_streams,
         ),
         renders=settings.role in ("all", "worker"),
         observers=(metrics,),
+        # A worker validates each request it takes as the web side does: it trusts nothing it reads from Redis.
+        check_request=functools.partial(revalidate, limits=limits),
     )
     state = AppState(
         settings=settings,
@@ -82,12 +90,13 @@ def build_state(
         pipeline=pipeline,
         jobs=jobs,
         executor=executor,
-        limits=RequestLimits.from_settings(settings, templates),
+        limits=limits,
         metrics=metrics,
         templates=templates,
         thumbnails=ThumbnailCache(
             pipeline.bundles, templates, pipeline.driver_argv, settings.remotion_dir, browser_executable
         ),
+        preauth=PreAuthBudget(settings.pre_auth_memory_mib * 1024 * 1024),
     )
     metrics.watch(
         queued=lambda: state.jobs.queued_count,

@@ -118,10 +118,17 @@ RESPONSES: dict[str, dict[str, Any]] = {
     "NotFound": _json("Error", "nothing is served here"),
     "UriTooLong": _json("Error", f"the URL is longer than {MAX_URL_BYTES // 1024} KiB (POST /render takes 1 MiB)"),
     "TooLarge": _json("Error", "the body is larger than 1 MiB"),
+    "UnsupportedMediaType": _json("Error", "the body is not sent as Content-Type: application/json"),
     "Unavailable": _with_retry_after(
         _json("Error", "the render queue is full, too many streams are open, or the server is shutting down")
     ),
-    "TooManyJobs": _with_retry_after(_json("Error", "this userId has USER_MAX_JOBS renders queued or running already")),
+    "TooManyJobs": _with_retry_after(
+        _json(
+            "Error",
+            "this userId has USER_MAX_JOBS renders queued or running already (or, for a stream, USER_MAX_STREAMS "
+            "streams open)",
+        )
+    ),
     "NotBuiltYet": _with_retry_after(
         _json("Error", "not built yet for this version of the composition (it is being built); try again later")
     ),

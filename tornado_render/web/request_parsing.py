@@ -99,3 +99,22 @@ def parse_stream_query(query: dict[str, list[bytes]], limits: RequestLimits) -> 
 
 def parse_json_body(body: bytes, limits: RequestLimits) -> RenderRequest:
     return _typed(_decode_json(body, "body"), limits)
+
+
+def revalidate(request: RenderRequest, limits: RequestLimits) -> None:
+    """A request read back from the job store, checked exactly as the web side checks a new one; InvalidRequest
+    unless it passes and validation leaves it as it is. A worker renders what it finds in Redis, and something else
+    than this service's web side may have written it there."""
+    wire = request.as_json()
+    payload = {"userId": wire.get("userId"), "data": wire.get("data")}
+    if "template" in wire:
+        payload["template"] = wire["template"]
+    valid = validate_render_request(payload, limits)
+    unchanged = {
+        "userId": valid.document["userId"] == request.user_id,
+        "data": valid.document["data"] == request.recap,
+        "template": valid.template == dict(request.template) or not request.template,
+    }
+    changed = sorted(name for name, same in unchanged.items() if not same)
+    if changed:
+        raise InvalidRequest({name: ["is not what validation makes of it"] for name in changed})

@@ -38,6 +38,13 @@ MAX_PATH_LENGTH = 120
 STATUSES = ("COMPLETED", "DNF")
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt): characters that draw nothing, so `alice` with a
+# zero-width space looks like `alice` and would otherwise be another reader with a quota of its own.
+_DEFAULT_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff]"
+)
 
 
 def _text(max_length: int, min_length: int | None = None, **kwargs: Any) -> fields.String:
@@ -166,6 +173,9 @@ def check_user_id(value: str) -> None:
         raise ValidationError("must not contain '..' or be '.'")
     if _CONTROL_CHARACTERS.search(value):
         raise ValidationError("must not contain control characters")
+    invisible = _DEFAULT_IGNORABLE.search(value)
+    if invisible:
+        raise ValidationError(f"must not contain invisible characters (U+{ord(invisible.group()):04X})")
 
 
 def _catalog() -> TemplateCatalog:

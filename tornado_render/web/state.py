@@ -13,6 +13,7 @@ from ..render.thumbnails import ThumbnailCache
 from ..settings import Settings
 from ..storage import Storage
 from ..templates import TemplateCatalog
+from .preauth import PreAuthBudget
 from .schemas import RequestLimits
 
 
@@ -28,4 +29,5 @@ class AppState:
     metrics: RenderMetrics
     templates: TemplateCatalog
     thumbnails: ThumbnailCache
+    preauth: PreAuthBudget
     open_streams: int = 0
