@@ -10,7 +10,7 @@ back. Now:
   closed: its bytes are dropped, never buffered. A head longer than the server's head limit is a `431`.
 - POST /render, which streams its body, takes its declared length from the budget before reading a byte of it,
   after checking what of its signature the head already shows (handlers.render), and gives it back once the
-  signature is verified or the request is over.
+  signature is verified or the request is over; meanwhile its connection's read buffer is covered by it (`prepay`).
 
 Heads are read by Tornado's IOStream, which has no hook for this: `BudgetedIOStream` overrides its private
 `_read_to_buffer`, `_consume` and `close` (Tornado is pinned, and tests/test_hostile_clients.py::
@@ -23,6 +23,7 @@ import json
 from typing import Any
 
 from tornado.httpserver import HTTPServer
+from tornado.httputil import HTTPServerRequest
 from tornado.iostream import IOStream
 
 from ..logs import get_logger
@@ -57,6 +58,7 @@ class BudgetedIOStream(IOStream):
     budget: PreAuthBudget
     head_limit: int
     charged = 0
+    prepaid = 0  # bytes of a body its handler holds from the budget already (see `prepay`)
     refusing = False
 
     def _read_to_buffer(self) -> int | None:
@@ -83,7 +85,7 @@ class BudgetedIOStream(IOStream):
 
     def _charge(self) -> bool:
         """Hold what the buffer needs beyond the free bytes now; False when the budget cannot."""
-        needed = max(0, self._read_buffer_size - FREE_BYTES_PER_CONNECTION)
+        needed = max(0, self._read_buffer_size - FREE_BYTES_PER_CONNECTION - self.prepaid)
         if needed <= self.charged:
             self.budget.give(self.charged - needed)
             self.charged = needed
@@ -110,6 +112,14 @@ class BudgetedIOStream(IOStream):
         lines += ["Content-Type: application/json; charset=utf-8", f"Content-Length: {len(body)}", "Connection: close"]
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         self.write(head + body).add_done_callback(lambda _: self.close())
+
+
+def prepay(request: HTTPServerRequest, size: int) -> None:
+    """Tell the request's connection that its handler holds `size` bytes of the budget for the body (so the bytes
+    waiting in the read buffer are not counted twice); 0 when it holds none any more."""
+    stream = getattr(request.connection, "stream", None)
+    if isinstance(stream, BudgetedIOStream):
+        stream.prepaid = size
 
 
 class PreAuthHTTPServer(HTTPServer):

@@ -19,6 +19,7 @@ from tornado.web import stream_request_body
 from ...errors import FailureReason, StoreUnavailable
 from ...jobs.model import Failed, Job, Succeeded
 from ...settings import MAX_BODY_BYTES
+from ..preauth import prepay
 from ..request_parsing import parse_json_body
 from ..responses import RenderFailureSchema, RenderResultSchema
 from ..schemas import InvalidRequest
@@ -60,11 +61,13 @@ class RenderHandler(BaseHandler):
         if not self.state.preauth.take(size):
             raise ApiError(503, "The server is busy; try again shortly", headers={"Retry-After": "10"})
         self._reserved = size
+        prepay(self.request, size)
 
     def _release_body(self) -> None:
         """The body stops counting as a stranger's: its signature is verified, or the request is over."""
         self.state.preauth.give(self._reserved)
         self._reserved = 0
+        prepay(self.request, 0)
 
     def on_finish(self) -> None:
         self._release_body()
