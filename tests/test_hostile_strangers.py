@@ -7,6 +7,7 @@ full size (300 connections) is in `scripts/bench --only hostile`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import select
 import socket
@@ -54,10 +55,8 @@ def answers(sockets: list[socket.socket], wanted: int, timeout: float = 10) -> d
 
 def send_quietly(sock: socket.socket, data: bytes) -> None:
     """Send what the server takes; a server that refused and closed stops it."""
-    try:
+    with contextlib.suppress(OSError):
         sock.sendall(data)
-    except OSError:
-        pass
 
 
 def health_seconds(server: ServerProcess) -> float:
@@ -252,8 +251,8 @@ class TestFinding6StoragesKeepToTheirRoot:
 
     def test_s3_refuses_a_key_leaving_its_root(self, moto: MotoServer, tmp_path: Path) -> None:
         """S3 refuses `..` segments too (a CDN or a client may resolve them)."""
-        from tornado_render.storage.s3 import S3Storage
         from tornado_render.settings import settings_from_env
+        from tornado_render.storage.s3 import S3Storage
 
         video = tmp_path / "video.mp4"
         video.write_bytes(b"not really a video")
@@ -342,7 +341,9 @@ class TestFinding10JsonOnly:
         status, _, answer = fake_server.request("POST", "/render", body=body, headers=headers)
         assert status == 415
         assert json.loads(answer) == {"error": "POST /render takes Content-Type: application/json"}
-        ok = fake_server.request("POST", "/render", body=body, headers={"Content-Type": "Application/JSON; charset=utf-8"})
+        ok = fake_server.request(
+            "POST", "/render", body=body, headers={"Content-Type": "Application/JSON; charset=utf-8"}
+        )
         assert ok[0] == 200
 
 

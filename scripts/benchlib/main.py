@@ -27,6 +27,7 @@ from scripts.benchlib import (
     memory,
     service,
     spans,
+    strangers,
     tuning,
     worst,
 )
@@ -230,6 +231,8 @@ def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
     hos = results.get("hostile")
     if hos:
         lines += hostile_report(hos)
+        if hos.get("strangers"):
+            lines += strangers.report_lines(hos["strangers"])
     if results.get("fleet"):
         lines += fleet.report_lines(results["fleet"])
     if results.get("chunks"):
@@ -294,7 +297,7 @@ def main(argv: list[str]) -> int:
             "memory": lambda: memory.measure(args.recap),
             "fonts": lambda: fonts.measure(args.runs),
             "design": lambda: design.measure(args.runs),
-            "hostile": hostile.measure,
+            "hostile": lambda: {**hostile.measure(), "strangers": strangers.measure()},
             "fleet": lambda: fleet.measure(bundle, args.clients),
             "spans": lambda: spans.measure(bundle, args.runs),
             "chunks": lambda: chunks.measure(bundle),

@@ -23,6 +23,9 @@ from .startup import StartupError, browser_for, clean_up_after_the_dead, make_st
 # Tornado reads the request line and headers into one buffer of this size; a longer head closes the connection.
 # It is twice the URL limit, so URLs between the two get a clear 414 from the handlers (see handlers.base).
 MAX_HEADER_BYTES = 2 * MAX_URL_BYTES + 64 * 1024
+# Connections the kernel completes before the server accepts them. Tornado's 128 overflowed when 300 strangers
+# connected at once: a SYN dropped costs the next client (a /health probe, a reader) a second or more.
+LISTEN_BACKLOG = 2048
 
 
 def prepare(settings: Settings) -> AppState:
@@ -54,7 +57,7 @@ async def serve(state: AppState) -> int:
         xheaders=True,
     )
     try:
-        server.listen(settings.port, settings.host)
+        server.listen(settings.port, settings.host, backlog=LISTEN_BACKLOG)
     except OSError as error:
         log.error("cannot_listen", host=settings.host, port=settings.port, reason=error.strerror)
         return 1

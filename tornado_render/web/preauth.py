@@ -13,8 +13,13 @@ back. Now:
   signature is verified or the request is over; meanwhile its connection's read buffer is covered by it (`prepay`).
 
 Heads are read by Tornado's IOStream, which has no hook for this: `BudgetedIOStream` overrides its private
-`_read_to_buffer`, `_consume` and `close` (Tornado is pinned, and tests/test_hostile_clients.py::
-TestFinding21PreAuthMemory fails if they change), and `PreAuthHTTPServer` hands each accepted connection to it.
+`_read_to_buffer`, `_find_read_pos`, `_consume` and `close` (each says why; Tornado is pinned, and
+tests/test_hostile_strangers.py::TestFinding1PreAuthMemory fails if they change), and `PreAuthHTTPServer` hands
+each accepted connection to it.
+
+Measured (`scripts/bench --only hostile`, docs/PERFORMANCE.md): 300 unfinished 1 MB heads grow the server by about
+65 MB (68 held, 232 refused) and it gives the memory back; /health is slowed to 100-180 ms while the 300 MB arrive
+on a 2-core machine, which the bench's own senders share.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from tornado.iostream import IOStream
 from ..logs import get_logger
 
 FREE_BYTES_PER_CONNECTION = 16 * 1024
+HEAD_END = b"\r?\n\r?\n"  # how Tornado's HTTP1Connection finds the end of a request head
 RETRY_AFTER_SECONDS = 10
 
 
@@ -58,14 +64,13 @@ class BudgetedIOStream(IOStream):
     budget: PreAuthBudget
     head_limit: int
     charged = 0
+    scanned = 0  # how much of the buffer the search for the end of the head has looked at
     prepaid = 0  # bytes of a body its handler holds from the budget already (see `prepay`)
     refusing = False
 
     def _read_to_buffer(self) -> int | None:
-        if self.refusing:  # answered already: what still arrives is read and dropped until the stream closes
-            read = super()._read_to_buffer()
-            self._drop_buffer()
-            return read
+        if self.refusing:  # answered already: nothing more is read; the stream closes once the answer is out
+            return 0
         read = super()._read_to_buffer()
         if self._read_regex is not None and self._read_buffer_size >= self.head_limit:
             self._refuse(431, "The request head is too large")
@@ -75,8 +80,42 @@ class BudgetedIOStream(IOStream):
 
     def _consume(self, loc: int) -> bytes:
         taken = super()._consume(loc)
+        self.scanned = 0
         self._charge()
         return taken
+
+    def _find_read_pos(self) -> int | None:
+        """Tornado's search for the end of a head (`\r?\n\r?\n`), done with `find` from where the last search
+        stopped: Tornado runs the regular expression over the whole buffer at every piece that arrives, and Python's
+        engine tries every byte (1.4 s of the IOLoop for 68 MB of held heads, /health waiting behind it)."""
+        if self._read_bytes is not None or self._read_regex is None or self._read_regex.pattern != HEAD_END:
+            return super()._find_read_pos()
+        end = self._head_end()
+        if end is None:
+            self._check_max_bytes(self._read_regex, self._read_buffer_size)
+            return None
+        self.scanned = 0
+        self._check_max_bytes(self._read_regex, end)
+        return end
+
+    def _head_end(self) -> int | None:
+        """Where the first blank line ends (the end of `\r?\n\r?\n`), or None; `scanned` keeps where to go on."""
+        buffer, size = self._read_buffer, self._read_buffer_size
+        position = self.scanned
+        while True:
+            newline = buffer.find(b"\n", position, size)
+            if newline < 0:
+                self.scanned = size
+                return None
+            following = bytes(buffer[newline + 1 : newline + 3])
+            if following[:1] == b"\n":
+                return newline + 2
+            if following == b"\r\n":
+                return newline + 3
+            if following in (b"", b"\r"):  # the bytes that decide have not arrived yet
+                self.scanned = newline
+                return None
+            position = newline + 1
 
     def close(self, exc_info: Any = False) -> None:
         super().close(exc_info)
