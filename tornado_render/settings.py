@@ -224,12 +224,12 @@ class Settings:
     )
     max_books: int = setting(50, "MAX_BOOKS", "books per recap; more is a 400", _positive_int)
     max_video_seconds: float = setting(
-        # The most expensive request this lets through (3 books of 500-character titles, every timing part
-        # stretched: 6,000 frames that all move) rendered in 302 s on a 2-core machine shared with other work, 50 ms
-        # a frame (docs/PERFORMANCE.md, bench `worst`; 60 ms at worst in a busier run): a third of the default
-        # RENDER_TIMEOUT_SECONDS, room for a machine twice as slow. 300 s (the default before) would have been 9,000
-        # such frames, 450-540 s, too near the timeout. A 50-book recap in the default timing (195 s) still fits.
-        200.0,
+        # What MAX_BOOKS books last in the default timing (210 s), and no more: the most expensive request this lets
+        # through (3 books of 500-character titles, every timing part stretched: 6,300 frames that all move) costs
+        # 50 ms a frame on a 2-core machine shared with other work (docs/PERFORMANCE.md, bench `worst`; 60 ms in a
+        # busier run), about a third of the default RENDER_TIMEOUT_SECONDS: room for a machine twice as slow.
+        # 300 s (the default before) was 9,000 such frames, 450-540 s, too near the timeout.
+        210.0,
         "MAX_VIDEO_SECONDS",
         "longest video a request may ask for (its recap with its template's timing); longer is a 400",
         _positive_float,

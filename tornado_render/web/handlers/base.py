@@ -32,6 +32,9 @@ from ..signing import SignatureRejected, check_expiry, verify
 from ..state import AppState
 
 MAX_ERROR_BODY_BYTES = 16 * 1024
+# One instance for every error: making a marshmallow schema costs more than dumping with it, and a flood of refusals
+# (strangers' requests, issue 21) is all errors.
+ERROR_SCHEMA = ErrorSchema()
 STORE_UNAVAILABLE = "The job store is unavailable; try again later"
 STORE_RETRY_AFTER = 10
 
@@ -184,7 +187,7 @@ class BaseHandler(RequestHandler):
             self.set_header("Allow", ", ".join(self.allowed_methods()))
         self.clear_header("Content-Disposition")
         self.set_header("Content-Type", "application/json; charset=utf-8")
-        encoded = json.dumps(ErrorSchema().dump(body), ensure_ascii=False).encode("utf-8")
+        encoded = json.dumps(ERROR_SCHEMA.dump(body), ensure_ascii=False).encode("utf-8")
         if len(encoded) > MAX_ERROR_BODY_BYTES:  # a guard: validation already keeps its reports short
             encoded = json.dumps({"error": str(body.get("error", ""))[:2000]}, ensure_ascii=False).encode("utf-8")
         self.finish(encoded)
