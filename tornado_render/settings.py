@@ -225,9 +225,9 @@ class Settings:
     max_books: int = setting(50, "MAX_BOOKS", "books per recap; more is a 400", _positive_int)
     max_video_seconds: float = setting(
         # What MAX_BOOKS books last in the default timing (210 s), and no more: the most expensive request this lets
-        # through (3 books of 500-character titles, every timing part stretched: 6,300 frames that all move) costs
-        # 50 ms a frame on a 2-core machine shared with other work (docs/PERFORMANCE.md, bench `worst`; 60 ms in a
-        # busier run), about a third of the default RENDER_TIMEOUT_SECONDS: room for a machine twice as slow.
+        # through (3 books of 500-character titles, every timing part stretched: 6,300 frames that all move) renders
+        # in 302 s, 48 ms a frame, on a 2-core machine shared with other work (docs/PERFORMANCE.md, bench `worst`;
+        # 60 ms in a busier run): a third of the default RENDER_TIMEOUT_SECONDS, room for a machine twice as slow.
         # 300 s (the default before) was 9,000 such frames, 450-540 s, too near the timeout.
         210.0,
         "MAX_VIDEO_SECONDS",
