@@ -40,11 +40,12 @@ STATUSES = ("COMPLETED", "DNF")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt): characters that draw nothing, so `alice` with a
 # zero-width space looks like `alice` and would otherwise be another reader with a quota of its own.
-_DEFAULT_IGNORABLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+DEFAULT_IGNORABLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
     "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-    "\U000e0000-\U000e0fff]"
-)
+    "\U000e0000-\U000e0fff"
+)  # the characters themselves, as a regular expression's class (the OpenAPI document's pattern uses it too)
+_DEFAULT_IGNORABLE = re.compile(f"[{DEFAULT_IGNORABLE}]")
 
 
 def _text(max_length: int, min_length: int | None = None, **kwargs: Any) -> fields.String:
