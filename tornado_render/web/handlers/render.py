@@ -41,6 +41,7 @@ class RenderHandler(BaseHandler):
     """POST /render."""
 
     signed = True
+    _reserved = 0  # bytes of the pre-auth budget held for this body (a class default: prepare may stop early)
 
     def prepare(self) -> None:
         super().prepare()
