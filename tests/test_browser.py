@@ -180,9 +180,11 @@ class TestDemoPage:
         server = server_factory("error")
         open_demo(page, server)
         page.click("#render")
-        expect(page.locator("#error")).to_have_text("Render failed: out of memory", timeout=FAKE_RENDER_SECONDS * 1000)
+        expect(page.locator("#error")).to_have_text(
+            "Render failed: the video could not be rendered", timeout=FAKE_RENDER_SECONDS * 1000
+        )
         expect(page.locator("#progress")).to_have_attribute("state", "error")
-        expect(page.locator("#progress .status")).to_have_text("Render failed: out of memory")
+        expect(page.locator("#progress .status")).to_have_text("Render failed: the video could not be rendered")
         expect(page.locator("#result")).to_be_hidden()
         expect(page.locator("#render")).to_be_enabled()
         page.screenshot(path=artifacts / "demo-error.png", full_page=True)

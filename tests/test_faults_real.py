@@ -69,8 +69,9 @@ class TestRenderFaults:
         read_events(stream)
         error = stream.events[-1]
         assert error.name == "error"
-        assert error.data == {"message": "Render failed: the browser closed unexpectedly (it crashed or was killed)"}
-        server.wait_for_log(lambda line: line.get("event") == "error" and line.get("phase") == "rendering")
+        assert error.data["message"] == "Render failed: the video could not be rendered"
+        logged = server.wait_for_log(lambda line: line.get("event") == "error" and line.get("phase") == "rendering")
+        assert logged["reason"] == "Render failed: the browser closed unexpectedly (it crashed or was killed)"
         print(f"browser crash -> error event in {error.at - killed_at:.2f} s: {error.data['message']}")
         assert_aftermath(server, marker)
 
@@ -78,7 +79,8 @@ class TestRenderFaults:
         """A real render longer than RENDER_TIMEOUT_SECONDS is stopped with "timed out after N s"."""
         server = real_server(RENDER_TIMEOUT_SECONDS="4")
         stream = run_stream(server.port, distinct_recap("five-books", "Timeout"), timeout=300)
-        assert stream.events[-1].data == {"message": "Render failed: timed out after 4 s"}
+        assert stream.events[-1].data["message"] == "Render failed: the video took too long to render"
+        assert server.wait_for_log("error")["reason"] == "Render failed: timed out after 4 s"
         marker = server.wait_for_log("driver_started")["marker"]
         assert_aftermath(server, marker)
 
@@ -97,7 +99,7 @@ class TestRenderFaults:
         stream, marker = read_until_rendering(server, distinct_recap("five-books", "Stop"))
         server.process.send_signal(signal.SIGTERM)
         read_events(stream)
-        assert stream.events[-1].data == {"message": "Render failed: server is shutting down"}
+        assert stream.events[-1].data["message"] == "Render failed: server is shutting down"
         assert server.process.wait(60) == 0
         assert pids_with_marker(marker) == []
         assert list(server.output_dir.glob("*.mp4")) == []

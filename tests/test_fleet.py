@@ -317,7 +317,7 @@ class TestRedisTrouble:
         read_events(stream)
         error_after = time.monotonic() - stopped
         assert stream.events[-1].name == "error"
-        assert stream.events[-1].data == {"message": "Render failed: job store unavailable"}
+        assert stream.events[-1].data["message"] == "Render failed: job store unavailable"
         status, headers, body = worker.request("GET", stream_url(distinct_recap("one-book", "During")), timeout=60)
         assert status == 503
         assert int(headers["retry-after"]) > 0
@@ -390,3 +390,70 @@ class TestThroughNginx:
         assert re.search(r"^\s*least_conn;", fleet_conf, re.M)
         assert not re.search(r"^\s*hash ", fleet_conf, re.M)
         assert re.search(r"^\s*hash \$request_uri\$request_body consistent;", single, re.M)
+
+
+class TestIssue21Fleet:
+    """The second adversarial review (issue 21), on a fleet: the findings whose fix has a Redis half (the rest are
+    in test_hostile_strangers.py)."""
+
+    def test_finding2_user_max_streams_counts_fleet_wide(self, fleet: Fleet) -> None:
+        """USER_MAX_STREAMS=2 with one stream of a reader on each of two instances: a third on either is a 429."""
+        a = fleet.instance(USER_MAX_STREAMS="2")
+        b = fleet.instance(role="web", USER_MAX_STREAMS="2")
+        recap = distinct_recap("one-book", "Everywhere")
+        held = [open_stream(a.port, stream_url(recap)), open_stream(b.port, stream_url(recap))]
+        for stream in held:
+            read_events(stream, count=1)
+        for instance in (a, b):
+            third = open_stream(instance.port, stream_url(recap))
+            assert third.status == 429
+            assert int(third.headers["retry-after"]) > 0
+        fleet.gate.open("Everywhere")
+        for stream in held:
+            assert read_events(stream).names[-1] == "complete"
+
+    def test_finding4_a_recurring_failure_is_remembered_by_the_fleet(self, fleet: Fleet) -> None:
+        """A render that failed answers the same request on another instance with the same `error`, at once."""
+        a = fleet.instance(fake="error")
+        b = fleet.instance(role="web")
+        recap = distinct_recap("one-book", "FailsForAll")
+        first = run_stream(a.port, recap)
+        again = run_stream(b.port, recap)
+        assert first.names[-1] == again.names[-1] == "error"
+        assert again.events[-1].id == first.events[-1].id
+        assert len(render_runs(fleet.jobs_dir)) == 1
+
+    def test_finding5_dead_workers_are_pruned(self, fleet: Fleet) -> None:
+        """3,000 dead entries in tr:workers (restarts): the first request drops them, and streams answer at once."""
+        import redis as sync_redis
+
+        client = sync_redis.Redis.from_url(fleet.redis.url)
+        client.hset("tr:workers", mapping={f"worker-dead{index:05d}": 1 for index in range(3000)})
+        a = fleet.instance()
+        fleet.gate.open("Pruned")
+        stream = run_stream(a.port, distinct_recap("one-book", "Pruned"))
+        assert stream.names[-1] == "complete"
+        assert stream.events[0].at - stream.started < 0.5
+        assert client.hlen("tr:workers") == 1
+        client.close()
+
+    def test_finding6_a_worker_refuses_a_request_tampered_with_in_redis(
+        self, redis: RedisServer, server_factory: Callable[..., ServerProcess], tmp_path: Path
+    ) -> None:
+        """A queued job whose request in Redis got the userId `../../../x`: the worker that takes it fails it with
+        "the request is not valid" and a log line, and stores nothing (outside LOCAL_STORAGE_DIR or in it)."""
+        import redis as sync_redis
+
+        shared = {"REDIS_URL": redis.url, "LOCAL_STORAGE_DIR": str(tmp_path / "storage"), "VIDEO_KEY_SECRET": "k" * 40}
+        web = server_factory("ok", ROLE="web", **shared)
+        stream = open_stream(web.port, stream_url(distinct_recap("one-book", "Tampered")))
+        client = sync_redis.Redis.from_url(redis.url)
+        [job_id] = [raw.decode() for raw in client.lrange("tr:queue", 0, -1)]
+        request = json.loads(client.hget(f"tr:job:{job_id}", "request"))
+        client.hset(f"tr:job:{job_id}", "request", json.dumps({**request, "userId": "../../../x"}))
+        client.close()
+        worker = server_factory("ok", ROLE="worker", **shared)
+        read_events(stream)
+        assert stream.events[-1].data == {"message": "Render failed: the request is not valid", "jobId": job_id}
+        assert "userId" in worker.wait_for_log("invalid_job_request")["reason"]
+        assert [path for path in tmp_path.rglob("*.mp4")] == []

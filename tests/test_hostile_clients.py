@@ -269,10 +269,11 @@ class TestFinding8FailedJobs:
     def test_a_fresh_request_renders_again_and_a_reconnect_gets_the_failure(
         self, server_factory: ServerFactory, tmp_path: Path
     ) -> None:
-        """After a failure, the same recap renders again; a client reconnecting with the old job's id is told."""
+        """After a failure (and FAILED_JOB_SECONDS, here a millisecond), the same recap renders again; a client
+        reconnecting with the old job's id is told."""
         jobs = tmp_path / "jobs"
         jobs.mkdir()
-        server = server_factory("error", FAKE_DRIVER_JOBS=str(jobs))
+        server = server_factory("error", FAKE_DRIVER_JOBS=str(jobs), FAILED_JOB_SECONDS="0.001")
         recap = distinct_recap("one-book", "FailsTwice")
         first = run_stream(server.port, recap)
         assert first.names[-1] == "error"

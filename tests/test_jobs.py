@@ -228,6 +228,7 @@ class TestTimeouts:
         pids_file = tmp_path / "pids"
         server = server_factory("hang", RENDER_TIMEOUT_SECONDS="1", FAKE_DRIVER_PIDS=str(pids_file))
         stream = run_stream(server.port, load_recap("one-book"))
-        assert stream.events[-1].data == {"message": "Render failed: timed out after 1 s"}
+        assert stream.events[-1].data["message"] == "Render failed: the video took too long to render"
+        assert server.wait_for_log("error")["reason"] == "Render failed: timed out after 1 s"
         assert server.wait_for_log("driver_stopped")["processes_left"] == 0
         assert_all_dead(pids_file)

@@ -31,7 +31,7 @@ class TestGracefulStop:
         server.process.send_signal(signal.SIGTERM)
         server.wait_for_log("shutting_down")
         read_events(waiting)
-        assert waiting.events[-1].data == {"message": "Render failed: server is shutting down"}
+        assert waiting.events[-1].data["message"] == "Render failed: server is shutting down"
         with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", server.port), timeout=5):
             pass
         gate.open("A")
@@ -53,7 +53,7 @@ class TestGracefulStop:
         started = server.wait_for_log("driver_started")
         server.process.send_signal(signum)
         read_events(stream)
-        assert stream.events[-1].data == {"message": "Render failed: server is shutting down"}
+        assert stream.events[-1].data["message"] == "Render failed: server is shutting down"
         assert server.process.wait(30) == 0
         assert_all_dead(pids)
         assert server.wait_for_log("driver_stopped")["processes_left"] == 0

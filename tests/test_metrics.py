@@ -120,7 +120,7 @@ class TestMetricsEndpoint:
         """A render cut off by RENDER_TIMEOUT_SECONDS counts as failed with reason "timeout"."""
         server = server_factory("hang", RENDER_TIMEOUT_SECONDS="1")
         stream = run_stream(server.port, load_recap("one-book"))
-        assert stream.events[-1].data["message"] == "Render failed: timed out after 1 s"
+        assert stream.events[-1].data["message"] == "Render failed: the video took too long to render"
         assert failures(scrape(server)) == {reason: 1 if reason == "timeout" else 0 for reason in FAILURE_REASONS}
 
     def test_orphaned(self, server_factory: Callable[..., ServerProcess]) -> None:

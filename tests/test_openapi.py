@@ -40,7 +40,7 @@ from tornado_render.web.schemas import MAX_USER_ID, MAX_USER_ID_BYTES, check_use
 # Every status code each operation can answer with.
 EXPECTED_RESPONSES = {
     ("get", "/render-stream"): {"200", "204", "400", "414", "429", "503"},
-    ("post", "/render"): {"200", "400", "413", "414", "429", "500", "503"},
+    ("post", "/render"): {"200", "400", "413", "414", "415", "429", "500", "503"},
     ("get", "/download/{filename}"): {"200", "206", "404", "414", "416"},
     ("get", "/storage/{key}"): {"200", "206", "404", "414", "416"},
     ("get", "/videos"): {"200", "414"},

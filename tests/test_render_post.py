@@ -39,11 +39,19 @@ class TestPostRender:
         assert list(json.loads(body)["fields"]) == ["data.books.0.status"]
 
     def test_render_failure(self, server_factory: Callable[..., ServerProcess]) -> None:
-        """A failed render is a 500 with error "Render failed" and the message."""
+        """A failed render is a 500 with error "Render failed", the fixed message and the job's id; what the driver
+        said is in the log only."""
         server = server_factory("error")
         status, _, body = server.request("POST", "/render", load_recap("one-book"))
         assert status == 500
-        assert json.loads(body) == {"error": "Render failed", "message": "Render failed: out of memory"}
+        answer = json.loads(body)
+        assert answer == {
+            "error": "Render failed",
+            "message": "Render failed: the video could not be rendered",
+            "jobId": answer["jobId"],
+        }
+        assert server.wait_for_log("error")["job_id"] == answer["jobId"]
+        assert server.wait_for_log("error")["reason"] == "Render failed: out of memory"
 
     def test_upload_failure(self, moto: MotoServer, server_factory: Callable[..., ServerProcess]) -> None:
         """A failed upload is a 500 "S3 upload failed" naming the kept file and where to download it."""
@@ -53,6 +61,7 @@ class TestPostRender:
         assert status == 500
         answer = json.loads(body)
         assert answer["error"] == "S3 upload failed"
-        assert answer["message"] == "S3 upload failed: could not connect to the S3 endpoint"
+        assert answer["message"] == "S3 upload failed: the video could not be stored"
+        assert server.wait_for_log("error")["reason"] == "S3 upload failed: could not connect to the S3 endpoint"
         assert (server.output_dir / answer["filename"]).is_file()
         assert answer["downloadUrl"] == f"{server.base_url}/download/{answer['filename']}"

@@ -178,12 +178,15 @@ class TestRenderFailures:
     def test_driver_failure_is_an_error_event(
         self, server_factory: Callable[..., ServerProcess], mode: str, message: str
     ) -> None:
-        """The progress reached, then exactly one error event with a readable message; nothing after it."""
+        """The progress reached, then exactly one error event with the fixed message and the job's id; nothing
+        after it."""
         server = server_factory(mode)
         stream = run_stream(server.port, distinct_recap("one-book", mode))
         assert stream.names == ["progress"] * 41 + ["error"]
         assert stream.progress == list(range(41))
-        assert stream.events[-1].data == {"message": message}
+        job_id = stream.events[-1].id.rsplit(".", 2)[0]
+        assert stream.events[-1].data == {"message": "Render failed: the video could not be rendered", "jobId": job_id}
+        assert server.wait_for_log("error")["reason"] == message  # the detail stays in the log
         assert stream.events[-1].id.endswith(".end")
         assert list(server.output_dir.glob("*.mp4")) == []
         status, _ = server.get_json("/health")

@@ -114,7 +114,7 @@ class TestS3Storage:
         moto.stop()
         with pytest.raises(UploadFailed) as caught:
             storage.upload(video, "k.mp4", 11.5)
-        assert caught.value.client_message == "S3 upload failed: could not connect to the S3 endpoint"
+        assert caught.value.summary == "S3 upload failed: could not connect to the S3 endpoint"
         assert video.exists()
 
 
@@ -163,7 +163,8 @@ class TestServerWithS3:
         stream = run_stream(server.port, load_recap("one-book"))
         assert stream.progress == list(range(101))
         assert stream.events[-1].name == "error"
-        assert stream.events[-1].data == {"message": "S3 upload failed: could not connect to the S3 endpoint"}
+        assert stream.events[-1].data["message"] == "S3 upload failed: the video could not be stored"
+        assert server.wait_for_log("error")["reason"] == "S3 upload failed: could not connect to the S3 endpoint"
         kept = list(server.output_dir.glob("*.mp4"))
         assert len(kept) == 1
         status, headers, body = server.request("GET", f"/download/{kept[0].name}")

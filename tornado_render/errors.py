@@ -1,5 +1,6 @@
-"""The exceptions that cross module boundaries. Each carries its facts as attributes; `client_message` is what a
-client may see (the spec's "Render failed: ..." / "S3 upload failed: ..."), never a stack trace or a local path.
+"""The exceptions that cross module boundaries. Each carries its facts as attributes; a failed job's `client_message`
+is what a client may see (the spec's "Render failed: ..." / "S3 upload failed: ...", one fixed sentence per
+`FailureReason`), never a stack trace, stderr or a local path: those go to the log.
 
 A few exceptions stay with the modules that raise and handle them: `InvalidRequest` (web.schemas),
 `SignatureRejected` (web.signing), `CoverRefused` (render.covers), `TrackRefused` (render.audio_source),
@@ -29,16 +30,43 @@ class FailureReason(str, enum.Enum):
     ORPHANED = "orphaned"
     SHUTDOWN = "shutdown"
     INTERNAL = "internal"
+    INVALID = "invalid"  # a worker found the request it took not valid (written into the store by something else)
+
+
+# What a client is told of a failure (the `error` event, a POST's 500): one fixed sentence per reason, with the job's
+# id beside it for support. What actually happened (driver output, exception text, paths) goes to the log only: it
+# can name files and modules of the server, and means nothing to a reader.
+CLIENT_MESSAGES = {
+    FailureReason.BUNDLING: "Render failed: the video could not be prepared",
+    FailureReason.RENDER: "Render failed: the video could not be rendered",
+    FailureReason.TIMEOUT: "Render failed: the video took too long to render",
+    FailureReason.UPLOAD: "S3 upload failed: the video could not be stored",
+    FailureReason.CANCELLED: "Render failed: the render was cancelled",
+    FailureReason.ORPHANED: "Render failed: no client was waiting for the video",
+    FailureReason.SHUTDOWN: "Render failed: server is shutting down",
+    FailureReason.INTERNAL: "Render failed: internal error",
+    FailureReason.INVALID: "Render failed: the request is not valid",
+}
+# Failures the same request meets again (its video is too costly, its composition fails): remembered for its job key
+# for FAILED_JOB_SECONDS, so a replay is answered at once instead of paying again. A cancel, a shutdown, a lost
+# worker (INTERNAL), a store or storage outage (UPLOAD), a bundle that failed (the deployment, not the request) may
+# go better next time and are not remembered.
+RECURRING_FAILURES = frozenset({FailureReason.RENDER, FailureReason.TIMEOUT, FailureReason.INVALID})
 
 
 class JobFailed(TornadoRenderError):
-    """A job's pipeline failed for `reason`; `client_message` is its `error` event, `kept_file` a video left on disk."""
+    """A job's pipeline failed for `reason`; `detail` is what happened (for the log and the command line),
+    `client_message` the fixed sentence a client is told, `kept_file` a video left on disk."""
 
-    def __init__(self, reason: FailureReason, client_message: str, *, kept_file: str | None = None) -> None:
-        super().__init__(client_message)
+    def __init__(self, reason: FailureReason, detail: str, *, kept_file: str | None = None) -> None:
+        super().__init__(detail)
         self.reason = reason
-        self.client_message = client_message
+        self.detail = detail
         self.kept_file = kept_file
+
+    @property
+    def client_message(self) -> str:
+        return CLIENT_MESSAGES[self.reason]
 
 
 class RenderFailed(TornadoRenderError):
@@ -51,7 +79,7 @@ class RenderFailed(TornadoRenderError):
         self.timed_out = timed_out
 
     @property
-    def client_message(self) -> str:
+    def summary(self) -> str:
         return f"Render failed: {self.reason}"
 
 
@@ -75,7 +103,7 @@ class UploadFailed(TornadoRenderError):
         self.code = code
 
     @property
-    def client_message(self) -> str:
+    def summary(self) -> str:
         return f"S3 upload failed: {self.reason}"
 
 
@@ -102,6 +130,15 @@ class UserLimitReached(TornadoRenderError):
     def __init__(self, active: int, retry_after: int) -> None:
         super().__init__(f"this user already has {active} renders queued or running")
         self.active = active
+        self.retry_after = retry_after
+
+
+class UserStreamLimitReached(TornadoRenderError):
+    """This userId has `limit` streams open already (across the fleet); retry after `retry_after` seconds."""
+
+    def __init__(self, limit: int, retry_after: int) -> None:
+        super().__init__(f"this user has {limit} streams open already")
+        self.limit = limit
         self.retry_after = retry_after
 
 

@@ -18,6 +18,7 @@ with its own suffix (storage/naming.py), so a story rendered for one request is 
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,12 @@ def normalized_formats(formats: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     """The story first, then the other shapes asked for, each once, in FORMATS' order."""
     asked = {STORY, *formats}
     return tuple(name for name in FORMATS if name in asked)
+
+
+def quota_user(user_id: str) -> str:
+    """NFKC, then case folding: one reader, one quota, however the id is spelt (invisible characters, which would
+    survive both, are refused by validation)."""
+    return unicodedata.normalize("NFKC", user_id).casefold()
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,12 @@ class RenderRequest:
             template=document.get("template") or {},
             formats=normalized_formats(tuple(document.get("formats") or ())),
         )
+
+    @property
+    def quota_user(self) -> str:
+        """The userId as quotas count it (USER_MAX_JOBS, USER_MAX_STREAMS): `Alice` and its fullwidth spelling
+        are both `alice`."""
+        return quota_user(self.user_id)
 
     @property
     def year(self) -> int:

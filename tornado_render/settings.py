@@ -24,7 +24,7 @@ from typing import Any
 
 from .render.addresses import IPNetwork, parse_networks
 from .web.cors import parse_origins
-from .web.signing import parse_keys
+from .web.signing import DEFAULT_MAX_SECONDS, parse_keys
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MAX_URL_BYTES = 512 * 1024
@@ -225,9 +225,21 @@ class Settings:
     )
     max_books: int = setting(50, "MAX_BOOKS", "books per recap; more is a 400", _positive_int)
     max_video_seconds: float = setting(
-        300.0,
+        # What MAX_BOOKS books last in the default timing (210 s), and no more: the most expensive request this lets
+        # through (3 books of 500-character titles, every timing part stretched: 6,300 frames that all move) renders
+        # in 302 s, 48 ms a frame, on a 2-core machine shared with other work (docs/PERFORMANCE.md, bench `worst`;
+        # 60 ms in a busier run): a third of the default RENDER_TIMEOUT_SECONDS, room for a machine twice as slow.
+        # 300 s (the default before) was 9,000 such frames, 450-540 s, too near the timeout.
+        210.0,
         "MAX_VIDEO_SECONDS",
         "longest video a request may ask for (its recap with its template's timing); longer is a 400",
+        _positive_float,
+    )
+    failed_job_seconds: float = setting(
+        300.0,
+        "FAILED_JOB_SECONDS",
+        "a render that failed in a way it would again (timed out, the composition failed) answers the same request "
+        "with its error for this long instead of rendering again",
         _positive_float,
     )
     user_max_jobs: int = setting(
@@ -237,6 +249,12 @@ class Settings:
         _positive_int,
     )
     max_streams: int = setting(10_000, "MAX_STREAMS", "open /render-stream connections; more get 503", _positive_int)
+    user_max_streams: int = setting(
+        8,
+        "USER_MAX_STREAMS",
+        "open /render-stream connections per userId (across the fleet with REDIS_URL); more get 429 with Retry-After",
+        _positive_int,
+    )
     signing_keys: tuple[bytes, ...] = setting(
         (),
         "RENDER_SIGNING_KEYS",
@@ -244,6 +262,19 @@ class Settings:
         "need a signature made with the first (any of them verifies); empty: open to anyone who reaches the server",
         parse_keys,
         secret=True,
+    )
+    signature_max_seconds: float = setting(
+        float(DEFAULT_MAX_SECONDS),
+        "SIGNATURE_MAX_SECONDS",
+        "a signature whose exp is further away than this is refused (403); `tornado-render sign` makes none",
+        _positive_float,
+    )
+    pre_auth_memory_mib: int = setting(
+        64,
+        "PRE_AUTH_MEMORY_MIB",
+        "MiB the server holds at most, all connections together, for requests not yet verified (heads being read, "
+        "bodies before their signature is checked); past it new ones get 503 with Retry-After",
+        _positive_int,
     )
     idle_connection_timeout_seconds: float = setting(
         30.0,

@@ -28,7 +28,9 @@ from scripts.benchlib import (
     service,
     share,
     spans,
+    strangers,
     tuning,
+    worst,
 )
 from scripts.benchlib.common import REMOTION, ROOT, WORK, browser, build_bundle, fmt, median
 
@@ -46,6 +48,7 @@ SECTIONS = (
     "hostile",
     "fleet",
     "chunks",
+    "worst",
 )
 REPORT = ROOT / "docs" / "PERFORMANCE.md"
 # Every section's last results, so a run of some sections (--only) rewrites the report with the others kept.
@@ -230,10 +233,14 @@ def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
     hos = results.get("hostile")
     if hos:
         lines += hostile_report(hos)
+        if hos.get("strangers"):
+            lines += strangers.report_lines(hos["strangers"])
     if results.get("fleet"):
         lines += fleet.report_lines(results["fleet"])
     if results.get("chunks"):
         lines += chunks.report_lines(results["chunks"])
+    if results.get("worst"):
+        lines += worst.report_lines(results["worst"])
     if results.get("spans"):
         lines += ["", *spans.report_lines(results["spans"])]
     if results.get("design"):
@@ -295,10 +302,11 @@ def main(argv: list[str]) -> int:
             "fonts": lambda: fonts.measure(args.runs),
             "design": lambda: design.measure(args.runs),
             "share": lambda: share.measure(args.runs),
-            "hostile": hostile.measure,
+            "hostile": lambda: {**hostile.measure(), "strangers": strangers.measure()},
             "fleet": lambda: fleet.measure(bundle, args.clients),
             "spans": lambda: spans.measure(bundle, args.runs),
             "chunks": lambda: chunks.measure(bundle),
+            "worst": worst.measure,
         }
         for section, run in runners.items():
             if section not in wanted:

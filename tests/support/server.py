@@ -56,7 +56,10 @@ class ServerProcess:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             payload = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
-            connection.request(method, path, body=payload, headers=headers or {})
+            headers = dict(headers or {})
+            if payload is not None and not any(name.lower() == "content-type" for name in headers):
+                headers["Content-Type"] = "application/json"  # POST /render takes JSON only (issue 21)
+            connection.request(method, path, body=payload, headers=headers)
             response = connection.getresponse()
             return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
         finally:

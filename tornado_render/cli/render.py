@@ -123,7 +123,7 @@ def main(argv: list[str]) -> int:
                 outcome = asyncio.run(pipeline.run(request, report, get_logger(command="render")))
             except JobFailed as failure:
                 bar.close()
-                print(f"tornado-render render: {failure.client_message}", file=sys.stderr)
+                print(f"tornado-render render: {failure.detail}", file=sys.stderr)
                 return 1
     for warning in (*request.warnings, *outcome.warnings):
         print(f"tornado-render render: warning: {warning}", file=sys.stderr)

@@ -13,17 +13,19 @@ import signal
 import sys
 from urllib.parse import urlsplit
 
-from tornado.httpserver import HTTPServer
-
 from ..logs import configure_logging, get_logger
 from ..settings import MAX_BODY_BYTES, MAX_URL_BYTES, Settings, SettingsError, settings_from_args
 from ..web.app import build_state, make_app
+from ..web.preauth import PreAuthHTTPServer
 from ..web.state import AppState
 from .startup import StartupError, browser_for, clean_up_after_the_dead, make_store, ready_storage, video_secret
 
 # Tornado reads the request line and headers into one buffer of this size; a longer head closes the connection.
 # It is twice the URL limit, so URLs between the two get a clear 414 from the handlers (see handlers.base).
 MAX_HEADER_BYTES = 2 * MAX_URL_BYTES + 64 * 1024
+# Connections the kernel completes before the server accepts them. Tornado's 128 overflowed when 300 strangers
+# connected at once: a SYN dropped costs the next client (a /health probe, a reader) a second or more.
+LISTEN_BACKLOG = 2048
 
 
 def prepare(settings: Settings) -> AppState:
@@ -45,8 +47,9 @@ def prepare(settings: Settings) -> AppState:
 async def serve(state: AppState) -> int:
     settings = state.settings
     log = get_logger()
-    server = HTTPServer(
+    server = PreAuthHTTPServer(
         make_app(state),
+        budget=state.preauth,
         max_header_size=MAX_HEADER_BYTES,
         max_body_size=MAX_BODY_BYTES,
         idle_connection_timeout=settings.idle_connection_timeout_seconds,
@@ -54,7 +57,7 @@ async def serve(state: AppState) -> int:
         xheaders=True,
     )
     try:
-        server.listen(settings.port, settings.host)
+        server.listen(settings.port, settings.host, backlog=LISTEN_BACKLOG)
     except OSError as error:
         log.error("cannot_listen", host=settings.host, port=settings.port, reason=error.strerror)
         return 1

@@ -20,12 +20,25 @@ def main(argv: list[str]) -> int:
     parser.add_argument("method", help="GET or POST")
     parser.add_argument("target", help="path and query exactly as they will be sent, e.g. '/render-stream?data=...'")
     parser.add_argument("--body-file", type=Path, help="the exact request body (POST); default: empty")
-    parser.add_argument("--expires-in", type=int, default=DEFAULT_EXPIRES_IN_SECONDS, help="seconds (default 3600)")
+    parser.add_argument(
+        "--expires-in",
+        type=int,
+        default=DEFAULT_EXPIRES_IN_SECONDS,
+        help="seconds (default 3600; at most SIGNATURE_MAX_SECONDS)",
+    )
     args = parser.parse_args(argv)
     try:
-        keys = settings_from_env().signing_keys
+        settings = settings_from_env()
     except SettingsError as error:
         print(f"tornado-render sign: {error}", file=sys.stderr)
+        return 2
+    keys = settings.signing_keys
+    if not 0 < args.expires_in <= settings.signature_max_seconds:
+        print(
+            f"tornado-render sign: --expires-in {args.expires_in}: must be between 1 and "
+            f"{settings.signature_max_seconds:g} s (SIGNATURE_MAX_SECONDS); the server refuses later expiries",
+            file=sys.stderr,
+        )
         return 2
     if not keys:
         print("tornado-render sign: RENDER_SIGNING_KEYS is not set", file=sys.stderr)

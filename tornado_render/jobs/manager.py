@@ -7,7 +7,9 @@ Jobs, not connections, are the unit of work: an EventSource reconnects by itself
 recap, an old client POSTs it; all of them attach to one job. A job stays findable for `retention_seconds` after
 it ends, so a reconnect gets the outcome instead of a second render. A job that has had no client for
 `orphan_seconds` is cancelled; a client that merely disconnects does not stop its render. A failed job answers
-only the clients that were watching it (a reconnect presenting one of its event ids); a fresh request renders
+only the clients that were watching it (a reconnect presenting one of its event ids), unless its failure is one the
+same request would meet again (errors.RECURRING_FAILURES: a timeout, a composition that fails): then it answers
+every identical request for `failed_seconds`, so a replayed URL costs nothing. Otherwise a fresh request renders
 again. One userId may have at most `max_per_user` jobs queued or running.
 
 A recap whose video is already stored (the same request, the same composition: see storage.naming) is a job that
@@ -22,15 +24,16 @@ from dataclasses import dataclass
 
 from tornado.ioloop import IOLoop
 
-from ..errors import FailureReason, JobFailed, ShuttingDown
+from ..errors import FailureReason, JobFailed, ShuttingDown, UserStreamLimitReached
 from ..logs import get_logger
 from ..recap import RenderRequest
 from ..render.pipeline import Outcome
 from .model import Failed, Job, JobEvent, Queued, Succeeded
-from .runner import JobObserver, JobRunner, RunJob, RunnerLimits, end_job
+from .runner import CheckRequest, JobObserver, JobRunner, RunJob, RunnerLimits, end_job
 from .store import Admission, CancelRequest, JobStore
 
 Lookup = Callable[[RenderRequest], Awaitable[Outcome | None]]
+STREAM_RETRY_AFTER_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class JobLimits:
     retention_seconds: float
     orphan_seconds: float
     lease_seconds: float
+    failed_seconds: float = 0.0  # how long a recurring failure answers the same request (FAILED_JOB_SECONDS)
+    streams_per_user: int = 8  # USER_MAX_STREAMS
 
 
 class OrphanTimers:
@@ -73,6 +78,7 @@ class JobManager:
         *,
         renders: bool = True,
         observers: tuple[JobObserver, ...] = (),
+        check_request: CheckRequest | None = None,
     ) -> None:
         self.store = store
         self.lookup = lookup
@@ -85,9 +91,12 @@ class JobManager:
             JobRunner(
                 store,
                 run_job,
-                RunnerLimits(limits.admission.max_running, limits.lease_seconds, limits.retention_seconds),
+                RunnerLimits(
+                    limits.admission.max_running, limits.lease_seconds, limits.retention_seconds, limits.failed_seconds
+                ),
                 observers,
                 self.publish_positions,
+                check_request,
             )
             if renders
             else None
@@ -105,7 +114,9 @@ class JobManager:
         if not self.accepting:
             raise ShuttingDown("the server is shutting down")
         known = self.store.counts()
-        stored = None if last_event_id else await self.lookup(request)
+        # Looked up even for a reconnect: a Last-Event-ID of a job that is gone (a replayed request, a browser back
+        # after the retention) must not re-render a stored video. A live job named by it still wins in the store.
+        stored = await self.lookup(request)
         finished = (
             None
             if stored is None
@@ -154,6 +165,15 @@ class JobManager:
             seconds = f"{self.limits.orphan_seconds:g}"
             await self.cancel(job, CancelRequest(FailureReason.ORPHANED, f"no client was attached for {seconds} s"))
 
+    async def open_stream(self, request: RenderRequest) -> None:
+        """Count a stream of the request's user in (every instance together), or raise UserStreamLimitReached: one
+        holder of a signed URL must not take every stream slot there is."""
+        if not await self.store.stream_opened(request.quota_user, self.limits.streams_per_user):
+            raise UserStreamLimitReached(self.limits.streams_per_user, retry_after=STREAM_RETRY_AFTER_SECONDS)
+
+    async def close_stream(self, request: RenderRequest) -> None:
+        await self.store.stream_closed(request.quota_user)
+
     async def next_events(self, job: Job, seq: int) -> list[JobEvent]:
         """The events after `seq`, waiting for the next one if there are none yet."""
         return await self.store.wait_for_events(job, seq)
@@ -171,7 +191,7 @@ class JobManager:
             failure = JobFailed(request.reason, f"Render failed: {request.text}")
             state = Failed(failure.reason, failure.client_message)
             if await end_job(self.store, job, state, self.limits.retention_seconds, owner=None):
-                self.log.info("error", job_id=job.id, user_id=job.user_id, phase="queued", reason=state.message)
+                self.log.info("error", job_id=job.id, user_id=job.user_id, phase="queued", reason=failure.detail)
                 for observer in self.observers:
                     observer.job_failed(job, request.reason)
             await self.publish_positions()

@@ -3,13 +3,16 @@
 Layout (all keys under `tr:`):
 
     key:<job key>        the id of the current job for a request (create-or-attach is one Lua script)
-    job:<id>             hash: key, request, status, state, seq, progress, owner, cancel, created
+    job:<id>             hash: key, request, status, state, seq, progress, owner, cancel, created, and for a
+                         failure that would recur, remembered_until (it answers identical requests until then)
     events:<id>          a Redis Stream of the job's events; entry `<seq>-0` is event `<id>.<seq>`, so
                          Last-Event-ID resumes on any instance and a reconnect is an XRANGE after it
     queue                the FIFO of waiting job ids; running: the set of running ones
     lease:<id>           the worker that runs the job, expiring WORKER_LEASE_SECONDS after its last renewal
-    user:<user id>       the user's jobs, for USER_MAX_JOBS across the fleet
+    user:<quota user>    the user's jobs (by userId as quotas count it), for USER_MAX_JOBS across the fleet
     clients:<id>         hash instance -> clients attached there; instance:<id> an instance's heartbeat
+    streams:<quota user> hash instance -> the user's streams open there, for USER_MAX_STREAMS across the fleet
+                         (the entries of instances whose heartbeat is gone are dropped when counted)
     workers, worker:<id> render slots per worker, and each worker's heartbeat (the fleet's capacity)
 
 Each instance follows the streams its clients watch with one reader per job (XREAD BLOCK), and fans the events out
@@ -68,6 +71,8 @@ local current = redis.call('GET', key_key)
 if current then
   local status = redis.call('HGET', 'tr:job:' .. current, 'status')
   if status and status ~= 'failed' then return {current, 0} end
+  local remembered = tonumber(redis.call('HGET', 'tr:job:' .. current, 'remembered_until') or '0')
+  if status == 'failed' and remembered > tonumber(ARGV[10]) then return {current, 0} end
 end
 local stored = ARGV[6]
 if stored == '' then
@@ -152,10 +157,47 @@ redis.call('LREM', 'tr:queue', 0, id)
 redis.call('DEL', 'tr:lease:' .. id)
 redis.call('HSET', job, 'owner', '')
 local retention = tonumber(ARGV[2])
+if ARGV[3] ~= '' then redis.call('HSET', job, 'remembered_until', ARGV[3]) end
 redis.call('EXPIRE', job, retention)
 redis.call('EXPIRE', 'tr:events:' .. id, retention)
 redis.call('EXPIRE', 'tr:clients:' .. id, retention)
 if redis.call('GET', KEYS[2]) == id then redis.call('EXPIRE', KEYS[2], retention) end
+return 1
+"""
+
+CAPACITY = """
+local total = 0
+local entries = redis.call('HGETALL', KEYS[1])
+for index = 1, #entries, 2 do
+  if redis.call('EXISTS', 'tr:worker:' .. entries[index]) == 1 then
+    total = total + tonumber(entries[index + 1])
+  else
+    redis.call('HDEL', KEYS[1], entries[index])
+  end
+end
+return total
+"""
+
+
+STREAM_OPENED = """
+local key, instance, limit = KEYS[1], ARGV[1], tonumber(ARGV[2])
+local total = 0
+local entries = redis.call('HGETALL', key)
+for index = 1, #entries, 2 do
+  if entries[index] == instance or redis.call('EXISTS', 'tr:instance:' .. entries[index]) == 1 then
+    total = total + tonumber(entries[index + 1])
+  else
+    redis.call('HDEL', key, entries[index])
+  end
+end
+if total >= limit then return 0 end
+redis.call('HINCRBY', key, instance, 1)
+redis.call('EXPIRE', key, 86400)
+return 1
+"""
+
+STREAM_CLOSED = """
+if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
 return 1
 """
 
@@ -194,6 +236,15 @@ def state_from_json(text: str) -> JobState:
             str(data["filename"]), str(data["url"]), str(data["key"]), float(data["duration"]), warnings, assets
         )
     return Failed(FailureReason(data["reason"]), str(data["message"]), data.get("kept_file"))
+
+
+def _request(raw: bytes) -> RenderRequest:
+    """The request a job hash holds; one that is not even a RenderRequest's shape becomes an empty one, which the
+    worker that takes it fails as invalid (runner.py) instead of stopping on it."""
+    try:
+        return RenderRequest.from_json(json.loads(raw))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return RenderRequest(user_id="", recap={})
 
 
 def shared_secret_sync(url: str, name: str) -> bytes:
@@ -279,6 +330,9 @@ class RedisJobStore:
                 ("renew", RENEW),
                 ("requeue", REQUEUE_ABANDONED),
                 ("finish", FINISH),
+                ("capacity", CAPACITY),
+                ("stream_opened", STREAM_OPENED),
+                ("stream_closed", STREAM_CLOSED),
             )
         }
         self._housekeeping: asyncio.Task[None] | None = None
@@ -318,12 +372,11 @@ class RedisJobStore:
         """The one Job object of this instance for `job_id`, made from its hash the first time."""
         known = self.jobs.get(job_id)
         if known is None:
-            recap = json.loads(fields[b"request"])
             key = fields[b"key"].decode()
             age = max(0.0, time.time() - float(fields.get(b"created", b"0") or 0))
             known = Job(
                 key=key,
-                request=RenderRequest.from_json(recap),
+                request=_request(fields[b"request"]),
                 instance=job_id.split("-", 1)[1],
                 created_at=time.monotonic() - age,
             )
@@ -379,7 +432,7 @@ class RedisJobStore:
         capacity = max(1, await self.capacity())
         answer = await self._call(
             lambda: self._scripts["create"](
-                keys=[f"{PREFIX}key:{key}", f"{PREFIX}queue", f"{PREFIX}running", f"{PREFIX}user:{request.user_id}"],
+                keys=[f"{PREFIX}key:{key}", f"{PREFIX}queue", f"{PREFIX}running", f"{PREFIX}user:{request.quota_user}"],
                 args=[
                     key,
                     new_id,
@@ -509,13 +562,15 @@ class RedisJobStore:
         removed = await self._call(lambda: self.redis.lrem(f"{PREFIX}queue", 0, job.id))
         return bool(removed)
 
-    async def finish(self, job: Job, retention_seconds: float) -> None:
+    async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None:
+        kept = max(1, int(max(retention_seconds, remembered_seconds) + 0.999))
+        remembered_until = repr(time.time() + remembered_seconds) if remembered_seconds > 0 else ""
         await self._call(
             lambda: self._scripts["finish"](
-                keys=[f"{PREFIX}job:{job.id}", f"{PREFIX}key:{job.key}"], args=[job.id, max(1, int(retention_seconds))]
+                keys=[f"{PREFIX}job:{job.id}", f"{PREFIX}key:{job.key}"], args=[job.id, kept, remembered_until]
             )
         )
-        await self._call(lambda: self.redis.srem(f"{PREFIX}user:{job.user_id}", job.id))
+        await self._call(lambda: self.redis.srem(f"{PREFIX}user:{job.quota_user}", job.id))
         self.forget_later(job)
 
     async def add_client(self, job: Job, delta: int) -> int:
@@ -528,6 +583,14 @@ class RedisJobStore:
             if int(count) > 0 and await self._alive("instance", instance.decode()):
                 total += int(count)
         return total
+
+    async def stream_opened(self, user: str, limit: int) -> bool:
+        keys, args = [f"{PREFIX}streams:{user}"], [self.instance, str(limit)]
+        return bool(await self._call(lambda: self._scripts["stream_opened"](keys=keys, args=args)))
+
+    async def stream_closed(self, user: str) -> None:
+        keys, args = [f"{PREFIX}streams:{user}"], [self.instance]
+        await self._call(lambda: self._scripts["stream_closed"](keys=keys, args=args))
 
     async def request_cancel(self, job: Job, request: CancelRequest) -> None:
         value = json.dumps({"reason": request.reason.value, "text": request.text})
@@ -545,12 +608,9 @@ class RedisJobStore:
         return int(value) if value is not None else -1
 
     async def capacity(self) -> int:
-        slots = await self._call(lambda: self.redis.hgetall(f"{PREFIX}workers"))
-        total = 0
-        for worker, count in slots.items():
-            if await self._alive("worker", worker.decode()):
-                total += int(count)
-        return total
+        """One round trip; workers whose heartbeat is gone are dropped from `workers` on the way (a restart leaves
+        one each, and every request asks)."""
+        return int(await self._call(lambda: self._scripts["capacity"](keys=[f"{PREFIX}workers"])))
 
     async def _alive(self, kind: str, name: str) -> bool:
         """Whether an instance's or a worker's heartbeat key is still there (this instance always is)."""
@@ -560,8 +620,9 @@ class RedisJobStore:
         return bool(await self._call(lambda: self.redis.exists(key)))
 
     async def register_worker(self, worker: str, slots: int, ttl_seconds: float) -> None:
-        await self._call(lambda: self.redis.hset(f"{PREFIX}workers", worker, slots))
+        # The heartbeat first: capacity() drops an entry without one.
         await self._call(lambda: self.redis.set(f"{PREFIX}worker:{worker}", "1", px=int(ttl_seconds * 1000)))
+        await self._call(lambda: self.redis.hset(f"{PREFIX}workers", worker, slots))
 
     async def _fleet_counts(self) -> tuple[int, int]:
         queued = await self.redis.llen(f"{PREFIX}queue")

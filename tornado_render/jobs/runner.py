@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..errors import FailureReason, JobFailed, StoreUnavailable
+from ..errors import RECURRING_FAILURES, FailureReason, JobFailed, StoreUnavailable
 from ..logs import get_logger
 from ..recap import RenderRequest
 from ..render.pipeline import Outcome, Report
@@ -29,6 +29,8 @@ from .model import Failed, Job, Running, Succeeded
 from .store import CancelRequest, JobStore
 
 RunJob = Callable[[RenderRequest, Report, Any], Awaitable[Outcome]]
+# Raises ValueError (the web side's InvalidRequest) for a request that is not valid.
+CheckRequest = Callable[[RenderRequest], None]
 REAP_INTERVAL_SECONDS = 2.0
 TAKE_TIMEOUT_SECONDS = 1.0
 
@@ -48,6 +50,7 @@ class RunnerLimits:
     slots: int
     lease_seconds: float
     retention_seconds: float
+    failed_seconds: float = 0.0
 
 
 class ProgressPump:
@@ -94,9 +97,11 @@ class JobRunner:
         limits: RunnerLimits,
         observers: tuple[JobObserver, ...],
         on_change: Callable[[], Awaitable[None]],
+        check_request: CheckRequest | None = None,
     ) -> None:
         self.store = store
         self.run_job = run_job
+        self.check_request = check_request
         self.limits = limits
         self.observers = observers
         self.on_change = on_change
@@ -159,6 +164,31 @@ class JobRunner:
         return True
 
     async def _run(self, job: Job) -> None:
+        try:
+            invalid = self._invalid(job)
+            if invalid is None:
+                await self._render(job)
+            else:
+                job.started_at = time.monotonic()
+                await self._fail(job, invalid, "invalid")
+        finally:
+            self.tasks.pop(job, None)
+            self._cancellations.pop(job, None)
+            self._slot_free.set()
+            await self.on_change()
+
+    def _invalid(self, job: Job) -> JobFailed | None:
+        """The failure of a job whose request does not pass the web side's validation again, else None."""
+        if self.check_request is None:
+            return None
+        try:
+            self.check_request(job.request)
+        except (ValueError, KeyError, TypeError) as error:
+            self.log.error("invalid_job_request", job_id=job.id, reason=str(error)[:500])
+            return JobFailed(FailureReason.INVALID, f"Render failed: the job store holds an invalid request ({error})")
+        return None
+
+    async def _render(self, job: Job) -> None:
         job.started_at = time.monotonic()
         self.log.info(
             "render_started",
@@ -192,10 +222,6 @@ class JobRunner:
             await self._succeed(job, outcome)
         finally:
             pump.task.cancel()
-            self.tasks.pop(job, None)
-            self._cancellations.pop(job, None)
-            self._slot_free.set()
-            await self.on_change()
 
     async def _succeed(self, job: Job, outcome: Outcome) -> None:
         state = Succeeded(
@@ -208,8 +234,9 @@ class JobRunner:
 
     async def _fail(self, job: Job, failure: JobFailed, phase: str) -> None:
         state = Failed(failure.reason, failure.client_message, failure.kept_file)
-        if await end_job(self.store, job, state, self.limits.retention_seconds, self.worker):
-            self.log.info("error", job_id=job.id, user_id=job.user_id, phase=phase, reason=failure.client_message)
+        retention, failed = self.limits.retention_seconds, self.limits.failed_seconds
+        if await end_job(self.store, job, state, retention, self.worker, failed_seconds=failed):
+            self.log.info("error", job_id=job.id, user_id=job.user_id, phase=phase, reason=failure.detail)
             for observer in self.observers:
                 observer.job_failed(job, failure.reason)
 
@@ -231,19 +258,29 @@ class JobRunner:
 
 
 async def end_job(
-    store: JobStore, job: Job, state: Succeeded | Failed, retention_seconds: float, owner: str | None
+    store: JobStore,
+    job: Job,
+    state: Succeeded | Failed,
+    retention_seconds: float,
+    owner: str | None,
+    *,
+    failed_seconds: float = 0.0,
 ) -> bool:
-    """Move a job to its final state and append its terminal event; False when `owner` had lost the job."""
+    """Move a job to its final state and append its terminal event; False when `owner` had lost the job. A failure
+    that would recur is remembered for `failed_seconds`."""
     job.finished_at = time.monotonic()
-    name, data = terminal_event(state)
+    name, data = terminal_event(job, state)
     event = await _retrying(lambda: store.append(job, name, data, owner, state))
     if event is None:
         return False
-    await _retrying(lambda: store.finish(job, retention_seconds))
+    recurring = isinstance(state, Failed) and state.reason in RECURRING_FAILURES
+    remembered = failed_seconds if recurring else 0.0
+    await _retrying(lambda: store.finish(job, retention_seconds, remembered))
     return True
 
 
-def terminal_event(state: Succeeded | Failed) -> tuple[str, dict[str, Any]]:
+def terminal_event(job: Job, state: Succeeded | Failed) -> tuple[str, dict[str, Any]]:
+    """`complete`, or `error` with its fixed message and the job's id (what a reader quotes to support)."""
     if isinstance(state, Succeeded):
         return "complete", {
             "filename": state.filename,
@@ -251,7 +288,7 @@ def terminal_event(state: Succeeded | Failed) -> tuple[str, dict[str, Any]]:
             "warnings": list(state.warnings),
             "assets": dict(state.assets),
         }
-    return "error", {"message": state.message}
+    return "error", {"message": state.message, "jobId": job.id}
 
 
 def failure_phase(reason: FailureReason) -> str:
@@ -261,6 +298,7 @@ def failure_phase(reason: FailureReason) -> str:
         FailureReason.RENDER: RENDERING,
         FailureReason.TIMEOUT: RENDERING,
         FailureReason.UPLOAD: "upload",
+        FailureReason.INVALID: "invalid",
     }.get(reason, "internal")
 
 

@@ -17,6 +17,7 @@ await and every append resolves (a broadcast to a thousand streams is one wake-u
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -110,9 +111,10 @@ class JobStore(Protocol):
 
     async def remove_queued(self, job: Job) -> bool: ...
 
-    async def finish(self, job: Job, retention_seconds: float) -> None:
+    async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None:
         """The job ended (its terminal event is appended): not running or queued any more; forgotten after
-        `retention_seconds`."""
+        `retention_seconds`. A failed job with `remembered_seconds` answers every identical request for that long
+        (kept at least as long)."""
         ...
 
     async def add_client(self, job: Job, delta: int) -> int:
@@ -120,6 +122,13 @@ class JobStore(Protocol):
         ...
 
     async def request_cancel(self, job: Job, request: CancelRequest) -> None: ...
+
+    async def stream_opened(self, user: str, limit: int) -> bool:
+        """Count one more open stream of `user` (its quota name) here, unless `limit` are open already on every
+        instance together: then False, and nothing counted."""
+        ...
+
+    async def stream_closed(self, user: str) -> None: ...
 
     async def cancel_requested(self, job: Job) -> CancelRequest | None: ...
 
@@ -164,6 +173,10 @@ class MemoryJobStore:
         self.clients: dict[str, int] = {}
         self.cancels: dict[str, CancelRequest] = {}
         self.slots: dict[str, int] = {}
+        self.remembered_until: dict[str, float] = {}
+        self.streams: dict[
+            str, int
+        ] = {}  # quota user -> open streams  # job id -> monotonic time its failure stops answering
         self._appended: dict[str, asyncio.Future[None]] = {}
         self._queued = asyncio.Event()
 
@@ -176,7 +189,7 @@ class MemoryJobStore:
             if earlier is not None and earlier.key == key and event_seq(earlier.id, last_event_id) > 0:
                 return earlier, False
         existing = self.by_key.get(key)
-        if existing is not None and not isinstance(existing.state, Failed):
+        if existing is not None and self._answers_everyone(existing):
             return existing, False
         if stored is None:
             self._admit(request, admission)
@@ -193,7 +206,7 @@ class MemoryJobStore:
     def _admit(self, request: RenderRequest, admission: Admission) -> None:
         if len(self.running) >= admission.max_running and len(self.waiting) >= admission.max_queued:
             raise QueueFull(len(self.waiting), retry_after=admission.retry_after(len(self.waiting)))
-        active = sum(1 for job in (*self.waiting, *self.running) if job.user_id == request.user_id)
+        active = sum(1 for job in (*self.waiting, *self.running) if job.quota_user == request.quota_user)
         if active >= admission.max_per_user:
             raise UserLimitReached(active, retry_after=admission.retry_after(len(self.waiting)))
 
@@ -263,12 +276,18 @@ class MemoryJobStore:
             return True
         return False
 
-    async def finish(self, job: Job, retention_seconds: float) -> None:
+    async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None:
         self.running.discard(job)
         if job in self.waiting:
             self.waiting.remove(job)
         self.cancels.pop(job.id, None)
-        IOLoop.current().call_later(retention_seconds, lambda: self._forget(job))
+        if remembered_seconds > 0:
+            self.remembered_until[job.id] = time.monotonic() + remembered_seconds
+        IOLoop.current().call_later(max(retention_seconds, remembered_seconds), lambda: self._forget(job))
+
+    def _answers_everyone(self, job: Job) -> bool:
+        """A job that a fresh identical request attaches to: not failed, or failed in a way it is remembered for."""
+        return not isinstance(job.state, Failed) or self.remembered_until.get(job.id, 0.0) > time.monotonic()
 
     def _forget(self, job: Job) -> None:
         get_logger(component="jobs").info("job_forgotten", job_id=job.id)
@@ -276,6 +295,7 @@ class MemoryJobStore:
         self.events.pop(job.id, None)
         self.clients.pop(job.id, None)
         self._appended.pop(job.id, None)
+        self.remembered_until.pop(job.id, None)
         if self.by_key.get(job.key) is job:
             del self.by_key[job.key]
 
@@ -287,6 +307,19 @@ class MemoryJobStore:
 
     async def request_cancel(self, job: Job, request: CancelRequest) -> None:
         self.cancels.setdefault(job.id, request)
+
+    async def stream_opened(self, user: str, limit: int) -> bool:
+        if self.streams.get(user, 0) >= limit:
+            return False
+        self.streams[user] = self.streams.get(user, 0) + 1
+        return True
+
+    async def stream_closed(self, user: str) -> None:
+        left = self.streams.get(user, 0) - 1
+        if left > 0:
+            self.streams[user] = left
+        else:
+            self.streams.pop(user, None)
 
     async def cancel_requested(self, job: Job) -> CancelRequest | None:
         return self.cancels.get(job.id)

@@ -297,7 +297,7 @@ class Pipeline:
             await extract_poster(self.soundtrack.tools, video, poster)
         except MediaToolFailed as error:
             log.warning("poster_failed", reason=error.reason, stderr=error.stderr_tail[-2000:])
-            raise JobFailed(FailureReason.RENDER, RenderFailed(error.reason).client_message) from None
+            raise JobFailed(FailureReason.RENDER, RenderFailed(error.reason).summary) from None
         log.info("poster", seconds=round(time.monotonic() - started, 3), bytes=poster.stat().st_size)
 
     async def _bundle(self, on_progress: Callable[[float], None], log: Any) -> Path:
@@ -383,14 +383,14 @@ class Pipeline:
             url, assets = await asyncio.get_running_loop().run_in_executor(self.executor, upload)
         except UploadFailed as error:
             log.warning("upload_failed", reason=error.reason, code=error.code, kept_file=path.name)
-            raise JobFailed(FailureReason.UPLOAD, error.client_message, kept_file=path.name) from None
+            raise JobFailed(FailureReason.UPLOAD, error.summary, kept_file=path.name) from None
         return key, url, assets
 
 
 def _job_failure(error: RenderFailed, reason: FailureReason, log: Any) -> JobFailed:
     """A driver failure as the job's failure: a timeout is a timeout in whichever phase."""
     log.warning("driver_failed", reason=error.reason, stderr=error.stderr_tail[-2000:])
-    return JobFailed(FailureReason.TIMEOUT if error.timed_out else reason, error.client_message)
+    return JobFailed(FailureReason.TIMEOUT if error.timed_out else reason, error.summary)
 
 
 def _remove_quietly(*paths: Path) -> None:

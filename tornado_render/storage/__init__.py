@@ -15,15 +15,33 @@ itself, so one client's `Host` header never becomes another client's video addre
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..errors import UploadFailed
 from ..settings import Settings
 
 VIDEO_CONTENT_TYPE = "video/mp4"
 RECORD_CONTENT_TYPE = "application/json"
+_SAFE_SEGMENT = re.compile(r"[^/\\\x00-\x1f\x7f]+")
+
+
+def is_contained_key(key: str) -> bool:
+    """A key that stays inside a storage's root: relative, its segments neither empty nor `.`/`..`, no backslash or
+    control character. Keys are made of a userId the web side checked, but a worker trusts nothing it reads (issue
+    21: a userId `../../../x` written into Redis was stored outside LOCAL_STORAGE_DIR)."""
+    segments = key.split("/")
+    return all(_SAFE_SEGMENT.fullmatch(segment) and segment not in (".", "..") for segment in segments)
+
+
+def contained_key(key: str) -> str:
+    """`key`, or UploadFailed when it would leave the storage's root."""
+    if not is_contained_key(key):
+        raise UploadFailed(f"the storage key {key[:200]!r} leaves the storage", code="UnsafeKey")
+    return key
 
 
 @dataclass(frozen=True)

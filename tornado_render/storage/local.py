@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from ..errors import StorageUnavailable, UploadFailed
 from ..settings import Settings
-from . import VIDEO_CONTENT_TYPE, StoredVideo
+from . import VIDEO_CONTENT_TYPE, StoredVideo, contained_key, is_contained_key
 
 LOCAL_STORAGE_ROUTE = "/storage/"
 
@@ -36,8 +36,15 @@ class LocalStorage:
         if not os.access(self.root, os.W_OK):
             raise StorageUnavailable(f"LOCAL_STORAGE_DIR {self.root} is not writable")
 
+    def path(self, key: str) -> Path:
+        """Where `key` lives; UploadFailed for a key that leaves the root, by its spelling or through a symlink."""
+        target = self.root / contained_key(key)
+        if not target.resolve().is_relative_to(self.root):
+            raise UploadFailed(f"the storage key {key[:200]!r} leaves the storage", code="UnsafeKey")
+        return target
+
     def upload(self, path: Path, key: str, duration: float, warnings: tuple[str, ...] = ()) -> str:
-        target = self.root / key
+        target = self.path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             _details(target).write_text(json.dumps({"durationSeconds": duration, "warnings": list(warnings)}))
@@ -47,7 +54,7 @@ class LocalStorage:
 
     def put_file(self, path: Path, key: str, content_type: str) -> str:
         """Copy `path` to `key` (through a `.partial` copy, renamed into place); its URL."""
-        target = self.root / key
+        target = self.path(key)
         partial = target.with_name(target.name + ".partial")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -59,11 +66,11 @@ class LocalStorage:
         return self.url(key)
 
     def file_url(self, key: str) -> str | None:
-        return self.url(key) if (self.root / key).is_file() else None
+        return self.url(key) if is_contained_key(key) and (self.root / key).is_file() else None
 
     def put_record(self, key: str, record: Mapping[str, Any]) -> None:
         """Write a JSON record under `key` (through a `.partial` file renamed into place: readers never see half)."""
-        target = self.root / key
+        target = self.path(key)
         partial = target.with_name(target.name + ".partial")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -75,6 +82,8 @@ class LocalStorage:
 
     def get_record(self, key: str) -> dict[str, Any] | None:
         """The JSON record under `key`, or None (missing, unreadable, or not a JSON object)."""
+        if not is_contained_key(key):
+            return None
         try:
             record = json.loads((self.root / key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -82,6 +91,8 @@ class LocalStorage:
         return record if isinstance(record, dict) else None
 
     def locate(self, key: str) -> StoredVideo | None:
+        if not is_contained_key(key):
+            return None
         target = self.root / key
         try:
             details = json.loads(_details(target).read_text())

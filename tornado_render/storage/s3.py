@@ -20,7 +20,7 @@ from botocore.config import Config
 
 from ..errors import StorageUnavailable, UploadFailed
 from ..settings import Settings
-from . import RECORD_CONTENT_TYPE, VIDEO_CONTENT_TYPE, StoredVideo
+from . import RECORD_CONTENT_TYPE, VIDEO_CONTENT_TYPE, StoredVideo, contained_key
 
 DURATION_METADATA = "duration-seconds"
 WARNINGS_METADATA = "warnings"
@@ -141,6 +141,7 @@ class S3Storage:
     def upload(self, path: Path, key: str, duration: float, warnings: tuple[str, ...] = ()) -> str:
         metadata = {DURATION_METADATA: f"{duration:g}", WARNINGS_METADATA: encode_warnings(warnings)}
         extra = {"ContentType": VIDEO_CONTENT_TYPE, "Metadata": metadata}
+        contained_key(key)
         try:
             self.client.upload_file(str(path), self.bucket, key, ExtraArgs=extra)
         except Exception as error:  # noqa: BLE001 - boto3 raises many types; all mean "not stored"
@@ -149,6 +150,7 @@ class S3Storage:
         return self.url(key)
 
     def put_file(self, path: Path, key: str, content_type: str) -> str:
+        contained_key(key)
         try:
             self.client.upload_file(str(path), self.bucket, key, ExtraArgs={"ContentType": content_type})
         except Exception as error:  # noqa: BLE001 - boto3 raises many types; all mean "not stored"
@@ -160,7 +162,7 @@ class S3Storage:
         """The URL of the object under `key` (presigned afresh when S3_URL_MODE=presigned), or None when it is not
         stored (or S3 cannot be asked)."""
         try:
-            self.client.head_object(Bucket=self.bucket, Key=key)
+            self.client.head_object(Bucket=self.bucket, Key=contained_key(key))
         except Exception:  # noqa: BLE001 - missing, forbidden or unreachable: not there to hand out
             return None
         return self.url(key)
@@ -168,7 +170,9 @@ class S3Storage:
     def put_record(self, key: str, record: Mapping[str, Any]) -> None:
         body = json.dumps(record, ensure_ascii=False).encode("utf-8")
         try:
-            self.client.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=RECORD_CONTENT_TYPE)
+            self.client.put_object(
+                Bucket=self.bucket, Key=contained_key(key), Body=body, ContentType=RECORD_CONTENT_TYPE
+            )
         except Exception as error:  # noqa: BLE001 - boto3 raises many types; all mean "not stored"
             reason, code = describe_boto_error(error)
             raise UploadFailed(reason, code=code) from None
@@ -176,7 +180,7 @@ class S3Storage:
     def get_record(self, key: str) -> dict[str, Any] | None:
         """The JSON record under `key`, or None (missing, unreadable, or S3 cannot be asked)."""
         try:
-            body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+            body = self.client.get_object(Bucket=self.bucket, Key=contained_key(key))["Body"].read()
             record = json.loads(body)
         except Exception:  # noqa: BLE001 - missing, forbidden, unreachable or not JSON: no record to hand out
             return None
@@ -203,7 +207,7 @@ class S3Storage:
     def locate(self, key: str) -> StoredVideo | None:
         """The stored video under `key`, or None (also when S3 cannot be asked: then the recap is rendered)."""
         try:
-            head = self.client.head_object(Bucket=self.bucket, Key=key)
+            head = self.client.head_object(Bucket=self.bucket, Key=contained_key(key))
         except Exception:  # noqa: BLE001 - missing, forbidden or unreachable: no cached video to hand out
             return None
         metadata = head.get("Metadata", {})

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UploadFailed
-from . import StoredVideo
+from . import StoredVideo, contained_key
 
 
 class SingleFileStorage:
@@ -40,7 +40,9 @@ class SingleFileStorage:
     def put_file(self, path: Path, key: str, content_type: str) -> str:
         """Move an asset beside the target, named after it with the asset's suffix (the key's last part after the
         video's token: `-poster.jpg`, ...)."""
-        suffix = key.rsplit("-", 1)[-1]
+        suffix = contained_key(key).rsplit("-", 1)[-1]
+        if "/" in suffix:
+            raise UploadFailed(f"the storage key {key[:200]!r} has no asset suffix", code="UnsafeKey")
         chosen = self.paths.get(suffix.partition(".")[0])
         destination = chosen or self.target.with_name(f"{self.target.stem}-{suffix}")
         try:

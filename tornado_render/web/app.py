@@ -3,6 +3,7 @@ is built from too)."""
 
 from __future__ import annotations
 
+import functools
 import secrets
 from concurrent.futures import Executor, ThreadPoolExecutor
 
@@ -32,6 +33,8 @@ from .handlers.share import ShareDownloadHandler, ShareFileHandler, SharePageHan
 from .handlers.stream import RenderStreamHandler
 from .handlers.templates import TemplatesHandler, ThumbnailHandler
 from .openapi import build_openapi
+from .preauth import PreAuthBudget
+from .request_parsing import revalidate
 from .schemas import RequestLimits
 from .state import AppState
 
@@ -62,6 +65,7 @@ def build_state(
     )
     # With share pages, every outcome (rendered or found in the cache) comes with its link.
     shares = ShareLinks(storage, executor, pipeline.video_secret) if settings.share_pages else None
+    limits = RequestLimits.from_settings(settings, templates)
     jobs = JobManager(
         store or MemoryJobStore(),
         shares.publishing(pipeline.run) if shares else pipeline.run,
@@ -75,9 +79,13 @@ def build_state(
             retention_seconds=settings.job_retention_seconds,
             orphan_seconds=settings.orphan_timeout_seconds,
             lease_seconds=settings.worker_lease_seconds,
+            failed_seconds=settings.failed_job_seconds,
+            streams_per_user=settings.user_max_streams,
         ),
         renders=settings.role in ("all", "worker"),
         observers=(metrics,),
+        # A worker validates each request it takes as the web side does: it trusts nothing it reads from Redis.
+        check_request=functools.partial(revalidate, limits=limits),
     )
     state = AppState(
         settings=settings,
@@ -86,13 +94,14 @@ def build_state(
         pipeline=pipeline,
         jobs=jobs,
         executor=executor,
-        limits=RequestLimits.from_settings(settings, templates),
+        limits=limits,
         metrics=metrics,
         templates=templates,
         thumbnails=ThumbnailCache(
             pipeline.bundles, templates, pipeline.driver_argv, settings.remotion_dir, browser_executable
         ),
         shares=shares,
+        preauth=PreAuthBudget(settings.pre_auth_memory_mib * 1024 * 1024),
     )
     metrics.watch(
         queued=lambda: state.jobs.queued_count,

@@ -29,19 +29,21 @@ from tornado.routing import URLSpec
 from ..settings import MAX_URL_BYTES
 from ..templates import DEFAULT_PRESET
 from .responses import BODY_SCHEMAS, EVENT_SCHEMAS, SSE_EVENTS
-from .schemas import MAX_CURRENTLY_READING, MAX_USER_ID, RenderRequestSchema
+from .schemas import DEFAULT_IGNORABLE, MAX_CURRENTLY_READING, MAX_USER_ID, RenderRequestSchema
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "0.1.0"
-# check_user_id as a pattern: some non-space, no "/" "\" or control characters, no "..", not "." alone. Exact with
-# Python's `re` (tested); ECMA-262 regexes (JSON Schema's) also count U+FEFF as space, so refuse a userId of only that.
-USER_ID_PATTERN = r"^(?!.*\.\.)(?!\s*\.\s*$)(?=.*\S)[^/\\\u0000-\u001f\u007f-\u009f]+$"
+# check_user_id as a pattern: some non-space, no "/" "\", control or invisible characters, no "..", not "." alone.
+# Exact with Python's `re` (tested); ECMA-262 regexes (JSON Schema's) also count U+FEFF as space, so refuse a userId
+# of only that.
+USER_ID_PATTERN = r"^(?!.*\.\.)(?!\s*\.\s*$)(?=.*\S)[^/\\\u0000-\u001f\u007f-\u009f" + DEFAULT_IGNORABLE + "]+$"
 USER_ID = {
     "type": "string",
     "minLength": 1,
     "maxLength": MAX_USER_ID,
     "pattern": USER_ID_PATTERN,
-    "description": "non-empty after trimming; no '/', '\\', '..' or control characters; at most 128 bytes in UTF-8",
+    "description": "non-empty after trimming; no '/', '\\', '..', control or invisible (default-ignorable) characters;"
+    " at most 128 bytes in UTF-8; quotas count it after NFKC normalisation and case folding",
 }
 RETRY_AFTER = {
     "description": "seconds to wait before retrying",
@@ -118,10 +120,17 @@ RESPONSES: dict[str, dict[str, Any]] = {
     "NotFound": _json("Error", "nothing is served here"),
     "UriTooLong": _json("Error", f"the URL is longer than {MAX_URL_BYTES // 1024} KiB (POST /render takes 1 MiB)"),
     "TooLarge": _json("Error", "the body is larger than 1 MiB"),
+    "UnsupportedMediaType": _json("Error", "the body is not sent as Content-Type: application/json"),
     "Unavailable": _with_retry_after(
         _json("Error", "the render queue is full, too many streams are open, or the server is shutting down")
     ),
-    "TooManyJobs": _with_retry_after(_json("Error", "this userId has USER_MAX_JOBS renders queued or running already")),
+    "TooManyJobs": _with_retry_after(
+        _json(
+            "Error",
+            "this userId has USER_MAX_JOBS renders queued or running already (or, for a stream, USER_MAX_STREAMS "
+            "streams open)",
+        )
+    ),
     "NotBuiltYet": _with_retry_after(
         _json("Error", "not built yet for this version of the composition (it is being built); try again later")
     ),

@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from ..recap import RenderRequest, normalized_formats
+from ..templates import SCENE_TIMING, TIMING_RANGE
 from .schemas import InvalidRequest, RequestLimits, validate_render_request
 
 # A JSON escape of a UTF-16 surrogate: the only way a lone surrogate (not text; it cannot be stored, logged or
@@ -102,3 +103,33 @@ def parse_stream_query(query: dict[str, list[bytes]], limits: RequestLimits) -> 
 
 def parse_json_body(body: bytes, limits: RequestLimits) -> RenderRequest:
     return _typed(_decode_json(body, "body"), limits)
+
+
+def as_given(template: dict[str, Any]) -> dict[str, Any]:
+    """A resolved template as a request could have given it: a scene's total longer than a timing value may be
+    (the sum of its parts, which resolving put there) is left out, and resolving puts it back."""
+    timing = template.get("global", {}).get("timing")
+    if not isinstance(timing, dict):
+        return template
+    derived = {total for _, total in SCENE_TIMING.values() if isinstance(timing.get(total), int)}
+    kept = {key: value for key, value in timing.items() if key not in derived or value <= TIMING_RANGE[1]}
+    return {**template, "global": {**template["global"], "timing": kept}}
+
+
+def revalidate(request: RenderRequest, limits: RequestLimits) -> None:
+    """A request read back from the job store, checked exactly as the web side checks a new one; InvalidRequest
+    unless it passes and validation leaves it as it is. A worker renders what it finds in Redis, and something else
+    than this service's web side may have written it there."""
+    wire = request.as_json()
+    payload = {"userId": wire.get("userId"), "data": wire.get("data")}
+    if "template" in wire:
+        payload["template"] = as_given(wire["template"])
+    valid = validate_render_request(payload, limits)
+    unchanged = {
+        "userId": valid.document["userId"] == request.user_id,
+        "data": valid.document["data"] == request.recap,
+        "template": valid.template == dict(request.template) or not request.template,
+    }
+    changed = sorted(name for name, same in unchanged.items() if not same)
+    if changed:
+        raise InvalidRequest({name: ["is not what validation makes of it"] for name in changed})

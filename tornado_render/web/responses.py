@@ -57,7 +57,14 @@ class CompleteEventSchema(Schema):
 
 
 class ErrorEventSchema(Schema):
-    message = fields.String(required=True, metadata={"description": '"Render failed: ..." or "S3 upload failed: ..."'})
+    message = fields.String(
+        required=True,
+        metadata={
+            "description": '"Render failed: ..." or "S3 upload failed: ...": one fixed sentence per kind of failure'
+            " (what happened in detail is in the server's log, under the job's id)"
+        },
+    )
+    jobId = fields.String(metadata={"description": "the job's id, for support: the server's log lines carry it"})
 
 
 class ErrorSchema(Schema):
@@ -93,6 +100,7 @@ class RenderResultSchema(Schema):
 class RenderFailureSchema(Schema):
     error = fields.String(required=True, metadata={"description": '"Render failed", "S3 upload failed", or other'})
     message = fields.String(metadata={"description": "what failed, as the stream's error event says it"})
+    jobId = fields.String(metadata={"description": "the job's id, for support: the server's log lines carry it"})
     filename = fields.String(metadata={"description": "upload failures: the video kept in the output directory"})
     downloadUrl = fields.String(metadata={"description": "upload failures: where /download serves that video"})
 

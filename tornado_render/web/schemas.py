@@ -20,7 +20,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
-from ..recap import FORMATS
+from ..recap import FORMATS, normalized_formats
 from ..settings import Settings
 from ..templates import TemplateCatalog
 from .strict_fields import StrictInteger, StrictNumber, flatten_messages
@@ -39,6 +39,14 @@ MAX_PATH_LENGTH = 120
 STATUSES = ("COMPLETED", "DNF")
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt): characters that draw nothing, so `alice` with a
+# zero-width space looks like `alice` and would otherwise be another reader with a quota of its own.
+DEFAULT_IGNORABLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff"
+)  # the characters themselves, as a regular expression's class (the OpenAPI document's pattern uses it too)
+_DEFAULT_IGNORABLE = re.compile(f"[{DEFAULT_IGNORABLE}]")
 
 
 def _text(max_length: int, min_length: int | None = None, **kwargs: Any) -> fields.String:
@@ -183,6 +191,9 @@ def check_user_id(value: str) -> None:
         raise ValidationError("must not contain '..' or be '.'")
     if _CONTROL_CHARACTERS.search(value):
         raise ValidationError("must not contain control characters")
+    invisible = _DEFAULT_IGNORABLE.search(value)
+    if invisible:
+        raise ValidationError(f"must not contain invisible characters (U+{ord(invisible.group()):04X})")
 
 
 def _catalog() -> TemplateCatalog:
@@ -290,7 +301,8 @@ def validate_render_request(payload: Any, limits: RequestLimits | None = None) -
             # Only a valid recap in a valid template has a length.
             chosen = raw_template is not None or template_id is not None
             path = "template.global.timing" if chosen else "data.books"
-            errors = length_errors(document["data"], loaded.resolved, limits.max_video_seconds, path)
+            shapes = len(normalized_formats(document.get("formats") or ()))
+            errors = length_errors(document["data"], loaded.resolved, limits.max_video_seconds, path, shapes)
     if errors:
         raise InvalidRequest(errors)
     document["userId"] = document["userId"].strip()

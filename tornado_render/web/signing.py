@@ -10,7 +10,9 @@ A request is signed over exactly what arrives on the wire, so nothing has to be 
 cannot be changed or removed without breaking the signature. The body is the raw request body (empty for GET).
 
 The first configured key signs; any configured key verifies, so a new key can be rolled out before the old one is
-retired. Every comparison is constant-time (`hmac.compare_digest`).
+retired. Every comparison is constant-time (`hmac.compare_digest`). An `exp` further away than SIGNATURE_MAX_SECONDS
+(a week by default) is refused like an expired one: a URL that lives for ever is as good as a key, and cannot be
+taken back but by rotating the key.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ SIGNATURE_PARAMETER = "sig"
 EXPIRY_PARAMETER = "exp"
 MIN_KEY_LENGTH = 32
 DEFAULT_EXPIRES_IN_SECONDS = 3600
+DEFAULT_MAX_SECONDS = 7 * 24 * 3600
 
 
 class SignatureRejected(Exception):
@@ -88,8 +91,37 @@ def _expiry(unsigned: str) -> int | None:
     return int(values[0])
 
 
-def verify(keys: Sequence[bytes], method: str, target: bytes, body: bytes = b"", *, now: float | None = None) -> None:
-    """Accept a signed request or raise SignatureRejected (401 missing, 403 wrong or expired).
+def check_expiry(target: bytes, *, max_seconds: float = DEFAULT_MAX_SECONDS, now: float | None = None) -> None:
+    """What of a signature the target alone shows: there is one, with an `exp` that is neither past nor further away
+    than `max_seconds`; else SignatureRejected. A POST is checked so before its body (which the signature covers)
+    is read, so a stranger's body is refused before it is held."""
+    split = split_signed_target(target.decode("latin-1"))
+    expires_at = None if split is None else _expiry(split[0])
+    if expires_at is None:
+        raise SignatureRejected(401, "signature required")
+    _check_lifetime(expires_at, max_seconds, time.time() if now is None else now)
+
+
+def _check_lifetime(expires_at: int, max_seconds: float, now: float) -> None:
+    if expires_at <= now:
+        raise SignatureRejected(403, "signature expired")
+    if expires_at > now + max_seconds:
+        raise SignatureRejected(
+            403, f"signature expires too late: at most {max_seconds:g} s from now (SIGNATURE_MAX_SECONDS)"
+        )
+
+
+def verify(
+    keys: Sequence[bytes],
+    method: str,
+    target: bytes,
+    body: bytes = b"",
+    *,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
+    now: float | None = None,
+) -> None:
+    """Accept a signed request or raise SignatureRejected (401 missing, 403 wrong, expired, or expiring more than
+    `max_seconds` from now: a URL that never expires is a key of its own).
 
     `target` is the raw bytes of the request target (Tornado's `request.uri` is them decoded as Latin-1).
     """
@@ -104,5 +136,4 @@ def verify(keys: Sequence[bytes], method: str, target: bytes, body: bytes = b"",
     matches = [hmac.compare_digest(candidate, presented.encode("latin-1")) for candidate in expected]
     if not any(matches):
         raise SignatureRejected(403, "signature does not match")
-    if expires_at <= (time.time() if now is None else now):
-        raise SignatureRejected(403, "signature expired")
+    _check_lifetime(expires_at, max_seconds, time.time() if now is None else now)

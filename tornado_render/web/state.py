@@ -14,6 +14,7 @@ from ..settings import Settings
 from ..shares import ShareLinks
 from ..storage import Storage
 from ..templates import TemplateCatalog
+from .preauth import PreAuthBudget
 from .schemas import RequestLimits
 
 
@@ -29,6 +30,7 @@ class AppState:
     metrics: RenderMetrics
     templates: TemplateCatalog
     thumbnails: ThumbnailCache
+    preauth: PreAuthBudget
     # Share pages (SHARE_PAGES=on), else None.
     shares: ShareLinks | None = None
     open_streams: int = 0

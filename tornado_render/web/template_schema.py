@@ -405,13 +405,22 @@ def _total_errors(given: Mapping[str, Any], resolved: Mapping[str, Any]) -> dict
 
 
 def length_errors(
-    recap: Mapping[str, Any], template: Mapping[str, Any], max_video_seconds: float, path: str
+    recap: Mapping[str, Any], template: Mapping[str, Any], max_video_seconds: float, path: str, shapes: int = 1
 ) -> dict[str, list[str]]:
     """The video of this recap in this template must last at most MAX_VIDEO_SECONDS (the one duration rule,
-    templates.duration_frames); `path` is what the error names."""
+    templates.duration_frames), counted over every shape asked for: each shape is a video of its own, rendered in
+    the same job, so the job's cost (and the render timeout it must fit) grows with their number. `path` is what
+    the error names when one shape alone is too long; `formats` when only the shapes together are."""
     seconds = duration_frames(recap, template) / FPS
-    if seconds <= max_video_seconds:
+    if seconds * shapes <= max_video_seconds:
         return {}
+    if seconds <= max_video_seconds:
+        return {
+            "formats": [
+                f"{shapes} shapes of a {seconds:.1f} s video are {seconds * shapes:.1f} s of video to render; at most "
+                f"{max_video_seconds:g} s in all (MAX_VIDEO_SECONDS): ask for fewer shapes"
+            ]
+        }
     return {path: [f"the video would last {seconds:.1f} s; at most {max_video_seconds:g} s (MAX_VIDEO_SECONDS)"]}
 
 

@@ -29,10 +29,13 @@ from ...recap import RenderRequest
 from ...settings import MAX_URL_BYTES
 from .. import cors
 from ..responses import ErrorSchema
-from ..signing import SignatureRejected, verify
+from ..signing import SignatureRejected, check_expiry, verify
 from ..state import AppState
 
 MAX_ERROR_BODY_BYTES = 16 * 1024
+# One instance for every error: making a marshmallow schema costs more than dumping with it, and a flood of refusals
+# (strangers' requests, issue 21) is all errors.
+ERROR_SCHEMA = ErrorSchema()
 STORE_UNAVAILABLE = "The job store is unavailable; try again later"
 STORE_RETRY_AFTER = 10
 
@@ -86,16 +89,36 @@ class BaseHandler(RequestHandler):
         if self.signed and self.request.method in ("GET", "HEAD"):
             self.check_signature(b"")
 
+    def check_signature_head(self) -> None:
+        """What of the signature the target shows (present, not expired, not too far off), before a body is read."""
+        if not self.state.settings.signing_keys:
+            return
+        try:
+            check_expiry(
+                (self.request.uri or "").encode("latin-1"), max_seconds=self.state.settings.signature_max_seconds
+            )
+        except SignatureRejected as rejected:
+            raise self._refusal(rejected) from None
+
+    def _refusal(self, rejected: SignatureRejected) -> ApiError:
+        headers = {"WWW-Authenticate": 'Signed-URL realm="tornado-render"'} if rejected.status == 401 else {}
+        return ApiError(rejected.status, rejected.message, headers=headers)
+
     def check_signature(self, body: bytes) -> None:
         """Refuse the request unless it carries a valid signature (when signing is configured)."""
         keys = self.state.settings.signing_keys
         if not keys:
             return
         try:
-            verify(keys, self.request.method or "", (self.request.uri or "").encode("latin-1"), body)
+            verify(
+                keys,
+                self.request.method or "",
+                (self.request.uri or "").encode("latin-1"),
+                body,
+                max_seconds=self.state.settings.signature_max_seconds,
+            )
         except SignatureRejected as rejected:
-            headers = {"WWW-Authenticate": 'Signed-URL realm="tornado-render"'} if rejected.status == 401 else {}
-            raise ApiError(rejected.status, rejected.message, headers=headers) from None
+            raise self._refusal(rejected) from None
 
     async def submit(self, request: RenderRequest, last_event_id: str | None = None) -> Job:
         """The job for this request, or the service's refusal as a JSON error with Retry-After. What its template
@@ -169,7 +192,7 @@ class BaseHandler(RequestHandler):
             self.set_header("Allow", ", ".join(self.allowed_methods()))
         self.clear_header("Content-Disposition")
         self.set_header("Content-Type", "application/json; charset=utf-8")
-        encoded = json.dumps(ErrorSchema().dump(body), ensure_ascii=False).encode("utf-8")
+        encoded = json.dumps(ERROR_SCHEMA.dump(body), ensure_ascii=False).encode("utf-8")
         if len(encoded) > MAX_ERROR_BODY_BYTES:  # a guard: validation already keeps its reports short
             encoded = json.dumps({"error": str(body.get("error", ""))[:2000]}, ensure_ascii=False).encode("utf-8")
         self.finish(encoded)

@@ -4,7 +4,8 @@ Tornado's StaticFileHandler brings content types, ETags and range requests (vide
 a path is served only if it is itself a regular file (not a symlink) and, after resolving every symlink on the way,
 inside the root; /download takes only a plain video file name that is not being written, and /storage only
 finished `*.mp4` files (never the `*.partial` copy in flight). Any other spelling (`..`, encoded slashes, absolute
-paths, a NUL, a symlink) is the same JSON 404 as a missing file.
+paths, a NUL, a symlink) is the same JSON 404 as a missing file; a signature that is missing, wrong or expired is
+the 401/403 every signed endpoint answers (checked before the path is looked at).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from tornado.web import HTTPError, StaticFileHandler
 
-from .base import BaseHandler
+from .base import ApiError, BaseHandler
 
 VIDEO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.mp4")
 
@@ -54,6 +55,11 @@ class ContainedFileHandler(BaseHandler, StaticFileHandler):
         return real
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
+        refused = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(refused, ApiError):
+            # Our own refusals (a signature that does not match: 403) are what they say (issue 21).
+            BaseHandler.write_error(self, status_code, **kwargs)
+            return
         if status_code in (403, 404):
             # "Forbidden" would confirm that something exists there: every refusal is the same 404.
             self.set_status(404)

@@ -1,9 +1,11 @@
 """POST /render: the same job as the stream, for clients that wait for the whole answer.
 
-The body is read as it arrives (`stream_request_body`) so that a declared size over MAX_BODY_BYTES is refused with
-a 413 before any of it is read; the signature, which covers the body, is checked once it is complete. A client
-that hangs up stops being counted as present (its listener is detached), so the job's orphan timer decides about
-the render exactly as for a closed stream. The answer is `{"success": true, ...}` or a 500 naming the failed stage.
+The body is read as it arrives (`stream_request_body`) so that nothing of it is read before the head is checked: JSON
+only (415), what the target shows of the signature (401/403: present, not expired, not too far off), a declared size
+within MAX_BODY_BYTES (413), and room for it in the memory the process holds for unverified requests (preauth.py; 503
+when there is none). The signature, which covers the body, is verified once the body is complete. A client that hangs
+up stops being counted as present (its listener is detached), so the job's orphan timer decides about the render
+exactly as for a closed stream. The answer is `{"success": true, ...}` or a 500 naming the failed stage.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from tornado.web import stream_request_body
 from ...errors import FailureReason, StoreUnavailable
 from ...jobs.model import Failed, Job, Succeeded
 from ...settings import MAX_BODY_BYTES
+from ..preauth import prepay
 from ..request_parsing import parse_json_body
 from ..responses import RenderFailureSchema, RenderResultSchema
 from ..schemas import InvalidRequest
@@ -28,20 +31,47 @@ ERROR_TITLES = {FailureReason.UPLOAD: "S3 upload failed"}
 DOWNLOAD_URL_SECONDS = 24 * 3600
 
 
+def is_json_content_type(value: str) -> bool:
+    """`application/json`, with or without parameters (`; charset=utf-8`), in any case."""
+    return value.split(";", 1)[0].strip().lower() == "application/json"
+
+
 @stream_request_body
 class RenderHandler(BaseHandler):
     """POST /render."""
 
     signed = True
+    _reserved = 0  # bytes of the pre-auth budget held for this body (a class default: prepare may stop early)
 
     def prepare(self) -> None:
         super().prepare()
         self._chunks: list[bytes] = []
         self._received = 0
         self._client_gone = asyncio.Event()
+        self._reserved = 0
+        if self.request.method != "POST":
+            return
+        if not is_json_content_type(self.request.headers.get("Content-Type", "")):
+            # A form or text/plain POST is a "simple" cross-origin request a page can send without a preflight.
+            raise ApiError(415, "POST /render takes Content-Type: application/json")
+        self.check_signature_head()
         declared = self.request.headers.get("Content-Length", "")
-        if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        size = int(declared) if declared.isascii() and declared.isdigit() else MAX_BODY_BYTES
+        if size > MAX_BODY_BYTES:
             raise ApiError(413, f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB")
+        if not self.state.preauth.take(size):
+            raise ApiError(503, "The server is busy; try again shortly", headers={"Retry-After": "10"})
+        self._reserved = size
+        prepay(self.request, size)
+
+    def _release_body(self) -> None:
+        """The body stops counting as a stranger's: its signature is verified, or the request is over."""
+        self.state.preauth.give(self._reserved)
+        self._reserved = 0
+        prepay(self.request, 0)
+
+    def on_finish(self) -> None:
+        self._release_body()
 
     def data_received(self, chunk: bytes) -> None:
         self._received += len(chunk)
@@ -49,6 +79,7 @@ class RenderHandler(BaseHandler):
             self._chunks.append(chunk)
 
     def on_connection_close(self) -> None:
+        self._release_body()
         self._client_gone.set()
 
     async def post(self) -> None:
@@ -74,6 +105,8 @@ class RenderHandler(BaseHandler):
             $ref: '#/components/responses/TooLarge'
           "414":
             $ref: '#/components/responses/UriTooLong'
+          "415":
+            $ref: '#/components/responses/UnsupportedMediaType'
           "429":
             $ref: '#/components/responses/TooManyJobs'
           "500":
@@ -88,7 +121,9 @@ class RenderHandler(BaseHandler):
         if self._received > MAX_BODY_BYTES:
             raise ApiError(413, f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB")
         body = b"".join(self._chunks)
+        self._chunks = []
         self.check_signature(body)
+        self._release_body()
         try:
             request = parse_json_body(body, self.state.limits)
         except InvalidRequest as error:
@@ -138,7 +173,11 @@ class RenderHandler(BaseHandler):
             self.write_json(RenderResultSchema().dump(result))
             return
         assert isinstance(state, Failed)
-        body: dict[str, Any] = {"error": ERROR_TITLES.get(state.reason, "Render failed"), "message": state.message}
+        body: dict[str, Any] = {
+            "error": ERROR_TITLES.get(state.reason, "Render failed"),
+            "message": state.message,
+            "jobId": job.id,
+        }
         if state.kept_file:
             body["filename"] = state.kept_file
             body["downloadUrl"] = self.base_url() + self._download_target(state.kept_file)
@@ -148,4 +187,5 @@ class RenderHandler(BaseHandler):
         """Where /download serves the kept file: signed when signing is on, since /download then needs it."""
         target = f"/download/{filename}"
         keys = self.state.settings.signing_keys
-        return sign_target(keys[0], "GET", target, expires_in=DOWNLOAD_URL_SECONDS) if keys else target
+        expires_in = min(DOWNLOAD_URL_SECONDS, self.state.settings.signature_max_seconds)
+        return sign_target(keys[0], "GET", target, expires_in=expires_in) if keys else target

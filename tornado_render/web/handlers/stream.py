@@ -8,8 +8,10 @@ An event's bytes are encoded once however many streams carry it (`_encoded`, by 
 thousand clients is a thousand writes, not a thousand encodings. The `complete` event of a job stored in the local
 storage without PUBLIC_URL carries a path (`/storage/...`); each stream makes it absolute with its own request's
 address, so no client's `Host` ends up in another client's event; so are its assets' (`assets`: the poster, the card,
-the other shapes, and the share page, whose path is always this server's). A `Last-Event-ID` that is not one this server
-could have sent is treated as absent.
+the other shapes, and the share page, whose path is always this server's). A `Last-Event-ID` that is not one this
+server could have sent is treated as absent, and one that names no live job is looked up like a fresh request (a
+stored video answers `complete` at once: a replay never renders again). One userId may hold USER_MAX_STREAMS streams
+(across the fleet), so one holder of a signed URL cannot take every MAX_STREAMS slot.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 from tornado.ioloop import PeriodicCallback
 from tornado.iostream import StreamClosedError
 
-from ...errors import StoreUnavailable
+from ...errors import StoreUnavailable, UserStreamLimitReached
 from ...jobs.model import TERMINAL_SUFFIX, Job, JobEvent, event_seq, is_terminal_event_id
 from ..request_parsing import parse_stream_query
 from ..schemas import InvalidRequest
@@ -159,8 +161,23 @@ class RenderStreamHandler(BaseHandler):
             self.set_status(204)
             self.finish()
             return
-        job = await self.submit(request, last_event_id)
-        await self._stream(job, event_seq(job.id, last_event_id))
+        jobs = self.state.jobs
+        try:
+            await jobs.open_stream(request)
+        except UserStreamLimitReached as error:
+            raise ApiError(
+                429,
+                f"This user has {error.limit} streams open already; close one or try again later",
+                headers={"Retry-After": str(error.retry_after)},
+            ) from None
+        except StoreUnavailable:
+            raise ApiError(503, STORE_UNAVAILABLE, headers={"Retry-After": str(STORE_RETRY_AFTER)}) from None
+        try:
+            job = await self.submit(request, last_event_id)
+            await self._stream(job, event_seq(job.id, last_event_id))
+        finally:
+            with contextlib.suppress(StoreUnavailable):
+                await jobs.close_stream(request)
 
     async def _stream(self, job: Job, seen: int) -> None:
         for name, value in SSE_HEADERS.items():
@@ -184,7 +201,7 @@ class RenderStreamHandler(BaseHandler):
                     events = await self._next_events(job, seen, leaving)
                 except StoreUnavailable:
                     # The stream cannot go on; its terminal id makes a reconnecting EventSource stop (204).
-                    unavailable = {"message": "Render failed: job store unavailable"}
+                    unavailable = {"message": "Render failed: job store unavailable", "jobId": job.id}
                     self.write(format_event("error", unavailable, event_id=f"{job.id}.{seen}{TERMINAL_SUFFIX}"))
                     break
                 if not events:
