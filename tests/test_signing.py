@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.fake_renders import render_runs
 from tests.support.recaps import distinct_recap, load_recap
 from tests.support.server import ROOT, ServerProcess, start_server
 from tests.support.sse_client import open_stream, read_events, stream_url
@@ -141,10 +142,27 @@ class TestSignedServer:
         assert json.loads(body) == {"error": "signature required"}
         assert "signed-url" in headers["www-authenticate"].lower()
 
-    def test_unsigned_post_is_401_and_starts_nothing(self, signed_server: ServerProcess) -> None:
-        """POST /render without a signature is refused before validation: not even an invalid body is looked at."""
-        status, _, body = signed_server.request("POST", "/render", body=b"not json")
-        assert (status, json.loads(body)) == (401, {"error": "signature required"})
+    def test_unsigned_post_is_401_and_starts_nothing(self, tmp_path: Path) -> None:
+        """POST /render without a signature is refused before validation: not even an invalid body is looked at, and
+        a valid recap sent unsigned starts no render (the fake driver records every job it is given) and is no job
+        (only the signed render that follows reaches the driver)."""
+        jobs = tmp_path / "driver-jobs"
+        jobs.mkdir()
+        server = start_server(
+            tmp_path / "server", fake_driver="ok", RENDER_SIGNING_KEYS=KEY, FAKE_DRIVER_JOBS=str(jobs)
+        )
+        try:
+            status, _, body = server.request("POST", "/render", body=b"not json")
+            assert (status, json.loads(body)) == (401, {"error": "signature required"})
+            status, _, body = server.request("POST", "/render", body=distinct_recap("one-book", "Unsigned"))
+            assert (status, json.loads(body)) == (401, {"error": "signature required"})
+            # A signed render after it: when it is complete, the driver has been given every job it will be given.
+            signed = json.dumps(distinct_recap("one-book", "SignedAfter")).encode()
+            status, _, body = server.request("POST", sign("POST", "/render", signed), body=signed)
+            assert status == 200, body
+            assert [run["inputProps"]["meta"]["monthName"] for run in render_runs(jobs)] == ["SignedAfter"]
+        finally:
+            server.stop()
 
     def test_signed_stream_renders(self, signed_server: ServerProcess) -> None:
         """A signed stream URL renders to `complete`."""

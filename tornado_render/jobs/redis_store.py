@@ -502,10 +502,6 @@ class RedisJobStore:
         ]
         return [f"{PREFIX}job:{job.id}", f"{PREFIX}events:{job.id}"], args
 
-    async def events_after(self, job: Job, seq: int) -> list[JobEvent]:
-        entries = await self._call(lambda: self.redis.xrange(f"{PREFIX}events:{job.id}", min=f"({seq}-0"))
-        return [self.event(job, entry_id, fields) for entry_id, fields in entries]
-
     async def wait_for_events(self, job: Job, seq: int) -> list[JobEvent]:
         follower = self.followers.get(job.id)
         if follower is None:
@@ -638,12 +634,6 @@ class RedisJobStore:
             return bool(await asyncio.wait_for(self.redis.ping(), 2))
         except (*REDIS_ERRORS, asyncio.TimeoutError):
             return False
-
-    async def shared_secret(self, name: str, generate: str) -> bytes | None:
-        key = f"{PREFIX}secret:{name}"
-        await self._call(lambda: self.redis.set(key, generate, nx=True))
-        value = await self._call(lambda: self.redis.get(key))
-        return bytes(value) if value else None
 
     async def close(self) -> None:
         for follower in self.followers.values():

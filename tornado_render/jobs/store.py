@@ -85,8 +85,6 @@ class JobStore(Protocol):
         """Add several events in order, in one go (one round trip for a store elsewhere); None when fenced out."""
         ...
 
-    async def events_after(self, job: Job, seq: int) -> list[JobEvent]: ...
-
     async def wait_for_events(self, job: Job, seq: int) -> list[JobEvent]:
         """The events after `seq`, waiting until there is at least one."""
         ...
@@ -147,11 +145,6 @@ class JobStore(Protocol):
         ...
 
     async def healthy(self) -> bool: ...
-
-    async def shared_secret(self, name: str, generate: str) -> bytes | None:
-        """A secret every instance agrees on: the stored one, or `generate` stored now; None for a store that is
-        not shared (the caller keeps its own)."""
-        ...
 
     async def close(self) -> None: ...
 
@@ -232,12 +225,12 @@ class MemoryJobStore:
         added = [await self.append(job, name, data, owner) for name, data in events]
         return None if any(event is None for event in added) else [event for event in added if event is not None]
 
-    async def events_after(self, job: Job, seq: int) -> list[JobEvent]:
+    def _events_after(self, job: Job, seq: int) -> list[JobEvent]:
         return self.events.get(job.id, [])[seq:]
 
     async def wait_for_events(self, job: Job, seq: int) -> list[JobEvent]:
         while True:
-            events = await self.events_after(job, seq)
+            events = self._events_after(job, seq)
             if events:
                 return events
             future = self._appended.get(job.id)
@@ -339,9 +332,6 @@ class MemoryJobStore:
 
     async def healthy(self) -> bool:
         return True
-
-    async def shared_secret(self, name: str, generate: str) -> bytes | None:
-        return None
 
     async def close(self) -> None:
         """Nothing to release."""
