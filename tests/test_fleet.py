@@ -269,7 +269,9 @@ class TestResultCache:
         assert cached.names == ["complete"]
         # The same video and the same share link, each client's on its own instance's address.
         share = rendered.events[-1].data["assets"]["share"].replace(first.base_url, again.base_url)
-        assert cached.events[0].data == {**rendered.events[-1].data, "assets": {"share": share}}
+        assets = {**rendered.events[-1].data["assets"], "share": share}
+        assert set(assets) == {"poster", "card", "share"}
+        assert cached.events[0].data == {**rendered.events[-1].data, "assets": assets}
         assert took < 2  # generous: the bench measures the 150 ms target
         assert value(scrape(again), "renders_started_total") == 0
         assert len(render_runs(fleet.jobs_dir)) == 1

@@ -75,6 +75,11 @@ class JobEvent:
     def terminal(self) -> bool:
         return self.name in TERMINAL_EVENTS
 
+    @classmethod
+    def of(cls, job_id: str, seq: int, name: str, data: dict[str, Any]) -> JobEvent:
+        """The event numbered `seq` of a job: its id is `<job id>.<seq>`, `.end` added to a terminal event's."""
+        return cls(f"{job_id}.{seq}" + (TERMINAL_SUFFIX if name in TERMINAL_EVENTS else ""), seq, name, data)
+
 
 def job_key(request: RenderRequest) -> str:
     """The look (canonical()) and, when more than the story is asked for, the shapes: one job per set."""

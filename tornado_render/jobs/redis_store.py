@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import string
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -40,7 +41,6 @@ from ..logs import get_logger
 from ..recap import RenderRequest
 from .model import (
     TERMINAL_EVENTS,
-    TERMINAL_SUFFIX,
     Failed,
     Job,
     JobEvent,
@@ -61,17 +61,24 @@ INSTANCE_TTL_SECONDS = 15.0
 COUNTS_REFRESH_SECONDS = 1.0
 REDIS_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
+
+def lua_with_prefix(source: str) -> str:
+    """A script with its keys' prefix written in: the scripts name their keys as `'${prefix}job:' .. id` (Lua has no
+    `$`), so PREFIX is stated once, here, for Python and Lua alike."""
+    return string.Template(source).substitute(prefix=PREFIX)
+
+
 CREATE_OR_ATTACH = """
 local key_key, queue, running, user_set = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local jobkey, new_id, earlier = ARGV[1], ARGV[2], ARGV[3]
-if earlier ~= '' and redis.call('HGET', 'tr:job:' .. earlier, 'key') == jobkey then
+if earlier ~= '' and redis.call('HGET', '${prefix}job:' .. earlier, 'key') == jobkey then
   return {earlier, 0}
 end
 local current = redis.call('GET', key_key)
 if current then
-  local status = redis.call('HGET', 'tr:job:' .. current, 'status')
+  local status = redis.call('HGET', '${prefix}job:' .. current, 'status')
   if status and status ~= 'failed' then return {current, 0} end
-  local remembered = tonumber(redis.call('HGET', 'tr:job:' .. current, 'remembered_until') or '0')
+  local remembered = tonumber(redis.call('HGET', '${prefix}job:' .. current, 'remembered_until') or '0')
   if status == 'failed' and remembered > tonumber(ARGV[10]) then return {current, 0} end
 end
 local stored = ARGV[6]
@@ -80,21 +87,21 @@ if stored == '' then
   if busy >= tonumber(ARGV[7]) and queued >= tonumber(ARGV[8]) then return {'', -1, queued} end
   local active = 0
   for _, id in ipairs(redis.call('SMEMBERS', user_set)) do
-    local status = redis.call('HGET', 'tr:job:' .. id, 'status')
+    local status = redis.call('HGET', '${prefix}job:' .. id, 'status')
     if status == 'queued' or status == 'running' then active = active + 1 else redis.call('SREM', user_set, id) end
   end
   if active >= tonumber(ARGV[9]) then return {'', -2, active, queued} end
 end
 local status = stored == '' and 'queued' or 'succeeded'
 local state = stored == '' and ARGV[5] or stored
-redis.call('HSET', 'tr:job:' .. new_id, 'key', jobkey, 'request', ARGV[4], 'status', status, 'state', state,
+redis.call('HSET', '${prefix}job:' .. new_id, 'key', jobkey, 'request', ARGV[4], 'status', status, 'state', state,
            'seq', 0, 'progress', -1, 'created', ARGV[10])
 redis.call('SET', key_key, new_id)
 if stored == '' then
   redis.call('RPUSH', queue, new_id)
   redis.call('SADD', user_set, new_id)
-  redis.call('RPUSH', 'tr:wake', '1')
-  redis.call('LTRIM', 'tr:wake', -16, -1)
+  redis.call('RPUSH', '${prefix}wake', '1')
+  redis.call('LTRIM', '${prefix}wake', -16, -1)
 end
 return {new_id, 1}
 """
@@ -117,10 +124,10 @@ local queue, running = KEYS[1], KEYS[2]
 while true do
   local id = redis.call('LPOP', queue)
   if not id then return false end
-  if redis.call('HGET', 'tr:job:' .. id, 'status') == 'queued' then
+  if redis.call('HGET', '${prefix}job:' .. id, 'status') == 'queued' then
     redis.call('SADD', running, id)
-    redis.call('HSET', 'tr:job:' .. id, 'status', 'running', 'owner', ARGV[1])
-    redis.call('SET', 'tr:lease:' .. id, ARGV[1], 'PX', ARGV[2])
+    redis.call('HSET', '${prefix}job:' .. id, 'status', 'running', 'owner', ARGV[1])
+    redis.call('SET', '${prefix}lease:' .. id, ARGV[1], 'PX', ARGV[2])
     return id
   end
 end
@@ -138,10 +145,10 @@ REQUEUE_ABANDONED = """
 local queue, running = KEYS[1], KEYS[2]
 local requeued = {}
 for _, id in ipairs(redis.call('SMEMBERS', running)) do
-  if redis.call('EXISTS', 'tr:lease:' .. id) == 0 then
+  if redis.call('EXISTS', '${prefix}lease:' .. id) == 0 then
     redis.call('SREM', running, id)
-    if redis.call('HGET', 'tr:job:' .. id, 'status') == 'running' then
-      redis.call('HSET', 'tr:job:' .. id, 'status', 'queued', 'owner', '')
+    if redis.call('HGET', '${prefix}job:' .. id, 'status') == 'running' then
+      redis.call('HSET', '${prefix}job:' .. id, 'status', 'queued', 'owner', '')
       redis.call('LPUSH', queue, id)
       table.insert(requeued, id)
     end
@@ -152,15 +159,15 @@ return requeued
 
 FINISH = """
 local job, id = KEYS[1], ARGV[1]
-redis.call('SREM', 'tr:running', id)
-redis.call('LREM', 'tr:queue', 0, id)
-redis.call('DEL', 'tr:lease:' .. id)
+redis.call('SREM', '${prefix}running', id)
+redis.call('LREM', '${prefix}queue', 0, id)
+redis.call('DEL', '${prefix}lease:' .. id)
 redis.call('HSET', job, 'owner', '')
 local retention = tonumber(ARGV[2])
 if ARGV[3] ~= '' then redis.call('HSET', job, 'remembered_until', ARGV[3]) end
 redis.call('EXPIRE', job, retention)
-redis.call('EXPIRE', 'tr:events:' .. id, retention)
-redis.call('EXPIRE', 'tr:clients:' .. id, retention)
+redis.call('EXPIRE', '${prefix}events:' .. id, retention)
+redis.call('EXPIRE', '${prefix}clients:' .. id, retention)
 if redis.call('GET', KEYS[2]) == id then redis.call('EXPIRE', KEYS[2], retention) end
 return 1
 """
@@ -169,7 +176,7 @@ CAPACITY = """
 local total = 0
 local entries = redis.call('HGETALL', KEYS[1])
 for index = 1, #entries, 2 do
-  if redis.call('EXISTS', 'tr:worker:' .. entries[index]) == 1 then
+  if redis.call('EXISTS', '${prefix}worker:' .. entries[index]) == 1 then
     total = total + tonumber(entries[index + 1])
   else
     redis.call('HDEL', KEYS[1], entries[index])
@@ -184,7 +191,7 @@ local key, instance, limit = KEYS[1], ARGV[1], tonumber(ARGV[2])
 local total = 0
 local entries = redis.call('HGETALL', key)
 for index = 1, #entries, 2 do
-  if entries[index] == instance or redis.call('EXISTS', 'tr:instance:' .. entries[index]) == 1 then
+  if entries[index] == instance or redis.call('EXISTS', '${prefix}instance:' .. entries[index]) == 1 then
     total = total + tonumber(entries[index + 1])
   else
     redis.call('HDEL', key, entries[index])
@@ -322,7 +329,7 @@ class RedisJobStore:
         self.followers: dict[str, _Follower] = {}
         self._counts = (0, 0)
         self._scripts = {
-            name: self.redis.register_script(source)
+            name: self.redis.register_script(lua_with_prefix(source))
             for name, source in (
                 ("create", CREATE_OR_ATTACH),
                 ("append", APPEND),
@@ -400,12 +407,7 @@ class RedisJobStore:
     def event(self, job: Job, entry_id: bytes, fields: dict[bytes, bytes]) -> JobEvent:
         seq = int(entry_id.decode().split("-", 1)[0])
         name = fields[b"name"].decode()
-        return JobEvent(
-            f"{job.id}.{seq}" + (TERMINAL_SUFFIX if name in TERMINAL_EVENTS else ""),
-            seq,
-            name,
-            json.loads(fields[b"data"]),
-        )
+        return JobEvent.of(job.id, seq, name, json.loads(fields[b"data"]))
 
     async def observe(self, job: Job, events: list[JobEvent]) -> None:
         """Keep this instance's view of a job's state in step with the events it reads."""
@@ -466,7 +468,7 @@ class RedisJobStore:
             return None
         if state is not None:
             job.state = state
-        return JobEvent(f"{job.id}.{seq}" + (TERMINAL_SUFFIX if name in TERMINAL_EVENTS else ""), int(seq), name, data)
+        return JobEvent.of(job.id, int(seq), name, data)
 
     async def append_many(
         self, job: Job, events: list[tuple[str, dict[str, Any]]], owner: str | None = None
@@ -481,10 +483,7 @@ class RedisJobStore:
         seqs = await self._call(appended)
         if not all(seqs):
             return None
-        return [
-            JobEvent(f"{job.id}.{seq}" + (TERMINAL_SUFFIX if name in TERMINAL_EVENTS else ""), int(seq), name, data)
-            for seq, (name, data) in zip(seqs, events, strict=True)
-        ]
+        return [JobEvent.of(job.id, int(seq), name, data) for seq, (name, data) in zip(seqs, events, strict=True)]
 
     @staticmethod
     def _append_call(

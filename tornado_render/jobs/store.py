@@ -28,8 +28,6 @@ from ..errors import FailureReason, QueueFull, UserLimitReached
 from ..logs import get_logger
 from ..recap import RenderRequest
 from .model import (
-    TERMINAL_EVENTS,
-    TERMINAL_SUFFIX,
     Failed,
     Job,
     JobEvent,
@@ -212,7 +210,7 @@ class MemoryJobStore:
         if state is not None:
             job.state = state
         seq = len(events) + 1
-        event = JobEvent(f"{job.id}.{seq}" + (TERMINAL_SUFFIX if name in TERMINAL_EVENTS else ""), seq, name, data)
+        event = JobEvent.of(job.id, seq, name, data)
         events.append(event)
         waiters = self._appended.pop(job.id, None)
         if waiters is not None and not waiters.done():
