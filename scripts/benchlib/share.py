@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -82,6 +83,7 @@ def measure(runs: int) -> dict[str, Any]:
                 if part in result:
                     parts[part].append(result[part])
             print(f"share: {name}: {result}", flush=True)
+    load = os.getloadavg()[1]
     medians = {name: median(values) for name, values in seconds.items()}
     added = medians["story+poster+card"] / medians["story"] - 1
     inside = (median(parts["card"]) + median(parts["poster"])) / medians["story"]
@@ -93,6 +95,7 @@ def measure(runs: int) -> dict[str, Any]:
         "added": added,
         "parts": parts,
         "added_inside": inside,
+        "load": load,
     }
 
 
@@ -119,6 +122,8 @@ def report_lines(share: dict[str, Any]) -> list[str]:
         "",
         f"Poster + card add {share['added']:+.1%} to the story's render, medians against medians (target at most "
         f"+{TARGET:.0%}: {verdict}). Measured inside the same jobs, the card's still takes {card:.2f} s and the "
-        f"poster's cut {poster:.2f} s (medians): {share['added_inside']:+.1%} of the story's median render.",
+        f"poster's cut {poster:.2f} s (medians): {share['added_inside']:+.1%} of the story's median render. The "
+        f"machine's 5-minute load average at the end of the run: {share.get('load', float('nan')):.1f} on 2 cores "
+        "(above 2, other work shared it, and the whole renders are the noisier figure).",
     ]
     return lines
