@@ -16,6 +16,7 @@ from tornado.web import stream_request_body
 
 from ...errors import FailureReason, StoreUnavailable
 from ...jobs.model import Failed, Job, Succeeded
+from ...recap import RenderRequest
 from ...settings import MAX_BODY_BYTES
 from ..request_parsing import parse_json_body
 from ..responses import RenderFailureSchema, RenderResultSchema
@@ -85,14 +86,7 @@ class RenderHandler(BaseHandler):
           "503":
             $ref: '#/components/responses/Unavailable'
         """
-        if self._received > MAX_BODY_BYTES:
-            raise ApiError(413, f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB")
-        body = b"".join(self._chunks)
-        self.check_signature(body)
-        try:
-            request = parse_json_body(body, self.state.limits)
-        except InvalidRequest as error:
-            raise ApiError(400, str(error), **error.body_extra()) from None
+        request = self.read_request()
         self._warnings = list(request.warnings)
         job = await self.submit(request)
         try:
@@ -101,6 +95,18 @@ class RenderHandler(BaseHandler):
             raise ApiError(503, STORE_UNAVAILABLE, headers={"Retry-After": str(STORE_RETRY_AFTER)}) from None
         if finished:
             self._answer(job)
+
+    def read_request(self) -> RenderRequest:
+        """The body as a valid RenderRequest, or the refusal (413, the signature's 401/403, or the 400 naming every bad
+        field): the one reading that POST /render and POST /validate share."""
+        if self._received > MAX_BODY_BYTES:
+            raise ApiError(413, f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB")
+        body = b"".join(self._chunks)
+        self.check_signature(body)
+        try:
+            return parse_json_body(body, self.state.limits)
+        except InvalidRequest as error:
+            raise ApiError(400, str(error), **error.body_extra()) from None
 
     async def _wait(self, job: Job) -> bool:
         """Wait for the job's end while the client is here (attached, it counts as watching); False when it hung up
