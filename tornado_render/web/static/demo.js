@@ -11,8 +11,9 @@
  * soon as the text is valid again. What the server would warn about (a template key it ignores, a cover it will
  * not fetch) is listed under the progress bar, and replaced by the render's own warnings when it is done.
  *
- * Each message has one place: the widget's status line says what happened to a render (its refusal or failure
- * too); the page's own box (#error) only says what stopped the page from sending one.
+ * Each message has one place: what is wrong with the text is said under the preview (and Render waits until it
+ * is fixed); the widget's status line says what happened to a render (its refusal or failure too); the page's own
+ * box (#error) only says what stopped the page from sending one (a sample that did not load, a bad colour).
  *
  * With signing on (RENDER_SIGNING_KEYS), a page cannot sign: it takes a signed stream link that the backend, or
  * `tornado-render sign --stream REQUEST.json`, made. The link carries its request: the text box shows it (and the
@@ -68,7 +69,7 @@ function pageRequest() {
     return {error: `The text is not valid JSON: ${error.message}`};
   }
   const choice = picker.choice();
-  if (choice.error) return {error: choice.error};
+  if (choice.error) return {error: choice.error, picker: true};
   if (request !== null && typeof request === 'object' && !Array.isArray(request)) {
     // The picker's choice replaces any templateId/template in the pasted text: the preview shows the picker's.
     delete request.templateId;
@@ -86,15 +87,28 @@ function pageRequest() {
 
 let pending = null;
 let timer = null;
+// Render is off while a sample loads or a render runs, and while the text is known to be refused.
+let busy = false;
+let refused = false;
+
+function updateButton() {
+  button.disabled = busy || refused;
+  button.title = refused ? 'The request has the problems named under the preview' : '';
+}
 
 /** Ask the server about the current request, then let the preview play it or say what is wrong. */
 async function checkRequest() {
   if (pending) pending.abort();
   const controller = new AbortController();
   pending = controller;
-  const {request, error} = pageRequest();
+  const {request, error, picker: pickerError} = pageRequest();
   if (error) {
-    picker.setProblem(error);
+    // A bad colour is shown beside its control (and the preview keeps the last one); a bad text in the caption.
+    if (!pickerError) {
+      picker.setProblem(error);
+      refused = true;
+      updateButton();
+    }
     return;
   }
   let verdict;
@@ -105,6 +119,8 @@ async function checkRequest() {
   }
   if (pending !== controller) return;
   pending = null;
+  refused = verdict.state === 'invalid';
+  updateButton();
   if (verdict.state === 'valid') {
     picker.setRecap(request.data);
     showWarnings(verdict.warnings);
@@ -125,7 +141,8 @@ function scheduleCheck() {
 }
 
 async function loadSample(name) {
-  button.disabled = true;
+  busy = true;
+  updateButton();
   try {
     const response = await fetch(`static/samples/${encodeURIComponent(name)}.json`);
     if (!response.ok) throw new Error(`the sample ${name} could not be loaded (HTTP ${response.status})`);
@@ -135,7 +152,8 @@ async function loadSample(name) {
   } catch (error) {
     showError(error.message);
   } finally {
-    button.disabled = false;
+    busy = false;
+    updateButton();
   }
 }
 
@@ -202,7 +220,8 @@ form.addEventListener('submit', (event) => {
   video.removeAttribute('src');
   video.load();
   if (signedLink.value.trim() && linkedRequest(signedLink.value) !== null) {
-    button.disabled = true;
+    busy = true;
+    updateButton();
     progress.start(new URL(signedLink.value.trim(), server).href);
     return;
   }
@@ -211,7 +230,8 @@ form.addEventListener('submit', (event) => {
     showError(error);
     return;
   }
-  button.disabled = true;
+  busy = true;
+  updateButton();
   progress.start(request);
 });
 
@@ -263,12 +283,14 @@ progress.addEventListener('render-complete', (event) => {
   showAssets(assets || {});
   showWarnings(warnings || []);
   result.hidden = false;
-  button.disabled = false;
+  busy = false;
+  updateButton();
 });
 
 // The widget says what went wrong (its status line); the page only lets the reader try again.
 progress.addEventListener('render-error', () => {
-  button.disabled = false;
+  busy = false;
+  updateButton();
 });
 
 loadSample(sample.value);

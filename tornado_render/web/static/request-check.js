@@ -13,18 +13,8 @@
 'use strict';
 
 window.RequestCheck = (() => {
-  /** A 400 body's problems in plain words: its hint, then one sentence per field (else its `error` text). */
-  function problemsOf(body) {
-    const problems = [];
-    if (body && typeof body.hint === 'string') problems.push(body.hint);
-    if (body && Array.isArray(body.messages) && body.messages.length > 0) {
-      problems.push(...body.messages);
-      if (body.moreFields) problems.push(`and ${body.moreFields} more`);
-    } else if (body && typeof body.error === 'string') {
-      problems.push(body.error);
-    }
-    return problems;
-  }
+  // The widget words a refused render the same way (render-progress.js, loaded first).
+  const problemsOf = customElements.get('render-progress').problemsOf;
 
   async function check(server, request, {signal} = {}) {
     let response;
