@@ -41,8 +41,8 @@ class TestRenderCommand:
         info = probe(out)
         assert (info.codec, info.width, info.height, info.frames) == ("h264", 1080, 1920, 420)
         progress = result.stderr.decode()
-        assert "rendering" in progress
-        assert "100/100" in progress
+        assert "Rendering" in progress
+        assert " 100 %|" in progress
         assert list((tmp_path / "output").glob("*.mp4")) == []
 
     def test_reads_stdin_and_stores_like_the_server(self, tmp_path: Path) -> None:

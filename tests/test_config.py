@@ -57,9 +57,13 @@ class TestSettings:
 
 class TestHelp:
     def test_help_lists_every_setting(self) -> None:
-        """tornado-render --help names every option and its environment variable."""
+        """tornado-render serve --help names every option and its environment variable."""
         result = subprocess.run(
-            [sys.executable, "-m", "tornado_render", "--help"], capture_output=True, text=True, cwd=ROOT, check=True
+            [sys.executable, "-m", "tornado_render", "serve", "--help"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
         )
         text = " ".join(result.stdout.split())
         for setting in SETTINGS:

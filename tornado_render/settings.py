@@ -405,7 +405,7 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: Any) ->
     return Settings(**values)
 
 
-def build_argument_parser(prog: str = "tornado-render") -> argparse.ArgumentParser:
+def build_argument_parser(prog: str = "tornado-render serve") -> argparse.ArgumentParser:
     secrets = ", ".join(setting.env for setting in SETTINGS if setting.secret)
     parser = argparse.ArgumentParser(
         prog=prog,
@@ -418,8 +418,9 @@ def build_argument_parser(prog: str = "tornado-render") -> argparse.ArgumentPars
     return parser
 
 
-def add_setting_options(parser: argparse.ArgumentParser) -> None:
-    """One option per setting that is not a secret, each naming its variable and default."""
+def add_setting_options(parser: argparse.ArgumentParser, *, listed: bool = True) -> None:
+    """One option per setting that is not a secret, each naming its variable and default; not `listed`, they are
+    accepted but left out of --help (a command that only needs a few says where they are documented)."""
     for setting in SETTINGS:
         if setting.secret:
             continue
@@ -428,7 +429,7 @@ def add_setting_options(parser: argparse.ArgumentParser) -> None:
             dest=setting.field,
             metavar=setting.env,
             default=None,
-            help=f"{setting.help} [env {setting.env}; default: {default_text(setting)}]",
+            help=f"{setting.help} [env {setting.env}; default: {default_text(setting)}]" if listed else argparse.SUPPRESS,
         )
 
 
