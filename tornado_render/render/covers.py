@@ -24,16 +24,18 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
+import ipaddress
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from PIL import Image
 
 from ..logs import get_logger
-from .addresses import IPNetwork
+from .addresses import IPNetwork, address_allowed
 from .cover_palette import dominant_colors
 from .fetching import FetchRefused, UrlFetcher
 
@@ -71,7 +73,7 @@ def cover_slots(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield stats[key]
 
 
-def named_cover_slots(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+def named_cover_slots(data: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
     """cover_slots with the name a reader knows each by: 'Book 2 ("Dune")'."""
     for kind, entries in (("Book", data.get("books", [])), ("Currently reading, book", data.get("currentlyReading", []))):
         for index, slot in enumerate(entries, start=1):
@@ -87,6 +89,34 @@ def cover_warning(name: str, reason: str) -> str:
     if reason.startswith("not a usable image"):
         reason = "it is not a JPEG, PNG, WebP or GIF image that can be read"
     return f"{name}: its cover could not be used ({reason}); the video shows a placeholder"
+
+
+def known_refusal(url: str, allowed: tuple[IPNetwork, ...]) -> str | None:
+    """Why a cover URL will not be fetched, when the URL alone tells (not http/https, or an address that is not
+    allowed written in it); None when only fetching it can tell."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "only http and https URLs are fetched"
+    try:
+        ipaddress.ip_address(parts.hostname)
+    except ValueError:
+        return None  # a name: what it resolves to is known when the render fetches it
+    return None if address_allowed(parts.hostname, allowed) else "its address is not allowed"
+
+
+def refused_cover_warnings(data: Mapping[str, Any], allowed: tuple[IPNetwork, ...]) -> list[str]:
+    """The warnings a render would give about covers that the URLs alone show it will not use (POST /validate)."""
+    warnings: list[str] = []
+    seen: set[str] = set()
+    for name, slot in named_cover_slots(data):
+        url = slot.get("coverUrl")
+        if not url or url in seen:
+            continue
+        seen.add(url)
+        reason = known_refusal(url, allowed)
+        if reason is not None:
+            warnings.append(cover_warning(name, reason))
+    return warnings
 
 
 def decode_bytes(image: Image.Image) -> int:

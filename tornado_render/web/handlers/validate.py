@@ -3,11 +3,15 @@
 The demo page checks a pasted recap with it before its preview plays one (the preview draws with the composition's
 code, which trusts its props), and a client can check its export before it asks for a video. It reads the body exactly
 as POST /render does (RenderHandler.read_request: the same size limit, signature and 400), so the two cannot disagree
-about a request; a valid one is answered with the video's length and the warnings known before a render.
+about a request; a valid one is answered with the video's length and the warnings known before a render: the
+template's ignored keys, and the covers whose URL alone shows they will not be used (not http/https, an address
+that is not allowed). A cover that 404s or is not an image is only known when the render fetches it, and is named
+in the render's warnings then; fetching here would make every keystroke of the demo page fetch every cover.
 """
 
 from __future__ import annotations
 
+from ...render.covers import refused_cover_warnings
 from ...templates import FPS
 from ..responses import ValidationResultSchema
 from .render import RenderHandler
@@ -42,5 +46,7 @@ class ValidateHandler(RenderHandler):
         """
         request = self.read_request()
         frames = self.state.pipeline.duration_frames(request)
-        result = {"valid": True, "duration": frames / FPS, "frames": frames, "warnings": list(request.warnings)}
+        covers = refused_cover_warnings(request.recap, self.state.settings.cover_allowed_networks)
+        warnings = [*request.warnings, *covers]
+        result = {"valid": True, "duration": frames / FPS, "frames": frames, "warnings": warnings}
         self.write_json(ValidationResultSchema().dump(result))
