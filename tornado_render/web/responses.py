@@ -153,10 +153,24 @@ class VideoSchema(Schema):
     filename = fields.String(required=True)
     size = fields.Integer(required=True, validate=validate.Range(min=0))
     created = UtcDateTime(required=True)
+    url = fields.String(
+        metadata={"description": "where to fetch it: the storage's URL, or /download's (signed when signing is on)"}
+    )
+    key = fields.String(metadata={"description": "stored videos: the storage key (videos/{userId}/{year}/{MM}/...)"})
+    location = fields.String(
+        validate=validate.OneOf(("storage", "output")),
+        metadata={
+            "description": "`storage`: stored (LOCAL_STORAGE_DIR or S3); `output`: kept in OUTPUT_DIR (an upload failed)"
+        },
+    )
 
 
 class VideosSchema(Schema):
     videos = fields.List(fields.Nested(VideoSchema), required=True)
+    next = fields.String(metadata={"description": "more stored videos follow: pass this as `after` for the next page"})
+    storageError = fields.String(
+        metadata={"description": "the storage could not be listed now: only the output directory's videos are listed"}
+    )
 
 
 class HealthSchema(Schema):

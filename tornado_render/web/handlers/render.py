@@ -21,12 +21,9 @@ from ...settings import MAX_BODY_BYTES
 from ..request_parsing import parse_json_body
 from ..responses import RenderFailureSchema, RenderResultSchema
 from ..schemas import InvalidRequest
-from ..signing import sign_target
 from .base import STORE_RETRY_AFTER, STORE_UNAVAILABLE, ApiError, BaseHandler
 
 ERROR_TITLES = {FailureReason.UPLOAD: "S3 upload failed"}
-# How long a signed downloadUrl in a failure answer stays valid (the kept file stays until someone removes it).
-DOWNLOAD_URL_SECONDS = 24 * 3600
 
 
 @stream_request_body
@@ -147,11 +144,5 @@ class RenderHandler(BaseHandler):
         body: dict[str, Any] = {"error": ERROR_TITLES.get(state.reason, "Render failed"), "message": state.message}
         if state.kept_file:
             body["filename"] = state.kept_file
-            body["downloadUrl"] = self.base_url() + self._download_target(state.kept_file)
+            body["downloadUrl"] = self.base_url() + self.download_target(state.kept_file)
         self.write_json(RenderFailureSchema().dump(body), status=500)
-
-    def _download_target(self, filename: str) -> str:
-        """Where /download serves the kept file: signed when signing is on, since /download then needs it."""
-        target = f"/download/{filename}"
-        keys = self.state.settings.signing_keys
-        return sign_target(keys[0], "GET", target, expires_in=DOWNLOAD_URL_SECONDS) if keys else target
