@@ -14,8 +14,8 @@ import pytest
 
 from tests.support.cli import run_cli
 from tests.support.recaps import RECAPS, load_recap
-from tests.support.sse_client import open_stream, read_events
 from tests.support.server import ROOT, ServerProcess, fake_driver_argv, start_server
+from tests.support.sse_client import open_stream, read_events
 from tornado_render.web.plain_words import WRAPPER_HINT
 
 KEY = "e" * 40
@@ -120,7 +120,8 @@ class TestRenderExits:
         assert "Rendering" in progress
         assert " 100 %|" in progress
         assert "elapsed" in progress
-        assert "%/s" not in progress and "s/%" not in progress
+        assert "%/s" not in progress
+        assert "s/%" not in progress
 
 
 @pytest.fixture(scope="module")

@@ -92,8 +92,9 @@ def drawn(page: Page) -> None:
 
 
 class TestBrokenRecap:
-    def test_named_under_the_preview_and_recovered(self, demo_factory: Callable[..., ServerProcess], page: Page,
-                                                    artifacts: Path) -> None:
+    def test_named_under_the_preview_and_recovered(
+        self, demo_factory: Callable[..., ServerProcess], page: Page, artifacts: Path
+    ) -> None:
         """A book without a title is named in the caption in plain words (Render waits); a good sample plays again."""
         server = demo_factory()
         open_demo(page, server)
@@ -114,8 +115,9 @@ class TestBrokenRecap:
         drawn(page)
         page.screenshot(path=artifacts / "demo-recovered.png", full_page=True)
 
-    def test_bare_recap_gets_the_wrapper_hint(self, demo_factory: Callable[..., ServerProcess], page: Page,
-                                              artifacts: Path) -> None:
+    def test_bare_recap_gets_the_wrapper_hint(
+        self, demo_factory: Callable[..., ServerProcess], page: Page, artifacts: Path
+    ) -> None:
         """A recap pasted without {userId, data} is told about the wrapper, once, under the preview."""
         server = demo_factory()
         open_demo(page, server)
@@ -126,8 +128,9 @@ class TestBrokenRecap:
 
 
 class TestPlayerError:
-    def test_caught_and_recovered(self, demo_factory: Callable[..., ServerProcess], page: Page,
-                                  artifacts: Path) -> None:
+    def test_caught_and_recovered(
+        self, demo_factory: Callable[..., ServerProcess], page: Page, artifacts: Path
+    ) -> None:
         """A recap that makes the composition throw (handed to the preview unchecked) shows the error in the box,
         never a black picture, and the next good recap plays."""
         server = demo_factory()
@@ -147,8 +150,9 @@ class TestPlayerError:
 
 
 class TestDroppedCover:
-    def test_named_before_and_after_the_render(self, demo_factory: Callable[..., ServerProcess], page: Page,
-                                              cover_server: CoverServer, artifacts: Path) -> None:
+    def test_named_before_and_after_the_render(
+        self, demo_factory: Callable[..., ServerProcess], page: Page, cover_server: CoverServer, artifacts: Path
+    ) -> None:
         """A cover that 404s is named (book and reason) with the finished render."""
         server = demo_factory()
         open_demo(page, server)
@@ -166,8 +170,9 @@ class TestDroppedCover:
 
 
 class TestSigningOn:
-    def test_a_signed_link_renders(self, demo_factory: Callable[..., ServerProcess], page: Page,
-                                   artifacts: Path) -> None:
+    def test_a_signed_link_renders(
+        self, demo_factory: Callable[..., ServerProcess], page: Page, artifacts: Path
+    ) -> None:
         """With RENDER_SIGNING_KEYS, the page offers a place for a signed link; the link's request is shown, previewed
         and rendered."""
         server = demo_factory(RENDER_SIGNING_KEYS=KEY)
@@ -187,8 +192,9 @@ class TestSigningOn:
 
 class TestLayout:
     @pytest.mark.parametrize("width", [390, 1280])
-    def test_widths(self, demo_factory: Callable[..., ServerProcess], browser: Browser, artifacts: Path,
-                    width: int) -> None:
+    def test_widths(
+        self, demo_factory: Callable[..., ServerProcess], browser: Browser, artifacts: Path, width: int
+    ) -> None:
         """At 390 px the preview comes first and the form below it; at 1280 px they sit side by side; nothing
         overflows sideways."""
         server = demo_factory()
@@ -200,7 +206,8 @@ class TestLayout:
             drawn(page)
             stage = page.locator(".stage").bounding_box()
             form = page.locator("#form").bounding_box()
-            assert stage is not None and form is not None
+            assert stage is not None
+            assert form is not None
             wide = page.evaluate(
                 "(width) => Array.from(document.querySelectorAll('body *'))"
                 ".filter((element) => element.getBoundingClientRect().right > width)"

@@ -40,7 +40,8 @@ class TestStoredVideos:
         assert all(video["size"] > 0 and video["created"].endswith("Z") for video in videos)
         first = listing(fake_server, "/videos?limit=2")
         second = listing(fake_server, f"/videos?limit=2&after={first['next']}")
-        assert len(first["videos"]) == 2 and "next" not in second
+        assert len(first["videos"]) == 2
+        assert "next" not in second
         assert [video["key"] for video in first["videos"] + second["videos"]] == [video["key"] for video in videos]
         with urllib.request.urlopen(videos[0]["url"], timeout=30) as response:
             assert response.headers["Content-Type"] == "video/mp4"
@@ -75,4 +76,5 @@ class TestKeptVideos:
         assert "cannot be listed now" in listed["storageError"]
         assert "&sig=" in kept["url"]
         status, headers, _ = server.request("GET", kept["url"].removeprefix(server.base_url))
-        assert status == 200 and headers["content-type"] == "video/mp4"
+        assert status == 200
+        assert headers["content-type"] == "video/mp4"

@@ -429,7 +429,9 @@ def add_setting_options(parser: argparse.ArgumentParser, *, listed: bool = True)
             dest=setting.field,
             metavar=setting.env,
             default=None,
-            help=f"{setting.help} [env {setting.env}; default: {default_text(setting)}]" if listed else argparse.SUPPRESS,
+            help=f"{setting.help} [env {setting.env}; default: {default_text(setting)}]"
+            if listed
+            else argparse.SUPPRESS,
         )
 
 

@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     if command == "serve":
         return serve(argv[1:])
     if command is not None and not command.startswith("-"):
-        print(f"{USAGE}\ntornado-render: unknown command {command!r}; the commands are {', '.join(COMMANDS)}",
-              file=sys.stderr)
+        print(
+            f"{USAGE}\ntornado-render: unknown command {command!r}; the commands are {', '.join(COMMANDS)}",
+            file=sys.stderr,
+        )
         return 2
     return serve(argv)

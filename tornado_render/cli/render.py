@@ -36,11 +36,10 @@ from ..storage import Storage
 from ..storage.local import LOCAL_STORAGE_ROUTE, LocalStorage
 from ..storage.naming import ASSET_EXTENSIONS
 from ..storage.single_file import SingleFileStorage
-from ..web.request_parsing import parse_json_body
 from ..web.plain_words import sentence
+from ..web.request_parsing import parse_json_body
 from ..web.schemas import InvalidRequest, RequestLimits
 from .startup import StartupError, browser_for, ready_storage, video_secret
-
 
 # "Rendering  43 %|█████     | 0:12 elapsed, 0:16 left": percent of the whole job and times, no rates (a rate in
 # percent per second means nothing to a reader).
@@ -125,7 +124,9 @@ def main(argv: list[str]) -> int:
     parser = build_parser()
     if not argv:
         parser.print_usage(sys.stderr)
-        print("tornado-render render: give a RenderRequest JSON file (or - for stdin); --help says more", file=sys.stderr)
+        print(
+            "tornado-render render: give a RenderRequest JSON file (or - for stdin); --help says more", file=sys.stderr
+        )
         return 2
     args = parser.parse_args(argv)
     if (args.poster or args.card) and not args.output:

@@ -98,8 +98,9 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         if args.stream is not None:
-            origin, target = split_target(args.url.rstrip("/") + stream_target(args.stream) if args.url else
-                                          stream_target(args.stream))
+            origin, target = split_target(
+                args.url.rstrip("/") + stream_target(args.stream) if args.url else stream_target(args.stream)
+            )
         else:
             origin, target = split_target(args.target)
         check_unsigned(target)

@@ -75,7 +75,10 @@ def cover_slots(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def named_cover_slots(data: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
     """cover_slots with the name a reader knows each by: 'Book 2 ("Dune")'."""
-    for kind, entries in (("Book", data.get("books", [])), ("Currently reading, book", data.get("currentlyReading", []))):
+    for kind, entries in (
+        ("Book", data.get("books", [])),
+        ("Currently reading, book", data.get("currentlyReading", [])),
+    ):
         for index, slot in enumerate(entries, start=1):
             yield f'{kind} {index} ("{slot.get("title", "")}")', slot
     stats = data.get("stats") or {}

@@ -99,7 +99,9 @@ class LocalStorage:
 
     def _videos(self, after: str | None) -> Iterator[ListedVideo]:
         folder = self.root / VIDEOS_PREFIX
-        keys = sorted(path.relative_to(self.root).as_posix() for path in folder.rglob("*.mp4")) if folder.is_dir() else []
+        keys = (
+            sorted(path.relative_to(self.root).as_posix() for path in folder.rglob("*.mp4")) if folder.is_dir() else []
+        )
         for key in keys:
             if (after is not None and key <= after) or not is_story_video(key):
                 continue

@@ -160,7 +160,8 @@ class VideoSchema(Schema):
     location = fields.String(
         validate=validate.OneOf(("storage", "output")),
         metadata={
-            "description": "`storage`: stored (LOCAL_STORAGE_DIR or S3); `output`: kept in OUTPUT_DIR (an upload failed)"
+            "description": "`storage`: stored (LOCAL_STORAGE_DIR or S3); `output`: kept in OUTPUT_DIR (its upload"
+            " failed)"
         },
     )
 

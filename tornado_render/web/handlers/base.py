@@ -18,8 +18,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from types import TracebackType
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
 from tornado.web import HTTPError, RequestHandler
 
