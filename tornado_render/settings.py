@@ -1,5 +1,5 @@
 """Settings, each declared once: its name, environment variable, option, type, default and help are one field of
-`Settings`. The environment, the command line, `--help` and the README's table all come from these declarations.
+`Settings`. The environment, the command line, `--help` and docs/OPERATIONS.md's table all come from these declarations.
 
 The environment names are the ones existing deployments already use (AWS_*, S3_BUCKET_NAME); every other setting
 has a name of its own and a default that works on a laptop with nothing configured. Values are held parsed
@@ -369,7 +369,7 @@ SETTINGS: tuple[Setting, ...] = _declarations()
 
 
 def default_text(setting: Setting) -> str:
-    """The default as --help and the README show it."""
+    """The default as --help and docs/OPERATIONS.md show it."""
     if setting.shown_default is not None:
         return setting.shown_default
     value = getattr(Settings(), setting.field)

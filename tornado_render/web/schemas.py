@@ -145,7 +145,9 @@ class RenderRequestSchema(_Lenient):
     template = fields.Nested(
         TemplateSchema,
         allow_none=True,
-        metadata={"description": "how the video looks: any part of a Template, laid over the preset (see README)"},
+        metadata={
+            "description": "how the video looks: any part of a Template, laid over the preset (see docs/TEMPLATES.md)"
+        },
     )
 
     formats = fields.List(
