@@ -50,7 +50,7 @@ class TestRenderCommand:
         recap = json.dumps(load_recap("one-book")).encode()
         result = run_cli("-", stdin=recap, **fake(tmp_path, "ok"))
         assert result.returncode == 0, result.stderr.decode()[-3000:]
-        stored = Path(result.stdout.decode().strip())
+        stored = Path(result.stdout.decode().splitlines()[0])  # the video; its poster and card follow
         assert stored.is_file()
         assert stored.is_relative_to(tmp_path / "storage" / "videos" / "user-789" / "2026" / "10")
 
