@@ -125,7 +125,8 @@ async function checkRequest() {
     picker.setRecap(request.data);
     showWarnings(verdict.warnings);
   } else if (verdict.state === 'invalid') {
-    picker.setProblem(verdict.problems.join(' '));
+    // Sentences, each ending with a full stop (the server's have none).
+    picker.setProblem(verdict.problems.map((problem) => problem.replace(/[.\s]*$/, '.')).join(' '));
     showWarnings([]);
   } else {
     if (verdict.reason === 'signed') signing.open = true;
