@@ -180,33 +180,34 @@ class TestDemoPage:
         server = server_factory("error")
         open_demo(page, server)
         page.click("#render")
-        expect(page.locator("#error")).to_have_text(
-            "Render failed: the video could not be rendered", timeout=FAKE_RENDER_SECONDS * 1000
-        )
-        expect(page.locator("#progress")).to_have_attribute("state", "error")
+        expect(page.locator("#progress")).to_have_attribute("state", "error", timeout=FAKE_RENDER_SECONDS * 1000)
         expect(page.locator("#progress .status")).to_have_text("Render failed: the video could not be rendered")
+        # Said once: the widget's status line, not again in the page's box.
+        expect(page.locator("#error")).to_be_hidden()
         expect(page.locator("#result")).to_be_hidden()
         expect(page.locator("#render")).to_be_enabled()
         page.screenshot(path=artifacts / "demo-error.png", full_page=True)
 
-    def test_refused_request_shows_the_reason(
+    def test_refused_request_waits_for_a_fix(
         self, server_factory: Callable[..., ServerProcess], page: Page, artifacts: Path
     ) -> None:
-        """A request the server refuses (400) shows the server's reason, although EventSource itself gives none."""
+        """A request the server would refuse (400) is not sent: Render waits, and the reason is said once, in plain
+        words, under the preview (not in the page's error box nor the widget)."""
         server = server_factory("ok")
         open_demo(page, server)
         page.fill("#request", json.dumps({"userId": "", "data": load_recap("one-book")["data"]}))
-        page.click("#render")
-        expect(page.locator("#error")).to_contain_text("Invalid request: userId", timeout=FAKE_RENDER_SECONDS * 1000)
-        expect(page.locator("#progress")).to_have_attribute("state", "error")
+        expect(page.locator("#preview-status")).to_contain_text("The userId must be a non-empty string")
+        expect(page.locator("#render")).to_be_disabled()
+        expect(page.locator("#error")).to_be_hidden()
+        expect(page.locator("#progress")).to_have_attribute("state", "idle")
         page.screenshot(path=artifacts / "demo-invalid-request.png", full_page=True)
 
     def test_text_that_is_not_json(self, fake_server: ServerProcess, page: Page) -> None:
         """Text that is not JSON is refused on the page, before anything is sent."""
         open_demo(page, fake_server)
         page.fill("#request", "{not json")
-        page.click("#render")
-        expect(page.locator("#error")).to_contain_text("The text is not valid JSON")
+        expect(page.locator("#preview-status")).to_contain_text("The text is not valid JSON")
+        expect(page.locator("#render")).to_be_disabled()
         expect(page.locator("#progress")).to_have_attribute("state", "idle")
 
     @pytest.mark.parametrize("name", RECAP_NAMES)
@@ -306,6 +307,53 @@ class TestWidgetOnAnotherSite:
         # The request did reach the server (CORS is the browser's rule, not access control): the answer was withheld.
         server.wait_for_log("validated")
         page.screenshot(path=artifacts / "widget-cors-refused.png", full_page=True)
+
+
+class TestProgressWords:
+    def test_says_what_is_happening(self, fake_server: ServerProcess, page: Page) -> None:
+        """The status line says "Starting the browser" once the bundle is ready (25 %), then "Rendering", with the
+        elapsed time beside it; the events keep the spec's phases."""
+        open_demo(page, fake_server)
+        page.evaluate(
+            """() => {
+                const widget = document.getElementById('progress');
+                window.wordsSeen = [];
+                window.phasesSeen = [];
+                new MutationObserver(() => window.wordsSeen.push(
+                    widget.shadowRoot.querySelector('.status').textContent + ' | ' +
+                    widget.shadowRoot.querySelector('.time').textContent)
+                ).observe(widget.shadowRoot, {subtree: true, childList: true, characterData: true});
+                widget.addEventListener('render-progress', (e) => window.phasesSeen.push(e.detail));
+            }"""
+        )
+        page.click("#render")
+        expect(page.locator("#progress")).to_have_attribute("state", "complete", timeout=FAKE_RENDER_SECONDS * 1000)
+        words = page.evaluate("window.wordsSeen")
+        statuses = {line.split(" | ")[0] for line in words}
+        assert {"Starting the browser", "Rendering"} <= statuses, statuses
+        assert not any(status.startswith("Bundling") for status in statuses)
+        assert any(re.search(r"\| \d+:\d\d elapsed", line) for line in words), words
+        phases = page.evaluate("window.phasesSeen")
+        assert [step["progress"] for step in phases] == list(range(101))
+        assert all(step["phase"] == ("bundling" if step["progress"] <= 25 else "rendering") for step in phases)
+        expect(page.locator("#progress .time")).to_have_text(re.compile(r"^took \d+:\d\d$"))
+
+
+class TestRefusedWidget:
+    def test_a_400_in_plain_words(
+        self, server_factory: Callable[..., ServerProcess], host_site: HostSite, page: Page, artifacts: Path
+    ) -> None:
+        """A request the server refuses (400) is told by the widget in the server's plain sentences, hint first,
+        although EventSource itself gives no reason."""
+        server = server_factory("ok", CORS_ORIGINS=host_site.origin)
+        host_site.pages["/bare"] = embedding_page(server, load_recap("one-book")["data"])
+        page.goto(f"{host_site.origin}/bare")
+        page.wait_for_function("window.outcome !== undefined", timeout=FAKE_RENDER_SECONDS * 1000)
+        message = page.evaluate("window.outcome")["detail"]["message"]
+        assert message.startswith("The render server refused this request. This looks like a recap sent on its own")
+        assert "The userId is missing." in message
+        expect(page.locator("#recap .status")).to_have_text(message)
+        page.screenshot(path=artifacts / "widget-refused-400.png", full_page=True)
 
 
 class TestSignedWidget:

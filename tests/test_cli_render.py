@@ -37,12 +37,17 @@ class TestRenderCommand:
             BUNDLE_DIR=str(seed_bundle_cache(tmp_path / "bundles", remotion_bundle)),
         )
         assert result.returncode == 0, result.stderr.decode()[-3000:]
-        assert result.stdout.decode().strip() == str(out.resolve())
+        # The video, then its poster and card beside it, one per line.
+        assert result.stdout.decode().splitlines() == [
+            str(out.resolve()),
+            str(out.with_name("one-book-poster.jpg").resolve()),
+            str(out.with_name("one-book-card.jpg").resolve()),
+        ]
         info = probe(out)
         assert (info.codec, info.width, info.height, info.frames) == ("h264", 1080, 1920, 420)
         progress = result.stderr.decode()
-        assert "rendering" in progress
-        assert "100/100" in progress
+        assert "Rendering" in progress
+        assert " 100 %|" in progress
         assert list((tmp_path / "output").glob("*.mp4")) == []
 
     def test_reads_stdin_and_stores_like_the_server(self, tmp_path: Path) -> None:
@@ -50,7 +55,7 @@ class TestRenderCommand:
         recap = json.dumps(load_recap("one-book")).encode()
         result = run_cli("-", stdin=recap, **fake(tmp_path, "ok"))
         assert result.returncode == 0, result.stderr.decode()[-3000:]
-        stored = Path(result.stdout.decode().strip())
+        stored = Path(result.stdout.decode().splitlines()[0])  # the video; its poster and card follow
         assert stored.is_file()
         assert stored.is_relative_to(tmp_path / "storage" / "videos" / "user-789" / "2026" / "10")
 

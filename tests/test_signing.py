@@ -236,8 +236,9 @@ class TestSignedServer:
         assert signed_server.request("POST", target, body=body)[0] == 200
 
     def test_readme_typescript_signer(self, signed_server: ServerProcess) -> None:
-        """The README's TypeScript snippet, compiled with esbuild and run with node, signs what the server accepts."""
-        readme = (ROOT / "README.md").read_text()
+        """docs/SECURITY.md's TypeScript snippet, compiled with esbuild and run with node, signs what the server
+        accepts."""
+        readme = (ROOT / "docs" / "SECURITY.md").read_text()
         snippet = re.search(r"<!-- signer:start -->\n```ts\n(.*?)```\n<!-- signer:end -->", readme, re.S)
         assert snippet is not None
         assert len(snippet.group(1).strip().splitlines()) <= 10

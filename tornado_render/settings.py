@@ -1,6 +1,6 @@
 """Settings, each declared once: its name, environment variable, option, type, default and help are one field of
-`Settings`. The environment, the command line and `--help` come from these declarations; the README's table is
-written by hand, and tests/test_config.py checks that it names every variable and option.
+`Settings`. The environment, the command line and `--help` come from these declarations; docs/OPERATIONS.md's table
+is written by hand, and tests/test_config.py checks that it names every variable and option.
 
 The environment names are the ones existing deployments already use (AWS_*, S3_BUCKET_NAME); every other setting
 has a name of its own and a default that works on a laptop with nothing configured. Values are held parsed
@@ -401,7 +401,7 @@ SETTINGS: tuple[Setting, ...] = _declarations()
 
 
 def default_text(setting: Setting) -> str:
-    """The default as --help and the README show it."""
+    """The default as --help and docs/OPERATIONS.md show it."""
     if setting.shown_default is not None:
         return setting.shown_default
     value = getattr(Settings(), setting.field)
@@ -437,7 +437,7 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: Any) ->
     return Settings(**values)
 
 
-def build_argument_parser(prog: str = "tornado-render") -> argparse.ArgumentParser:
+def build_argument_parser(prog: str = "tornado-render serve") -> argparse.ArgumentParser:
     secrets = ", ".join(setting.env for setting in SETTINGS if setting.secret)
     parser = argparse.ArgumentParser(
         prog=prog,
@@ -450,8 +450,9 @@ def build_argument_parser(prog: str = "tornado-render") -> argparse.ArgumentPars
     return parser
 
 
-def add_setting_options(parser: argparse.ArgumentParser) -> None:
-    """One option per setting that is not a secret, each naming its variable and default."""
+def add_setting_options(parser: argparse.ArgumentParser, *, listed: bool = True) -> None:
+    """One option per setting that is not a secret, each naming its variable and default; not `listed`, they are
+    accepted but left out of --help (a command that only needs a few says where they are documented)."""
     for setting in SETTINGS:
         if setting.secret:
             continue
@@ -460,7 +461,9 @@ def add_setting_options(parser: argparse.ArgumentParser) -> None:
             dest=setting.field,
             metavar=setting.env,
             default=None,
-            help=f"{setting.help} [env {setting.env}; default: {default_text(setting)}]",
+            help=f"{setting.help} [env {setting.env}; default: {default_text(setting)}]"
+            if listed
+            else argparse.SUPPRESS,
         )
 
 

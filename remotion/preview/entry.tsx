@@ -13,12 +13,17 @@
  * frame is on screen with its fonts and covers: what a render would capture (Remotion waits for the same holds,
  * the composition's delayRender calls, before it takes a frame).
  *
+ * Errors. The composition trusts its props (the server validates them before a render; the demo page asks the
+ * server's POST /validate before it hands a pasted recap over). Whatever still throws while drawing is caught: the
+ * box shows what went wrong instead of a black picture, `options.onError` hears it, and the next `update` mounts a
+ * fresh Player (the Player's own error boundary never forgets an error), so a good recap plays again at once.
+ *
  * Sound. The template's `audio` plays beside the composition (which stays silent, as it renders): a bed from the
  * preview's own folder (build-preview.mjs copies the beds into preview/audio/), a URL track from its URL, looped,
  * with the video's fades and the bed's gain to -14 LUFS (src/audio/soundtrack.ts).
  */
 import {Player, type PlayerRef} from '@remotion/player';
-import {createRef, type FC, useLayoutEffect} from 'react';
+import {Component, createRef, type FC, type ReactNode, useEffect, useLayoutEffect} from 'react';
 import {createRoot} from 'react-dom/client';
 import {Audio, useCurrentFrame} from 'remotion';
 import {bedOf, previewVolume} from '../src/audio/soundtrack';
@@ -46,6 +51,8 @@ export interface PreviewInput {
 export interface PreviewOptions {
   /** The Player's controls (default true); a page that only shows frames turns them off. */
   controls?: boolean;
+  /** Told when drawing the recap failed (the box then shows the message, not a black picture). */
+  onError?: (message: string) => void;
 }
 
 export interface PreviewHandle {
@@ -61,6 +68,8 @@ export interface PreviewHandle {
   readonly template: Template;
   /** The frame the composition last drew (committed to the page), or -1 before the first. */
   readonly drawnFrame: number;
+  /** What went wrong drawing the current input, or null while it plays. */
+  readonly error: string | null;
   unmount(): void;
 }
 
@@ -123,6 +132,44 @@ const Framed: FC<FramedProps> = ({onDrawn, durationInFrames, ...props}) => {
   );
 };
 
+const FAILED_STYLE = {
+  display: 'flex',
+  alignItems: 'center',
+  justifyContent: 'center',
+  width: '100%',
+  height: '100%',
+  padding: '12%',
+  boxSizing: 'border-box',
+  background: '#1b1c22',
+  color: '#f4efe6',
+  font: '15px/1.45 Inter, system-ui, sans-serif',
+  textAlign: 'center',
+} as const;
+
+/** What the box shows instead of a picture when drawing failed; it reports the failure once it is on screen. */
+const Failed: FC<{message: string; report: (message: string) => void}> = ({message, report}) => {
+  useEffect(() => report(message), [message, report]);
+  return (
+    <div role="alert" data-preview-error="" style={FAILED_STYLE}>
+      The preview cannot draw this recap: {message}
+    </div>
+  );
+};
+
+/** Catches what throws outside the Player's own boundary (the Player itself failing to mount). */
+class Boundary extends Component<{report: (message: string) => void; children: ReactNode}, {error: Error | null}> {
+  state = {error: null as Error | null};
+
+  static getDerivedStateFromError(error: Error) {
+    return {error};
+  }
+
+  render() {
+    const {error} = this.state;
+    return error ? <Failed message={error.message} report={this.props.report} /> : this.props.children;
+  }
+}
+
 /** Whether nothing is pending in `element`: no delayRender hold, every font face loaded, every image decoded. */
 function settled(element: HTMLElement): boolean {
   // Remotion's open delayRender holds: the `remotion` package keeps them on window in every environment.
@@ -147,8 +194,18 @@ function mount(element: HTMLElement, first: PreviewInput, options: PreviewOption
   let drawnFrame = -1;
   let current = first;
   let controls = options.controls ?? true;
+  // A new generation is a fresh Player: after a failure, the next input starts from a clean slate.
+  let generation = 0;
+  let error: string | null = null;
   const onDrawn = (frame: number) => {
     drawnFrame = frame;
+  };
+  const report = (message: string) => {
+    if (error === message) {
+      return;
+    }
+    error = message;
+    options.onError?.(message);
   };
   const render = (input: PreviewInput) => {
     current = input;
@@ -156,20 +213,27 @@ function mount(element: HTMLElement, first: PreviewInput, options: PreviewOption
     template = resolveTemplate(...layers);
     durationInFrames = calculateDuration(recap, template);
     drawnFrame = -1;
+    if (error !== null) {
+      generation += 1;
+      error = null;
+    }
     root.render(
-      <Player
-        ref={player}
-        component={Framed}
-        inputProps={{...recap, template, onDrawn, durationInFrames}}
-        durationInFrames={durationInFrames}
-        compositionWidth={WIDTH}
-        compositionHeight={HEIGHT}
-        fps={FPS}
-        controls={controls}
-        loop
-        acknowledgeRemotionLicense
-        style={{width: '100%', height: '100%'}}
-      />,
+      <Boundary key={generation} report={report}>
+        <Player
+          ref={player}
+          component={Framed}
+          inputProps={{...recap, template, onDrawn, durationInFrames}}
+          durationInFrames={durationInFrames}
+          compositionWidth={WIDTH}
+          compositionHeight={HEIGHT}
+          fps={FPS}
+          controls={controls}
+          loop
+          acknowledgeRemotionLicense
+          errorFallback={({error: thrown}) => <Failed message={thrown.message} report={report} />}
+          style={{width: '100%', height: '100%'}}
+        />
+      </Boundary>,
     );
   };
   render(first);
@@ -201,6 +265,9 @@ function mount(element: HTMLElement, first: PreviewInput, options: PreviewOption
     },
     get drawnFrame() {
       return drawnFrame;
+    },
+    get error() {
+      return error;
     },
     unmount: () => root.unmount(),
   };

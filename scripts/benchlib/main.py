@@ -228,8 +228,6 @@ def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
     fon = results.get("fonts")
     if fon:
         lines += fonts_report(fon)
-    if lim:
-        lines += ["", "Tuned settings: `" + json.dumps(lim["tuned_settings"]) + "`."]
     hos = results.get("hostile")
     if hos:
         lines += hostile_report(hos)
@@ -241,6 +239,9 @@ def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
         lines += chunks.report_lines(results["chunks"])
     if results.get("worst"):
         lines += worst.report_lines(results["worst"])
+    # Notes come after the table's last row: a paragraph between rows would end the table there.
+    if lim:
+        lines += ["", "Tuned settings: `" + json.dumps(lim["tuned_settings"]) + "`."]
     if results.get("spans"):
         lines += ["", *spans.report_lines(results["spans"])]
     if results.get("design"):

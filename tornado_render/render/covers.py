@@ -4,7 +4,9 @@
 under the rules of fetching.py (http/https to public addresses only, checked on the very addresses it connects to,
 redirects included; a timeout; COVER_MAX_BYTES counted as the bytes arrive). Pillow then verifies the image,
 decodes it completely, and downscales it to a JPEG data URI. Any failure means `null`, which the composition draws
-as a placeholder: a cover never fails a render.
+as a placeholder: a cover never fails a render. It is said, though: each cover that could not be used becomes a
+warning naming the book and the reason ('Book 2 ("Dune"): its cover could not be used (the server answered HTTP
+404); the video shows a placeholder'), which the render's answer, its `complete` event and the CLI carry.
 
 Beside each usable cover's data URI the props get its dominant colours, `coverPalette` (cover_palette.py, taken
 from the image already downscaled in the same executor call), which the composition tints the book's scene from.
@@ -22,16 +24,18 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
+import ipaddress
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from PIL import Image
 
 from ..logs import get_logger
-from .addresses import IPNetwork
+from .addresses import IPNetwork, address_allowed
 from .cover_palette import dominant_colors
 from .fetching import FetchRefused, UrlFetcher
 
@@ -67,6 +71,55 @@ def cover_slots(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
     for key in ("topRatedBook", "lowestRatedBook"):
         if stats.get(key):
             yield stats[key]
+
+
+def named_cover_slots(data: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """cover_slots with the name a reader knows each by: 'Book 2 ("Dune")'."""
+    for kind, entries in (
+        ("Book", data.get("books", [])),
+        ("Currently reading, book", data.get("currentlyReading", [])),
+    ):
+        for index, slot in enumerate(entries, start=1):
+            yield f'{kind} {index} ("{slot.get("title", "")}")', slot
+    stats = data.get("stats") or {}
+    for key, name in (("topRatedBook", "The top-rated book"), ("lowestRatedBook", "The lowest-rated book")):
+        if stats.get(key):
+            yield f'{name} ("{stats[key].get("title", "")}")', stats[key]
+
+
+def cover_warning(name: str, reason: str) -> str:
+    """What a reader is told about a cover that could not be used (the log keeps the details)."""
+    if reason.startswith("not a usable image"):
+        reason = "it is not a JPEG, PNG, WebP or GIF image that can be read"
+    return f"{name}: its cover could not be used ({reason}); the video shows a placeholder"
+
+
+def known_refusal(url: str, allowed: tuple[IPNetwork, ...]) -> str | None:
+    """Why a cover URL will not be fetched, when the URL alone tells (not http/https, or an address that is not
+    allowed written in it); None when only fetching it can tell."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "only http and https URLs are fetched"
+    try:
+        ipaddress.ip_address(parts.hostname)
+    except ValueError:
+        return None  # a name: what it resolves to is known when the render fetches it
+    return None if address_allowed(parts.hostname, allowed) else "its address is not allowed"
+
+
+def refused_cover_warnings(data: Mapping[str, Any], allowed: tuple[IPNetwork, ...]) -> list[str]:
+    """The warnings a render would give about covers that the URLs alone show it will not use (POST /validate)."""
+    warnings: list[str] = []
+    seen: set[str] = set()
+    for name, slot in named_cover_slots(data):
+        url = slot.get("coverUrl")
+        if not url or url in seen:
+            continue
+        seen.add(url)
+        reason = known_refusal(url, allowed)
+        if reason is not None:
+            warnings.append(cover_warning(name, reason))
+    return warnings
 
 
 def decode_bytes(image: Image.Image) -> int:
@@ -118,6 +171,14 @@ def prepare_cover(body: bytes) -> PreparedCover:
     return PreparedCover(data_uri, palette, palette_seconds)
 
 
+@dataclass(frozen=True)
+class InlinedCovers:
+    """The recap as the composition gets it (CoverFetcher.inline_covers) and what the reader is told about covers."""
+
+    props: dict[str, Any]
+    warnings: tuple[str, ...]
+
+
 class CoverFetcher:
     def __init__(self, policy: CoverPolicy, executor: Executor) -> None:
         self.policy = policy
@@ -127,11 +188,21 @@ class CoverFetcher:
     async def inline_covers(self, data: dict[str, Any], log: Any = None) -> dict[str, Any]:
         """A copy of the recap whose every coverUrl is a data URI (with its `coverPalette` beside it) or null (and no
         `coverPalette`); counts and the palettes' time go to the log."""
+        return (await self.inline_covers_and_warn(data, log)).props
+
+    async def inline_covers_and_warn(self, data: dict[str, Any], log: Any = None) -> InlinedCovers:
+        """inline_covers, and a warning for each cover that could not be used (named once, by its first book)."""
         log = log or get_logger()
         urls = sorted({slot["coverUrl"] for slot in cover_slots(data) if slot.get("coverUrl")})
         slots = asyncio.Semaphore(FETCH_CONCURRENCY)
-        results = await asyncio.gather(*(self._fetch(url, slots, log) for url in urls))
+        refusals: dict[str, str] = {}
+        results = await asyncio.gather(*(self._fetch(url, slots, log, refusals) for url in urls))
         inline = dict(zip(urls, results, strict=True))
+        warnings: list[str] = []
+        for name, slot in named_cover_slots(data):
+            reason = refusals.pop(slot.get("coverUrl") or "", None)
+            if reason is not None:
+                warnings.append(cover_warning(name, reason))
         copied: dict[str, Any] = _deep_copy(data)
         for slot in cover_slots(copied):
             slot.pop("coverPalette", None)
@@ -149,17 +220,22 @@ class CoverFetcher:
                 placeholders=len(urls) - len(usable),
                 palette_seconds=round(sum(result.palette_seconds for result in usable), 4),
             )
-        return copied
+        return InlinedCovers(copied, tuple(warnings))
 
-    async def _fetch(self, url: str, slots: asyncio.Semaphore, log: Any) -> PreparedCover | None:
+    async def _fetch(
+        self, url: str, slots: asyncio.Semaphore, log: Any, refusals: dict[str, str]
+    ) -> PreparedCover | None:
+        """The prepared cover, or None with the reason in `refusals` (by URL) and in the log."""
         try:
             async with slots:
                 body = await self._download(url)
                 return await asyncio.get_running_loop().run_in_executor(self.executor, prepare_cover, body)
         except CoverRefused as refused:
             log.info("cover_placeholder", url=url[:200], reason=str(refused)[:300])
+            refusals[url] = str(refused)[:300]
         except Exception as error:  # noqa: BLE001 - whatever goes wrong with a cover, the video shows a placeholder
             log.info("cover_placeholder", url=url[:200], reason=f"{type(error).__name__}: {error}"[:300])
+            refusals[url] = "it could not be prepared"
         return None
 
     async def _download(self, url: str) -> bytes:

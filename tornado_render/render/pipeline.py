@@ -211,7 +211,7 @@ class Pipeline:
         rendered = rendering_path(self.output_dir, filename)
         extras = {name: asset_path(rendered, name) for name in asset_names(request)}
         # Covers are fetched while the bundle is prepared, the soundtrack while everything else happens.
-        props_task = asyncio.ensure_future(self.covers.inline_covers(request.props(), log))
+        props_task = asyncio.ensure_future(self.covers.inline_covers_and_warn(request.props(), log))
         audio = self.templates.resolve(request.template).get("audio")
         audio_task = asyncio.ensure_future(
             self.soundtrack.prepare(audio, self.duration_frames(request), rendered.parent, rendered.stem, log)
@@ -220,11 +220,12 @@ class Pipeline:
             serve_dir = await self._bundle(lambda p: progress(tracker.bundle(p)), log)
             progress(tracker.bundle(100))
             started = time.monotonic()
+            covers = await props_task
             video = await self._render(
-                request, await props_task, serve_dir, rendered, extras, lambda p: progress(tracker.render(p)), log
+                request, covers.props, serve_dir, rendered, extras, lambda p: progress(tracker.render(p)), log
             )
             audio = await audio_task
-            warnings = await self._with_soundtrack(video.path, audio, log)
+            warnings = covers.warnings + await self._with_soundtrack(video.path, audio, log)
             for name in request.formats:
                 if name in extras:
                     warnings += await self._with_soundtrack(extras[name], audio, log)

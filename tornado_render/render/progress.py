@@ -6,6 +6,10 @@ rendering: 25 + Math.round(renderProgress * 75)    renderProgress 0-1    -> 25-1
 A stream must show every integer exactly once, in order, even when a phase jumps (a warm bundle goes from 0 to
 100 at once; Remotion reports render progress in steps). `ProgressTracker` turns each report into the run of
 integers it passed. The phase is a property of the value: 0-25 is "bundling", 26-100 is "rendering".
+
+Within the spec's phases, `activity` says what is happening in words a person reads (the command line's bar, and
+render-progress.js the same way): below 25 the bundle is being built; exactly 25 is the bundler's 100 %
+(floor(100 * 0.25)), so the bundle is ready and the browser is starting, which takes seconds; above, the render.
 """
 
 from __future__ import annotations
@@ -36,6 +40,13 @@ def phase_of(percent: int) -> str:
 class ProgressStep:
     progress: int
     phase: str
+
+    @property
+    def activity(self) -> str:
+        """What is happening, in words (see the module docstring)."""
+        if self.phase == BUNDLING:
+            return "Building the bundle" if self.progress < BUNDLE_SHARE else "Starting the browser"
+        return "Rendering"
 
     def as_event_data(self) -> dict[str, object]:
         return {"progress": self.progress, "phase": self.phase}

@@ -8,16 +8,20 @@ with the length and the warnings it was stored with (a soundtrack that could not
 reader again). A video's assets (its poster, its card, its other shapes: naming.asset_key) are plain files beside
 it: `put_file(path, key, content_type) -> url` and `file_url(key) -> url | None` (None: not stored). Small JSON
 records this server keeps for itself (a share page's: shares.py) go in the same place, `put_record(key, record)` and
-`get_record(key) -> record | None`, and are never served (/storage serves videos and images only). Local storage
+`get_record(key) -> record | None`, and are never served (/storage serves videos and images only). The finished
+story videos are listed a page at a time, in key order, by `list_videos(after, limit) -> VideoPage` (GET /videos:
+`after` is the last key of the page before; assets and records are not listed). Local storage
 without PUBLIC_URL returns a path-only URL (`/storage/...`); each client gets it resolved against the URL it used
 itself, so one client's `Host` header never becomes another client's video address.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -51,6 +55,32 @@ class StoredVideo:
     warnings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ListedVideo:
+    """A finished story video in the storage: its key, size in bytes, when it was stored, and its URL."""
+
+    key: str
+    size: int
+    modified: datetime
+    url: str
+
+
+@dataclass(frozen=True)
+class VideoPage:
+    """One page of list_videos; `next` is the `after` of the following page (None: this is the last)."""
+
+    videos: list[ListedVideo]
+    next: str | None = None
+
+
+def page_of(videos: Iterator[ListedVideo], limit: int) -> VideoPage:
+    """The first `limit` of `videos` (in key order), and the cursor to the rest when there is more."""
+    taken = list(itertools.islice(videos, limit + 1))
+    if len(taken) > limit:
+        return VideoPage(taken[:limit], taken[limit - 1].key)
+    return VideoPage(taken)
+
+
 class Storage(Protocol):
     description: str
 
@@ -67,6 +97,8 @@ class Storage(Protocol):
     def put_record(self, key: str, record: Mapping[str, Any]) -> None: ...
 
     def get_record(self, key: str) -> dict[str, Any] | None: ...
+
+    def list_videos(self, after: str | None, limit: int) -> VideoPage: ...
 
 
 def make_storage(settings: Settings) -> Storage:

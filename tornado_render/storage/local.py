@@ -8,14 +8,25 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Mapping
+import stat
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from ..errors import StorageUnavailable, UploadFailed
 from ..settings import Settings
-from . import VIDEO_CONTENT_TYPE, StoredVideo, contained_key, is_contained_key
+from . import (
+    VIDEO_CONTENT_TYPE,
+    ListedVideo,
+    StoredVideo,
+    VideoPage,
+    contained_key,
+    is_contained_key,
+    page_of,
+)
+from .naming import VIDEOS_PREFIX, is_story_video
 
 LOCAL_STORAGE_ROUTE = "/storage/"
 
@@ -100,6 +111,25 @@ class LocalStorage:
             return StoredVideo(self.url(key), float(details["durationSeconds"]), warnings) if target.is_file() else None
         except (OSError, ValueError, KeyError, TypeError):
             return None
+
+    def list_videos(self, after: str | None, limit: int) -> VideoPage:
+        """The stored story videos after the key `after`, in key order, `limit` at most."""
+        return page_of(self._videos(after), limit)
+
+    def _videos(self, after: str | None) -> Iterator[ListedVideo]:
+        folder = self.root / VIDEOS_PREFIX
+        keys = (
+            sorted(path.relative_to(self.root).as_posix() for path in folder.rglob("*.mp4")) if folder.is_dir() else []
+        )
+        for key in keys:
+            if (after is not None and key <= after) or not is_story_video(key):
+                continue
+            try:
+                info = (self.root / key).lstat()
+            except OSError:
+                continue  # removed meanwhile
+            if stat.S_ISREG(info.st_mode):
+                yield ListedVideo(key, info.st_size, datetime.fromtimestamp(info.st_mtime, timezone.utc), self.url(key))
 
     def url(self, key: str) -> str:
         route = LOCAL_STORAGE_ROUTE + quote(key, safe="/")

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import hmac
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -26,12 +27,22 @@ def video_token(secret: bytes, canonical_request: str, source_version: str) -> s
     return hmac.new(secret, message, hashlib.sha256).hexdigest()[:TOKEN_HEX_CHARS]
 
 
+# A story video's own name (not an asset's, such as ...-square.mp4, nor a record's).
+STORY_VIDEO_NAME = re.compile(rf"^recap-\d{{4}}-\d{{2}}-[0-9a-f]{{{TOKEN_HEX_CHARS}}}\.mp4$")
+VIDEOS_PREFIX = "videos/"
+
+
+def is_story_video(key: str) -> bool:
+    """Whether a storage key is a story video's (what GET /videos lists)."""
+    return key.startswith(VIDEOS_PREFIX) and STORY_VIDEO_NAME.match(key.rsplit("/", 1)[-1]) is not None
+
+
 def video_filename(year: int, month: int, token: str) -> str:
     return f"recap-{year}-{month:02d}-{token}.mp4"
 
 
 def storage_key(user_id: str, filename: str, year: int, month: int) -> str:
-    return f"videos/{user_id}/{year}/{month:02d}/{filename}"
+    return f"{VIDEOS_PREFIX}{user_id}/{year}/{month:02d}/{filename}"
 
 
 # What a render makes besides the story video, stored beside it under its name: `recap-...-{token}-{asset}.{ext}`.

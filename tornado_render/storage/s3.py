@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -20,7 +20,16 @@ from botocore.config import Config
 
 from ..errors import StorageUnavailable, UploadFailed
 from ..settings import Settings
-from . import RECORD_CONTENT_TYPE, VIDEO_CONTENT_TYPE, StoredVideo, contained_key
+from . import (
+    RECORD_CONTENT_TYPE,
+    VIDEO_CONTENT_TYPE,
+    ListedVideo,
+    StoredVideo,
+    VideoPage,
+    contained_key,
+    page_of,
+)
+from .naming import VIDEOS_PREFIX, is_story_video
 
 DURATION_METADATA = "duration-seconds"
 WARNINGS_METADATA = "warnings"
@@ -216,6 +225,24 @@ class S3Storage:
             return StoredVideo(self.url(key), float(duration), decode_warnings(metadata.get(WARNINGS_METADATA)))
         except (TypeError, ValueError):
             return None
+
+    def list_videos(self, after: str | None, limit: int) -> VideoPage:
+        """The story videos under videos/ after the key `after`, in key order (S3's listing order), `limit` at most.
+        Raises StorageUnavailable when S3 cannot be asked."""
+        return page_of(self._videos(after), limit)
+
+    def _videos(self, after: str | None) -> Iterator[ListedVideo]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=VIDEOS_PREFIX, StartAfter=after or ""
+        )
+        try:
+            for page in pages:
+                for item in page.get("Contents", []):
+                    if is_story_video(item["Key"]):
+                        yield ListedVideo(item["Key"], int(item["Size"]), item["LastModified"], self.url(item["Key"]))
+        except Exception as error:  # noqa: BLE001 - boto3 raises many types; all mean "cannot list now"
+            reason, _ = describe_boto_error(error)
+            raise StorageUnavailable(f"the bucket cannot be listed: {reason}") from None
 
     def url(self, key: str) -> str:
         """Where a browser fetches the object: a presigned GET, or its public URL."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UploadFailed
-from . import StoredVideo, contained_key
+from . import StoredVideo, VideoPage, contained_key
 
 
 class SingleFileStorage:
@@ -61,3 +61,7 @@ class SingleFileStorage:
 
     def get_record(self, key: str) -> dict[str, Any] | None:
         return None
+
+    def list_videos(self, after: str | None, limit: int) -> VideoPage:
+        """Nothing is kept here to list (the command line writes one file)."""
+        return VideoPage([])

@@ -32,6 +32,7 @@ from .handlers.render import RenderHandler
 from .handlers.share import ShareDownloadHandler, ShareFileHandler, SharePageHandler
 from .handlers.stream import RenderStreamHandler
 from .handlers.templates import TemplatesHandler, ThumbnailHandler
+from .handlers.validate import ValidateHandler
 from .openapi import build_openapi
 from .preauth import PreAuthBudget
 from .request_parsing import revalidate
@@ -124,6 +125,7 @@ def routes(state: AppState) -> list[URLSpec]:
         URLSpec(r"/static/(.*)", StaticHandler, {"path": str(STATIC_DIR)}),
         URLSpec(r"/render-stream", RenderStreamHandler),
         URLSpec(r"/render", RenderHandler),
+        URLSpec(r"/validate", ValidateHandler),
         URLSpec(r"/videos", VideosHandler),
         URLSpec(r"/download/(.*)", DownloadHandler, {"path": str(state.settings.output_dir)}),
         URLSpec(r"/templates", TemplatesHandler),

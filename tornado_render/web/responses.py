@@ -75,6 +75,16 @@ class ErrorSchema(Schema):
         data_key="fields",
         metadata={"description": "400 only: each bad field's dotted path and its messages (at most 20 fields)"},
     )
+    messages = fields.List(
+        fields.String(),
+        metadata={
+            "description": "400 only: each bad field in plain words, one sentence per field of `fields`, in its order"
+            ' ("Book 1: the title is longer than 500 characters")'
+        },
+    )
+    hint = fields.String(
+        metadata={"description": "400 only, sometimes: what the mistake probably is (a recap sent without its wrapper)"}
+    )
     moreFields = fields.Integer(
         validate=validate.Range(min=1), metadata={"description": "400 only: how many more bad fields were not listed"}
     )
@@ -95,6 +105,20 @@ class RenderResultSchema(Schema):
         },
     )
     assets = _assets("the video's poster, card, other shapes and share page", required=True)
+
+
+class ValidationResultSchema(Schema):
+    valid = fields.Boolean(required=True, validate=validate.Equal(True))
+    duration = fields.Float(required=True, metadata={"description": "the video's length in seconds"})
+    frames = fields.Integer(required=True, metadata={"description": "the video's length in frames (30 per second)"})
+    warnings = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "what POST /render would warn about that is known without rendering: what was ignored in"
+            " the template, covers whose address is refused; usually empty"
+        },
+    )
 
 
 class RenderFailureSchema(Schema):
@@ -137,10 +161,25 @@ class VideoSchema(Schema):
     filename = fields.String(required=True)
     size = fields.Integer(required=True, validate=validate.Range(min=0))
     created = UtcDateTime(required=True)
+    url = fields.String(
+        metadata={"description": "where to fetch it: the storage's URL, or /download's (signed when signing is on)"}
+    )
+    key = fields.String(metadata={"description": "stored videos: the storage key (videos/{userId}/{year}/{MM}/...)"})
+    location = fields.String(
+        validate=validate.OneOf(("storage", "output")),
+        metadata={
+            "description": "`storage`: stored (LOCAL_STORAGE_DIR or S3); `output`: kept in OUTPUT_DIR (its upload"
+            " failed)"
+        },
+    )
 
 
 class VideosSchema(Schema):
     videos = fields.List(fields.Nested(VideoSchema), required=True)
+    next = fields.String(metadata={"description": "more stored videos follow: pass this as `after` for the next page"})
+    storageError = fields.String(
+        metadata={"description": "the storage could not be listed now: only the output directory's videos are listed"}
+    )
 
 
 class HealthSchema(Schema):
@@ -165,6 +204,7 @@ BODY_SCHEMAS: dict[str, type[Schema]] = {
     "Error": ErrorSchema,
     "RenderResult": RenderResultSchema,
     "RenderFailure": RenderFailureSchema,
+    "ValidationResult": ValidationResultSchema,
     "Videos": VideosSchema,
     "Health": HealthSchema,
     "Templates": TemplatesSchema,

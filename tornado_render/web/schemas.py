@@ -23,6 +23,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from ..recap import FORMATS, normalized_formats
 from ..settings import Settings
 from ..templates import TemplateCatalog
+from .plain_words import sentences, wrapper_hint
 from .strict_fields import StrictInteger, StrictNumber, flatten_messages
 from .template_schema import TemplateError, TemplateSchema, length_errors, load_template
 
@@ -152,7 +153,9 @@ class RenderRequestSchema(_Lenient):
     template = fields.Nested(
         TemplateSchema,
         allow_none=True,
-        metadata={"description": "how the video looks: any part of a Template, laid over the preset (see README)"},
+        metadata={
+            "description": "how the video looks: any part of a Template, laid over the preset (see docs/TEMPLATES.md)"
+        },
     )
 
     formats = fields.List(
@@ -220,10 +223,12 @@ class RequestLimits:
 
 class InvalidRequest(ValueError):
     """A request failed validation; `fields` maps each bad field's dotted path to its messages (at most
-    MAX_REPORTED_ERRORS of them, messages shortened), `more_fields` counts the bad fields left out."""
+    MAX_REPORTED_ERRORS of them, messages shortened), `more_fields` counts the bad fields left out, `hint` says what
+    the mistake probably is when the request's shape tells (a recap without its wrapper)."""
 
-    def __init__(self, fields_: dict[str, list[str]]) -> None:
+    def __init__(self, fields_: dict[str, list[str]], *, hint: str | None = None) -> None:
         shown = list(fields_.items())[:MAX_REPORTED_ERRORS]
+        self.hint = hint
         self.fields = {
             _shorten(path, MAX_PATH_LENGTH): [_shorten(message, MAX_MESSAGE_LENGTH) for message in messages[:2]]
             for path, messages in shown
@@ -237,9 +242,11 @@ class InvalidRequest(ValueError):
     def body_extra(self) -> dict[str, Any]:
         """What a 400 carries besides its `error` text (ErrorSchema's attributes): the bad fields, and how many more
         were left out."""
-        extra: dict[str, Any] = {"field_errors": self.fields}
+        extra: dict[str, Any] = {"field_errors": self.fields, "messages": sentences(self.fields)}
         if self.more_fields:
             extra["moreFields"] = self.more_fields
+        if self.hint:
+            extra["hint"] = self.hint
         return extra
 
 
@@ -284,6 +291,7 @@ def validate_render_request(payload: Any, limits: RequestLimits | None = None) -
     limits = limits or RequestLimits()
     if not isinstance(payload, dict):
         raise InvalidRequest({"request": ["must be a JSON object with userId and data"]})
+    hint = wrapper_hint(payload)
     raw_template, template_id = payload.get("template"), payload.get("templateId")
     payload = {key: value for key, value in payload.items() if key not in ("template", "templateId")}
     payload, errors = _oversized_lists(payload, limits)
@@ -304,7 +312,7 @@ def validate_render_request(payload: Any, limits: RequestLimits | None = None) -
             shapes = len(normalized_formats(document.get("formats") or ()))
             errors = length_errors(document["data"], loaded.resolved, limits.max_video_seconds, path, shapes)
     if errors:
-        raise InvalidRequest(errors)
+        raise InvalidRequest(errors, hint=hint)
     document["userId"] = document["userId"].strip()
     if template_id is not None:
         document["templateId"] = template_id

@@ -19,6 +19,7 @@ import json
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote
 
 from tornado.web import HTTPError, RequestHandler
 
@@ -29,7 +30,7 @@ from ...recap import RenderRequest
 from ...settings import MAX_URL_BYTES
 from .. import cors
 from ..responses import ErrorSchema
-from ..signing import SignatureRejected, check_expiry, verify
+from ..signing import SignatureRejected, check_expiry, sign_target, verify
 from ..state import AppState
 
 MAX_ERROR_BODY_BYTES = 16 * 1024
@@ -38,6 +39,8 @@ MAX_ERROR_BODY_BYTES = 16 * 1024
 ERROR_SCHEMA = ErrorSchema()
 STORE_UNAVAILABLE = "The job store is unavailable; try again later"
 STORE_RETRY_AFTER = 10
+# How long a signed /download URL this server hands out stays valid.
+DOWNLOAD_URL_SECONDS = 24 * 3600
 
 
 class ApiError(HTTPError):
@@ -161,6 +164,14 @@ class BaseHandler(RequestHandler):
     def absolute_url(self, url: str) -> str:
         """A path-only URL of this server (the local storage's) made absolute for this client."""
         return f"{self.base_url()}{url}" if url.startswith("/") else url
+
+    def download_target(self, filename: str) -> str:
+        """Where /download serves a video kept in the output directory: signed when signing is on, since /download
+        then needs it (valid DOWNLOAD_URL_SECONDS: the kept file stays until someone removes it)."""
+        target = f"/download/{quote(filename)}"
+        keys = self.state.settings.signing_keys
+        expires_in = min(DOWNLOAD_URL_SECONDS, self.state.settings.signature_max_seconds)
+        return sign_target(keys[0], "GET", target, expires_in=expires_in) if keys else target
 
     def absolute_assets(self, assets: Mapping[str, str]) -> dict[str, str]:
         """A video's assets with this server's path-only URLs (local storage, the share page) made absolute."""

@@ -18,17 +18,15 @@ from tornado.web import stream_request_body
 
 from ...errors import FailureReason, StoreUnavailable
 from ...jobs.model import Failed, Job, Succeeded
+from ...recap import RenderRequest
 from ...settings import MAX_BODY_BYTES
 from ..preauth import prepay
 from ..request_parsing import parse_json_body
 from ..responses import RenderFailureSchema, RenderResultSchema
 from ..schemas import InvalidRequest
-from ..signing import sign_target
 from .base import STORE_RETRY_AFTER, STORE_UNAVAILABLE, ApiError, BaseHandler
 
 ERROR_TITLES = {FailureReason.UPLOAD: "S3 upload failed"}
-# How long a signed downloadUrl in a failure answer stays valid (the kept file stays until someone removes it).
-DOWNLOAD_URL_SECONDS = 24 * 3600
 
 
 def is_json_content_type(value: str) -> bool:
@@ -53,7 +51,7 @@ class RenderHandler(BaseHandler):
             return
         if not is_json_content_type(self.request.headers.get("Content-Type", "")):
             # A form or text/plain POST is a "simple" cross-origin request a page can send without a preflight.
-            raise ApiError(415, "POST /render takes Content-Type: application/json")
+            raise ApiError(415, f"{self.request.method} {self.request.path} takes Content-Type: application/json")
         self.check_signature_head()
         declared = self.request.headers.get("Content-Length", "")
         size = int(declared) if declared.isascii() and declared.isdigit() else MAX_BODY_BYTES
@@ -118,16 +116,7 @@ class RenderHandler(BaseHandler):
           "503":
             $ref: '#/components/responses/Unavailable'
         """
-        if self._received > MAX_BODY_BYTES:
-            raise ApiError(413, f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB")
-        body = b"".join(self._chunks)
-        self._chunks = []
-        self.check_signature(body)
-        self._release_body()
-        try:
-            request = parse_json_body(body, self.state.limits)
-        except InvalidRequest as error:
-            raise ApiError(400, str(error), **error.body_extra()) from None
+        request = self.read_request()
         self._warnings = list(request.warnings)
         job = await self.submit(request)
         try:
@@ -136,6 +125,20 @@ class RenderHandler(BaseHandler):
             raise ApiError(503, STORE_UNAVAILABLE, headers={"Retry-After": str(STORE_RETRY_AFTER)}) from None
         if finished:
             self._answer(job)
+
+    def read_request(self) -> RenderRequest:
+        """The body as a valid RenderRequest, or the refusal (413, the signature's 401/403, or the 400 naming every bad
+        field): the one reading that POST /render and POST /validate share."""
+        if self._received > MAX_BODY_BYTES:
+            raise ApiError(413, f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB")
+        body = b"".join(self._chunks)
+        self._chunks = []
+        self.check_signature(body)
+        self._release_body()
+        try:
+            return parse_json_body(body, self.state.limits)
+        except InvalidRequest as error:
+            raise ApiError(400, str(error), **error.body_extra()) from None
 
     async def _wait(self, job: Job) -> bool:
         """Wait for the job's end while the client is here (attached, it counts as watching); False when it hung up
@@ -180,12 +183,5 @@ class RenderHandler(BaseHandler):
         }
         if state.kept_file:
             body["filename"] = state.kept_file
-            body["downloadUrl"] = self.base_url() + self._download_target(state.kept_file)
+            body["downloadUrl"] = self.base_url() + self.download_target(state.kept_file)
         self.write_json(RenderFailureSchema().dump(body), status=500)
-
-    def _download_target(self, filename: str) -> str:
-        """Where /download serves the kept file: signed when signing is on, since /download then needs it."""
-        target = f"/download/{filename}"
-        keys = self.state.settings.signing_keys
-        expires_in = min(DOWNLOAD_URL_SECONDS, self.state.settings.signature_max_seconds)
-        return sign_target(keys[0], "GET", target, expires_in=expires_in) if keys else target

@@ -1,4 +1,4 @@
-"""GET /render-stream: a render's progress as Server-Sent Events (the spec in README "API").
+"""GET /render-stream: a render's progress as Server-Sent Events (the spec in docs/API.md).
 
 The request is validated before any SSE byte is sent, so a bad request is a plain JSON 400. The stream then
 attaches to the job for this request (new, running, or recently finished), sends what this client has not seen,

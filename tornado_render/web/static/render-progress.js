@@ -29,6 +29,12 @@
  *   does not allow this page's origin (CORS_ORIGINS). Identical requests share one job on the server, so this
  *   extra request attaches to the render the stream started instead of starting another.
  * - The stream is closed on `complete`/`error`; otherwise EventSource would reconnect after the stream ends.
+ * - The words follow the spec's numbers without changing them: below 25 the bundle is being built; exactly 25 (the
+ *   bundler's 100 %, floor(100 * 0.25)) means the bundle is ready and the browser is starting, which can take
+ *   seconds; 26 and up is the render. The time part says how long it has taken, and once the render has moved a
+ *   little, about how long is left at its pace so far.
+ * - A refused request (400) is told in the server's plain sentences (`messages`, and its `hint` first), once: the
+ *   page that holds the widget need not repeat it. `RenderProgress.problemsOf(body)` words any 400 body so.
  */
 (() => {
   'use strict';
@@ -36,7 +42,9 @@
 
   const SCRIPT_URL = document.currentScript ? document.currentScript.src : '';
   const MAX_RECONNECTS = 5;
-  const PHASES = {bundling: 'Bundling', rendering: 'Rendering'};
+  const BUNDLE_SHARE = 25;
+  // Remaining time is estimated once the render has done this many points of its 75.
+  const MIN_POINTS_FOR_ESTIMATE = 3;
 
   const TEMPLATE = document.createElement('template');
   TEMPLATE.innerHTML = `
@@ -57,19 +65,53 @@
       }
       :host([state="complete"]) .fill { background: var(--render-progress-done-color, #16a34a); }
       :host([state="error"]) .fill { background: var(--render-progress-error-color, #dc2626); }
-      .label { display: flex; justify-content: space-between; gap: 1em; margin-top: 0.4em; font-size: 0.9em; }
-      .percent { font-variant-numeric: tabular-nums; }
+      .label { display: flex; flex-wrap: wrap; gap: 0.3em 1em; margin-top: 0.4em; font-size: 0.9em; }
+      .status { flex: 1 1 auto; }
+      .percent, .time { font-variant-numeric: tabular-nums; }
+      .time { opacity: 0.75; }
     </style>
     <div class="bar" part="bar" role="progressbar" aria-label="Render progress"
          aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><div class="fill" part="fill"></div></div>
     <div class="label"><span class="status" part="status" aria-live="polite"></span
-    ><span class="percent" part="percent"></span></div>`;
+    ><span class="percent" part="percent"></span><span class="time" part="time"></span></div>`;
+
+  /** A 400 body's problems in plain words: its hint, then one sentence per field (else its `error` text). */
+  function problemsOf(body) {
+    const problems = [];
+    if (body && typeof body.hint === 'string') problems.push(body.hint);
+    if (body && Array.isArray(body.messages) && body.messages.length > 0) {
+      problems.push(...body.messages);
+      if (body.moreFields) problems.push(`and ${body.moreFields} more`);
+    } else if (body && typeof body.error === 'string') {
+      problems.push(body.error);
+    }
+    return problems;
+  }
+
+  /** Sentences as one text: each ends with a full stop. */
+  const asText = (sentences) => sentences.map((sentence) => sentence.replace(/[.\s]*$/, '.')).join(' ');
+
+  /** m:ss */
+  function clock(seconds) {
+    const whole = Math.max(0, Math.round(seconds));
+    return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+  }
+
+  /** What a progress event means, in words (see the module's notes). */
+  function describe(progress, phase) {
+    if (phase === 'bundling' && progress < BUNDLE_SHARE) return 'Building the bundle';
+    if (phase === 'bundling') return 'Starting the browser';
+    return 'Rendering';
+  }
 
   async function errorText(response) {
     try {
       const body = await response.json();
       if (body && typeof body.error === 'string' && (response.status === 401 || response.status === 403)) {
         return `The render server refused this request (${body.error}): the page needs a freshly signed link`;
+      }
+      if (response.status === 400 && body) {
+        return `The render server refused this request. ${asText(problemsOf(body))}`;
       }
       if (body && typeof body.error === 'string') {
         return body.message ? `${body.error}: ${body.message}` : body.error;
@@ -89,6 +131,9 @@
       this._fill = root.querySelector('.fill');
       this._status = root.querySelector('.status');
       this._percent = root.querySelector('.percent');
+      this._time = root.querySelector('.time');
+      this._started = 0;
+      this._rendering = null;
       this._request = undefined;
       this._source = null;
       this._diagnosis = null;
@@ -145,6 +190,8 @@
       const source = new EventSource(url);
       this._source = source;
       this._show('connecting', 0, 'Connecting\u2026');
+      this._started = performance.now();
+      this._rendering = null;
       let failures = 0;
       const live = (handler) => (event) => {
         if (this._source === source) handler(event);
@@ -159,7 +206,8 @@
       }));
       source.addEventListener('progress', live((event) => {
         const {progress, phase} = JSON.parse(event.data);
-        this._show(phase === 'bundling' ? 'bundling' : 'rendering', progress, PHASES[phase] || phase);
+        this._show(phase === 'bundling' ? 'bundling' : 'rendering', progress, describe(progress, phase));
+        this._showTime(progress, phase);
         this._emit('render-progress', {progress, phase});
       }));
       source.addEventListener('complete', live((event) => {
@@ -167,6 +215,7 @@
         const outcome = JSON.parse(event.data);
         this._close();
         this._show('complete', 100, 'Done');
+        this._time.textContent = `took ${clock((performance.now() - this._started) / 1000)}`;
         this._emit('render-complete', {warnings: [], assets: {}, ...outcome});
       }));
       source.addEventListener('error', live((event) => {
@@ -252,6 +301,22 @@
       this._emit('render-error', {message});
     }
 
+    /** Elapsed time, and once the render has moved a little, about how long is left at its pace so far. */
+    _showTime(progress, phase) {
+      const now = performance.now();
+      const elapsed = (now - this._started) / 1000;
+      let text = `${clock(elapsed)} elapsed`;
+      if (phase === 'rendering') {
+        if (this._rendering === null) this._rendering = {at: now, progress};
+        const done = progress - this._rendering.progress;
+        if (done >= MIN_POINTS_FOR_ESTIMATE && progress < 100) {
+          const perPoint = (now - this._rendering.at) / 1000 / done;
+          text += ` \u00b7 about ${clock(perPoint * (100 - progress))} left`;
+        }
+      }
+      this._time.textContent = text;
+    }
+
     _show(state, progress, status) {
       this.setAttribute('state', state);
       this._fill.style.width = `${progress}%`;
@@ -259,6 +324,7 @@
       this._status.textContent = status;
       const measured = state === 'bundling' || state === 'rendering' || state === 'complete';
       this._percent.textContent = measured ? `${progress} %` : '';
+      if (!measured || state === 'complete') this._time.textContent = '';
     }
 
     _emit(name, detail) {
@@ -266,5 +332,6 @@
     }
   }
 
+  RenderProgress.problemsOf = problemsOf;
   customElements.define('render-progress', RenderProgress);
 })();

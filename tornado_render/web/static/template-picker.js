@@ -11,6 +11,11 @@
  * A color that is not a CSS color never reaches the preview (it keeps the last picture) and is refused before a
  * render is sent. Without /templates or without the preview script the page still renders: with the server's
  * default template, or without a preview.
+ *
+ * The recap reaches the preview only once the server has found it valid (demo.js asks POST /validate, then calls
+ * `setRecap`); an invalid one is `setProblem`: the caption says what is wrong and the preview keeps the last good
+ * picture. Should drawing still fail, the preview's own error boundary shows the message in the box and the caption
+ * says it too; the next valid recap plays again. The figure's `data-state` is playing, invalid or failed.
  */
 'use strict';
 
@@ -30,6 +35,9 @@ window.TemplatePicker = (() => {
   let presetValues = {colors: {}, layouts: {}};
   let recap = null;
   let preview = null;
+  /** What is wrong with the text box's request (the server's words), or null when the preview plays it. */
+  let problem = null;
+  const figure = previewBox.closest('figure');
 
   const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
 
@@ -138,19 +146,34 @@ window.TemplatePicker = (() => {
   function refresh() {
     const {shown, invalid} = overrides();
     showColorErrors(invalid);
+    if (problem !== null) {
+      showState('invalid', `${problem}${recap === null ? '' : ' The preview shows the last recap that could be read.'}`);
+    }
     if (!api() || recap === null) return;
     const input = {recap, layers: [...presetLayers(), shown]};
     try {
       if (preview === null) {
-        preview = api().mount(previewBox, input);
+        preview = api().mount(previewBox, input, {onError: showFailure});
       } else {
         preview.update(input);
       }
-      const seconds = preview.durationInFrames / 30;
-      previewStatus.textContent = `Preview: ${seconds.toFixed(1)} s (${preview.durationInFrames} frames)`;
+      if (problem === null) {
+        const seconds = preview.durationInFrames / 30;
+        showState('playing', `Preview: ${seconds.toFixed(1)} s (${preview.durationInFrames} frames)`);
+      }
     } catch (error) {
-      previewStatus.textContent = `The preview cannot show this recap: ${error.message}`;
+      showFailure(error.message);
     }
+  }
+
+  function showState(state, caption) {
+    figure.dataset.state = state;
+    previewStatus.textContent = caption;
+  }
+
+  /** Drawing failed (the preview's error boundary caught it): the box shows the message, the caption says so. */
+  function showFailure(message) {
+    showState('failed', `The preview cannot draw this recap: ${message}`);
   }
 
   /** Set the controls to the preset's own values (so nothing is overridden), then refresh. */
@@ -268,8 +291,25 @@ window.TemplatePicker = (() => {
     document.head.append(script);
   }
 
-  /** The recap the preview plays: the request's `data`, when the text is a request with a recap in it. */
+  /** Play this recap (the server found its request valid). */
+  function setRecap(data) {
+    problem = null;
+    recap = {currentlyReading: [], ...data};
+    refresh();
+  }
+
+  /** The text box's request cannot be rendered: say why in the caption; the preview keeps its last picture. */
+  function setProblem(text) {
+    problem = text;
+    refresh();
+  }
+
+  /**
+   * Without the server's word (it wants signed requests, or does not answer): the preview plays the request's
+   * `data` when it has a recap's shape, guarded by the preview's error boundary.
+   */
   function setRequestText(text) {
+    problem = null;
     let data = null;
     try {
       data = JSON.parse(text).data;
@@ -300,6 +340,8 @@ window.TemplatePicker = (() => {
   loadPresets();
 
   return {
+    setRecap,
+    setProblem,
     setRequestText,
     /** What the render request carries: {templateId?, template?}, or {error} when a control holds a bad value. */
     choice() {
