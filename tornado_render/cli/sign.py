@@ -78,7 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
         "target", nargs="?", help="a URL (http://127.0.0.1:3400/videos) or a target (/render-stream?data=...)"
     )
     parser.add_argument("--body-file", type=Path, help="the exact request body (POST); default: empty")
-    parser.add_argument("--expires-in", type=int, default=DEFAULT_EXPIRES_IN_SECONDS, help="seconds (default 3600; at most SIGNATURE_MAX_SECONDS)")
+    parser.add_argument(
+        "--expires-in",
+        type=int,
+        default=DEFAULT_EXPIRES_IN_SECONDS,
+        help="seconds (default 3600; at most SIGNATURE_MAX_SECONDS)",
+    )
     parser.add_argument("--stream", type=Path, metavar="REQUEST.json", help="sign GET /render-stream of this request")
     parser.add_argument("--url", help="with --stream: the server's URL, to print a whole link (the demo page's)")
     return parser
