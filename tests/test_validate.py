@@ -45,6 +45,12 @@ class TestValidate:
         assert validated[0] == rendered[0] == 400
         assert json.loads(validated[2]) == json.loads(rendered[2])
 
+    def test_json_only_like_render(self, fake_server: ServerProcess) -> None:
+        """A text/plain POST (one a page of another site may send without a preflight) is a 415, as for /render."""
+        body = json.dumps(load_recap("one-book")).encode()
+        status, _, answer = fake_server.request("POST", "/validate", body, headers={"Content-Type": "text/plain"})
+        assert (status, json.loads(answer)["error"]) == (415, "POST /validate takes Content-Type: application/json")
+
     def test_template_warnings(self, fake_server: ServerProcess) -> None:
         """What the template had that is ignored is in `warnings`, as POST /render says it."""
         request = {**load_recap("one-book"), "template": {"global": {"sparkle": 1}}}

@@ -43,6 +43,10 @@ class ValidateHandler(RenderHandler):
             $ref: '#/components/responses/TooLarge'
           "414":
             $ref: '#/components/responses/UriTooLong'
+          "415":
+            $ref: '#/components/responses/UnsupportedMediaType'
+          "503":
+            $ref: '#/components/responses/Unavailable'
         """
         request = self.read_request()
         frames = self.state.pipeline.duration_frames(request)
