@@ -29,6 +29,10 @@ from . import processes
 MAX_LINE_BYTES = 1024 * 1024
 STDERR_TAIL_LINES = 40
 TERMINATE_GRACE_SECONDS = 3.0
+# A SIGKILLed process lingers for a moment before the kernel ends it (a browser with many children: tens of
+# milliseconds under load); kill() waits this long, at most, for the run's processes to be gone.
+KILLED_GONE_SECONDS = 2.0
+KILLED_POLL_SECONDS = 0.02
 MESSAGE_TYPES = frozenset({"bundle-progress", "bundled", "preview-failed", "render-progress", "still", "done", "error"})
 FINAL_TYPES = frozenset({"done", "error"})
 T = TypeVar("T")
@@ -170,10 +174,15 @@ class DriverProcess:
         await self.kill()
 
     async def kill(self) -> None:
-        """SIGKILL the driver's group and every process carrying this run's marker."""
+        """SIGKILL the driver's group and every process carrying this run's marker, and wait (briefly) until they are
+        gone, so that what `leftover_pids` finds afterwards is what survived the kill, not what was still dying."""
         if self._proc is None:
             return
         processes.kill_everything(self._proc.pid, self.token)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + KILLED_GONE_SECONDS
+        while self.leftover_pids() and loop.time() < deadline:
+            await asyncio.sleep(KILLED_POLL_SECONDS)
 
     def leftover_pids(self) -> list[int]:
         """Processes of this run still alive (for tests and logs)."""
