@@ -132,6 +132,13 @@ const Framed: FC<FramedProps> = ({onDrawn, durationInFrames, ...props}) => {
   );
 };
 
+/**
+ * The composition is drawn inside the host page, so it would inherit the page's type (a page's `line-height: 1.5`
+ * moved every label of the book and stats scenes a few pixels off the video's). The render's page inherits nothing:
+ * nor does the Player here, whatever page hosts it.
+ */
+const HOST_RESET = {all: 'initial', display: 'block', width: '100%', height: '100%'} as const;
+
 const FAILED_STYLE = {
   display: 'flex',
   alignItems: 'center',
@@ -142,15 +149,26 @@ const FAILED_STYLE = {
   boxSizing: 'border-box',
   background: '#1b1c22',
   color: '#f4efe6',
-  font: '15px/1.45 Inter, system-ui, sans-serif',
+  fontFamily: 'Inter, system-ui, sans-serif',
+  lineHeight: 1.45,
   textAlign: 'center',
 } as const;
 
-/** What the box shows instead of a picture when drawing failed; it reports the failure once it is on screen. */
-const Failed: FC<{message: string; report: (message: string) => void}> = ({message, report}) => {
+/**
+ * What the box shows instead of a picture when drawing failed; it reports the failure once it is on screen. Inside
+ * the Player (its errorFallback) it is drawn at the composition's size and scaled down with it, so its type is set
+ * in the composition's pixels there (`scale`: 4, about 15 px in a 270 px wide box) and in the page's otherwise.
+ */
+interface FailedProps {
+  message: string;
+  report: (message: string) => void;
+  scale?: number;
+}
+
+const Failed: FC<FailedProps> = ({message, report, scale = 1}) => {
   useEffect(() => report(message), [message, report]);
   return (
-    <div role="alert" data-preview-error="" style={FAILED_STYLE}>
+    <div role="alert" data-preview-error="" style={{...FAILED_STYLE, fontSize: `${15 * scale}px`}}>
       The preview cannot draw this recap: {message}
     </div>
   );
@@ -218,22 +236,24 @@ function mount(element: HTMLElement, first: PreviewInput, options: PreviewOption
       error = null;
     }
     root.render(
-      <Boundary key={generation} report={report}>
-        <Player
-          ref={player}
-          component={Framed}
-          inputProps={{...recap, template, onDrawn, durationInFrames}}
-          durationInFrames={durationInFrames}
-          compositionWidth={WIDTH}
-          compositionHeight={HEIGHT}
-          fps={FPS}
-          controls={controls}
-          loop
-          acknowledgeRemotionLicense
-          errorFallback={({error: thrown}) => <Failed message={thrown.message} report={report} />}
-          style={{width: '100%', height: '100%'}}
-        />
-      </Boundary>,
+      <div style={HOST_RESET}>
+        <Boundary key={generation} report={report}>
+          <Player
+            ref={player}
+            component={Framed}
+            inputProps={{...recap, template, onDrawn, durationInFrames}}
+            durationInFrames={durationInFrames}
+            compositionWidth={WIDTH}
+            compositionHeight={HEIGHT}
+            fps={FPS}
+            controls={controls}
+            loop
+            acknowledgeRemotionLicense
+            errorFallback={({error: thrown}) => <Failed message={thrown.message} report={report} scale={4} />}
+            style={{width: '100%', height: '100%'}}
+          />
+        </Boundary>
+      </div>,
     );
   };
   render(first);
