@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .render.addresses import IPNetwork, parse_networks
-from .web.cors import parse_origins
-from .web.signing import DEFAULT_MAX_SECONDS, parse_keys
+from .setting_values import IPNetwork, parse_keys, parse_networks, parse_origins
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MAX_URL_BYTES = 512 * 1024
 MAX_BODY_BYTES = 1024 * 1024
+# SIGNATURE_MAX_SECONDS: a week (web/signing.py).
+DEFAULT_SIGNATURE_MAX_SECONDS = 7 * 24 * 3600
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
 CPU_CORES = os.cpu_count() or 1
 
@@ -264,7 +264,7 @@ class Settings:
         secret=True,
     )
     signature_max_seconds: float = setting(
-        float(DEFAULT_MAX_SECONDS),
+        float(DEFAULT_SIGNATURE_MAX_SECONDS),
         "SIGNATURE_MAX_SECONDS",
         "a signature whose exp is further away than this is refused (403); `tornado-render sign` makes none",
         _positive_float,
