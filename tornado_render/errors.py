@@ -2,7 +2,7 @@
 is what a client may see (the spec's "Render failed: ..." / "S3 upload failed: ...", one fixed sentence per
 `FailureReason`), never a stack trace, stderr or a local path: those go to the log.
 
-A few exceptions stay with the modules that raise and handle them: `InvalidRequest` (web.schemas),
+A few exceptions stay with the modules that raise and handle them: `InvalidRequest` (validation.schemas),
 `SignatureRejected` (web.signing), `CoverRefused` (render.covers), `TrackRefused` (render.audio_source),
 `FetchRefused` (render.fetching, caught by the two before it), `SettingsError` (settings).
 

@@ -21,6 +21,8 @@ from ..shares import ShareLinks
 from ..storage import Storage, make_storage
 from ..storage.local import LocalStorage
 from ..templates import TemplateCatalog
+from ..validation.request_parsing import revalidate
+from ..validation.schemas import RequestLimits
 from .handlers.base import NotFoundHandler
 from .handlers.files import DownloadHandler, StorageHandler
 from .handlers.info import HealthHandler, VideosHandler
@@ -35,8 +37,6 @@ from .handlers.templates import TemplatesHandler, ThumbnailHandler
 from .handlers.validate import ValidateHandler
 from .openapi import build_openapi
 from .preauth import PreAuthBudget
-from .request_parsing import revalidate
-from .schemas import RequestLimits
 from .state import AppState
 
 

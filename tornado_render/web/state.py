@@ -14,8 +14,8 @@ from ..settings import Settings
 from ..shares import ShareLinks
 from ..storage import Storage
 from ..templates import TemplateCatalog
+from ..validation.schemas import RequestLimits
 from .preauth import PreAuthBudget
-from .schemas import RequestLimits
 
 
 @dataclass
