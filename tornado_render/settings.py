@@ -1,11 +1,12 @@
 """Settings, each declared once: its name, environment variable, option, type, default and help are one field of
 `Settings`. The environment, the command line and `--help` come from these declarations; docs/OPERATIONS.md's table
-is written by hand, and tests/test_config.py checks that it names every variable and option.
+is written by hand, and tests/test_config.py checks that it names every variable and option; docs/ARCHITECTURE.md's
+table of where each setting is read is checked against these declarations, defaults included (tests/test_docs.py).
 
 The environment names are the ones existing deployments already use (AWS_*, S3_BUCKET_NAME); every other setting
 has a name of its own and a default that works on a laptop with nothing configured. Values are held parsed
-(origins as a set, networks as networks, keys as bytes), so nothing downstream parses a setting again or restates
-its default.
+(origins as a set, networks as networks, keys as bytes: the parsers of setting_values.py), so nothing downstream
+parses a setting again or restates its default.
 
 A secret has no command-line option (the command line of a process is visible to every user in `ps`); it comes
 from its environment variable or from a file named by `<VARIABLE>_FILE` (systemd credentials, mounted secrets),
