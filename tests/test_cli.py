@@ -16,7 +16,7 @@ from tests.support.cli import run_cli
 from tests.support.recaps import RECAPS, load_recap
 from tests.support.server import ROOT, ServerProcess, fake_driver_argv, start_server
 from tests.support.sse_client import open_stream, read_events
-from tornado_render.web.plain_words import WRAPPER_HINT
+from tornado_render.validation.plain_words import WRAPPER_HINT
 
 KEY = "e" * 40
 

@@ -9,6 +9,7 @@ import pytest
 from tests.support.recaps import load_recap
 from tests.support.server import ServerProcess
 from tests.support.sse_client import open_stream, read_events, run_stream, stream_url
+from tornado_render.setting_values import parse_origins
 from tornado_render.settings import SettingsError, settings_from_env
 from tornado_render.web import cors
 
@@ -31,7 +32,7 @@ class TestParseOrigins:
     )
     def test_accepted(self, value: str, expected: frozenset[str]) -> None:
         """Entries are trimmed, lower-cased and stripped of a trailing slash; empty entries are ignored."""
-        assert cors.parse_origins(value) == expected
+        assert parse_origins(value) == expected
 
     @pytest.mark.parametrize(
         "value", ["example.com", "https://example.com/app", "ftp://example.com", "https://", "a,b"]
@@ -39,7 +40,7 @@ class TestParseOrigins:
     def test_not_an_origin(self, value: str) -> None:
         """Anything but scheme://host[:port] (a path, no scheme, another scheme) is refused, quoting the entry."""
         with pytest.raises(ValueError, match="is not an origin"):
-            cors.parse_origins(value)
+            parse_origins(value)
 
     def test_setting_names_the_variable(self) -> None:
         """A bad CORS_ORIGINS stops the configuration with a message naming the variable."""

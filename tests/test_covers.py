@@ -16,8 +16,9 @@ from tests.support.cover_server import CoverServer
 from tests.support.recaps import COVERS, load_recap
 from tests.support.server import ServerProcess
 from tests.support.sse_client import run_stream
-from tornado_render.render.addresses import address_allowed, parse_networks
+from tornado_render.render.addresses import address_allowed
 from tornado_render.render.covers import USER_AGENT, CoverRefused, prepare_cover
+from tornado_render.setting_values import parse_networks
 
 
 def rendered_props(jobs_dir: Path) -> dict[str, Any]:

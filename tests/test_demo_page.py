@@ -29,7 +29,7 @@ from tests.support.recaps import load_recap
 from tests.support.server import ServerProcess
 from tests.support.sse_client import stream_url
 from tests.support.stills import browser_executable
-from tornado_render.web.plain_words import WRAPPER_HINT
+from tornado_render.validation.plain_words import WRAPPER_HINT
 from tornado_render.web.signing import sign_target
 
 pytestmark = pytest.mark.browser

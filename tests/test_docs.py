@@ -1,6 +1,6 @@
 """The docs stay true: every relative link in README.md and docs/ resolves, the README's shell examples run against a
-real server (curl, the command line, sign), ARCHITECTURE.md's settings table names every setting, and the
-benchmark's results table is one table (a note inside it used to cut it in two)."""
+real server (curl, the command line, sign), ARCHITECTURE.md's settings table is the declarations (defaults and
+readers included), and the benchmark's results table is one table (a note inside it used to cut it in two)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 
 from scripts.benchlib.main import render_report
 from tests.support.server import ROOT, ServerProcess, fake_driver_argv
-from tornado_render.settings import SETTINGS
+from tornado_render.settings import CPU_CORES, PROJECT_ROOT, SETTINGS, Setting, Settings, default_text
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 LINK = re.compile(r"\]\(([^)\s]+)\)|<img src=\"([^\"]+)\"")
@@ -125,17 +125,57 @@ class TestReadmeExamples:
         assert "&sig=" in link
 
 
-def test_architecture_names_every_setting() -> None:
-    """docs/ARCHITECTURE.md's table of where settings are read names each setting (or its prefix, as `RENDER_*`)."""
+SETTINGS_TABLE_HEAD = "| setting | default | read in |\n| --- | --- | --- |\n"
+# Settings' properties, by the field each reads: a module that reads the property reads the setting.
+SETTINGS_PROPERTIES = {"uses_s3": "s3_bucket_name"}
+
+
+def documented_default(setting: Setting) -> str:
+    """A setting's default as ARCHITECTURE.md writes it: as --help shows it (`default_text`), but the same on every
+    machine (paths relative to the project, the processor count by its rule) and whole seconds without `.0`."""
+    value = getattr(Settings(), setting.field)
+    if setting.field == "render_concurrency":
+        assert value == CPU_CORES + 1
+        return "CPU cores + 1"
+    if isinstance(value, Path):
+        return f"`{value.relative_to(PROJECT_ROOT).as_posix()}`"
+    if setting.secret and not value:
+        return "unset"
+    if isinstance(value, float) and value.is_integer() and setting.shown_default is None:
+        return str(int(value))
+    return default_text(setting)
+
+
+def modules_reading(setting: Setting) -> list[str]:
+    """The package's modules (relative to tornado_render/) whose code reads the setting: `settings.<field>`."""
+    names = [setting.field, *(name for name, field in SETTINGS_PROPERTIES.items() if field == setting.field)]
+    reading = re.compile(rf"settings\.({'|'.join(names)})\b")
+    package = ROOT / "tornado_render"
+    return sorted(
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if path.name != "settings.py" and reading.search(path.read_text())
+    )
+
+
+def test_settings_properties_are_known() -> None:
+    """Every property of Settings is in SETTINGS_PROPERTIES, so a module reading a setting through one is found."""
+    properties = {name for name, value in vars(Settings).items() if isinstance(value, property)}
+    assert properties == set(SETTINGS_PROPERTIES)
+
+
+def test_architecture_settings_table_is_the_declarations() -> None:
+    """docs/ARCHITECTURE.md's settings table has one row per declared setting, in order, each with its default and
+    exactly the modules that read it (a parenthesis after a module is a note, not a module)."""
     text = (ROOT / "docs" / "ARCHITECTURE.md").read_text()
-    named = set(re.findall(r"`([A-Z0-9_]+\*?)`", text))
-    prefixes = [name[:-1] for name in named if name.endswith("*")]
-    missing = [
-        setting.env
-        for setting in SETTINGS
-        if setting.env not in named and not any(setting.env.startswith(prefix) for prefix in prefixes)
+    table = text[text.index(SETTINGS_TABLE_HEAD) + len(SETTINGS_TABLE_HEAD) :].split("\n\n", 1)[0]
+    rows = [line.strip("|").split(" | ") for line in table.splitlines()]
+    documented = [
+        (variable.strip(), default.strip(), re.findall(r"`([\w/]+\.py)`", re.sub(r"\([^()]*\)", "", modules)))
+        for variable, default, modules in rows
     ]
-    assert missing == []
+    declared = [(f"`{setting.env}`", documented_default(setting), modules_reading(setting)) for setting in SETTINGS]
+    assert documented == declared
 
 
 def test_performance_results_are_one_table() -> None:

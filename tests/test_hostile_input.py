@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from tests.support.recaps import load_recap
 from tests.support.server import ServerProcess, start_server
 from tests.support.sse_client import run_stream, stream_url
-from tornado_render.web.css_colors import is_css_color
+from tornado_render.validation.css_colors import is_css_color
 
 
 @pytest.fixture(scope="module")

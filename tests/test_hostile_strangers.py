@@ -30,8 +30,8 @@ from tornado_render.settings import Settings
 from tornado_render.storage.local import LocalStorage
 from tornado_render.storage.single_file import SingleFileStorage
 from tornado_render.templates import SCENE_TIMING
-from tornado_render.web.request_parsing import parse_json_body, revalidate
-from tornado_render.web.schemas import RequestLimits
+from tornado_render.validation.request_parsing import parse_json_body, revalidate
+from tornado_render.validation.schemas import RequestLimits
 from tornado_render.web.signing import sign_target
 
 ServerFactory = Callable[..., ServerProcess]

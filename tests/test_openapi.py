@@ -31,11 +31,12 @@ from schemathesis.specs.openapi.checks import (
 from tests.support.recaps import RECAP_NAMES, distinct_recap, load_recap
 from tests.support.server import ServerProcess, start_server
 from tests.support.sse_client import Event, open_stream, read_events, run_stream, stream_url
+from tornado_render.assembly import build_state
 from tornado_render.settings import Settings
-from tornado_render.web.app import build_state, make_app, routes
+from tornado_render.validation.schemas import MAX_USER_ID, MAX_USER_ID_BYTES, check_user_id
+from tornado_render.web.app import make_app, routes
 from tornado_render.web.openapi import USER_ID_PATTERN, build_openapi
 from tornado_render.web.responses import SSE_EVENTS
-from tornado_render.web.schemas import MAX_USER_ID, MAX_USER_ID_BYTES, check_user_id
 
 # Every status code each operation can answer with.
 EXPECTED_RESPONSES = {

@@ -29,7 +29,7 @@ from tests.support.typescript import palette_report
 from tests.support.wcag import chroma, contrast, luminance, parse_hex
 from tornado_render.render.cover_palette import MAX_COLORS, dominant_colors
 from tornado_render.render.covers import cover_slots, decode_cover, prepare_cover
-from tornado_render.web.schemas import load_render_request
+from tornado_render.validation.schemas import load_render_request
 
 TEXT, GRAPHIC = 4.5, 3.0
 # What must contrast with what (issue 19, point 5), written out apart from remotion/src/palette/rules.ts.

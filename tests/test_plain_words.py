@@ -1,4 +1,4 @@
-"""A 400's bad fields in plain words (tornado_render.web.plain_words), without a server; and in a real 400."""
+"""A 400's bad fields in plain words (tornado_render.validation.plain_words), without a server; and in a real 400."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.recaps import load_recap
 from tests.support.server import ServerProcess
-from tornado_render.web.plain_words import WRAPPER_HINT, sentence, wrapper_hint
+from tornado_render.validation.plain_words import WRAPPER_HINT, sentence, wrapper_hint
 
 
 @pytest.mark.parametrize(

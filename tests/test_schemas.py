@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.support.recaps import RECAP_NAMES, load_recap
-from tornado_render.web.schemas import InvalidRequest, RequestLimits, load_render_request
+from tornado_render.validation.schemas import InvalidRequest, RequestLimits, load_render_request
 
 DEFAULT_LIMITS = RequestLimits()
 

@@ -32,9 +32,9 @@ from tornado_render.settings import Settings
 from tornado_render.shares import ShareRecord, is_token, share_token
 from tornado_render.storage.local import LocalStorage
 from tornado_render.storage.s3 import S3Storage
+from tornado_render.validation.request_parsing import parse_json_body, parse_stream_query
+from tornado_render.validation.schemas import InvalidRequest, RequestLimits
 from tornado_render.web.disposition import content_disposition
-from tornado_render.web.request_parsing import parse_json_body, parse_stream_query
-from tornado_render.web.schemas import InvalidRequest, RequestLimits
 from tornado_render.web.share_page import SharePage, content_security_policy, render_share_page
 
 CONTENT_TYPES = {

@@ -20,8 +20,9 @@ from tests.support.recaps import distinct_recap, load_recap
 from tests.support.server import ROOT, ServerProcess, start_server
 from tests.support.sse_client import open_stream, read_events, stream_url
 from tornado_render.cli.serve import reachable_from_elsewhere
+from tornado_render.setting_values import parse_keys
 from tornado_render.settings import settings_from_env
-from tornado_render.web.signing import SignatureRejected, parse_keys, sign_target, signature, verify
+from tornado_render.web.signing import SignatureRejected, sign_target, signature, verify
 
 KEY = "k" * 40
 OLD_KEY = "o" * 40

@@ -32,9 +32,9 @@ from tests.support.media import top_level_boxes
 from tests.support.recaps import load_recap
 from tests.support.server import ROOT, ServerProcess
 from tests.support.sse_client import run_stream
-from tornado_render.render.addresses import parse_networks
 from tornado_render.render.audio_source import AudioPolicy
 from tornado_render.render.soundtrack import PreparedAudio, Soundtrack, fade_loss_db
+from tornado_render.setting_values import parse_networks
 from tornado_render.settings import settings_from_env
 from tornado_render.templates import TemplateCatalog
 

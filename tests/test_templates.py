@@ -19,8 +19,8 @@ from tornado_render.jobs.model import job_key
 from tornado_render.recap import RenderRequest
 from tornado_render.storage.naming import video_token
 from tornado_render.templates import TemplateCatalog, duration_frames
-from tornado_render.web.css_colors import is_css_color
-from tornado_render.web.template_schema import TEMPLATE_SHAPE, TemplateError, TemplateSchema, load_template
+from tornado_render.validation.css_colors import is_css_color
+from tornado_render.validation.template_schema import TEMPLATE_SHAPE, TemplateError, TemplateSchema, load_template
 
 CATALOG = TemplateCatalog.for_remotion_dir(ROOT / "remotion")
 

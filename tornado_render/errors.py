@@ -2,9 +2,11 @@
 is what a client may see (the spec's "Render failed: ..." / "S3 upload failed: ...", one fixed sentence per
 `FailureReason`), never a stack trace, stderr or a local path: those go to the log.
 
-A few exceptions stay with the modules that raise and handle them: `InvalidRequest` (web.schemas),
-`SignatureRejected` (web.signing), `CoverRefused` (render.covers), `TrackRefused` (render.audio_source),
-`FetchRefused` (render.fetching, caught by the two before it), `SettingsError` (settings).
+A few exceptions are declared beside the code that raises them, and whoever catches them imports them from there:
+`InvalidRequest` (validation.schemas; caught by web's handlers and the command line), `SignatureRejected`
+(web.signing; web/handlers/base.py), `CoverRefused` (render.covers, which also catches it), `TrackRefused`
+(render.audio_source; render/soundtrack.py), `FetchRefused` (render.fetching; caught by covers and audio_source),
+`SettingsError` (settings; every command).
 
 A job that fails ends with a `FailureReason`: metrics label failures with it and the POST answer picks its title
 from it, so nothing downstream reads message text to learn what happened.

@@ -1,6 +1,6 @@
 """The validated RenderRequest as one small typed object, from the handler that validated it to the storage key.
 
-The recap itself (a MonthlyRecapExport) stays the JSON document it arrived as, checked by web.schemas and cleaned
+The recap itself (a MonthlyRecapExport) stays the JSON document it arrived as, checked by validation.schemas and cleaned
 of unknown fields: it is handed to the composition as its props, and remotion/src/types.ts is its one definition.
 The few facts the server itself needs from it (the month, for names and logs; the number of books) are properties
 here, so nothing indexes the document by hand along the way.

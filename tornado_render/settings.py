@@ -1,11 +1,12 @@
 """Settings, each declared once: its name, environment variable, option, type, default and help are one field of
 `Settings`. The environment, the command line and `--help` come from these declarations; docs/OPERATIONS.md's table
-is written by hand, and tests/test_config.py checks that it names every variable and option.
+is written by hand, and tests/test_config.py checks that it names every variable and option; docs/ARCHITECTURE.md's
+table of where each setting is read is checked against these declarations, defaults included (tests/test_docs.py).
 
 The environment names are the ones existing deployments already use (AWS_*, S3_BUCKET_NAME); every other setting
 has a name of its own and a default that works on a laptop with nothing configured. Values are held parsed
-(origins as a set, networks as networks, keys as bytes), so nothing downstream parses a setting again or restates
-its default.
+(origins as a set, networks as networks, keys as bytes: the parsers of setting_values.py), so nothing downstream
+parses a setting again or restates its default.
 
 A secret has no command-line option (the command line of a process is visible to every user in `ps`); it comes
 from its environment variable or from a file named by `<VARIABLE>_FILE` (systemd credentials, mounted secrets),
@@ -22,13 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .render.addresses import IPNetwork, parse_networks
-from .web.cors import parse_origins
-from .web.signing import DEFAULT_MAX_SECONDS, parse_keys
+from .setting_values import IPNetwork, parse_keys, parse_networks, parse_origins
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MAX_URL_BYTES = 512 * 1024
 MAX_BODY_BYTES = 1024 * 1024
+# SIGNATURE_MAX_SECONDS: a week (web/signing.py).
+DEFAULT_SIGNATURE_MAX_SECONDS = 7 * 24 * 3600
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
 CPU_CORES = os.cpu_count() or 1
 
@@ -264,7 +265,7 @@ class Settings:
         secret=True,
     )
     signature_max_seconds: float = setting(
-        float(DEFAULT_MAX_SECONDS),
+        float(DEFAULT_SIGNATURE_MAX_SECONDS),
         "SIGNATURE_MAX_SECONDS",
         "a signature whose exp is further away than this is refused (403); `tornado-render sign` makes none",
         _positive_float,

@@ -29,16 +29,23 @@ from .logs import get_logger
 from .recap import RenderRequest
 from .render.pipeline import Outcome, Report
 from .storage import Storage
-from .storage.naming import ASSET_EXTENSIONS, asset_key
+from .storage.naming import ASSET_CONTENT_TYPES, ASSET_EXTENSIONS, asset_key
 
 SHARE_ROUTE = "/share/"
 RECORD_PREFIX = "shares/"
 RECORD_VERSION = 1
 TOKEN_BYTES = 16
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{22}")
+# The files of a share, by their name under /share/<token>/: the story video and the assets.
+SHARE_FILES = {"story.mp4": "story", **{f"{name}.{extension}": name for name, extension in ASSET_EXTENSIONS.items()}}
 
 RunJob = Callable[[RenderRequest, Report, Any], Awaitable[Outcome]]
 Lookup = Callable[[RenderRequest], Awaitable[Outcome | None]]
+
+
+def file_content_type(name: str) -> str:
+    """The content type of a share's file, by its name in SHARE_FILES."""
+    return ASSET_CONTENT_TYPES[name.rsplit(".", 1)[-1]]
 
 
 def share_token(secret: bytes, video_key: str) -> str:

@@ -4,8 +4,8 @@ how long the video of a recap is with a template.
 The template's one definition is remotion/src/template/template.ts; this module mirrors its resolver and the
 timing rule of remotion/src/compositions/MonthlyRecap/timeline.ts, and tests/test_templates.py runs both sides on
 the same inputs. The presets are the JSON files the composition reads too (remotion/src/template/presets/*.json,
-`{"name", "template"}`); `default.json` is complete and is the defaults. Validating what a client sends is the web
-layer's (web/template_schema.py): what reaches `resolve` here is known to be well formed.
+`{"name", "template"}`); `default.json` is complete and is the defaults. Validating what a client sends is the
+job of validation/template_schema.py: what reaches `resolve` here is known to be well formed.
 
 `audio`, the soundtrack, is not merged field by field like the sections (template.ts resolveAudio): `null`
 silences, a `track` or `url` replaces the source, `volume` alone changes the current source's volume. The track ids

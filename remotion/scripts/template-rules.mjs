@@ -2,8 +2,8 @@
 /**
  * Answers questions about templates straight from the TypeScript source (template/template.ts, template/colors.ts
  * and the timing rule of compositions/MonthlyRecap/timeline.ts, transpiled with the esbuild that @remotion/bundler
- * brings), so tests can hold the server's Python mirror (tornado_render/templates.py, web/template_schema.py,
- * web/css_colors.py) to the one definition. Reads one JSON object on stdin, every key optional:
+ * brings), so tests can hold the server's Python mirror (tornado_render/templates.py, validation/template_schema.py,
+ * validation/css_colors.py) to the one definition. Reads one JSON object on stdin, every key optional:
  *
  *   {"constants": true,                       -> the keys, choices, ranges, font families, tracks and defaults
  *    "colors": ["#fff", ...],                 -> whether each is a color (parseCssColor(value) !== null)

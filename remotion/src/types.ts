@@ -1,8 +1,8 @@
 /**
  * The one definition of a monthly recap, as the reading tracker exports it.
  *
- * The server's marshmallow schemas (tornado_render/web/schemas.py) mirror these types; the test suite renders every
- * fixture through both so the two cannot drift apart silently.
+ * The server's marshmallow schemas (tornado_render/validation/schemas.py) mirror these types; the test suite renders
+ * every fixture through both so the two cannot drift apart silently.
  */
 import type {TemplateInput} from './template/template';
 

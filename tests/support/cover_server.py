@@ -13,8 +13,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tests.support.recaps import COVERS
-from tornado_render.render.addresses import parse_networks
 from tornado_render.render.covers import CoverFetcher, CoverPolicy
+from tornado_render.setting_values import parse_networks
 
 
 @dataclass

@@ -36,9 +36,9 @@ from ..storage import Storage
 from ..storage.local import LOCAL_STORAGE_ROUTE, LocalStorage
 from ..storage.naming import ASSET_EXTENSIONS
 from ..storage.single_file import SingleFileStorage
-from ..web.plain_words import sentence
-from ..web.request_parsing import parse_json_body
-from ..web.schemas import InvalidRequest, RequestLimits
+from ..validation.plain_words import sentence
+from ..validation.request_parsing import parse_json_body
+from ..validation.schemas import InvalidRequest, RequestLimits
 from .startup import StartupError, browser_for, ready_storage, video_secret
 
 # "Rendering  43 %|█████     | 0:12 elapsed, 0:16 left": percent of the whole job and times, no rates (a rate in

@@ -13,9 +13,10 @@ import signal
 import sys
 from urllib.parse import urlsplit
 
+from ..assembly import build_state
 from ..logs import configure_logging, get_logger
 from ..settings import MAX_BODY_BYTES, MAX_URL_BYTES, Settings, SettingsError, settings_from_args
-from ..web.app import build_state, make_app
+from ..web.app import make_app
 from ..web.preauth import PreAuthHTTPServer
 from ..web.state import AppState
 from .startup import StartupError, browser_for, clean_up_after_the_dead, make_store, ready_storage, video_secret
@@ -65,7 +66,7 @@ async def serve(state: AppState) -> int:
     log.info(
         "listening",
         url=f"http://{settings.host}:{settings.port}",
-        storage=state.storage.description,
+        storage=state.videos.description,
         store=state.jobs.store.name,
         role=settings.role,
         max_concurrent_renders=settings.max_concurrent_renders,

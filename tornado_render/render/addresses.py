@@ -18,8 +18,9 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 
+from ..setting_values import IPNetwork
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 # IANA IPv4 Special-Purpose Address Registry (2025 edition), plus multicast.
 SPECIAL_IPV4 = tuple(
@@ -83,11 +84,6 @@ IPV4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")
 NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
 NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")
 SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
-
-
-def parse_networks(text: str) -> tuple[IPNetwork, ...]:
-    """ "127.0.0.1/32, 10.0.0.0/8" -> networks; raises ValueError on a bad entry."""
-    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
 
 
 def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address] | None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MediaToolFailed
-from .addresses import IPNetwork
+from ..setting_values import IPNetwork
 from .fetching import FetchRefused, UrlFetcher
 from .ffmpeg import MediaTools, run_tool
 

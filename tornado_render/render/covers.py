@@ -35,7 +35,8 @@ from urllib.parse import urlsplit
 from PIL import Image
 
 from ..logs import get_logger
-from .addresses import IPNetwork, address_allowed
+from ..setting_values import IPNetwork
+from .addresses import address_allowed
 from .cover_palette import dominant_colors
 from .fetching import FetchRefused, UrlFetcher
 

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.netutil import DefaultExecutorResolver, Resolver
 
-from .addresses import IPNetwork, address_allowed
+from ..setting_values import IPNetwork
+from .addresses import address_allowed
 
 MAX_REDIRECTS = 3
 

@@ -36,7 +36,7 @@ from ..templates import FPS, TemplateCatalog, duration_frames
 from .assets import asset_names, asset_path, extract_poster, locate_assets, store_assets
 from .audio_source import AudioPolicy
 from .bundle import BundleCache
-from .covers import CoverFetcher, CoverPolicy
+from .covers import CoverFetcher, CoverPolicy, refused_cover_warnings
 from .driver import driver_argv, run_driver
 from .progress import ProgressStep, ProgressTracker
 from .soundtrack import PreparedAudio, Soundtrack
@@ -184,6 +184,11 @@ class Pipeline:
         """How many frames this request's video has (its template resolved again: a request built without one means
         the defaults, and resolving a complete template changes nothing)."""
         return duration_frames(request.recap, self.templates.resolve(request.template))
+
+    def refused_covers(self, request: RenderRequest) -> list[str]:
+        """The warnings a render of this request would give about the covers that their URLs alone show it will not
+        use (COVER_ALLOWED_NETWORKS), known before any fetch (POST /validate)."""
+        return refused_cover_warnings(request.recap, self.covers.policy.allowed_networks)
 
     async def cached(self, request: RenderRequest) -> Outcome | None:
         """The video of this very request and composition, and every asset the request asks for, if they are stored

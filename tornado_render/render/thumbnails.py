@@ -52,6 +52,9 @@ def thumbnail_frame(recap: Mapping[str, Any], template: Mapping[str, Any]) -> in
 
 
 class ThumbnailCache:
+    # After a failed build, how long until a request starts another (the Retry-After of GET /templates/<id>.png).
+    retry_seconds = RETRY_SECONDS
+
     def __init__(
         self,
         bundles: BundleCache,

@@ -13,36 +13,13 @@ headers, and the browser withholds it from the page (the server cannot know the 
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from ..setting_values import ANY_ORIGIN as ANY
 
-ANY = "*"
 # What a cross-origin page may send: JSON bodies (POST /render), EventSource's reconnect header, seeking players.
 ALLOW_HEADERS = "Content-Type, Last-Event-ID, Range"
 # What it may read beyond the safelisted headers: ranges for players, and when to retry after a 503.
 EXPOSE_HEADERS = "Content-Range, Accept-Ranges, Content-Length, Retry-After"
 PREFLIGHT_MAX_AGE_SECONDS = 600
-
-
-def parse_origins(value: str) -> frozenset[str]:
-    """`CORS_ORIGINS` as a set of normalized origins (`scheme://host[:port]`, lower case) or {"*"}.
-
-    Raises ValueError naming the first entry that is not an origin (a path, a missing scheme...), so a typo stops
-    the server at start instead of silently refusing a site.
-    """
-    origins = set()
-    for part in value.split(","):
-        entry = part.strip()
-        if not entry:
-            continue
-        if entry == ANY:
-            origins.add(ANY)
-            continue
-        normalized = entry.rstrip("/").lower()
-        parts = urlsplit(normalized)
-        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or parts.fragment:
-            raise ValueError(f"{entry!r} is not an origin like https://example.com or http://127.0.0.1:8080")
-        origins.add(normalized)
-    return frozenset(origins)
 
 
 def allowed_origin(origin: str | None, allowed: frozenset[str]) -> str | None:

@@ -28,8 +28,8 @@ from tornado.routing import URLSpec
 
 from ..settings import MAX_URL_BYTES
 from ..templates import DEFAULT_PRESET
+from ..validation.schemas import DEFAULT_IGNORABLE, MAX_CURRENTLY_READING, MAX_USER_ID, RenderRequestSchema
 from .responses import BODY_SCHEMAS, EVENT_SCHEMAS, SSE_EVENTS
-from .schemas import DEFAULT_IGNORABLE, MAX_CURRENTLY_READING, MAX_USER_ID, RenderRequestSchema
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "0.1.0"

@@ -24,11 +24,11 @@ import time
 from collections.abc import Sequence
 from urllib.parse import parse_qsl
 
+from ..settings import DEFAULT_SIGNATURE_MAX_SECONDS as DEFAULT_MAX_SECONDS
+
 SIGNATURE_PARAMETER = "sig"
 EXPIRY_PARAMETER = "exp"
-MIN_KEY_LENGTH = 32
 DEFAULT_EXPIRES_IN_SECONDS = 3600
-DEFAULT_MAX_SECONDS = 7 * 24 * 3600
 
 
 class SignatureRejected(Exception):
@@ -38,17 +38,6 @@ class SignatureRejected(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-def parse_keys(value: str) -> tuple[bytes, ...]:
-    """RENDER_SIGNING_KEYS ("key1,key2") as bytes; raises ValueError for a key too short to be a secret."""
-    keys = tuple(part.strip().encode("utf-8") for part in value.split(",") if part.strip())
-    for index, key in enumerate(keys, start=1):
-        if len(key) < MIN_KEY_LENGTH:
-            raise ValueError(
-                f"key {index} has {len(key)} characters; use at least {MIN_KEY_LENGTH} (e.g. `openssl rand -hex 32`)"
-            )
-    return keys
 
 
 def signature(key: bytes, method: str, target: str | bytes, body: bytes = b"") -> str:

@@ -1,7 +1,7 @@
 /**
  * The CSS colors a template may use: a small grammar, checked the same way here and on the server
- * (tornado_render/web/template_schema.py; tests/test_templates.py feeds both the same strings). Nothing else ever
- * reaches a style: no url(), var(), calc(), no `;`, no keywords that depend on context (currentcolor, inherit).
+ * (tornado_render/validation/template_schema.py; tests/test_templates.py feeds both the same strings). Nothing else
+ * ever reaches a style: no url(), var(), calc(), no `;`, no keywords that depend on context (currentcolor, inherit).
  *
  *   #rgb  #rgba  #rrggbb  #rrggbbaa
  *   rgb(r, g, b)  rgba(r, g, b, a)  rgb(r g b / a)       r, g, b all numbers 0-255 or all percentages 0-100 %

@@ -4,7 +4,7 @@
  *
  * A template arrives partial; `resolveTemplate` lays its layers over the defaults (presets/default.json, which is
  * today's dark design exactly) field by field and returns a complete `Template`. The server resolves the same way
- * (tornado_render/templates.py, with the marshmallow schema of web/template_schema.py in front of it) and hands
+ * (tornado_render/templates.py, with the marshmallow schema of validation/template_schema.py in front of it) and hands
  * the composition the complete result; tests/test_templates.py runs both resolvers on the same inputs. The
  * composition and the browser preview resolve again, which changes nothing for a complete template and makes
  * anything else safe: a value of the wrong type or shape is ignored, never drawn.

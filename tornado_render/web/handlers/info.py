@@ -94,7 +94,7 @@ class VideosHandler(BaseHandler):
         body: dict[str, object] = {"videos": videos}
         try:
             page = await asyncio.get_running_loop().run_in_executor(
-                self.state.executor, self.state.storage.list_videos, after, limit
+                self.state.executor, self.state.videos.list_videos, after, limit
             )
         except StorageUnavailable as error:
             # The kept videos are what a failing storage leaves behind: list them, and say what could not be.

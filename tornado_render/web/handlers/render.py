@@ -20,10 +20,10 @@ from ...errors import FailureReason, StoreUnavailable
 from ...jobs.model import Failed, Job, Succeeded
 from ...recap import RenderRequest
 from ...settings import MAX_BODY_BYTES
+from ...validation.request_parsing import parse_json_body
+from ...validation.schemas import InvalidRequest
 from ..preauth import prepay
-from ..request_parsing import parse_json_body
 from ..responses import RenderFailureSchema, RenderResultSchema
-from ..schemas import InvalidRequest
 from .base import STORE_RETRY_AFTER, STORE_UNAVAILABLE, ApiError, BaseHandler
 
 ERROR_TITLES = {FailureReason.UPLOAD: "S3 upload failed"}

@@ -16,17 +16,12 @@ from collections.abc import Awaitable
 
 from tornado.web import HTTPError
 
-from ...shares import SHARE_ROUTE, ShareLinks, ShareRecord
-from ...storage.local import LocalStorage
-from ...storage.naming import ASSET_CONTENT_TYPES, ASSET_EXTENSIONS
-from ...storage.s3 import S3Storage
+from ...shares import SHARE_FILES, SHARE_ROUTE, ShareLinks, ShareRecord, file_content_type
 from ..disposition import content_disposition
 from ..share_page import SharePage, content_security_policy, render_share_page
 from .base import BaseHandler
 from .files import ContainedFileHandler
 
-# The files of a share, by their name under /share/<token>/: the story video and the assets.
-FILES = {"story.mp4": "story", **{f"{name}.{extension}": name for name, extension in ASSET_EXTENSIONS.items()}}
 VIDEO_SHAPES = ("story", "square", "landscape")
 MEDIA_CACHE = "public, max-age=86400"
 
@@ -110,8 +105,8 @@ class SharePageHandler(BaseHandler):
             card_url=f"{base}/card.jpg" if "card" in record.assets else None,
             shapes=shapes,
         )
-        storage = self.state.storage
-        origins = (storage.origin,) if isinstance(storage, S3Storage) else ()
+        origin = self.state.videos.bucket_origin
+        origins = (origin,) if origin is not None else ()
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Content-Security-Policy", content_security_policy(origins))
         self.set_header("X-Content-Type-Options", "nosniff")
@@ -129,8 +124,8 @@ class ShareFileHandler(ContainedFileHandler):
 
     def initialize(self, path: str = "", default_filename: str | None = None) -> None:  # type: ignore[override]
         """Files are served from the local storage's root (with S3 nothing is served from disk)."""
-        storage = self.state.storage
-        root = str(storage.root) if isinstance(storage, LocalStorage) else os.devnull
+        local_root = self.state.videos.local_root
+        root = str(local_root) if local_root is not None else os.devnull
         super().initialize(root, default_filename)
         self.disposition: str | None = None
 
@@ -141,23 +136,22 @@ class ShareFileHandler(ContainedFileHandler):
         return self._send(token, name, include_body=False)
 
     async def _send(self, token: str, name: str, include_body: bool) -> None:
-        shape = FILES.get(name)
+        shape = SHARE_FILES.get(name)
         if shape is None or (self.download and shape not in VIDEO_SHAPES):
             raise HTTPError(404)
         record = await find_record(self, token)
         key = file_key(record, shape)
         if self.download:
             self.disposition = content_disposition(*download_names(record, shape))
-        storage = self.state.storage
-        if isinstance(storage, LocalStorage):
+        videos = self.state.videos
+        if videos.local_root is not None:
             await self.serve(key, include_body)
-        elif isinstance(storage, S3Storage) and self.disposition:
-            content_type = ASSET_CONTENT_TYPES[name.rsplit(".", 1)[-1]]
-            self.redirect(storage.attachment_url(key, content_type, self.disposition))
-        elif isinstance(storage, S3Storage):
-            self.redirect(storage.url(key))
-        else:
+            return
+        download = (file_content_type(name), self.disposition) if self.disposition else None
+        url = videos.bucket_url(key, download)
+        if url is None:
             raise HTTPError(404)
+        self.redirect(url)
 
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", MEDIA_CACHE)

@@ -26,8 +26,8 @@ from tornado.iostream import StreamClosedError
 
 from ...errors import StoreUnavailable, UserStreamLimitReached
 from ...jobs.model import TERMINAL_SUFFIX, Job, JobEvent, event_seq, is_terminal_event_id
-from ..request_parsing import parse_stream_query
-from ..schemas import InvalidRequest
+from ...validation.request_parsing import parse_stream_query
+from ...validation.schemas import InvalidRequest
 from ..sse import KEEPALIVE, format_event, format_retry
 from .base import STORE_RETRY_AFTER, STORE_UNAVAILABLE, ApiError, BaseHandler
 

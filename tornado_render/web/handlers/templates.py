@@ -17,7 +17,6 @@ from typing import Any
 
 from tornado.web import HTTPError
 
-from ...render import thumbnails
 from ..responses import TemplatesSchema
 from .base import ApiError, BaseHandler
 from .pages import StaticHandler
@@ -100,7 +99,7 @@ class ThumbnailHandler(StaticHandler):
                 raise ApiError(
                     503,
                     "The thumbnails could not be built; the server tries again shortly",
-                    headers={"Retry-After": str(int(thumbnails.RETRY_SECONDS))},
+                    headers={"Retry-After": str(int(cache.retry_seconds))},
                 )
             raise ApiError(
                 503,

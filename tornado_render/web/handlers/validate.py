@@ -11,7 +11,6 @@ in the render's warnings then; fetching here would make every keystroke of the d
 
 from __future__ import annotations
 
-from ...render.covers import refused_cover_warnings
 from ...templates import FPS
 from ..responses import ValidationResultSchema
 from .render import RenderHandler
@@ -50,7 +49,7 @@ class ValidateHandler(RenderHandler):
         """
         request = self.read_request()
         frames = self.state.pipeline.duration_frames(request)
-        covers = refused_cover_warnings(request.recap, self.state.settings.cover_allowed_networks)
+        covers = self.state.pipeline.refused_covers(request)
         warnings = [*request.warnings, *covers]
         result = {"valid": True, "duration": frames / FPS, "frames": frames, "warnings": warnings}
         self.write_json(ValidationResultSchema().dump(result))

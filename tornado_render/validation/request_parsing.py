@@ -1,4 +1,5 @@
-"""From an HTTP request to a validated, typed RenderRequest, for both the stream (query string) and POST (JSON body).
+"""From a request to a validated, typed RenderRequest: the stream's query string, or a JSON body (POST /render,
+POST /validate, and the file `tornado-render render` reads).
 
 The `data` query parameter is percent-decoded exactly once, by Tornado's query parsing; the bytes are then parsed
 as JSON and nothing is unquoted again, so a title such as `100% Fun & Games + "more"` survives intact. Tornado's
