@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -85,10 +86,14 @@ class TestKeepalive:
         gate.mkdir()
         server = server_factory("ok", KEEPALIVE_SECONDS="0.2", FAKE_DRIVER_GATE=str(gate))
         stream = open_stream(server.port, stream_url(load_recap("one-book")), timeout=10)
-        read_events(stream, comments=3)
-        assert [text for text, _ in stream.comments] == ["keepalive"] * 3
-        gaps = [b[1] - a[1] for a, b in zip(stream.comments, stream.comments[1:], strict=False)]
-        assert all(0.1 < gap < 1.0 for gap in gaps), gaps
+        read_events(stream, comments=5)
+        assert [text for text, _ in stream.comments] == ["keepalive"] * 5
+        # The timer keeps its schedule: one late tick (a loaded machine) is followed by a short one, so the mean gap
+        # is what holds the interval, and no gap may be long.
+        times = [at for _, at in stream.comments]
+        gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+        assert 0.15 < (times[-1] - times[0]) / len(gaps) < 0.5, gaps
+        assert max(gaps) < 1.0, gaps
         (gate / "October").touch()
         read_events(stream)
         assert stream.names[-1] == "complete"

@@ -177,7 +177,7 @@ class TestAssetsInAnswers:
         cached = run_stream(server.port, recap)
         assert cached.names == ["complete"]
         assert cached.events[0].data == complete
-        assert len(server.logs("cached")) == 2
+        assert len(server.wait_for_logs("cached", 2)) == 2
         assert len(server.logs("render_started")) == 1
 
     def test_s3_stream_and_post(self, moto: MotoServer, server_factory: Callable[..., ServerProcess]) -> None:
