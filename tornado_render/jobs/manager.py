@@ -19,12 +19,13 @@ is born Succeeded: its clients get `complete` at once, and nothing renders.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from tornado.ioloop import IOLoop
 
-from ..errors import FailureReason, JobFailed, ShuttingDown, UserStreamLimitReached
+from ..errors import FailureReason, JobFailed, ShuttingDown, StoreUnavailable, UserStreamLimitReached
 from ..logs import get_logger
 from ..recap import RenderRequest
 from ..render.pipeline import Outcome
@@ -34,6 +35,7 @@ from .store import Admission, CancelRequest, JobStore
 
 Lookup = Callable[[RenderRequest], Awaitable[Outcome | None]]
 STREAM_RETRY_AFTER_SECONDS = 30
+STORE_OUTAGE = "Render failed: job store unavailable"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,47 @@ class OrphanTimers:
     async def _fire(self, job: Job) -> None:
         self.timers.pop(job, None)
         await self.on_orphan(job)
+
+
+class Watch:
+    """One client following one job: batches of the events after `seen`, in order, until the terminal one. It ends
+    early when `gone` is set (the client left), and a store that stays unreachable ends it with a terminal `error`
+    event of its own (`outage` is then True). `close` detaches the client; a job nobody watches is an orphan."""
+
+    def __init__(self, manager: JobManager, job: Job, seen: int, gone: asyncio.Event) -> None:
+        self.manager = manager
+        self.job = job
+        self.seen = seen
+        self.gone = gone
+        self.leaving = asyncio.ensure_future(gone.wait())
+        self.ended = False
+        self.outage = False
+
+    def __aiter__(self) -> Watch:
+        return self
+
+    async def __anext__(self) -> list[JobEvent]:
+        if self.ended or self.gone.is_set():
+            raise StopAsyncIteration
+        waiting = asyncio.ensure_future(self.manager.store.wait_for_events(self.job, self.seen))
+        await asyncio.wait((waiting, self.leaving), return_when=asyncio.FIRST_COMPLETED)
+        if not waiting.done():
+            waiting.cancel()
+            raise StopAsyncIteration
+        try:
+            events = waiting.result()
+        except StoreUnavailable:
+            # The stream cannot go on; its terminal id makes a reconnecting EventSource stop (204).
+            self.ended = self.outage = True
+            return [JobEvent.of(self.job.id, self.seen, "error", {"message": STORE_OUTAGE, "jobId": self.job.id})]
+        self.seen = events[-1].seq
+        self.ended = events[-1].terminal
+        return events
+
+    async def close(self) -> None:
+        self.leaving.cancel()
+        with contextlib.suppress(StoreUnavailable):
+            await self.manager.detach(self.job)
 
 
 class JobManager:
@@ -174,9 +217,11 @@ class JobManager:
     async def close_stream(self, request: RenderRequest) -> None:
         await self.store.stream_closed(request.quota_user)
 
-    async def next_events(self, job: Job, seq: int) -> list[JobEvent]:
-        """The events after `seq`, waiting for the next one if there are none yet."""
-        return await self.store.wait_for_events(job, seq)
+    async def watch(self, job: Job, seen: int, gone: asyncio.Event) -> Watch:
+        """Attach a client to `job` (StoreUnavailable when the store cannot count it) and follow the job's events
+        after `seen`: see Watch."""
+        await self.attach(job)
+        return Watch(self, job, seen, gone)
 
     # -- ending --------------------------------------------------------------------------------------------
 
@@ -209,6 +254,14 @@ class JobManager:
             await self.runner.stop(grace_seconds, shutdown)
 
     # -- numbers -------------------------------------------------------------------------------------------
+
+    @property
+    def store_name(self) -> str:
+        return self.store.name
+
+    async def healthy(self) -> bool:
+        """Whether the job store answers."""
+        return await self.store.healthy()
 
     @property
     def queued_count(self) -> int:
