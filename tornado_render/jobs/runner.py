@@ -20,6 +20,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import structlog
+
 from ..errors import RECURRING_FAILURES, FailureReason, JobFailed, StoreUnavailable
 from ..logs import get_logger
 from ..recap import RenderRequest
@@ -28,7 +30,7 @@ from ..render.progress import BUNDLING, RENDERING, ProgressStep
 from .model import Failed, Job, Running, Succeeded
 from .store import CancelRequest, JobStore
 
-RunJob = Callable[[RenderRequest, Report, Any], Awaitable[Outcome]]
+RunJob = Callable[[RenderRequest, Report], Awaitable[Outcome]]
 # Raises ValueError (the web side's InvalidRequest) for a request that is not valid.
 CheckRequest = Callable[[RenderRequest], None]
 REAP_INTERVAL_SECONDS = 2.0
@@ -164,6 +166,8 @@ class JobRunner:
         return True
 
     async def _run(self, job: Job) -> None:
+        """The task of one job: every line it logs, the pipeline's included, carries the job's id and userId."""
+        structlog.contextvars.bind_contextvars(job_id=job.id, user_id=job.user_id)
         try:
             invalid = self._invalid(job)
             if invalid is None:
@@ -203,7 +207,7 @@ class JobRunner:
         await self.store.set_state(job, Running(BUNDLING, max(0, published)))
         pump = ProgressPump(self.store, job, self.worker, published)
         try:
-            outcome = await self.run_job(job.request, pump.report, get_logger(job_id=job.id, user_id=job.user_id))
+            outcome = await self.run_job(job.request, pump.report)
         except asyncio.CancelledError:
             cancellation = self._cancellations.get(job, CancelRequest(FailureReason.CANCELLED, "cancelled"))
             failure = JobFailed(cancellation.reason, f"Render failed: {cancellation.text}")
