@@ -12,9 +12,9 @@ from structlog.testing import capture_logs
 
 from tests.support.recaps import distinct_recap
 from tornado_render.errors import FailureReason, JobFailed, StoreUnavailable
-from tornado_render.jobs.manager import STORE_OUTAGE, JobLimits, JobManager
+from tornado_render.jobs.manager import STORE_OUTAGE, JobManager
 from tornado_render.jobs.model import Job, JobEvent
-from tornado_render.jobs.store import Admission, CancelRequest, MemoryJobStore
+from tornado_render.jobs.store import Admission, CancelRequest, JobLimits, MemoryJobStore
 from tornado_render.logs import get_logger
 from tornado_render.recap import RenderRequest
 from tornado_render.render.pipeline import Outcome, Report

@@ -21,53 +21,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from tornado.ioloop import IOLoop
 
-from ..errors import FailureReason, JobFailed, ShuttingDown, StoreUnavailable, UserStreamLimitReached
+from ..errors import FailureReason, ShuttingDown, StoreUnavailable, UserStreamLimitReached
 from ..logs import get_logger
 from ..recap import RenderRequest
 from ..render.pipeline import Outcome
-from .model import Failed, Job, JobEvent, Queued, Succeeded
-from .runner import CheckRequest, JobObserver, JobRunner, RunJob, RunnerLimits, end_job
-from .store import Admission, CancelRequest, JobStore
+from .model import Failed, Job, JobEvent, Queued
+from .runner import CheckRequest, JobObserver, JobRunner, RunJob, end_job, succeeded
+from .store import CancelRequest, JobLimits, JobStore
 
 Lookup = Callable[[RenderRequest], Awaitable[Outcome | None]]
 STREAM_RETRY_AFTER_SECONDS = 30
 STORE_OUTAGE = "Render failed: job store unavailable"
-
-
-@dataclass(frozen=True)
-class JobLimits:
-    admission: Admission
-    retention_seconds: float
-    orphan_seconds: float
-    lease_seconds: float
-    failed_seconds: float = 0.0  # how long a recurring failure answers the same request (FAILED_JOB_SECONDS)
-    streams_per_user: int = 8  # USER_MAX_STREAMS
-
-
-class OrphanTimers:
-    """One timer per job that nobody here watches: when it fires, `on_orphan(job)` decides."""
-
-    def __init__(self, seconds: float, on_orphan: Callable[[Job], Awaitable[None]]) -> None:
-        self.seconds = seconds
-        self.on_orphan = on_orphan
-        self.timers: dict[Job, object] = {}
-
-    def arm(self, job: Job) -> None:
-        if job not in self.timers:
-            self.timers[job] = IOLoop.current().call_later(self.seconds, lambda: asyncio.ensure_future(self._fire(job)))
-
-    def disarm(self, job: Job) -> None:
-        timer = self.timers.pop(job, None)
-        if timer is not None:
-            IOLoop.current().remove_timeout(timer)
-
-    async def _fire(self, job: Job) -> None:
-        self.timers.pop(job, None)
-        await self.on_orphan(job)
 
 
 class Watch:
@@ -128,21 +95,10 @@ class JobManager:
         self.limits = limits
         self.observers = observers
         self.accepting = True
-        self._orphans = OrphanTimers(limits.orphan_seconds, self._orphaned)
+        self._orphan_timers: dict[Job, object] = {}  # one per job that nobody here watches
         self.log = get_logger(component="jobs")
         self.runner = (
-            JobRunner(
-                store,
-                run_job,
-                RunnerLimits(
-                    limits.admission.max_running, limits.lease_seconds, limits.retention_seconds, limits.failed_seconds
-                ),
-                observers,
-                self.publish_positions,
-                check_request,
-            )
-            if renders
-            else None
+            JobRunner(store, run_job, limits, observers, self.publish_positions, check_request) if renders else None
         )
 
     async def start(self) -> None:
@@ -160,13 +116,7 @@ class JobManager:
         # Looked up even for a reconnect: a Last-Event-ID of a job that is gone (a replayed request, a browser back
         # after the retention) must not re-render a stored video. A live job named by it still wins in the store.
         stored = await self.lookup(request)
-        finished = (
-            None
-            if stored is None
-            else Succeeded(
-                stored.filename, stored.url, stored.key, stored.duration, stored.warnings, dict(stored.assets)
-            )
-        )
+        finished = None if stored is None else succeeded(stored)
         job, created = await self.store.create_or_attach(request, last_event_id, self.limits.admission, finished)
         if not created:
             self.log.info("attached_to_existing", job_id=job.id, state=job.state.status)
@@ -195,14 +145,18 @@ class JobManager:
     # -- clients -------------------------------------------------------------------------------------------
 
     async def attach(self, job: Job) -> None:
-        self._orphans.disarm(job)
+        timer = self._orphan_timers.pop(job, None)
+        if timer is not None:
+            IOLoop.current().remove_timeout(timer)
         await self.store.add_client(job, +1)
 
     async def detach(self, job: Job) -> None:
-        if await self.store.add_client(job, -1) == 0 and not job.finished:
-            self._orphans.arm(job)
+        if await self.store.add_client(job, -1) == 0 and not job.finished and job not in self._orphan_timers:
+            orphaned = lambda: asyncio.ensure_future(self._orphaned(job))  # noqa: E731 - a timer's callback
+            self._orphan_timers[job] = IOLoop.current().call_later(self.limits.orphan_seconds, orphaned)
 
     async def _orphaned(self, job: Job) -> None:
+        self._orphan_timers.pop(job, None)
         if not job.finished and await self.store.add_client(job, 0) == 0:
             self.log.info("orphaned", job_id=job.id, seconds=self.limits.orphan_seconds)
             seconds = f"{self.limits.orphan_seconds:g}"
@@ -233,7 +187,7 @@ class JobManager:
         if self.runner is not None and self.runner.cancel_local(job, request):
             return
         if await self.store.remove_queued(job):
-            failure = JobFailed(request.reason, f"Render failed: {request.text}")
+            failure = request.failure()
             state = Failed(failure.reason, failure.client_message)
             if await end_job(self.store, job, state, self.limits.retention_seconds, owner=None):
                 self.log.info("error", job_id=job.id, user_id=job.user_id, phase="queued", reason=failure.detail)

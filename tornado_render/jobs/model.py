@@ -87,6 +87,12 @@ def job_key(request: RenderRequest) -> str:
     return hashlib.sha256((request.canonical() + shapes).encode("utf-8")).hexdigest()
 
 
+def event_job(event_id: str | None) -> str:
+    """The id of the job whose event `event_id` is (a non-terminal one, as a reconnect presents), else ''."""
+    job_id = (event_id or "").rpartition(".")[0]
+    return job_id if event_seq(job_id, event_id) else ""
+
+
 def is_terminal_event_id(event_id: str) -> bool:
     return event_id.endswith(TERMINAL_SUFFIX)
 

@@ -43,7 +43,7 @@ import redis.exceptions
 from ..errors import FailureReason, QueueFull, StoreUnavailable, UserLimitReached
 from ..logs import get_logger
 from ..recap import RenderRequest
-from .model import TERMINAL_EVENTS, Failed, Job, JobEvent, JobState, Queued, Running, Succeeded, event_seq, job_key
+from .model import TERMINAL_EVENTS, Failed, Job, JobEvent, JobState, Queued, Running, Succeeded, event_job, job_key
 from .store import Admission, CancelRequest
 
 T = TypeVar("T")
@@ -246,9 +246,6 @@ class RedisJobStore:
         self, request: RenderRequest, last_event_id: str | None, admission: Admission, stored: Succeeded | None
     ) -> tuple[Job, bool]:
         key = job_key(request)
-        earlier = last_event_id.rpartition(".")[0] if last_event_id else ""
-        if earlier and event_seq(earlier, last_event_id) == 0:
-            earlier = ""
         keys = [self.key("key", key), self.key("queue"), self.key("running"), self.key("user", request.quota_user)]
         answer = await self._run(
             "create_or_attach",
@@ -256,7 +253,7 @@ class RedisJobStore:
             self.prefix,
             key,
             f"{key[:12]}-{uuid.uuid4().hex[:8]}",
-            earlier,
+            event_job(last_event_id),
             json.dumps(request.as_json(), ensure_ascii=False),
             state_to_json(Queued(0)),
             state_to_json(stored) if stored else "",

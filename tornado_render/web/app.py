@@ -10,8 +10,8 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 import tornado.web
 from tornado.routing import URLSpec
 
-from ..jobs.manager import JobLimits, JobManager
-from ..jobs.store import Admission, JobStore, MemoryJobStore
+from ..jobs.manager import JobManager
+from ..jobs.store import Admission, JobLimits, JobStore, MemoryJobStore
 from ..logs import log_request
 from ..metrics import RenderMetrics
 from ..render.pipeline import Pipeline
