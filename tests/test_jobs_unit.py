@@ -51,7 +51,7 @@ class Pipeline:
 
 async def events_until_end(manager: JobManager, job: Job) -> list[JobEvent]:
     """Every event of `job` from the first, as a client watching it to the end sees them."""
-    watch = await manager.watch(job, 0, asyncio.Event())
+    watch = await manager.watch(job, None, asyncio.Event())
     try:
         return [event async for events in watch for event in events]
     finally:
@@ -218,7 +218,7 @@ class TestWatch:
         async def test() -> None:
             manager = JobManager(OutageStore(), Pipeline(), no_video, LIMITS, renders=False)
             job = await manager.submit(request("A"))
-            watch = await manager.watch(job, 2, asyncio.Event())
+            watch = await manager.watch(job, f"{job.id}.2", asyncio.Event())
             seen.extend([event async for events in watch for event in events])
             outage.append(watch.outage)
             await watch.close()
@@ -237,7 +237,7 @@ class TestWatch:
             manager = JobManager(store, Pipeline(), no_video, LIMITS, renders=False)
             job = await manager.submit(request("A"))
             gone = asyncio.Event()
-            watch = await manager.watch(job, 1, gone)  # the `queued` event is seen already: the watch waits
+            watch = await manager.watch(job, f"{job.id}.1", gone)  # the `queued` event is seen already: it waits
             counts.append(await store.add_client(job, 0))
             gone.set()
             assert [events async for events in watch] == []

@@ -28,7 +28,7 @@ from ..errors import FailureReason, ShuttingDown, StoreUnavailable, UserStreamLi
 from ..logs import get_logger
 from ..recap import RenderRequest
 from ..render.pipeline import Outcome
-from .model import Failed, Job, JobEvent, Queued
+from .model import Failed, Job, JobEvent, Queued, event_seq
 from .runner import CheckRequest, JobObserver, JobRunner, RunJob, end_job, succeeded
 from .store import CancelRequest, JobLimits, JobStore
 
@@ -171,11 +171,11 @@ class JobManager:
     async def close_stream(self, request: RenderRequest) -> None:
         await self.store.stream_closed(request.quota_user)
 
-    async def watch(self, job: Job, seen: int, gone: asyncio.Event) -> Watch:
+    async def watch(self, job: Job, last_event_id: str | None, gone: asyncio.Event) -> Watch:
         """Attach a client to `job` (StoreUnavailable when the store cannot count it) and follow the job's events
-        after `seen`: see Watch."""
+        after `last_event_id` (from the first when it is not one of the job's): see Watch."""
         await self.attach(job)
-        return Watch(self, job, seen, gone)
+        return Watch(self, job, event_seq(job.id, last_event_id), gone)
 
     # -- ending --------------------------------------------------------------------------------------------
 

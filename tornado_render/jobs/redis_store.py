@@ -284,16 +284,14 @@ class RedisJobStore:
             await self._call(lambda: self.redis.hincrby(key, self.instance, delta))
         counts = await self._call(lambda: self.redis.hgetall(key))
         total = 0
-        for instance, count in counts.items():
-            if int(count) > 0 and await self._alive("instance", instance.decode()):
+        for instance, count in counts.items():  # counted while its heartbeat lives (this instance's always does)
+            key = self.key("instance", instance.decode())
+            if int(count) > 0 and (key == self.key("instance", self.instance) or await self._exists(key)):
                 total += int(count)
         return total
 
-    async def _alive(self, kind: str, name: str) -> bool:
-        """Whether an instance's heartbeat key is still there (this instance always is)."""
-        if kind == "instance" and name == self.instance:
-            return True
-        return bool(await self._call(lambda: self.redis.exists(self.key(kind, name))))
+    async def _exists(self, key: str) -> bool:
+        return bool(await self._call(lambda: self.redis.exists(key)))
 
     # -- events --------------------------------------------------------------------------------------------
 

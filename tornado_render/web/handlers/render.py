@@ -142,7 +142,7 @@ class RenderHandler(BaseHandler):
     async def _wait(self, job: Job) -> bool:
         """Wait for the job's end while the client is here (attached, it counts as watching); False when it hung up
         first. StoreUnavailable when the store stayed unreachable."""
-        watch = await self.state.jobs.watch(job, 0, self._client_gone)
+        watch = await self.state.jobs.watch(job, None, self._client_gone)
         try:
             async for _ in watch:
                 pass

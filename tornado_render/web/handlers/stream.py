@@ -25,7 +25,7 @@ from tornado.ioloop import PeriodicCallback
 from tornado.iostream import StreamClosedError
 
 from ...errors import StoreUnavailable, UserStreamLimitReached
-from ...jobs.model import Job, JobEvent, event_seq, is_terminal_event_id
+from ...jobs.model import Job, JobEvent, is_terminal_event_id
 from ..request_parsing import parse_stream_query
 from ..schemas import InvalidRequest
 from ..sse import KEEPALIVE, format_event, format_retry
@@ -174,17 +174,17 @@ class RenderStreamHandler(BaseHandler):
             raise ApiError(503, STORE_UNAVAILABLE, headers={"Retry-After": str(STORE_RETRY_AFTER)}) from None
         try:
             job = await self.submit(request, last_event_id)
-            await self._stream(job, event_seq(job.id, last_event_id))
+            await self._stream(job, last_event_id)
         finally:
             with contextlib.suppress(StoreUnavailable):
                 await jobs.close_stream(request)
 
-    async def _stream(self, job: Job, seen: int) -> None:
+    async def _stream(self, job: Job, last_event_id: str | None) -> None:
         for name, value in SSE_HEADERS.items():
             self.set_header(name, value)
         self._client_gone = gone = asyncio.Event()
         try:
-            watch = await self.state.jobs.watch(job, seen, gone)
+            watch = await self.state.jobs.watch(job, last_event_id, gone)
         except StoreUnavailable:
             raise ApiError(503, STORE_UNAVAILABLE, headers={"Retry-After": str(STORE_RETRY_AFTER)}) from None
         self.state.open_streams += 1
