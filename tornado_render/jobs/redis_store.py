@@ -439,6 +439,7 @@ class RedisJobStore:
             return False
 
     async def close(self) -> None:
+        """Stop this instance's readers and heartbeat and close its connections (the server never closes its store)."""
         for follower in self.followers.values():
             follower.task.cancel()
         if self._housekeeping is not None:

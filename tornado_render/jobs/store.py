@@ -163,8 +163,6 @@ class JobStore(Admitting, Events, Queue, Protocol):
 
     async def healthy(self) -> bool: ...
 
-    async def close(self) -> None: ...
-
 
 class MemoryJobStore:
     name = "memory"
@@ -333,9 +331,6 @@ class MemoryJobStore:
 
     async def healthy(self) -> bool:
         return True
-
-    async def close(self) -> None:
-        """Nothing to release."""
 
     def counts(self) -> tuple[int, int]:
         return len(self.waiting), len(self.running)
