@@ -125,9 +125,9 @@ class TestQueueAndLeases:
         async def test(store: RedisJobStore) -> None:
             job, _ = await store.create_or_attach(request("A"), None, ROOMY, None)
             await store.take_next("worker-1", lease_seconds=30, timeout=1)
-            assert await store.append(job, "progress", {"progress": 1, "phase": "bundling"}, "worker-2") is None
-            event = await store.append(job, "progress", {"progress": 1, "phase": "bundling"}, "worker-1")
-            assert event is not None
+            progress = [("progress", {"progress": 1, "phase": "bundling"})]
+            assert await store.append(job, progress, "worker-2") is None
+            [event] = await store.append(job, progress, "worker-1") or []
             assert event.id == f"{job.id}.1"
 
         with_store(redis, test)
@@ -140,9 +140,9 @@ class TestEvents:
         async def test(store: RedisJobStore) -> None:
             job, _ = await store.create_or_attach(request("A"), None, ROOMY, None)
             failed = Failed(FailureReason.RENDER, "Render failed: no")
-            await store.append(job, "queued", {"position": 1}, state=Queued(1))
-            await store.append(job, "error", {"message": failed.message, "jobId": job.id}, state=failed)
-            assert await store.append(job, "queued", {"position": 2}) is None
+            await store.append(job, [("queued", {"position": 1})], state=Queued(1))
+            await store.append(job, [("error", {"message": failed.message, "jobId": job.id})], state=failed)
+            assert await store.append(job, [("queued", {"position": 2})]) is None
             events = await store.wait_for_events(job, 0)
             assert [event.id for event in events] == [f"{job.id}.1", f"{job.id}.2.end"]
             assert job.state == failed
@@ -155,9 +155,8 @@ class TestEvents:
         async def test(store: RedisJobStore) -> None:
             job, _ = await store.create_or_attach(request("A"), None, ROOMY, None)
             failed = Failed(FailureReason.RENDER, "Render failed: no")
-            event = await store.append(job, "queued", {"position": 1})
-            await store.append(job, "error", {"message": failed.message, "jobId": job.id}, state=failed)
-            assert event is not None
+            [event] = await store.append(job, [("queued", {"position": 1})]) or []
+            await store.append(job, [("error", {"message": failed.message, "jobId": job.id})], state=failed)
             await store.finish(job, retention_seconds=60)
             again, created = await store.create_or_attach(request("A"), event.id, ROOMY, None)
             assert (again, created) == (job, False)
@@ -176,7 +175,7 @@ class TestPrefix:
             job, _ = await store.create_or_attach(request("A"), None, ROOMY, None)
             await store.register_worker("worker-1", 2, 30)
             await store.take_next("worker-1", 30, 1)
-            await store.append(job, "progress", {"progress": 1, "phase": "bundling"}, "worker-1")
+            await store.append(job, [("progress", {"progress": 1, "phase": "bundling"})], "worker-1")
             await store.stream_opened("reader", 2)
 
         with_store(redis, fill, prefix="one:")

@@ -140,7 +140,7 @@ class JobManager:
         for index, job in enumerate(queued[free:]):
             position = Queued(index + 1)
             if job.state != position:
-                await self.store.append(job, "queued", {"position": position.position}, state=position)
+                await self.store.append(job, [("queued", {"position": position.position})], state=position)
 
     # -- clients -------------------------------------------------------------------------------------------
 

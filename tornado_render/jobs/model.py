@@ -24,6 +24,7 @@ from ..recap import RenderRequest
 
 TERMINAL_EVENTS = frozenset({"complete", "error"})
 TERMINAL_SUFFIX = ".end"
+NewEvent = tuple[str, dict[str, Any]]  # an event to append: its name and data (the store numbers it)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,18 @@ import redis.exceptions
 from ..errors import FailureReason, QueueFull, StoreUnavailable, UserLimitReached
 from ..logs import get_logger
 from ..recap import RenderRequest
-from .model import TERMINAL_EVENTS, Failed, Job, JobEvent, JobState, Queued, Running, Succeeded, event_job, job_key
+from .model import (
+    TERMINAL_EVENTS,
+    Failed,
+    Job,
+    JobEvent,
+    JobState,
+    Queued,
+    Running,
+    Succeeded,
+    event_job,
+    job_key,
+)
 from .store import Admission, CancelRequest
 
 T = TypeVar("T")
@@ -296,33 +307,29 @@ class RedisJobStore:
     # -- events --------------------------------------------------------------------------------------------
 
     async def append(
-        self, job: Job, name: str, data: dict[str, Any], owner: str | None = None, state: JobState | None = None
-    ) -> JobEvent | None:
-        seq = await self._call(lambda: self._append(job, name, data, owner, state))
-        if not seq:
-            return None
-        if state is not None:
-            job.state = state
-        return JobEvent.of(job.id, int(seq), name, data)
-
-    async def append_many(
-        self, job: Job, events: list[tuple[str, dict[str, Any]]], owner: str | None = None
+        self,
+        job: Job,
+        events: list[tuple[str, dict[str, Any]]],
+        owner: str | None = None,
+        state: JobState | None = None,
     ) -> list[JobEvent] | None:
         async def appended() -> list[Any]:
             pipe = self.redis.pipeline(transaction=False)
-            for name, data in events:
-                await self._append(job, name, data, owner, None, pipe)
+            for index, (name, data) in enumerate(events, 1):
+                await self._append(job, name, data, owner, state if index == len(events) else None, pipe)
             return list(await pipe.execute())
 
         seqs = await self._call(appended)
         if not all(seqs):
             return None
+        if state is not None:
+            job.state = state
         return [JobEvent.of(job.id, int(seq), name, data) for seq, (name, data) in zip(seqs, events, strict=True)]
 
     def _append(
-        self, job: Job, name: str, data: dict[str, Any], owner: str | None, state: JobState | None, client: Any = None
+        self, job: Job, name: str, data: dict[str, Any], owner: str | None, state: JobState | None, client: Any
     ) -> Awaitable[Any]:
-        """The append script for one event (on `client`, a pipeline, when given)."""
+        """The append script for one event, on `client` (a pipeline)."""
         args: list[str | int] = [
             name,
             json.dumps(data, ensure_ascii=False),

@@ -72,7 +72,7 @@ class ProgressPump:
             if fresh:
                 self.job.state = Running(fresh[-1].phase, fresh[-1].progress)
                 events = [("progress", step.as_event_data()) for step in fresh]
-                await _retrying(functools.partial(self.store.append_many, self.job, events, self.owner))
+                await _retrying(functools.partial(self.store.append, self.job, events, self.owner))
                 self.published = fresh[-1].progress
             if steps[-1] is None:
                 return
@@ -256,9 +256,7 @@ async def end_job(
     """Move a job to its final state and append its terminal event; False when `owner` had lost the job. A failure
     that would recur is remembered for `failed_seconds`."""
     job.finished_at = time.monotonic()
-    name, data = terminal_event(job, state)
-    event = await _retrying(lambda: store.append(job, name, data, owner, state))
-    if event is None:
+    if await _retrying(lambda: store.append(job, [terminal_event(job, state)], owner, state)) is None:
         return False
     recurring = isinstance(state, Failed) and state.reason in RECURRING_FAILURES
     remembered = failed_seconds if recurring else 0.0

@@ -90,15 +90,14 @@ class Events(Protocol):
     follows a terminal event."""
 
     async def append(
-        self, job: Job, name: str, data: dict[str, Any], owner: str | None = None, state: JobState | None = None
-    ) -> JobEvent | None:
-        """Add an event, and the job's new `state` in the same step; None when fenced out or the job has ended."""
-        ...
-
-    async def append_many(
-        self, job: Job, events: list[tuple[str, dict[str, Any]]], owner: str | None = None
+        self,
+        job: Job,
+        events: list[tuple[str, dict[str, Any]]],
+        owner: str | None = None,
+        state: JobState | None = None,
     ) -> list[JobEvent] | None:
-        """Add several events in order, in one go (one round trip for a store elsewhere); None when fenced out."""
+        """Add events (name, data) in order, in one go (one round trip for a store elsewhere), and with the last one
+        the job's new `state` (whoever reads the event finds the state); None when fenced out or the job has ended."""
         ...
 
     async def wait_for_events(self, job: Job, seq: int) -> list[JobEvent]:
@@ -212,26 +211,23 @@ class MemoryJobStore:
             raise UserLimitReached(active, retry_after=admission.retry_after(len(self.waiting)))
 
     async def append(
-        self, job: Job, name: str, data: dict[str, Any], owner: str | None = None, state: JobState | None = None
-    ) -> JobEvent | None:
-        events = self.events.get(job.id)
-        if events is None or (events and events[-1].terminal):
+        self,
+        job: Job,
+        events: list[tuple[str, dict[str, Any]]],
+        owner: str | None = None,
+        state: JobState | None = None,
+    ) -> list[JobEvent] | None:
+        stored = self.events.get(job.id)
+        if stored is None or (stored and stored[-1].terminal):
             return None
         if state is not None:
             job.state = state
-        seq = len(events) + 1
-        event = JobEvent.of(job.id, seq, name, data)
-        events.append(event)
+        added = [JobEvent.of(job.id, len(stored) + index, name, data) for index, (name, data) in enumerate(events, 1)]
+        stored.extend(added)
         waiters = self._appended.pop(job.id, None)
         if waiters is not None and not waiters.done():
             waiters.set_result(None)
-        return event
-
-    async def append_many(
-        self, job: Job, events: list[tuple[str, dict[str, Any]]], owner: str | None = None
-    ) -> list[JobEvent] | None:
-        added = [await self.append(job, name, data, owner) for name, data in events]
-        return [event for event in added if event is not None] if all(added) else None
+        return added
 
     async def wait_for_events(self, job: Job, seq: int) -> list[JobEvent]:
         while True:
