@@ -49,6 +49,7 @@ from .model import (
     Job,
     JobEvent,
     JobState,
+    NewEvent,
     Queued,
     Running,
     Succeeded,
@@ -307,11 +308,7 @@ class RedisJobStore:
     # -- events --------------------------------------------------------------------------------------------
 
     async def append(
-        self,
-        job: Job,
-        events: list[tuple[str, dict[str, Any]]],
-        owner: str | None = None,
-        state: JobState | None = None,
+        self, job: Job, events: list[NewEvent], owner: str | None = None, state: JobState | None = None
     ) -> list[JobEvent] | None:
         async def appended() -> list[Any]:
             pipe = self.redis.pipeline(transaction=False)

@@ -20,14 +20,14 @@ import asyncio
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from tornado.ioloop import IOLoop
 
 from ..errors import FailureReason, JobFailed, QueueFull, UserLimitReached
 from ..logs import get_logger
 from ..recap import RenderRequest
-from .model import Failed, Job, JobEvent, JobState, Queued, Succeeded, event_job, job_key
+from .model import Failed, Job, JobEvent, JobState, NewEvent, Queued, Succeeded, event_job, job_key
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,7 @@ class Events(Protocol):
     follows a terminal event."""
 
     async def append(
-        self,
-        job: Job,
-        events: list[tuple[str, dict[str, Any]]],
-        owner: str | None = None,
-        state: JobState | None = None,
+        self, job: Job, events: list[NewEvent], owner: str | None = None, state: JobState | None = None
     ) -> list[JobEvent] | None:
         """Add events (name, data) in order, in one go (one round trip for a store elsewhere), and with the last one
         the job's new `state` (whoever reads the event finds the state); None when fenced out or the job has ended."""
@@ -211,11 +207,7 @@ class MemoryJobStore:
             raise UserLimitReached(active, retry_after=admission.retry_after(len(self.waiting)))
 
     async def append(
-        self,
-        job: Job,
-        events: list[tuple[str, dict[str, Any]]],
-        owner: str | None = None,
-        state: JobState | None = None,
+        self, job: Job, events: list[NewEvent], owner: str | None = None, state: JobState | None = None
     ) -> list[JobEvent] | None:
         stored = self.events.get(job.id)
         if stored is None or (stored and stored[-1].terminal):
