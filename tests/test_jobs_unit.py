@@ -158,6 +158,33 @@ class TestRunner:
         [error] = lines_named(lines, "error")
         assert (error["phase"], error["reason"]) == ("cancelled", "Render failed: the reader left")
 
+    def test_a_worker_that_loses_its_lease_stops_its_render(self) -> None:
+        """When the store says the lease is gone, the runner logs `lease_lost` and cancels the render it holds."""
+        seen: list[JobEvent] = []
+
+        class LostLeases(MemoryJobStore):
+            lost = False  # from the moment the render runs (another worker took the job over)
+
+            async def renew(self, job: Job, worker: str, lease_seconds: float) -> bool:
+                return not self.lost
+
+        async def test() -> None:
+            pipeline, store = Pipeline(), LostLeases()
+            limits = JobLimits(Admission(1, 10, 10), retention_seconds=60, orphan_seconds=60, lease_seconds=0.3)
+            manager = JobManager(store, pipeline, no_video, limits)
+            await manager.start()
+            job = await manager.submit(request("A"))
+            await pipeline.started.wait()
+            store.lost = True
+            seen.extend(await events_until_end(manager, job))  # the keeper renews every 0.2 s
+            await manager.shutdown(1)
+
+        lines = run(test)
+        assert seen[-1].name == "error"
+        [lost] = lines_named(lines, "lease_lost")
+        assert lost["job_id"] == seen[-1].data["jobId"]
+        assert lines_named(lines, "error")[0]["reason"] == "Render failed: the job was taken over by another worker"
+
 
 class TestManager:
     def test_identical_requests_share_one_job(self) -> None:

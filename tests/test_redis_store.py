@@ -12,10 +12,13 @@ from structlog.testing import capture_logs
 from tests.support.recaps import distinct_recap
 from tests.support.redis_server import RedisServer
 from tornado_render.errors import FailureReason, QueueFull, UserLimitReached
+from tornado_render.jobs.manager import JobManager
 from tornado_render.jobs.model import Failed, Queued, Running, Succeeded
 from tornado_render.jobs.redis_store import RedisJobStore, state_from_json, state_to_json
-from tornado_render.jobs.store import Admission
+from tornado_render.jobs.store import Admission, JobLimits
 from tornado_render.recap import RenderRequest
+from tornado_render.render.pipeline import Outcome, Report
+from tornado_render.render.progress import RENDERING, ProgressStep
 
 ROOMY = Admission(max_running=1, max_queued=10, max_per_user=10)
 
@@ -165,6 +168,34 @@ class TestEvents:
             assert fresh is not job
 
         with_store(redis, test)
+
+
+class TestWithAManager:
+    def test_a_job_runs_through_redis_and_its_watcher_sees_every_event(self, redis: RedisServer) -> None:
+        """A manager on the Redis store takes its own job, renders it, and a watch reads its events from the stream."""
+        outcome = Outcome("a.mp4", "https://bucket/a.mp4", "videos/a.mp4", 14.0, 1.0, 0.5)
+
+        async def render(request: RenderRequest, report: Report) -> Outcome:
+            for progress in (0, 50, 100):
+                report(ProgressStep(progress, RENDERING))
+            return outcome
+
+        async def nothing_stored(request: RenderRequest) -> Outcome | None:
+            return None
+
+        async def test(store: RedisJobStore) -> list[tuple[str, Any]]:
+            limits = JobLimits(ROOMY, retention_seconds=60, orphan_seconds=60, lease_seconds=30)
+            manager = JobManager(store, render, nothing_stored, limits)
+            await manager.start()
+            job = await manager.submit(request("A"))
+            watch = await manager.watch(job, None, asyncio.Event())
+            events = [(event.name, event.data.get("progress")) async for batch in watch for event in batch]
+            await watch.close()
+            await manager.shutdown(1)
+            assert job.state == Succeeded(outcome.filename, outcome.url, outcome.key, outcome.duration)
+            return events
+
+        assert with_store(redis, test) == [("progress", 0), ("progress", 50), ("progress", 100), ("complete", None)]
 
 
 class TestPrefix:
