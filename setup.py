@@ -8,7 +8,9 @@ setup(
     description="Monthly reading recap videos rendered with Remotion, progress streamed over SSE.",
     python_requires=">=3.10",
     packages=find_packages(include=["tornado_render", "tornado_render.*"]),
-    package_data={"tornado_render": ["py.typed", "web/static/*", "web/static/samples/*", "web/static/fonts/*"]},
+    package_data={
+        "tornado_render": ["py.typed", "jobs/lua/*.lua", "web/static/*", "web/static/samples/*", "web/static/fonts/*"]
+    },
     install_requires=[
         "tornado==6.6.1",
         "boto3==1.44.5",

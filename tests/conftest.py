@@ -12,6 +12,7 @@ from tests.support.cover_server import CoverServer, start_cover_server
 from tests.support.fake_renders import Gate
 from tests.support.moto_server import MotoServer, start_moto
 from tests.support.recaps import distinct_recap, load_recap
+from tests.support.redis_server import RedisServer, redis_installed, start_redis
 from tests.support.server import ServerProcess, start_server
 from tests.support.stills import build_bundle
 
@@ -47,6 +48,16 @@ def server_factory(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
 
     yield start
     started.stop_all()
+
+
+@pytest.fixture
+def redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A real redis-server on a free loopback port for this test, stopped afterwards."""
+    if not redis_installed():
+        pytest.skip("redis-server is not installed (scripts/setup --with-test-browsers installs it as root)")
+    server = start_redis(tmp_path / "redis")
+    yield server
+    server.stop()
 
 
 @pytest.fixture

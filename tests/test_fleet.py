@@ -25,7 +25,7 @@ from tests.support.metrics import scrape, value
 from tests.support.moto_server import MotoServer
 from tests.support.nginx import FLEET_CONF, NGINX, SHIPPED_CONF, start_nginx
 from tests.support.recaps import distinct_recap
-from tests.support.redis_server import RedisServer, redis_installed, start_redis
+from tests.support.redis_server import RedisServer
 from tests.support.server import ServerProcess
 from tests.support.sse_client import Stream, open_stream, read_events, run_stream, stream_url
 from tests.support.stills import seed_bundle_cache
@@ -71,15 +71,6 @@ class Fleet:
         assets = {key.removesuffix(".mp4") + suffix for key in videos for suffix in ("-poster.jpg", "-card.jpg")}
         assert set(keys) == set(videos) | assets, keys
         return videos
-
-
-@pytest.fixture
-def redis(tmp_path: Path) -> Iterator[RedisServer]:
-    if not redis_installed():
-        pytest.skip("redis-server is not installed (scripts/setup --with-test-browsers installs it as root)")
-    server = start_redis(tmp_path / "redis")
-    yield server
-    server.stop()
 
 
 @pytest.fixture

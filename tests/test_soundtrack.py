@@ -12,11 +12,13 @@ import json
 import math
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog
+from structlog.testing import capture_logs
 
 from tests.support.audio import (
     CORRECT_VIDEO,
@@ -52,18 +54,6 @@ def soundtrack(max_bytes: int = DEFAULT_MAX_BYTES, allowed: str = "127.0.0.1/32"
     return Soundtrack.for_remotion_dir(REMOTION, CATALOG.tracks, AudioPolicy(max_bytes, parse_networks(allowed)))
 
 
-class Recorder:
-    """A logger that keeps what it is told (one per preparation: they run side by side)."""
-
-    def __init__(self) -> None:
-        self.lines: list[dict[str, Any]] = []
-
-    def info(self, event: str, **fields: Any) -> None:
-        self.lines.append({"event": event, **fields})
-
-    warning = info
-
-
 @dataclass(frozen=True)
 class Made:
     prepared: PreparedAudio
@@ -72,15 +62,16 @@ class Made:
 
 
 async def prepare_and_mux(maker: Soundtrack, audio: dict[str, Any] | None, video: Path, workdir: Path) -> Made:
-    """Prepare `audio` for a FRAMES-long video in `workdir` and, when there is a track, mux it onto `video`."""
+    """Prepare `audio` for a FRAMES-long video in `workdir` and, when there is a track, mux it onto `video`; its log
+    lines carry `case` (the workdir's name: preparations run side by side, each in a task of its own)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    log = Recorder()
-    prepared = await maker.prepare(audio, FRAMES, workdir, "video", log)
+    structlog.contextvars.bind_contextvars(case=workdir.name)
+    prepared = await maker.prepare(audio, FRAMES, workdir, "video")
     if prepared.path is None:
-        return Made(prepared, None, log.lines)
+        return Made(prepared, None, [])
     muxed = workdir / "muxed.mp4"
     await maker.mux(video, prepared.path, muxed)
-    return Made(prepared, muxed, log.lines)
+    return Made(prepared, muxed, [])
 
 
 @pytest.fixture(scope="module")
@@ -119,14 +110,16 @@ def made(tmp_path_factory: pytest.TempPathFactory, track_server: CoverServer, vi
         )
         return dict(zip(cases, results, strict=True))
 
-    return asyncio.run(all_of_them())
+    with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as lines:
+        made = asyncio.run(all_of_them())
+    return {name: replace(one, logs=[line for line in lines if line.get("case") == name]) for name, one in made.items()}
 
 
 def refusal(audio: dict[str, Any] | None, tmp_path: Path, **policy: Any) -> PreparedAudio:
     """What preparing `audio` gives (expected: no track and a warning)."""
 
     async def prepare() -> PreparedAudio:
-        return await soundtrack(**policy).prepare(audio, FRAMES, tmp_path, "video", Recorder())
+        return await soundtrack(**policy).prepare(audio, FRAMES, tmp_path, "video")
 
     return asyncio.run(prepare())
 
@@ -273,7 +266,7 @@ class TestRefusals:
         maker.public_dir = tmp_path / "nowhere"
 
         async def prepare() -> PreparedAudio:
-            return await maker.prepare({"track": "neon", "volume": 1}, FRAMES, tmp_path, "v", Recorder())
+            return await maker.prepare({"track": "neon", "volume": 1}, FRAMES, tmp_path, "v")
 
         prepared = asyncio.run(prepare())
         assert prepared.warnings == (
@@ -302,9 +295,7 @@ class TestCancellation:
         workdir.mkdir()
 
         async def scenario() -> list[int]:
-            task = asyncio.ensure_future(
-                soundtrack().prepare({"track": "lamplight", "volume": 1}, 9000, workdir, "v", Recorder())
-            )
+            task = asyncio.ensure_future(soundtrack().prepare({"track": "lamplight", "volume": 1}, 9000, workdir, "v"))
             while not processes_mentioning(str(workdir)):  # until its ffmpeg runs
                 await asyncio.sleep(0.01)
             running = processes_mentioning(str(workdir))

@@ -11,8 +11,8 @@ import functools
 import secrets
 from concurrent.futures import Executor, ThreadPoolExecutor
 
-from .jobs.manager import JobLimits, JobManager
-from .jobs.store import Admission, JobStore, MemoryJobStore
+from .jobs.manager import JobManager
+from .jobs.store import Admission, JobLimits, JobStore, MemoryJobStore
 from .metrics import RenderMetrics
 from .render.pipeline import Pipeline
 from .render.thumbnails import ThumbnailCache

@@ -1,7 +1,9 @@
 """structlog setup: one JSON object per line for machines, colourless key=value lines on a terminal.
 
-A job's logger is bound to its id and userId once (`get_logger(job_id=..., user_id=...)`), so every line of a job
-carries them.
+A job's id and userId are bound once, into structlog's context variables, by the task that runs the job (the
+runner, `bound_contextvars`), so every line of a job carries them, whichever module writes it; no logger is passed
+around. Context variables belong to a task (and the tasks it starts): shared work a job merely happens to start (the
+bundle, the thumbnails) runs in a task of its own without them (`unbound_task`).
 
 Everything goes through the same processors, Tornado's own loggers included (uncaught errors, malformed requests):
 the standard library's records are rendered by structlog's ProcessorFormatter, so a log collector sees one format.
@@ -12,16 +14,20 @@ No field is longer than MAX_FIELD_CHARS (its start and end are kept), so no requ
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import hashlib
 import json
 import logging
 import sys
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
 
 MAX_FIELD_CHARS = 2048
+T = TypeVar("T")
 
 
 def _cap(text: str) -> str:
@@ -75,7 +81,14 @@ def configure_logging(log_format: str = "auto", stream: Any = None, level: int =
 
 
 def get_logger(**bindings: Any) -> Any:
-    return structlog.get_logger("tornado_render").bind(**bindings)
+    """A logger with `bindings`, assembled at each call from the configuration of the moment (so a module may hold
+    one from import on), with the context variables of the task that logs."""
+    return structlog.get_logger("tornado_render", **bindings)
+
+
+def unbound_task(work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+    """A task for shared work, carrying none of the log fields bound by the task that starts it."""
+    return contextvars.Context().run(asyncio.ensure_future, work)
 
 
 def query_digest(query: str) -> str | None:

@@ -25,11 +25,15 @@ from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+import structlog
+
 from .logs import get_logger
 from .recap import RenderRequest
 from .render.pipeline import Outcome, Report
 from .storage import Storage
 from .storage.naming import ASSET_CONTENT_TYPES, ASSET_EXTENSIONS, asset_key
+
+log = get_logger()  # a job's lines carry its id and userId: the runner binds them (logs.py)
 
 SHARE_ROUTE = "/share/"
 RECORD_PREFIX = "shares/"
@@ -39,7 +43,7 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{22}")
 # The files of a share, by their name under /share/<token>/: the story video and the assets.
 SHARE_FILES = {"story.mp4": "story", **{f"{name}.{extension}": name for name, extension in ASSET_EXTENSIONS.items()}}
 
-RunJob = Callable[[RenderRequest, Report, Any], Awaitable[Outcome]]
+RunJob = Callable[[RenderRequest, Report], Awaitable[Outcome]]
 Lookup = Callable[[RenderRequest], Awaitable[Outcome | None]]
 
 
@@ -141,7 +145,7 @@ class ShareLinks:
     def token(self, video_key: str) -> str:
         return share_token(self.secret, video_key)
 
-    async def publish(self, request: RenderRequest, outcome: Outcome, log: Any) -> Outcome:
+    async def publish(self, request: RenderRequest, outcome: Outcome) -> Outcome:
         """The outcome with its `share` asset (the page's path), once the page's record is stored."""
         token = self.token(outcome.key)
         record = ShareRecord.of(request, outcome)
@@ -172,8 +176,8 @@ class ShareLinks:
     def publishing(self, run: RunJob) -> RunJob:
         """`run` (the pipeline's), whose outcomes come with their share link."""
 
-        async def run_and_publish(request: RenderRequest, report: Report, log: Any) -> Outcome:
-            return await self.publish(request, await run(request, report, log), log)
+        async def run_and_publish(request: RenderRequest, report: Report) -> Outcome:
+            return await self.publish(request, await run(request, report))
 
         return run_and_publish
 
@@ -184,6 +188,7 @@ class ShareLinks:
             found = await lookup(request)
             if found is None:
                 return None
-            return await self.publish(request, found, get_logger(component="shares", user_id=request.user_id))
+            with structlog.contextvars.bound_contextvars(component="shares", user_id=request.user_id):
+                return await self.publish(request, found)
 
         return lookup_and_publish

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import structlog
 from metadata_parser import MetadataParser
 from PIL import Image
 
@@ -87,7 +86,7 @@ def publish_share(
     # Two workers: one runs the loop below, the other the storage calls that loop hands to the executor.
     with ThreadPoolExecutor(max_workers=2) as executor:
         links = ShareLinks(storage, executor, secret)
-        publish = links.publish(request, outcome, structlog.get_logger("tests"))
+        publish = links.publish(request, outcome)
         # A loop of its own, in a thread of its own: the caller's thread may run one already (Playwright's).
         published = executor.submit(asyncio.run, publish).result()
     token = published.assets["share"].rsplit("/", 1)[-1]

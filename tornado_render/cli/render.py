@@ -24,10 +24,11 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote
 
+import structlog
 from tqdm import tqdm
 
 from ..errors import JobFailed
-from ..logs import configure_logging, get_logger
+from ..logs import configure_logging
 from ..recap import FORMATS, STORY, RenderRequest, normalized_formats
 from ..render.pipeline import Outcome, Pipeline
 from ..render.progress import ProgressStep
@@ -168,7 +169,8 @@ def main(argv: list[str]) -> int:
                 bar.update(step.progress - bar.n)
 
             try:
-                outcome = asyncio.run(pipeline.run(request, report, get_logger(command="render")))
+                with structlog.contextvars.bound_contextvars(command="render"):
+                    outcome = asyncio.run(pipeline.run(request, report))
             except JobFailed as failure:
                 bar.close()
                 print(f"tornado-render render: {failure.detail}", file=sys.stderr)

@@ -19,53 +19,63 @@ is born Succeeded: its clients get `complete` at once, and nothing renders.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from tornado.ioloop import IOLoop
 
-from ..errors import FailureReason, JobFailed, ShuttingDown, UserStreamLimitReached
+from ..errors import FailureReason, ShuttingDown, StoreUnavailable, UserStreamLimitReached
 from ..logs import get_logger
 from ..recap import RenderRequest
 from ..render.pipeline import Outcome
-from .model import Failed, Job, JobEvent, Queued, Succeeded
-from .runner import CheckRequest, JobObserver, JobRunner, RunJob, RunnerLimits, end_job
-from .store import Admission, CancelRequest, JobStore
+from .model import Failed, Job, JobEvent, Queued, event_seq
+from .runner import CheckRequest, JobObserver, JobRunner, RunJob, end_job, succeeded
+from .store import CancelRequest, JobLimits, JobStore
 
 Lookup = Callable[[RenderRequest], Awaitable[Outcome | None]]
 STREAM_RETRY_AFTER_SECONDS = 30
+STORE_OUTAGE = "Render failed: job store unavailable"
 
 
-@dataclass(frozen=True)
-class JobLimits:
-    admission: Admission
-    retention_seconds: float
-    orphan_seconds: float
-    lease_seconds: float
-    failed_seconds: float = 0.0  # how long a recurring failure answers the same request (FAILED_JOB_SECONDS)
-    streams_per_user: int = 8  # USER_MAX_STREAMS
+class Watch:
+    """One client following one job: batches of the events after `seen`, in order, until the terminal one. It ends
+    early when `gone` is set (the client left), and a store that stays unreachable ends it with a terminal `error`
+    event of its own (`outage` is then True). `close` detaches the client; a job nobody watches is an orphan."""
 
+    def __init__(self, manager: JobManager, job: Job, seen: int, gone: asyncio.Event) -> None:
+        self.manager = manager
+        self.job = job
+        self.seen = seen
+        self.gone = gone
+        self.leaving = asyncio.ensure_future(gone.wait())
+        self.ended = False
+        self.outage = False
 
-class OrphanTimers:
-    """One timer per job that nobody here watches: when it fires, `on_orphan(job)` decides."""
+    def __aiter__(self) -> Watch:
+        return self
 
-    def __init__(self, seconds: float, on_orphan: Callable[[Job], Awaitable[None]]) -> None:
-        self.seconds = seconds
-        self.on_orphan = on_orphan
-        self.timers: dict[Job, object] = {}
+    async def __anext__(self) -> list[JobEvent]:
+        if self.ended or self.gone.is_set():
+            raise StopAsyncIteration
+        waiting = asyncio.ensure_future(self.manager.store.wait_for_events(self.job, self.seen))
+        await asyncio.wait((waiting, self.leaving), return_when=asyncio.FIRST_COMPLETED)
+        if not waiting.done():
+            waiting.cancel()
+            raise StopAsyncIteration
+        try:
+            events = waiting.result()
+        except StoreUnavailable:
+            # The stream cannot go on; its terminal id makes a reconnecting EventSource stop (204).
+            self.ended = self.outage = True
+            return [JobEvent.of(self.job.id, self.seen, "error", {"message": STORE_OUTAGE, "jobId": self.job.id})]
+        self.seen = events[-1].seq
+        self.ended = events[-1].terminal
+        return events
 
-    def arm(self, job: Job) -> None:
-        if job not in self.timers:
-            self.timers[job] = IOLoop.current().call_later(self.seconds, lambda: asyncio.ensure_future(self._fire(job)))
-
-    def disarm(self, job: Job) -> None:
-        timer = self.timers.pop(job, None)
-        if timer is not None:
-            IOLoop.current().remove_timeout(timer)
-
-    async def _fire(self, job: Job) -> None:
-        self.timers.pop(job, None)
-        await self.on_orphan(job)
+    async def close(self) -> None:
+        self.leaving.cancel()
+        with contextlib.suppress(StoreUnavailable):
+            await self.manager.detach(self.job)
 
 
 class JobManager:
@@ -85,21 +95,10 @@ class JobManager:
         self.limits = limits
         self.observers = observers
         self.accepting = True
-        self._orphans = OrphanTimers(limits.orphan_seconds, self._orphaned)
+        self._orphan_timers: dict[Job, object] = {}  # one per job that nobody here watches
         self.log = get_logger(component="jobs")
         self.runner = (
-            JobRunner(
-                store,
-                run_job,
-                RunnerLimits(
-                    limits.admission.max_running, limits.lease_seconds, limits.retention_seconds, limits.failed_seconds
-                ),
-                observers,
-                self.publish_positions,
-                check_request,
-            )
-            if renders
-            else None
+            JobRunner(store, run_job, limits, observers, self.publish_positions, check_request) if renders else None
         )
 
     async def start(self) -> None:
@@ -117,13 +116,7 @@ class JobManager:
         # Looked up even for a reconnect: a Last-Event-ID of a job that is gone (a replayed request, a browser back
         # after the retention) must not re-render a stored video. A live job named by it still wins in the store.
         stored = await self.lookup(request)
-        finished = (
-            None
-            if stored is None
-            else Succeeded(
-                stored.filename, stored.url, stored.key, stored.duration, stored.warnings, dict(stored.assets)
-            )
-        )
+        finished = None if stored is None else succeeded(stored)
         job, created = await self.store.create_or_attach(request, last_event_id, self.limits.admission, finished)
         if not created:
             self.log.info("attached_to_existing", job_id=job.id, state=job.state.status)
@@ -147,19 +140,23 @@ class JobManager:
         for index, job in enumerate(queued[free:]):
             position = Queued(index + 1)
             if job.state != position:
-                await self.store.append(job, "queued", {"position": position.position}, state=position)
+                await self.store.append(job, [("queued", {"position": position.position})], state=position)
 
     # -- clients -------------------------------------------------------------------------------------------
 
     async def attach(self, job: Job) -> None:
-        self._orphans.disarm(job)
+        timer = self._orphan_timers.pop(job, None)
+        if timer is not None:
+            IOLoop.current().remove_timeout(timer)
         await self.store.add_client(job, +1)
 
     async def detach(self, job: Job) -> None:
-        if await self.store.add_client(job, -1) == 0 and not job.finished:
-            self._orphans.arm(job)
+        if await self.store.add_client(job, -1) == 0 and not job.finished and job not in self._orphan_timers:
+            orphaned = lambda: asyncio.ensure_future(self._orphaned(job))  # noqa: E731 - a timer's callback
+            self._orphan_timers[job] = IOLoop.current().call_later(self.limits.orphan_seconds, orphaned)
 
     async def _orphaned(self, job: Job) -> None:
+        self._orphan_timers.pop(job, None)
         if not job.finished and await self.store.add_client(job, 0) == 0:
             self.log.info("orphaned", job_id=job.id, seconds=self.limits.orphan_seconds)
             seconds = f"{self.limits.orphan_seconds:g}"
@@ -174,9 +171,11 @@ class JobManager:
     async def close_stream(self, request: RenderRequest) -> None:
         await self.store.stream_closed(request.quota_user)
 
-    async def next_events(self, job: Job, seq: int) -> list[JobEvent]:
-        """The events after `seq`, waiting for the next one if there are none yet."""
-        return await self.store.wait_for_events(job, seq)
+    async def watch(self, job: Job, last_event_id: str | None, gone: asyncio.Event) -> Watch:
+        """Attach a client to `job` (StoreUnavailable when the store cannot count it) and follow the job's events
+        after `last_event_id` (from the first when it is not one of the job's): see Watch."""
+        await self.attach(job)
+        return Watch(self, job, event_seq(job.id, last_event_id), gone)
 
     # -- ending --------------------------------------------------------------------------------------------
 
@@ -188,7 +187,7 @@ class JobManager:
         if self.runner is not None and self.runner.cancel_local(job, request):
             return
         if await self.store.remove_queued(job):
-            failure = JobFailed(request.reason, f"Render failed: {request.text}")
+            failure = request.failure()
             state = Failed(failure.reason, failure.client_message)
             if await end_job(self.store, job, state, self.limits.retention_seconds, owner=None):
                 self.log.info("error", job_id=job.id, user_id=job.user_id, phase="queued", reason=failure.detail)
@@ -209,6 +208,14 @@ class JobManager:
             await self.runner.stop(grace_seconds, shutdown)
 
     # -- numbers -------------------------------------------------------------------------------------------
+
+    @property
+    def store_name(self) -> str:
+        return self.store.name
+
+    async def healthy(self) -> bool:
+        """Whether the job store answers."""
+        return await self.store.healthy()
 
     @property
     def queued_count(self) -> int:

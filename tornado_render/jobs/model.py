@@ -24,6 +24,7 @@ from ..recap import RenderRequest
 
 TERMINAL_EVENTS = frozenset({"complete", "error"})
 TERMINAL_SUFFIX = ".end"
+NewEvent = tuple[str, dict[str, Any]]  # an event to append: its name and data (the store numbers it)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,12 @@ def job_key(request: RenderRequest) -> str:
     """The look (canonical()) and, when more than the story is asked for, the shapes: one job per set."""
     shapes = "" if request.formats == ("story",) else "\n" + ",".join(request.formats)
     return hashlib.sha256((request.canonical() + shapes).encode("utf-8")).hexdigest()
+
+
+def event_job(event_id: str | None) -> str:
+    """The id of the job whose event `event_id` is (a non-terminal one, as a reconnect presents), else ''."""
+    job_id = (event_id or "").rpartition(".")[0]
+    return job_id if event_seq(job_id, event_id) else ""
 
 
 def is_terminal_event_id(event_id: str) -> bool:

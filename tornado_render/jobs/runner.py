@@ -17,8 +17,9 @@ import functools
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
+
+import structlog
 
 from ..errors import RECURRING_FAILURES, FailureReason, JobFailed, StoreUnavailable
 from ..logs import get_logger
@@ -26,9 +27,9 @@ from ..recap import RenderRequest
 from ..render.pipeline import Outcome, Report
 from ..render.progress import BUNDLING, RENDERING, ProgressStep
 from .model import Failed, Job, Running, Succeeded
-from .store import CancelRequest, JobStore
+from .store import CancelRequest, JobLimits, JobStore
 
-RunJob = Callable[[RenderRequest, Report, Any], Awaitable[Outcome]]
+RunJob = Callable[[RenderRequest, Report], Awaitable[Outcome]]
 # Raises ValueError (the web side's InvalidRequest) for a request that is not valid.
 CheckRequest = Callable[[RenderRequest], None]
 REAP_INTERVAL_SECONDS = 2.0
@@ -43,14 +44,6 @@ class JobObserver(Protocol):
     def job_succeeded(self, job: Job, outcome: Outcome) -> None: ...
 
     def job_failed(self, job: Job, reason: FailureReason) -> None: ...
-
-
-@dataclass(frozen=True)
-class RunnerLimits:
-    slots: int
-    lease_seconds: float
-    retention_seconds: float
-    failed_seconds: float = 0.0
 
 
 class ProgressPump:
@@ -79,7 +72,7 @@ class ProgressPump:
             if fresh:
                 self.job.state = Running(fresh[-1].phase, fresh[-1].progress)
                 events = [("progress", step.as_event_data()) for step in fresh]
-                await _retrying(functools.partial(self.store.append_many, self.job, events, self.owner))
+                await _retrying(functools.partial(self.store.append, self.job, events, self.owner))
                 self.published = fresh[-1].progress
             if steps[-1] is None:
                 return
@@ -94,7 +87,7 @@ class JobRunner:
         self,
         store: JobStore,
         run_job: RunJob,
-        limits: RunnerLimits,
+        limits: JobLimits,
         observers: tuple[JobObserver, ...],
         on_change: Callable[[], Awaitable[None]],
         check_request: CheckRequest | None = None,
@@ -103,6 +96,7 @@ class JobRunner:
         self.run_job = run_job
         self.check_request = check_request
         self.limits = limits
+        self.slots = limits.admission.max_running
         self.observers = observers
         self.on_change = on_change
         self.worker = f"worker-{uuid.uuid4().hex[:12]}"
@@ -114,13 +108,13 @@ class JobRunner:
         self.log = get_logger(component="jobs", worker=self.worker)
 
     async def start(self) -> None:
-        await _retrying(lambda: self.store.register_worker(self.worker, self.limits.slots, self.limits.lease_seconds))
+        await _retrying(lambda: self.store.register_worker(self.worker, self.slots, self.limits.lease_seconds))
         self._loops = [asyncio.ensure_future(self._take_loop()), asyncio.ensure_future(self._keep_loop())]
 
     async def _take_loop(self) -> None:
         """Take a queued job whenever a slot is free."""
         while self.accepting:
-            if len(self.tasks) >= self.limits.slots:
+            if len(self.tasks) >= self.slots:
                 self._slot_free.clear()
                 await self._slot_free.wait()
                 continue
@@ -138,7 +132,7 @@ class JobRunner:
         interval = max(0.2, min(REAP_INTERVAL_SECONDS, self.limits.lease_seconds / 3))
         while self.accepting or self.tasks:
             with contextlib.suppress(StoreUnavailable):
-                await self.store.register_worker(self.worker, self.limits.slots, self.limits.lease_seconds)
+                await self.store.register_worker(self.worker, self.slots, self.limits.lease_seconds)
                 for job, task in list(self.tasks.items()):
                     await self._keep(job, task)
                 if self.accepting and await self.store.requeue_abandoned():
@@ -164,6 +158,8 @@ class JobRunner:
         return True
 
     async def _run(self, job: Job) -> None:
+        """The task of one job: every line it logs, the pipeline's included, carries the job's id and userId."""
+        structlog.contextvars.bind_contextvars(job_id=job.id, user_id=job.user_id)
         try:
             invalid = self._invalid(job)
             if invalid is None:
@@ -184,36 +180,30 @@ class JobRunner:
         try:
             self.check_request(job.request)
         except (ValueError, KeyError, TypeError) as error:
-            self.log.error("invalid_job_request", job_id=job.id, reason=str(error)[:500])
+            self.log.error("invalid_job_request", reason=str(error)[:500])
             return JobFailed(FailureReason.INVALID, f"Render failed: the job store holds an invalid request ({error})")
         return None
 
     async def _render(self, job: Job) -> None:
         job.started_at = time.monotonic()
-        self.log.info(
-            "render_started",
-            job_id=job.id,
-            user_id=job.user_id,
-            month=job.request.month_name,
-            waited_seconds=round(job.started_at - job.created_at, 3),
-        )
+        waited = round(job.started_at - job.created_at, 3)
+        self.log.info("render_started", month=job.request.month_name, waited_seconds=waited)
         for observer in self.observers:
             observer.job_started(job)
         published = await _retrying(lambda: self.store.last_progress(job))
         await self.store.set_state(job, Running(BUNDLING, max(0, published)))
         pump = ProgressPump(self.store, job, self.worker, published)
         try:
-            outcome = await self.run_job(job.request, pump.report, get_logger(job_id=job.id, user_id=job.user_id))
+            outcome = await self.run_job(job.request, pump.report)
         except asyncio.CancelledError:
             cancellation = self._cancellations.get(job, CancelRequest(FailureReason.CANCELLED, "cancelled"))
-            failure = JobFailed(cancellation.reason, f"Render failed: {cancellation.text}")
             await pump.close()
-            await self._fail(job, failure, "cancelled")
+            await self._fail(job, cancellation.failure(), "cancelled")
         except JobFailed as failure:
             await pump.close()
             await self._fail(job, failure, failure_phase(failure.reason))
         except Exception as error:
-            self.log.exception("job_crashed", job_id=job.id)
+            self.log.exception("job_crashed")
             await pump.close()
             crashed = JobFailed(FailureReason.INTERNAL, f"Render failed: internal error ({type(error).__name__})")
             await self._fail(job, crashed, "internal")
@@ -224,11 +214,8 @@ class JobRunner:
             pump.task.cancel()
 
     async def _succeed(self, job: Job, outcome: Outcome) -> None:
-        state = Succeeded(
-            outcome.filename, outcome.url, outcome.key, outcome.duration, outcome.warnings, dict(outcome.assets)
-        )
-        if await end_job(self.store, job, state, self.limits.retention_seconds, self.worker):
-            self.log.info("complete", job_id=job.id, user_id=job.user_id, total_seconds=round(job.elapsed, 3))
+        if await end_job(self.store, job, succeeded(outcome), self.limits.retention_seconds, self.worker):
+            self.log.info("complete", total_seconds=round(job.elapsed, 3))
             for observer in self.observers:
                 observer.job_succeeded(job, outcome)
 
@@ -236,7 +223,7 @@ class JobRunner:
         state = Failed(failure.reason, failure.client_message, failure.kept_file)
         retention, failed = self.limits.retention_seconds, self.limits.failed_seconds
         if await end_job(self.store, job, state, retention, self.worker, failed_seconds=failed):
-            self.log.info("error", job_id=job.id, user_id=job.user_id, phase=phase, reason=failure.detail)
+            self.log.info("error", phase=phase, reason=failure.detail)
             for observer in self.observers:
                 observer.job_failed(job, failure.reason)
 
@@ -269,14 +256,19 @@ async def end_job(
     """Move a job to its final state and append its terminal event; False when `owner` had lost the job. A failure
     that would recur is remembered for `failed_seconds`."""
     job.finished_at = time.monotonic()
-    name, data = terminal_event(job, state)
-    event = await _retrying(lambda: store.append(job, name, data, owner, state))
-    if event is None:
+    if await _retrying(lambda: store.append(job, [terminal_event(job, state)], owner, state)) is None:
         return False
     recurring = isinstance(state, Failed) and state.reason in RECURRING_FAILURES
     remembered = failed_seconds if recurring else 0.0
     await _retrying(lambda: store.finish(job, retention_seconds, remembered))
     return True
+
+
+def succeeded(outcome: Outcome) -> Succeeded:
+    """A render's outcome as the job's final state."""
+    return Succeeded(
+        outcome.filename, outcome.url, outcome.key, outcome.duration, outcome.warnings, dict(outcome.assets)
+    )
 
 
 def terminal_event(job: Job, state: Succeeded | Failed) -> tuple[str, dict[str, Any]]:

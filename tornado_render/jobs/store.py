@@ -20,23 +20,14 @@ import asyncio
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from tornado.ioloop import IOLoop
 
-from ..errors import FailureReason, QueueFull, UserLimitReached
+from ..errors import FailureReason, JobFailed, QueueFull, UserLimitReached
 from ..logs import get_logger
 from ..recap import RenderRequest
-from .model import (
-    Failed,
-    Job,
-    JobEvent,
-    JobState,
-    Queued,
-    Succeeded,
-    event_seq,
-    job_key,
-)
+from .model import Failed, Job, JobEvent, JobState, NewEvent, Queued, Succeeded, event_job, job_key
 
 
 @dataclass(frozen=True)
@@ -53,14 +44,27 @@ class Admission:
 
 
 @dataclass(frozen=True)
+class JobLimits:
+    admission: Admission  # its max_running is also this instance's render slots, when it renders
+    retention_seconds: float
+    orphan_seconds: float
+    lease_seconds: float
+    failed_seconds: float = 0.0  # how long a recurring failure answers the same request (FAILED_JOB_SECONDS)
+    streams_per_user: int = 8  # USER_MAX_STREAMS
+
+
+@dataclass(frozen=True)
 class CancelRequest:
     reason: FailureReason
     text: str
 
+    def failure(self) -> JobFailed:
+        """The failure that ends a job cancelled for this: its message is "Render failed: <text>"."""
+        return JobFailed(self.reason, f"Render failed: {self.text}")
 
-class JobStore(Protocol):
-    name: str
-    shared: bool  # other instances use it too (a Redis fleet), so its queue outlives this process
+
+class Admitting(Protocol):
+    """Admission and presence: jobs made or found in one step, clients and streams counted fleet-wide."""
 
     async def create_or_attach(
         self, request: RenderRequest, last_event_id: str | None, admission: Admission, stored: Succeeded | None
@@ -70,24 +74,39 @@ class JobStore(Protocol):
         UserLimitReached. A failed job is returned only to a client presenting one of its event ids."""
         ...
 
-    async def append(
-        self, job: Job, name: str, data: dict[str, Any], owner: str | None = None, state: JobState | None = None
-    ) -> JobEvent | None:
-        """Add an event, and with it the job's new `state` in the same step (so whoever reads the event finds the
-        state); None, and nothing added, when `owner` no longer holds the job's lease or the job has ended."""
+    async def add_client(self, job: Job, delta: int) -> int:
+        """Count a client of this instance in (+1) or out (-1); the number attached on every instance."""
         ...
 
-    async def append_many(
-        self, job: Job, events: list[tuple[str, dict[str, Any]]], owner: str | None = None
+    async def stream_opened(self, user: str, limit: int) -> bool:
+        """Count one more open stream of `user` (its quota name), unless `limit` are open on every instance: False."""
+        ...
+
+    async def stream_closed(self, user: str) -> None: ...
+
+
+class Events(Protocol):
+    """A job's events, numbered; an append fenced by `owner` adds nothing once that worker lost the job, and none
+    follows a terminal event."""
+
+    async def append(
+        self, job: Job, events: list[NewEvent], owner: str | None = None, state: JobState | None = None
     ) -> list[JobEvent] | None:
-        """Add several events in order, in one go (one round trip for a store elsewhere); None when fenced out."""
+        """Add events (name, data) in order, in one go (one round trip for a store elsewhere), and with the last one
+        the job's new `state` (whoever reads the event finds the state); None when fenced out or the job has ended."""
         ...
 
     async def wait_for_events(self, job: Job, seq: int) -> list[JobEvent]:
         """The events after `seq`, waiting until there is at least one."""
         ...
 
-    async def set_state(self, job: Job, state: JobState) -> None: ...
+    async def last_progress(self, job: Job) -> int:
+        """The highest progress already published for the job (-1: none)."""
+        ...
+
+
+class Queue(Protocol):
+    """The FIFO of waiting jobs, the running ones under their workers' leases, cancellations, and the workers."""
 
     async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None:
         """The oldest queued job, now running under `worker`'s lease; None when none comes within `timeout`."""
@@ -101,6 +120,8 @@ class JobStore(Protocol):
         """Running jobs whose lease expired (their worker died) go back to the front of the queue."""
         ...
 
+    async def set_state(self, job: Job, state: JobState) -> None: ...
+
     async def queued(self) -> list[Job]:
         """The waiting jobs, first in line first."""
         ...
@@ -108,47 +129,34 @@ class JobStore(Protocol):
     async def remove_queued(self, job: Job) -> bool: ...
 
     async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None:
-        """The job ended (its terminal event is appended): not running or queued any more; forgotten after
-        `retention_seconds`. A failed job with `remembered_seconds` answers every identical request for that long
-        (kept at least as long)."""
-        ...
-
-    async def add_client(self, job: Job, delta: int) -> int:
-        """Count a client of this instance in (+1) or out (-1); the number attached on every instance."""
+        """The job ended (its terminal event is appended): forgotten after `retention_seconds`; a failure that
+        would recur answers every identical request for `remembered_seconds`."""
         ...
 
     async def request_cancel(self, job: Job, request: CancelRequest) -> None: ...
 
-    async def stream_opened(self, user: str, limit: int) -> bool:
-        """Count one more open stream of `user` (its quota name) here, unless `limit` are open already on every
-        instance together: then False, and nothing counted."""
-        ...
-
-    async def stream_closed(self, user: str) -> None: ...
-
     async def cancel_requested(self, job: Job) -> CancelRequest | None: ...
 
-    async def last_progress(self, job: Job) -> int:
-        """The highest progress already published for the job (-1: none)."""
-        ...
+    async def register_worker(self, worker: str, slots: int, ttl_seconds: float) -> None: ...
 
     async def capacity(self) -> int:
         """Render slots of every worker: how many jobs run at once before others wait."""
         ...
 
-    async def register_worker(self, worker: str, slots: int, ttl_seconds: float) -> None: ...
-
     async def fleet_counts(self) -> tuple[int, int]:
         """(queued, running) across every instance."""
         ...
 
-    async def healthy(self) -> bool: ...
-
-    async def close(self) -> None: ...
-
     def counts(self) -> tuple[int, int]:
-        """(queued, running) as known right now (a store outside this process answers from its last look)."""
+        """(queued, running) as known right now (a store elsewhere answers from its last look)."""
         ...
+
+
+class JobStore(Admitting, Events, Queue, Protocol):
+    name: str
+    shared: bool  # other instances use it too (a Redis fleet), so its queue outlives this process
+
+    async def healthy(self) -> bool: ...
 
 
 class MemoryJobStore:
@@ -164,10 +172,8 @@ class MemoryJobStore:
         self.clients: dict[str, int] = {}
         self.cancels: dict[str, CancelRequest] = {}
         self.slots: dict[str, int] = {}
-        self.remembered_until: dict[str, float] = {}
-        self.streams: dict[
-            str, int
-        ] = {}  # quota user -> open streams  # job id -> monotonic time its failure stops answering
+        self.remembered_until: dict[str, float] = {}  # job id -> monotonic time its failure stops answering
+        self.streams: dict[str, int] = {}  # quota user -> open streams
         self._appended: dict[str, asyncio.Future[None]] = {}
         self._queued = asyncio.Event()
 
@@ -175,10 +181,9 @@ class MemoryJobStore:
         self, request: RenderRequest, last_event_id: str | None, admission: Admission, stored: Succeeded | None
     ) -> tuple[Job, bool]:
         key = job_key(request)
-        if last_event_id:
-            earlier = self.by_id.get(last_event_id.rpartition(".")[0])
-            if earlier is not None and earlier.key == key and event_seq(earlier.id, last_event_id) > 0:
-                return earlier, False
+        earlier = self.by_id.get(event_job(last_event_id))
+        if earlier is not None and earlier.key == key:
+            return earlier, False
         existing = self.by_key.get(key)
         if existing is not None and self._answers_everyone(existing):
             return existing, False
@@ -202,33 +207,23 @@ class MemoryJobStore:
             raise UserLimitReached(active, retry_after=admission.retry_after(len(self.waiting)))
 
     async def append(
-        self, job: Job, name: str, data: dict[str, Any], owner: str | None = None, state: JobState | None = None
-    ) -> JobEvent | None:
-        events = self.events.get(job.id)
-        if events is None or (events and events[-1].terminal):
+        self, job: Job, events: list[NewEvent], owner: str | None = None, state: JobState | None = None
+    ) -> list[JobEvent] | None:
+        stored = self.events.get(job.id)
+        if stored is None or (stored and stored[-1].terminal):
             return None
         if state is not None:
             job.state = state
-        seq = len(events) + 1
-        event = JobEvent.of(job.id, seq, name, data)
-        events.append(event)
+        added = [JobEvent.of(job.id, len(stored) + index, name, data) for index, (name, data) in enumerate(events, 1)]
+        stored.extend(added)
         waiters = self._appended.pop(job.id, None)
         if waiters is not None and not waiters.done():
             waiters.set_result(None)
-        return event
-
-    async def append_many(
-        self, job: Job, events: list[tuple[str, dict[str, Any]]], owner: str | None = None
-    ) -> list[JobEvent] | None:
-        added = [await self.append(job, name, data, owner) for name, data in events]
-        return None if any(event is None for event in added) else [event for event in added if event is not None]
-
-    def _events_after(self, job: Job, seq: int) -> list[JobEvent]:
-        return self.events.get(job.id, [])[seq:]
+        return added
 
     async def wait_for_events(self, job: Job, seq: int) -> list[JobEvent]:
         while True:
-            events = self._events_after(job, seq)
+            events = self.events.get(job.id, [])[seq:]
             if events:
                 return events
             future = self._appended.get(job.id)
@@ -262,15 +257,14 @@ class MemoryJobStore:
         return list(self.waiting)
 
     async def remove_queued(self, job: Job) -> bool:
-        if job in self.waiting:
+        queued = job in self.waiting
+        if queued:
             self.waiting.remove(job)
-            return True
-        return False
+        return queued
 
     async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None:
         self.running.discard(job)
-        if job in self.waiting:
-            self.waiting.remove(job)
+        await self.remove_queued(job)
         self.cancels.pop(job.id, None)
         if remembered_seconds > 0:
             self.remembered_until[job.id] = time.monotonic() + remembered_seconds
@@ -282,11 +276,8 @@ class MemoryJobStore:
 
     def _forget(self, job: Job) -> None:
         get_logger(component="jobs").info("job_forgotten", job_id=job.id)
-        self.by_id.pop(job.id, None)
-        self.events.pop(job.id, None)
-        self.clients.pop(job.id, None)
-        self._appended.pop(job.id, None)
-        self.remembered_until.pop(job.id, None)
+        for kept in (self.by_id, self.events, self.clients, self._appended, self.remembered_until):
+            kept.pop(job.id, None)
         if self.by_key.get(job.key) is job:
             del self.by_key[job.key]
 
@@ -306,11 +297,9 @@ class MemoryJobStore:
         return True
 
     async def stream_closed(self, user: str) -> None:
-        left = self.streams.get(user, 0) - 1
-        if left > 0:
-            self.streams[user] = left
-        else:
-            self.streams.pop(user, None)
+        self.streams[user] = self.streams.get(user, 0) - 1
+        if self.streams[user] <= 0:
+            del self.streams[user]
 
     async def cancel_requested(self, job: Job) -> CancelRequest | None:
         return self.cancels.get(job.id)
@@ -326,13 +315,10 @@ class MemoryJobStore:
         self.slots[worker] = slots
 
     async def fleet_counts(self) -> tuple[int, int]:
-        return len(self.waiting), len(self.running)
+        return self.counts()
 
     async def healthy(self) -> bool:
         return True
-
-    async def close(self) -> None:
-        """Nothing to release."""
 
     def counts(self) -> tuple[int, int]:
         return len(self.waiting), len(self.running)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import RenderFailed
-from ..logs import get_logger
+from ..logs import get_logger, unbound_task
 from .driver import run_driver
 
 BundleProgress = Callable[[float], None]
@@ -119,7 +119,7 @@ class BundleCache:
     def _start_build(self, wanted: str) -> None:
         self._progress = 0.0
         self._build_hash = wanted
-        self._build = asyncio.ensure_future(self._run_build(wanted))
+        self._build = unbound_task(self._run_build(wanted))  # shared by every job: no job's log fields
         # A failed background build is reported to whoever waits; nobody waiting must not log "never retrieved".
         self._build.add_done_callback(lambda future: future.exception() if not future.cancelled() else None)
 

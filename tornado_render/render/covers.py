@@ -40,6 +40,8 @@ from .addresses import address_allowed
 from .cover_palette import dominant_colors
 from .fetching import FetchRefused, UrlFetcher
 
+log = get_logger()  # a job's lines carry its id and userId: the runner binds them (logs.py)
+
 IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 # The decoded image and its RGB copy must fit in this (Pillow keeps RGB as 4 bytes a pixel): one cover's decode
 # stays under 50 MB whatever its header claims.
@@ -186,18 +188,17 @@ class CoverFetcher:
         self.executor = executor
         self.fetcher = UrlFetcher(policy.allowed_networks, USER_AGENT)
 
-    async def inline_covers(self, data: dict[str, Any], log: Any = None) -> dict[str, Any]:
+    async def inline_covers(self, data: dict[str, Any]) -> dict[str, Any]:
         """A copy of the recap whose every coverUrl is a data URI (with its `coverPalette` beside it) or null (and no
         `coverPalette`); counts and the palettes' time go to the log."""
-        return (await self.inline_covers_and_warn(data, log)).props
+        return (await self.inline_covers_and_warn(data)).props
 
-    async def inline_covers_and_warn(self, data: dict[str, Any], log: Any = None) -> InlinedCovers:
+    async def inline_covers_and_warn(self, data: dict[str, Any]) -> InlinedCovers:
         """inline_covers, and a warning for each cover that could not be used (named once, by its first book)."""
-        log = log or get_logger()
         urls = sorted({slot["coverUrl"] for slot in cover_slots(data) if slot.get("coverUrl")})
         slots = asyncio.Semaphore(FETCH_CONCURRENCY)
         refusals: dict[str, str] = {}
-        results = await asyncio.gather(*(self._fetch(url, slots, log, refusals) for url in urls))
+        results = await asyncio.gather(*(self._fetch(url, slots, refusals) for url in urls))
         inline = dict(zip(urls, results, strict=True))
         warnings: list[str] = []
         for name, slot in named_cover_slots(data):
@@ -223,9 +224,7 @@ class CoverFetcher:
             )
         return InlinedCovers(copied, tuple(warnings))
 
-    async def _fetch(
-        self, url: str, slots: asyncio.Semaphore, log: Any, refusals: dict[str, str]
-    ) -> PreparedCover | None:
+    async def _fetch(self, url: str, slots: asyncio.Semaphore, refusals: dict[str, str]) -> PreparedCover | None:
         """The prepared cover, or None with the reason in `refusals` (by URL) and in the log."""
         try:
             async with slots:

@@ -24,7 +24,10 @@ from tornado.iostream import StreamClosedError, UnsatisfiableReadError
 from tornado.process import Subprocess
 
 from ..errors import RenderFailed
+from ..logs import get_logger
 from . import processes
+
+log = get_logger()  # a job's lines carry its id and userId: the runner binds them (logs.py)
 
 MAX_LINE_BYTES = 1024 * 1024
 STDERR_TAIL_LINES = 40
@@ -216,14 +219,15 @@ async def run_driver(
     cwd: Path,
     timeout: float,
     failure_prefix: str = "",
-    log: Any = None,
+    announce: bool = False,
 ) -> T:
     """One whole run of the driver: start it with `job`, hand each message to `handle` until it returns a result,
     and stop everything the run started, whatever happened. A driver `error` message, a crash, a protocol
-    violation or `timeout` seconds raise RenderFailed (reasons prefixed with `failure_prefix`)."""
+    violation or `timeout` seconds raise RenderFailed (reasons prefixed with `failure_prefix`). A render's run
+    (`announce`) logs `driver_started` and `driver_stopped`."""
     driver = DriverProcess(argv, cwd=str(cwd))
     await driver.start(job)
-    if log is not None:
+    if announce:
         log.info("driver_started", pid=driver.pid, marker=driver.token)
     try:
         return await asyncio.wait_for(_follow(driver, handle, failure_prefix), timeout)
@@ -232,7 +236,7 @@ async def run_driver(
     finally:
         await driver.terminate()
         await driver.wait(5)
-        if log is not None:
+        if announce:
             log.info("driver_stopped", returncode=driver.returncode, processes_left=len(driver.leftover_pids()))
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FailureReason, JobFailed, MediaToolFailed, RenderFailed, UploadFailed
+from ..logs import get_logger
 from ..recap import RenderRequest
 from ..settings import Settings
 from ..storage import Storage
@@ -44,6 +45,8 @@ from .workspace import rendering_path
 
 Report = Callable[[ProgressStep], None]
 MUX_FAILED = "template.audio: the soundtrack could not be added to the video; the video is silent"
+
+log = get_logger()  # a job's lines carry its id and userId: the runner binds them (logs.py)
 
 
 @dataclass(frozen=True)
@@ -203,7 +206,7 @@ class Pipeline:
             return None
         return Outcome(filename, stored.url, key, stored.duration, 0.0, 0.0, stored.warnings, assets.urls)
 
-    async def run(self, request: RenderRequest, report: Report, log: Any) -> Outcome:
+    async def run(self, request: RenderRequest, report: Report) -> Outcome:
         """Render, store and clean up one request. Cancellation (timeout, shutdown, orphan) is the caller's."""
         tracker = ProgressTracker()
 
@@ -216,25 +219,25 @@ class Pipeline:
         rendered = rendering_path(self.output_dir, filename)
         extras = {name: asset_path(rendered, name) for name in asset_names(request)}
         # Covers are fetched while the bundle is prepared, the soundtrack while everything else happens.
-        props_task = asyncio.ensure_future(self.covers.inline_covers_and_warn(request.props(), log))
+        props_task = asyncio.ensure_future(self.covers.inline_covers_and_warn(request.props()))
         audio = self.templates.resolve(request.template).get("audio")
         audio_task = asyncio.ensure_future(
-            self.soundtrack.prepare(audio, self.duration_frames(request), rendered.parent, rendered.stem, log)
+            self.soundtrack.prepare(audio, self.duration_frames(request), rendered.parent, rendered.stem)
         )
         try:
-            serve_dir = await self._bundle(lambda p: progress(tracker.bundle(p)), log)
+            serve_dir = await self._bundle(lambda p: progress(tracker.bundle(p)))
             progress(tracker.bundle(100))
             started = time.monotonic()
             covers = await props_task
             video = await self._render(
-                request, covers.props, serve_dir, rendered, extras, lambda p: progress(tracker.render(p)), log
+                request, covers.props, serve_dir, rendered, extras, lambda p: progress(tracker.render(p))
             )
             audio = await audio_task
-            warnings = covers.warnings + await self._with_soundtrack(video.path, audio, log)
+            warnings = covers.warnings + await self._with_soundtrack(video.path, audio)
             for name in request.formats:
                 if name in extras:
-                    warnings += await self._with_soundtrack(extras[name], audio, log)
-            await self._poster(video.path, extras["poster"], log)
+                    warnings += await self._with_soundtrack(extras[name], audio)
+            await self._poster(video.path, extras["poster"])
         except BaseException:
             _remove_quietly(*extras.values())
             raise
@@ -263,16 +266,16 @@ class Pipeline:
             filename=video.path.name,
         )
         started = time.monotonic()
-        key, url, assets = await self._store(request, video, extras, warnings, log)
+        key, url, assets = await self._store(request, video, extras, warnings)
         upload_seconds = round(time.monotonic() - started, 3)
         log.info("uploaded", upload_seconds=upload_seconds, key=key, bytes=size, assets=sorted(assets))
-        _delete_local_file(video.path, log)
+        _delete_local_file(video.path)
         _remove_quietly(*extras.values())
         return Outcome(
             video.path.name, url, key, video.duration_seconds, render_seconds, upload_seconds, warnings, assets
         )
 
-    async def _with_soundtrack(self, video: Path, audio: PreparedAudio, log: Any) -> tuple[str, ...]:
+    async def _with_soundtrack(self, video: Path, audio: PreparedAudio) -> tuple[str, ...]:
         """The soundtrack muxed into the video at `video` (in place), or the warnings that say why it stays silent."""
         if audio.path is None:
             return audio.warnings
@@ -296,7 +299,7 @@ class Pipeline:
         )
         return audio.warnings
 
-    async def _poster(self, video: Path, poster: Path, log: Any) -> None:
+    async def _poster(self, video: Path, poster: Path) -> None:
         """The story's first frame (the finished title card) as its poster."""
         started = time.monotonic()
         try:
@@ -306,13 +309,13 @@ class Pipeline:
             raise JobFailed(FailureReason.RENDER, RenderFailed(error.reason).summary) from None
         log.info("poster", seconds=round(time.monotonic() - started, 3), bytes=poster.stat().st_size)
 
-    async def _bundle(self, on_progress: Callable[[float], None], log: Any) -> Path:
+    async def _bundle(self, on_progress: Callable[[float], None]) -> Path:
         started = time.monotonic()
         log.info("bundling")
         try:
             serve_dir = await self.bundles.ensure(on_progress)
         except RenderFailed as error:
-            raise _job_failure(error, FailureReason.BUNDLING, log) from None
+            raise _job_failure(error, FailureReason.BUNDLING) from None
         log.info("rendering", bundle_seconds=round(time.monotonic() - started, 3))
         return serve_dir
 
@@ -324,7 +327,6 @@ class Pipeline:
         output: Path,
         extras: dict[str, Path],
         on_progress: Callable[[float], None],
-        log: Any,
     ) -> Video:
         """The driver's video at `output`, its other shapes and its card at their `extras` paths (all in the
         rendering directory: the caller moves them on)."""
@@ -364,13 +366,18 @@ class Pipeline:
 
         try:
             return await run_driver(
-                self.driver_argv, job, handle, cwd=self.remotion_dir, timeout=self.options.timeout_seconds, log=log
+                self.driver_argv,
+                job,
+                handle,
+                cwd=self.remotion_dir,
+                timeout=self.options.timeout_seconds,
+                announce=True,
             )
         except RenderFailed as error:
-            raise _job_failure(error, FailureReason.RENDER, log) from None
+            raise _job_failure(error, FailureReason.RENDER) from None
 
     async def _store(
-        self, request: RenderRequest, video: Video, extras: dict[str, Path], warnings: tuple[str, ...], log: Any
+        self, request: RenderRequest, video: Video, extras: dict[str, Path], warnings: tuple[str, ...]
     ) -> tuple[str, str, dict[str, str]]:
         """Upload the assets, then the video under the key that ends in the file's own name; (key, url, assets'
         URLs). The video goes last: a video found in storage has its assets beside it. Whatever the storage raises
@@ -393,7 +400,7 @@ class Pipeline:
         return key, url, assets
 
 
-def _job_failure(error: RenderFailed, reason: FailureReason, log: Any) -> JobFailed:
+def _job_failure(error: RenderFailed, reason: FailureReason) -> JobFailed:
     """A driver failure as the job's failure: a timeout is a timeout in whichever phase."""
     log.warning("driver_failed", reason=error.reason, stderr=error.stderr_tail[-2000:])
     return JobFailed(FailureReason.TIMEOUT if error.timed_out else reason, error.summary)
@@ -405,7 +412,7 @@ def _remove_quietly(*paths: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def _delete_local_file(path: Path, log: Any) -> None:
+def _delete_local_file(path: Path) -> None:
     """Remove a rendered file once it is safely stored, and only then."""
     try:
         size = path.stat().st_size

@@ -39,9 +39,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MediaToolFailed
+from ..logs import get_logger
 from ..templates import FPS
 from .audio_source import INPUT_OPTIONS, AudioPolicy, TrackFetcher, TrackRefused
 from .ffmpeg import MediaTools, run_tool
+
+log = get_logger()  # a job's lines carry its id and userId: the runner binds them (logs.py)
 
 SAMPLE_RATE = 48000
 TARGET_LUFS = -14.0
@@ -147,9 +150,7 @@ class Soundtrack:
         tools = MediaTools.for_remotion_dir(remotion_dir)
         return cls(tools, beds, remotion_dir / "public", TrackFetcher(policy, tools))
 
-    async def prepare(
-        self, audio: Mapping[str, Any] | None, frames: int, workdir: Path, stem: str, log: Any
-    ) -> PreparedAudio:
+    async def prepare(self, audio: Mapping[str, Any] | None, frames: int, workdir: Path, stem: str) -> PreparedAudio:
         """The soundtrack for a video of `frames` frames, as `workdir/<stem>.m4a`, or no audio with a warning. The
         files it makes besides are removed; so is the AAC file if this is cancelled."""
         volume = float(audio.get("volume", 1)) if audio else 0.0
@@ -168,13 +169,13 @@ class Soundtrack:
                     str(audio["url"]), volume, samples, workdir / f"{stem}.source", output, timeout
                 )
         except TrackRefused as refused:
-            return self._silent(output, field_name, str(refused), log)
+            return self._silent(output, field_name, str(refused))
         except MediaToolFailed as error:
             log.warning("audio_failed", reason=error.reason, stderr=error.stderr_tail[-2000:])
-            return self._silent(output, field_name, "it could not be processed", log)
+            return self._silent(output, field_name, "it could not be processed")
         except Exception as error:  # noqa: BLE001 - whatever goes wrong with a soundtrack, the video is silent
             log.warning("audio_failed", reason=f"{type(error).__name__}: {error}"[:300])
-            return self._silent(output, field_name, "it could not be processed", log)
+            return self._silent(output, field_name, "it could not be processed")
         except BaseException:
             output.unlink(missing_ok=True)
             raise
@@ -182,7 +183,7 @@ class Soundtrack:
         log.info("audio_prepared", prepare_seconds=seconds, audio_seconds=samples / SAMPLE_RATE, **figures)
         return PreparedAudio(output, (), {**figures, "prepare_seconds": seconds})
 
-    def _silent(self, output: Path, field_name: str, reason: str, log: Any) -> PreparedAudio:
+    def _silent(self, output: Path, field_name: str, reason: str) -> PreparedAudio:
         output.unlink(missing_ok=True)
         warning = f"template.audio.{field_name}: the track could not be used ({reason}); the video is silent"
         log.info("audio_refused", reason=reason)

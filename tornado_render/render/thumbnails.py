@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import RenderFailed
-from ..logs import get_logger
+from ..logs import get_logger, unbound_task
 from ..templates import SCENE_TIMING, TemplateCatalog, sample_recap_path, scene_lengths, scenes
 from .bundle import READY_MARKER, BundleCache
 from .driver import run_driver
@@ -97,7 +97,7 @@ class ThumbnailCache:
         the last build failed less than RETRY_SECONDS ago. Returns the build, if one runs."""
         status = self.status()
         if status == "absent":
-            self._build = asyncio.ensure_future(self._run_build())
+            self._build = unbound_task(self._run_build())  # shared work: no job's log fields
             # A failed build is logged; nobody waiting on it must not log "exception never retrieved".
             self._build.add_done_callback(lambda future: future.exception() if not future.cancelled() else None)
         return self._build if self.status() == "building" else None

@@ -37,12 +37,11 @@ class HealthHandler(BaseHandler):
                 schema:
                   $ref: '#/components/schemas/Health'
         """
-        store = self.state.jobs.store
-        ok = await store.healthy()
+        ok = await self.state.jobs.healthy()
         health = {
             "status": "ok" if ok else "unavailable",
             "timestamp": datetime.now(timezone.utc),
-            "store": store.name,
+            "store": self.state.jobs.store_name,
             "ok": ok,
         }
         self.write_json(HealthSchema().dump(health), status=200 if ok else 503)

@@ -11,7 +11,6 @@ exactly as for a closed stream. The answer is `{"success": true, ...}` or a 500 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 from tornado.web import stream_request_body
@@ -142,23 +141,15 @@ class RenderHandler(BaseHandler):
 
     async def _wait(self, job: Job) -> bool:
         """Wait for the job's end while the client is here (attached, it counts as watching); False when it hung up
-        first."""
-        jobs = self.state.jobs
-        await jobs.attach(job)
-        gone = asyncio.ensure_future(self._client_gone.wait())
-        seen = 0
+        first. StoreUnavailable when the store stayed unreachable."""
+        watch = await self.state.jobs.watch(job, None, self._client_gone)
         try:
-            while not job.finished:
-                waiting = asyncio.ensure_future(jobs.next_events(job, seen))
-                await asyncio.wait((waiting, gone), return_when=asyncio.FIRST_COMPLETED)
-                if not waiting.done():
-                    waiting.cancel()
-                    return False
-                seen = waiting.result()[-1].seq
+            async for _ in watch:
+                pass
         finally:
-            gone.cancel()
-            with contextlib.suppress(StoreUnavailable):
-                await jobs.detach(job)
+            await watch.close()
+        if watch.outage:
+            raise StoreUnavailable("the job store is unreachable")
         return not self._client_gone.is_set()
 
     def _answer(self, job: Job) -> None:

@@ -25,7 +25,7 @@ from tornado.ioloop import PeriodicCallback
 from tornado.iostream import StreamClosedError
 
 from ...errors import StoreUnavailable, UserStreamLimitReached
-from ...jobs.model import TERMINAL_SUFFIX, Job, JobEvent, event_seq, is_terminal_event_id
+from ...jobs.model import Job, JobEvent, is_terminal_event_id
 from ...validation.request_parsing import parse_stream_query
 from ...validation.schemas import InvalidRequest
 from ..sse import KEEPALIVE, format_event, format_retry
@@ -174,21 +174,18 @@ class RenderStreamHandler(BaseHandler):
             raise ApiError(503, STORE_UNAVAILABLE, headers={"Retry-After": str(STORE_RETRY_AFTER)}) from None
         try:
             job = await self.submit(request, last_event_id)
-            await self._stream(job, event_seq(job.id, last_event_id))
+            await self._stream(job, last_event_id)
         finally:
             with contextlib.suppress(StoreUnavailable):
                 await jobs.close_stream(request)
 
-    async def _stream(self, job: Job, seen: int) -> None:
+    async def _stream(self, job: Job, last_event_id: str | None) -> None:
         for name, value in SSE_HEADERS.items():
             self.set_header(name, value)
-        jobs = self.state.jobs
         self._client_gone = gone = asyncio.Event()
-        leaving = asyncio.ensure_future(gone.wait())
         try:
-            await jobs.attach(job)
+            watch = await self.state.jobs.watch(job, last_event_id, gone)
         except StoreUnavailable:
-            leaving.cancel()
             raise ApiError(503, STORE_UNAVAILABLE, headers={"Retry-After": str(STORE_RETRY_AFTER)}) from None
         self.state.open_streams += 1
         keepalive = PeriodicCallback(self._send_keepalive, self.state.settings.keepalive_seconds * 1000)
@@ -196,41 +193,19 @@ class RenderStreamHandler(BaseHandler):
         try:
             self.write(format_retry(RECONNECT_DELAY_MS))
             await self.flush()
-            while not gone.is_set():
-                try:
-                    events = await self._next_events(job, seen, leaving)
-                except StoreUnavailable:
-                    # The stream cannot go on; its terminal id makes a reconnecting EventSource stop (204).
-                    unavailable = {"message": "Render failed: job store unavailable", "jobId": job.id}
-                    self.write(format_event("error", unavailable, event_id=f"{job.id}.{seen}{TERMINAL_SUFFIX}"))
-                    break
-                if not events:
-                    return  # the client went away
+            async for events in watch:
                 # Everything that is there goes out in one write: one flush per wake-up, not one per event, is
                 # what keeps a broadcast to a thousand streams fast.
                 self.write(b"".join(self._wire(event) for event in events))
                 await self.flush()
-                seen = events[-1].seq
-                if events[-1].terminal:
-                    break
-            self.finish()
+            if not gone.is_set():
+                self.finish()
         except StreamClosedError:
             pass
         finally:
             keepalive.stop()
-            leaving.cancel()
             self.state.open_streams -= 1
-            with contextlib.suppress(StoreUnavailable):
-                await jobs.detach(job)
-
-    async def _next_events(self, job: Job, seen: int, leaving: asyncio.Future[Any]) -> list[JobEvent]:
-        """The job's next events, or none when the client goes away first."""
-        waiting = asyncio.ensure_future(self.state.jobs.next_events(job, seen))
-        await asyncio.wait((waiting, leaving), return_when=asyncio.FIRST_COMPLETED)
-        if not waiting.done():
-            waiting.cancel()
-            return []
-        return waiting.result()  # raises StoreUnavailable when the store stayed unreachable
+            await watch.close()
 
     def _wire(self, event: JobEvent) -> bytes:
         """The event's bytes; a `complete` with path-only URLs (the video's, its assets') is made absolute for this

@@ -1,0 +1,235 @@
+"""RedisJobStore against a real redis-server: admission, the queue and its leases, events, and the key prefix."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from structlog.testing import capture_logs
+
+from tests.support.recaps import distinct_recap
+from tests.support.redis_server import RedisServer
+from tornado_render.errors import FailureReason, QueueFull, UserLimitReached
+from tornado_render.jobs.manager import JobManager
+from tornado_render.jobs.model import Failed, Queued, Running, Succeeded
+from tornado_render.jobs.redis_store import RedisJobStore, state_from_json, state_to_json
+from tornado_render.jobs.store import Admission, JobLimits
+from tornado_render.recap import RenderRequest
+from tornado_render.render.pipeline import Outcome, Report
+from tornado_render.render.progress import RENDERING, ProgressStep
+
+ROOMY = Admission(max_running=1, max_queued=10, max_per_user=10)
+
+
+def request(tag: str, user: str = "reader") -> RenderRequest:
+    return RenderRequest.from_json({**distinct_recap("one-book", tag), "userId": user})
+
+
+def with_store(redis: RedisServer, test: Callable[[RedisJobStore], Awaitable[Any]], prefix: str = "t:") -> Any:
+    """Run `test` with a store on `redis` in an event loop of its own, closing the store afterwards."""
+
+    async def run() -> Any:
+        store = RedisJobStore(redis.url, retention_seconds=60, prefix=prefix)
+        try:
+            return await test(store)
+        finally:
+            await store.close()
+
+    return asyncio.run(run())
+
+
+class TestAdmission:
+    def test_an_identical_request_attaches_to_the_job(self, redis: RedisServer) -> None:
+        """A second identical request gets the same job, not a new one."""
+
+        async def test(store: RedisJobStore) -> None:
+            first, created = await store.create_or_attach(request("A"), None, ROOMY, None)
+            again, created_again = await store.create_or_attach(request("A"), None, ROOMY, None)
+            assert (created, created_again) == (True, False)
+            assert again is first
+            assert first.state == Queued(0)
+
+        with_store(redis, test)
+
+    def test_a_full_queue_and_a_busy_user_are_refused(self, redis: RedisServer) -> None:
+        """With every slot busy and max_queued waiting the store raises QueueFull; past max_per_user,
+        UserLimitReached."""
+
+        async def test(store: RedisJobStore) -> None:
+            await store.register_worker("worker-1", 1, 30)
+            await store.create_or_attach(request("A"), None, Admission(1, 1, 10), None)
+            await store.take_next("worker-1", 30, 1)
+            await store.create_or_attach(request("A2"), None, Admission(1, 1, 10), None)
+            with pytest.raises(QueueFull):
+                await store.create_or_attach(request("B"), None, Admission(1, 1, 10), None)
+            with pytest.raises(UserLimitReached):
+                await store.create_or_attach(request("C"), None, Admission(1, 10, 1), None)
+
+        with_store(redis, test)
+
+    def test_a_stored_video_is_a_job_born_succeeded(self, redis: RedisServer) -> None:
+        """A request whose video is stored makes a succeeded job that is never queued."""
+
+        async def test(store: RedisJobStore) -> None:
+            stored = Succeeded("a.mp4", "/storage/a.mp4", "videos/a.mp4", 14.0)
+            job, created = await store.create_or_attach(request("A"), None, ROOMY, stored)
+            assert created
+            assert job.state == stored
+            assert await store.queued() == []
+
+        with_store(redis, test)
+
+    def test_streams_per_user_are_capped(self, redis: RedisServer) -> None:
+        """stream_opened refuses the stream over the limit, and a closed one frees its place."""
+
+        async def test(store: RedisJobStore) -> list[bool]:
+            opened = [await store.stream_opened("reader", 2) for _ in range(3)]
+            await store.stream_closed("reader")
+            return [*opened, await store.stream_opened("reader", 2)]
+
+        assert with_store(redis, test) == [True, True, False, True]
+
+
+class TestQueueAndLeases:
+    def test_take_next_gives_the_oldest_job_under_a_lease(self, redis: RedisServer) -> None:
+        """Jobs are taken first in, first out, and only the worker holding the lease can renew it."""
+
+        async def test(store: RedisJobStore) -> None:
+            first, _ = await store.create_or_attach(request("A"), None, ROOMY, None)
+            await store.create_or_attach(request("B"), None, ROOMY, None)
+            taken = await store.take_next("worker-1", lease_seconds=30, timeout=1)
+            assert taken is first
+            assert await store.renew(first, "worker-1", 30)
+            assert not await store.renew(first, "worker-2", 30)
+            assert [job.request.month_name for job in await store.queued()] == ["B"]
+
+        with_store(redis, test)
+
+    def test_an_expired_lease_puts_the_job_back_first_in_line(self, redis: RedisServer) -> None:
+        """A running job whose lease is gone goes back to the front of the queue, and the store logs it."""
+
+        async def test(store: RedisJobStore) -> None:
+            job, _ = await store.create_or_attach(request("A"), None, ROOMY, None)
+            await store.create_or_attach(request("B"), None, ROOMY, None)
+            await store.take_next("worker-1", lease_seconds=30, timeout=1)
+            await store.redis.delete(store.key("lease", job.id))  # the worker died: its lease ran out
+            with capture_logs() as logs:
+                assert await store.requeue_abandoned() == [job]
+            assert [(line["event"], line["job_id"]) for line in logs] == [("lease_expired_requeued", job.id)]
+            assert (await store.queued())[0].id == job.id
+
+        with_store(redis, test)
+
+    def test_a_worker_that_lost_its_job_cannot_write_to_it(self, redis: RedisServer) -> None:
+        """An append fenced by another worker's name adds nothing."""
+
+        async def test(store: RedisJobStore) -> None:
+            job, _ = await store.create_or_attach(request("A"), None, ROOMY, None)
+            await store.take_next("worker-1", lease_seconds=30, timeout=1)
+            progress = [("progress", {"progress": 1, "phase": "bundling"})]
+            assert await store.append(job, progress, "worker-2") is None
+            [event] = await store.append(job, progress, "worker-1") or []
+            assert event.id == f"{job.id}.1"
+
+        with_store(redis, test)
+
+
+class TestEvents:
+    def test_events_are_numbered_and_the_terminal_one_ends_them(self, redis: RedisServer) -> None:
+        """Events get `<id>.<seq>` ids, the terminal one `.end`, and nothing is appended after it."""
+
+        async def test(store: RedisJobStore) -> None:
+            job, _ = await store.create_or_attach(request("A"), None, ROOMY, None)
+            failed = Failed(FailureReason.RENDER, "Render failed: no")
+            await store.append(job, [("queued", {"position": 1})], state=Queued(1))
+            await store.append(job, [("error", {"message": failed.message, "jobId": job.id})], state=failed)
+            assert await store.append(job, [("queued", {"position": 2})]) is None
+            events = await store.wait_for_events(job, 0)
+            assert [event.id for event in events] == [f"{job.id}.1", f"{job.id}.2.end"]
+            assert job.state == failed
+
+        with_store(redis, test)
+
+    def test_a_reconnect_with_an_event_id_finds_its_failed_job(self, redis: RedisServer) -> None:
+        """A failed job answers the client presenting one of its ids; a fresh identical request gets a new job."""
+
+        async def test(store: RedisJobStore) -> None:
+            job, _ = await store.create_or_attach(request("A"), None, ROOMY, None)
+            failed = Failed(FailureReason.RENDER, "Render failed: no")
+            [event] = await store.append(job, [("queued", {"position": 1})]) or []
+            await store.append(job, [("error", {"message": failed.message, "jobId": job.id})], state=failed)
+            await store.finish(job, retention_seconds=60)
+            again, created = await store.create_or_attach(request("A"), event.id, ROOMY, None)
+            assert (again, created) == (job, False)
+            fresh, created = await store.create_or_attach(request("A"), None, ROOMY, None)
+            assert created
+            assert fresh is not job
+
+        with_store(redis, test)
+
+
+class TestWithAManager:
+    def test_a_job_runs_through_redis_and_its_watcher_sees_every_event(self, redis: RedisServer) -> None:
+        """A manager on the Redis store takes its own job, renders it, and a watch reads its events from the stream."""
+        outcome = Outcome("a.mp4", "https://bucket/a.mp4", "videos/a.mp4", 14.0, 1.0, 0.5)
+
+        async def render(request: RenderRequest, report: Report) -> Outcome:
+            for progress in (0, 50, 100):
+                report(ProgressStep(progress, RENDERING))
+            return outcome
+
+        async def nothing_stored(request: RenderRequest) -> Outcome | None:
+            return None
+
+        async def test(store: RedisJobStore) -> list[tuple[str, Any]]:
+            limits = JobLimits(ROOMY, retention_seconds=60, orphan_seconds=60, lease_seconds=30)
+            manager = JobManager(store, render, nothing_stored, limits)
+            await manager.start()
+            job = await manager.submit(request("A"))
+            watch = await manager.watch(job, None, asyncio.Event())
+            events = [(event.name, event.data.get("progress")) async for batch in watch for event in batch]
+            await watch.close()
+            await manager.shutdown(1)
+            assert job.state == Succeeded(outcome.filename, outcome.url, outcome.key, outcome.duration)
+            return events
+
+        assert with_store(redis, test) == [("progress", 0), ("progress", 50), ("progress", 100), ("complete", None)]
+
+
+class TestPrefix:
+    def test_two_prefixes_share_a_redis_without_meeting(self, redis: RedisServer) -> None:
+        """Every key a store writes starts with its prefix, so two stores on one Redis keep apart."""
+
+        async def fill(store: RedisJobStore) -> None:
+            job, _ = await store.create_or_attach(request("A"), None, ROOMY, None)
+            await store.register_worker("worker-1", 2, 30)
+            await store.take_next("worker-1", 30, 1)
+            await store.append(job, [("progress", {"progress": 1, "phase": "bundling"})], "worker-1")
+            await store.stream_opened("reader", 2)
+
+        with_store(redis, fill, prefix="one:")
+
+        async def look(store: RedisJobStore) -> tuple[list[bytes], int, list[Any]]:
+            return await store.redis.keys("*"), await store.capacity(), await store.queued()
+
+        keys, capacity, queued = with_store(redis, look, prefix="two:")
+        assert keys
+        assert all(key.startswith(b"one:") for key in keys if not key.startswith(b"two:instance:")), keys
+        assert (capacity, queued) == (0, [])
+
+
+class TestStateJson:
+    @pytest.mark.parametrize(
+        "state",
+        [
+            Queued(3),
+            Running("rendering", 42),
+            Succeeded("a.mp4", "/a.mp4", "k", 8.5, ("a warning",), {"poster": "/p.jpg"}),
+            Failed(FailureReason.TIMEOUT, "Render failed: too slow", "kept.mp4"),
+        ],
+    )
+    def test_every_state_survives_the_round_trip(self, state: Any) -> None:
+        """A state written as JSON reads back equal."""
+        assert state_from_json(state_to_json(state)) == state
