@@ -49,6 +49,23 @@ class Pipeline:
         return await self.finish
 
 
+async def one_job(
+    pipeline: Pipeline,
+    act: Callable[[JobManager, Job], Awaitable[object]],
+    store: MemoryJobStore | None = None,
+    limits: JobLimits = LIMITS,
+) -> tuple[Job, list[JobEvent]]:
+    """A manager that renders here takes one request; `act` moves its job along; the job's events to its end."""
+    manager = JobManager(store or MemoryJobStore(), pipeline, no_video, limits)
+    await manager.start()
+    try:
+        job = await manager.submit(request("A"))
+        await act(manager, job)
+        return job, await events_until_end(manager, job)
+    finally:
+        await manager.shutdown(1)
+
+
 async def events_until_end(manager: JobManager, job: Job) -> list[JobEvent]:
     """Every event of `job` from the first, as a client watching it to the end sees them."""
     watch = await manager.watch(job, None, asyncio.Event())
@@ -65,6 +82,14 @@ def run(test: Callable[[], Awaitable[Any]]) -> Any:
     return lines
 
 
+async def finished(pipeline: Pipeline, end: Outcome | BaseException) -> None:
+    """Let the pipeline's run end with `end` (its outcome, or the exception it raises)."""
+    if isinstance(end, BaseException):
+        pipeline.finish.set_exception(end)
+    else:
+        pipeline.finish.set_result(end)
+
+
 def lines_named(lines: list[dict[str, Any]], event: str) -> list[dict[str, Any]]:
     return [line for line in lines if line["event"] == event]
 
@@ -76,13 +101,8 @@ class TestRunner:
 
         async def test() -> None:
             pipeline = Pipeline()
-            manager = JobManager(MemoryJobStore(), pipeline, no_video, LIMITS)
-            await manager.start()
-            job = await manager.submit(request("A"))
+            job, _ = await one_job(pipeline, lambda manager, job: finished(pipeline, OUTCOME))
             jobs.append(job)
-            pipeline.finish.set_result(OUTCOME)
-            await events_until_end(manager, job)
-            await manager.shutdown(1)
 
         lines = run(test)
         job = jobs[0]
@@ -94,22 +114,13 @@ class TestRunner:
     def test_progress_goes_out_in_order_then_complete(self) -> None:
         """Reported progress becomes `progress` events in order, and the outcome a `complete` event with its id."""
 
-        async def test() -> list[JobEvent]:
-            pipeline = Pipeline(steps=[10, 20, 30])
-            manager = JobManager(MemoryJobStore(), pipeline, no_video, LIMITS)
-            await manager.start()
-            job = await manager.submit(request("A"))
-            pipeline.finish.set_result(OUTCOME)
-            events = await events_until_end(manager, job)
-            await manager.shutdown(1)
-            return events
-
         events: list[JobEvent] = []
 
-        async def keep() -> None:
-            events.extend(await test())
+        async def test() -> None:
+            pipeline = Pipeline(steps=[10, 20, 30])
+            events.extend((await one_job(pipeline, lambda manager, job: finished(pipeline, OUTCOME)))[1])
 
-        run(keep)
+        run(test)
         assert [(event.name, event.data.get("progress")) for event in events] == [
             ("progress", 10),
             ("progress", 20),
@@ -125,12 +136,8 @@ class TestRunner:
 
         async def test() -> None:
             pipeline = Pipeline()
-            manager = JobManager(MemoryJobStore(), pipeline, no_video, LIMITS)
-            await manager.start()
-            job = await manager.submit(request("A"))
-            pipeline.finish.set_exception(JobFailed(FailureReason.RENDER, "the driver crashed"))
-            seen.extend(await events_until_end(manager, job))
-            await manager.shutdown(1)
+            failure = JobFailed(FailureReason.RENDER, "the driver crashed")
+            seen.extend((await one_job(pipeline, lambda manager, job: finished(pipeline, failure)))[1])
 
         lines = run(test)
         assert seen[-1].name == "error"
@@ -145,13 +152,12 @@ class TestRunner:
 
         async def test() -> None:
             pipeline = Pipeline()
-            manager = JobManager(MemoryJobStore(), pipeline, no_video, LIMITS)
-            await manager.start()
-            job = await manager.submit(request("A"))
-            await pipeline.started.wait()
-            await manager.cancel(job, CancelRequest(FailureReason.CANCELLED, "the reader left"))
-            seen.extend(await events_until_end(manager, job))
-            await manager.shutdown(1)
+
+            async def cancel(manager: JobManager, job: Job) -> None:
+                await pipeline.started.wait()
+                await manager.cancel(job, CancelRequest(FailureReason.CANCELLED, "the reader left"))
+
+            seen.extend((await one_job(pipeline, cancel))[1])
 
         lines = run(test)
         assert seen[-1].data["message"] == JobFailed(FailureReason.CANCELLED, "").client_message
@@ -171,13 +177,12 @@ class TestRunner:
         async def test() -> None:
             pipeline, store = Pipeline(), LostLeases()
             limits = JobLimits(Admission(1, 10, 10), retention_seconds=60, orphan_seconds=60, lease_seconds=0.3)
-            manager = JobManager(store, pipeline, no_video, limits)
-            await manager.start()
-            job = await manager.submit(request("A"))
-            await pipeline.started.wait()
-            store.lost = True
-            seen.extend(await events_until_end(manager, job))  # the keeper renews every 0.2 s
-            await manager.shutdown(1)
+
+            async def lose_the_lease(manager: JobManager, job: Job) -> None:
+                await pipeline.started.wait()
+                store.lost = True  # the keeper renews every 0.2 s
+
+            seen.extend((await one_job(pipeline, lose_the_lease, store, limits))[1])
 
         lines = run(test)
         assert seen[-1].name == "error"
