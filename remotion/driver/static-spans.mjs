@@ -1,6 +1,6 @@
 /**
  * Rendering each distinct frame once. A composition may declare, in the props its calculateMetadata resolves,
- * `staticSpans`: frame ranges that all show the same picture (src/staticSpans.ts). Instead of renderMedia, which
+ * `staticSpans`: frame ranges that all show the same picture (src/timing/staticSpans.ts). Instead of renderMedia, which
  * captures every frame in Chromium, the driver then captures only the frames that differ, in one pass over the open
  * browser with the job's concurrency (renderFrames; more tabs than cores take two calls, see splitTabs), and pipes
  * them in frame order into one ffmpeg that writes each span's picture (its first frame's, or its source's) as many
