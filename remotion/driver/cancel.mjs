@@ -5,15 +5,16 @@
  * included, carries a marker it kills by). The kill stays the last resort; SIGTERM (or SIGINT, by hand) is a request:
  *
  *   - while a browser is open (session.mjs), the render is cancelled through Remotion's `makeCancelSignal`:
- *     renderMedia, renderFrames and renderStill stop capturing, kill their ffmpeg and reject; the distinct-frames
- *     encoder is killed and its partial file removed (static-spans.mjs); the browser is closed; then the driver dies
- *     by the same signal, so its exit status says what it always said ("killed by SIGTERM") and no final line is
- *     written (a job stopped from outside has no result to report);
- *   - otherwise (reading the job, bundling: nothing to cancel or close) the driver dies by the signal at once;
+ *     renderMedia, renderFrames and renderStill stop capturing, end their ffmpeg and reject; the distinct-frames
+ *     encoder is killed and its temporary directory removed (static-spans.mjs); the browser is closed; then the
+ *     driver dies by the same signal, writing no final line (a job stopped from outside has no result to report);
+ *   - before that (reading the job, bundling: nothing to cancel or close) the driver dies by the signal at once;
  *   - a cancellation that takes longer than CANCEL_GRACE_MS, or a second signal, ends the driver at once.
  *
- * The same signal ends the job whichever of these holds, so a job is cancelled the same way by tornado-render, by
- * systemd or from a terminal.
+ * Before this, Remotion's own listeners (ownSignals) answered SIGTERM mid-render by closing the browser under the
+ * render, which then failed with "the browser closed unexpectedly", and SIGINT by exiting with status 130 at once.
+ * Now the exit status is the signal's whenever the driver was signalled, and the job is cancelled the same way by
+ * tornado-render, by systemd or from a terminal.
  */
 import {constants} from 'node:os';
 
@@ -36,10 +37,31 @@ let cancelRender = null;
  * @property {() => void} release
  */
 
+/** @type {Map<NodeJS.Signals, () => void>} our handler of each signal */
+const handlers = new Map();
+
 /** Handle SIGTERM and SIGINT as described above (once each: a second one gets Node's default, death). */
 export function stopOnSignals() {
   for (const signal of /** @type {NodeJS.Signals[]} */ (['SIGTERM', 'SIGINT'])) {
-    process.once(signal, () => stop(signal));
+    const handler = () => stop(signal);
+    handlers.set(signal, handler);
+    process.once(signal, handler);
+  }
+}
+
+/**
+ * Take SIGTERM and SIGINT back from whoever else listens: Remotion's openBrowser adds listeners that close the
+ * browser at once on SIGTERM, and on SIGINT kill it and exit with status 130, which would race the cancellation
+ * (a render whose browser vanished fails on its own, and on SIGINT the driver would exit before anything is
+ * cleaned up). The driver closes its browser itself (session.mjs), after the render has stopped.
+ */
+export function ownSignals() {
+  for (const [signal, handler] of handlers) {
+    for (const listener of process.listeners(signal)) {
+      if (listener !== handler) {
+        process.removeListener(signal, /** @type {(...args: any[]) => void} */ (listener));
+      }
+    }
   }
 }
 

@@ -9,7 +9,7 @@
 import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {startCancellation} from './cancel.mjs';
+import {ownSignals, startCancellation} from './cancel.mjs';
 import {mark} from './timings.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -63,6 +63,7 @@ export async function withComposition(job, serveUrl, work) {
       logLevel,
     });
     mark('browserOpen');
+    ownSignals();
     const browserLost = watchBrowser(browser);
     try {
       const common = {
