@@ -24,6 +24,7 @@ from tests.support.remotion import timeline
 from tests.support.server import ROOT
 from tornado_render.render import processes
 from tornado_render.render.browser import find_browser
+from tornado_render.render.driver import TERMINATE_GRACE_SECONDS
 from tornado_render.render.processes import pids_with_marker
 from tornado_render.settings import settings_from_env
 
@@ -203,7 +204,8 @@ class TestCancellation:
     @pytest.mark.parametrize("static_spans", [True, False], ids=["distinct-frames", "render-media"])
     def test_sigterm_mid_render(self, bundle_dir: str, tmp_path: Path, static_spans: bool) -> None:
         """SIGTERM to the driver alone mid-capture: the render is cancelled, its browser and ffmpeg end, no file or
-        temporary directory of its own is left, and it dies by SIGTERM without a final line, within the grace."""
+        temporary directory of its own is left, and it dies by SIGTERM without a final line, within the server's
+        grace and without the driver's own fallback."""
         token = processes.new_marker()
         temporary = tmp_path / "tmp"
         temporary.mkdir()
@@ -242,7 +244,7 @@ class TestCancellation:
         assert {json.loads(line)["type"] for line in rest.splitlines()} <= {"render-progress"}
         assert "cancelling the render" in stderr
         assert "did not stop within" not in stderr, stderr[-3000:]
-        assert stopped < 2.5
+        assert stopped < TERMINATE_GRACE_SECONDS
         assert pids_with_marker(token) == []
         assert not output.exists()
         assert list(temporary.glob("tornado-render-encode-*")) == []
