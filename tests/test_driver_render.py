@@ -187,6 +187,13 @@ def read_message(proc: subprocess.Popen[str], deadline: float) -> dict[str, Any]
     return json.loads(line) if line else None
 
 
+def describe_process(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:150]
+    except OSError:
+        return "gone"
+
+
 class TestCancellation:
     """SIGTERM cancels the driver's render through Remotion's cancel signal (driver/cancel.mjs)."""
 
@@ -218,18 +225,17 @@ class TestCancellation:
             "staticSpans": static_spans,
         }
         env = {**processes.render_environment(os.environ, token), "TMPDIR": str(temporary)}
-        proc = subprocess.Popen(
-            ["node", str(DRIVER)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=REMOTION,
-            env=env,
-        )
-        assert proc.stdin is not None
-        proc.stdin.write(json.dumps(job))
-        proc.stdin.close()
+        (tmp_path / "job.json").write_text(json.dumps(job))
+        with (tmp_path / "job.json").open() as stdin, (tmp_path / "stderr").open("w") as stderr_file:
+            proc = subprocess.Popen(
+                ["node", str(DRIVER)],
+                stdin=stdin,
+                stdout=subprocess.PIPE,
+                stderr=stderr_file,
+                text=True,
+                cwd=REMOTION,
+                env=env,
+            )
         deadline = time.monotonic() + 300
         while (message := read_message(proc, deadline)) is not None:
             if message["type"] == "render-progress" and message["renderedFrames"] >= 10:
@@ -238,14 +244,16 @@ class TestCancellation:
         assert pids_with_marker(token), "the render's processes were not found"
         signalled = time.monotonic()
         proc.send_signal(signal.SIGTERM)
-        rest, stderr = proc.communicate(timeout=30)
+        rest, _ = proc.communicate(timeout=30)
         stopped = time.monotonic() - signalled
+        stderr = (tmp_path / "stderr").read_text()
         assert proc.returncode == -signal.SIGTERM, stderr[-3000:]
         assert {json.loads(line)["type"] for line in rest.splitlines()} <= {"render-progress"}
         assert "cancelling the render" in stderr
         assert "did not stop within" not in stderr, stderr[-3000:]
         assert stopped < TERMINATE_GRACE_SECONDS
-        assert pids_with_marker(token) == []
+        left = {pid: describe_process(pid) for pid in pids_with_marker(token)}
+        assert left == {}, "the driver died before what it started ended"
         assert not output.exists()
         assert list(temporary.glob("tornado-render-encode-*")) == []
         print(f"cancelled in {stopped:.2f} s; left in TMPDIR: {sorted(p.name for p in temporary.iterdir())}")

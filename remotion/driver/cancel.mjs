@@ -16,6 +16,7 @@
  * Now the exit status is the signal's whenever the driver was signalled, and the job is cancelled the same way by
  * tornado-render, by systemd or from a terminal.
  */
+import {readdirSync, readFileSync} from 'node:fs';
 import {constants} from 'node:os';
 
 /** Less than the server's TERMINATE_GRACE_SECONDS (3 s), so a slow cancellation still dies before the SIGKILL. */
@@ -40,12 +41,17 @@ let cancelRender = null;
 /** @type {Map<NodeJS.Signals, () => void>} our handler of each signal */
 const handlers = new Map();
 
-/** Handle SIGTERM and SIGINT as described above (once each: a second one gets Node's default, death). */
+/**
+ * Handle SIGTERM and SIGINT as described above, until the driver dies. The handler stays registered after the first
+ * signal (a second one ends the driver at once, in `stop`): execa, which runs Remotion's ffmpeg, listens too
+ * (signal-exit), and re-raises a signal that it finds no other listener for, which killed the driver in the middle
+ * of its cancellation, before anything was cleaned up.
+ */
 export function stopOnSignals() {
   for (const signal of /** @type {NodeJS.Signals[]} */ (['SIGTERM', 'SIGINT'])) {
     const handler = () => stop(signal);
     handlers.set(signal, handler);
-    process.once(signal, handler);
+    process.on(signal, handler);
   }
 }
 
@@ -68,6 +74,55 @@ export function ownSignals() {
 /** The signal the driver was asked to stop by, if any. */
 export function stoppedBy() {
   return stopSignal;
+}
+
+/** How long a cancelled driver lets the processes it started end by themselves before it kills them. */
+const CHILDREN_GONE_MS = 300;
+
+/**
+ * End the processes the driver started (its direct children) before it dies: wait CHILDREN_GONE_MS at most for them
+ * to end, then SIGKILL those left. Remotion's cancelled renderMedia rejects without ending its pre-stitcher ffmpeg,
+ * which waits for frames on its stdin until the driver is gone. Linux only, as the server is
+ * (/proc/self/task/<tid>/children); elsewhere nothing is found and nothing waits.
+ */
+export async function endChildren() {
+  const deadline = performance.now() + CHILDREN_GONE_MS;
+  while (performance.now() < deadline && liveChildren().length > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  for (const pid of liveChildren()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const killed = performance.now() + CHILDREN_GONE_MS;
+  while (performance.now() < killed && liveChildren().length > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** @returns {number[]} */
+function liveChildren() {
+  try {
+    return readdirSync('/proc/self/task')
+      .flatMap((tid) => readFileSync(`/proc/self/task/${tid}/children`, 'utf8').split(' '))
+      .map((pid) => Number(pid))
+      .filter((pid) => pid > 0 && !isZombie(pid));
+  } catch {
+    return [];
+  }
+}
+
+/** @param {number} pid */
+function isZombie(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
 }
 
 /**

@@ -12,7 +12,7 @@
  * signal (cancel.mjs); the server's SIGKILL of everything the job started stays the last resort.
  */
 import {describe, emit, readJob} from './protocol.mjs';
-import {die, stopOnSignals, stoppedBy} from './cancel.mjs';
+import {endChildren, die, stopOnSignals, stoppedBy} from './cancel.mjs';
 import {obtainServeUrl} from './bundle.mjs';
 import {renderStills} from './stills.mjs';
 import {mark} from './timings.mjs';
@@ -33,21 +33,25 @@ async function main() {
       return 0;
     }
     const result = Array.isArray(job.stills) ? await renderStills(job, serveUrl) : await renderVideo(job, serveUrl);
-    stopIfAsked();
+    await stopIfAsked();
     emit({type: 'done', ...result});
     return 0;
   } catch (error) {
-    stopIfAsked();
+    await stopIfAsked();
     console.error(error);
     emit({type: 'error', message: describe(error)});
     return 1;
   }
 }
 
-/** A job stopped by a signal ends by that signal, without a final line (cancel.mjs): whatever it finished or failed. */
-function stopIfAsked() {
+/**
+ * A job stopped by a signal ends by that signal, without a final line (cancel.mjs), whatever it finished or failed,
+ * once the processes it started are gone.
+ */
+async function stopIfAsked() {
   const signal = stoppedBy();
   if (signal !== null) {
+    await endChildren();
     console.error(`render driver: cancelled, everything closed: ending by ${signal}`);
     die(signal);
   }
