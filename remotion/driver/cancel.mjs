@@ -6,8 +6,9 @@
  *
  *   - while a browser is open (session.mjs), the render is cancelled through Remotion's `makeCancelSignal`:
  *     renderMedia, renderFrames and renderStill stop capturing, end their ffmpeg and reject; the distinct-frames
- *     encoder is killed and its temporary directory removed (static-spans.mjs); the browser is closed; then the
- *     driver dies by the same signal, writing no final line (a job stopped from outside has no result to report);
+ *     encoder is killed and its temporary directory removed (static-spans.mjs); the browser is closed; what the
+ *     driver started and is still running is ended (endChildren); then the driver dies by the same signal, writing
+ *     no final line (a job stopped from outside has no result to report);
  *   - before that (reading the job, bundling: nothing to cancel or close) the driver dies by the signal at once;
  *   - a cancellation that takes longer than CANCEL_GRACE_MS, or a second signal, ends the driver at once.
  *
