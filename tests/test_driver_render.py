@@ -6,8 +6,11 @@ import functools
 import http.server
 import json
 import os
+import selectors
+import signal
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +22,10 @@ from tests.support.media import distinct_levels, gray_frame, probe
 from tests.support.recaps import COVERS, load_recap
 from tests.support.remotion import timeline
 from tests.support.server import ROOT
+from tornado_render.render import processes
 from tornado_render.render.browser import find_browser
+from tornado_render.render.driver import TERMINATE_GRACE_SECONDS
+from tornado_render.render.processes import pids_with_marker
 from tornado_render.settings import settings_from_env
 
 REMOTION = ROOT / "remotion"
@@ -168,6 +174,89 @@ class TestProtocol:
             "type": "error",
             "message": 'the job needs "browserExecutable": this driver never downloads a browser',
         }
+
+
+def read_message(proc: subprocess.Popen[str], deadline: float) -> dict[str, Any] | None:
+    """The driver's next stdout message, or None when stdout closed (or `deadline`, a monotonic time, passed)."""
+    assert proc.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(proc.stdout, selectors.EVENT_READ)
+        if not selector.select(max(0.0, deadline - time.monotonic())):
+            return None
+    line = proc.stdout.readline()
+    return json.loads(line) if line else None
+
+
+def describe_process(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:150]
+    except OSError:
+        return "gone"
+
+
+class TestCancellation:
+    """SIGTERM cancels the driver's render through Remotion's cancel signal (driver/cancel.mjs)."""
+
+    def test_sigterm_while_waiting_for_the_job(self) -> None:
+        """A driver still reading its job dies by SIGTERM at once: no handler waits behind the synchronous read."""
+        proc = subprocess.Popen(["node", str(DRIVER)], stdin=subprocess.PIPE, cwd=REMOTION, stderr=subprocess.PIPE)
+        time.sleep(1)  # node started and blocked in reading stdin
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(5) == -signal.SIGTERM
+        assert proc.stdin is not None
+        proc.stdin.close()
+        assert proc.stderr is not None
+        proc.stderr.close()
+
+    @pytest.mark.parametrize("static_spans", [True, False], ids=["distinct-frames", "render-media"])
+    def test_sigterm_mid_render(self, bundle_dir: str, tmp_path: Path, static_spans: bool) -> None:
+        """SIGTERM to the driver alone mid-capture: the render is cancelled, its browser and ffmpeg end, no file or
+        temporary directory of its own is left, and it dies by SIGTERM without a final line, within the server's
+        grace and without the driver's own fallback."""
+        token = processes.new_marker()
+        temporary = tmp_path / "tmp"
+        temporary.mkdir()
+        output = tmp_path / "cancelled.mp4"
+        job = {
+            "inputProps": load_recap("five-books")["data"],
+            "outputPath": str(output),
+            "serveUrl": bundle_dir,
+            "browserExecutable": browser(),
+            "staticSpans": static_spans,
+        }
+        env = {**processes.render_environment(os.environ, token), "TMPDIR": str(temporary)}
+        (tmp_path / "job.json").write_text(json.dumps(job))
+        with (tmp_path / "job.json").open() as stdin, (tmp_path / "stderr").open("w") as stderr_file:
+            proc = subprocess.Popen(
+                ["node", str(DRIVER)],
+                stdin=stdin,
+                stdout=subprocess.PIPE,
+                stderr=stderr_file,
+                text=True,
+                cwd=REMOTION,
+                env=env,
+            )
+        deadline = time.monotonic() + 300
+        while (message := read_message(proc, deadline)) is not None:
+            if message["type"] == "render-progress" and message["renderedFrames"] >= 10:
+                break
+        assert message is not None, "the render never got under way"
+        assert pids_with_marker(token), "the render's processes were not found"
+        signalled = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        rest, _ = proc.communicate(timeout=30)
+        stopped = time.monotonic() - signalled
+        stderr = (tmp_path / "stderr").read_text()
+        assert proc.returncode == -signal.SIGTERM, stderr[-3000:]
+        assert {json.loads(line)["type"] for line in rest.splitlines()} <= {"render-progress"}
+        assert "cancelling the render" in stderr
+        assert "did not stop within" not in stderr, stderr[-3000:]
+        assert stopped < TERMINATE_GRACE_SECONDS
+        left = {pid: describe_process(pid) for pid in pids_with_marker(token)}
+        assert left == {}, "the driver died before what it started ended"
+        assert not output.exists()
+        assert list(temporary.glob("tornado-render-encode-*")) == []
+        print(f"cancelled in {stopped:.2f} s; left in TMPDIR: {sorted(p.name for p in temporary.iterdir())}")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -338,9 +338,9 @@ class TestFacesFor:
 
 class TestFontRegistry:
     def test_generated_faces_match_the_packages(self) -> None:
-        """src/fontFaces.generated.ts is what the installed font packages give (regenerate after an upgrade)."""
+        """src/fonts/faces.generated.ts is what the installed font packages give (regenerate after an upgrade)."""
         result = subprocess.run(
-            ["node", str(REMOTION / "scripts" / "generate-font-faces.mjs"), "--check"],
+            ["node", str(REMOTION / "src" / "fonts" / "generate-faces.mjs"), "--check"],
             capture_output=True,
             text=True,
             cwd=REMOTION,

@@ -2,7 +2,7 @@
 how long the video of a recap is with a template.
 
 The template's one definition is remotion/src/template/template.ts; this module mirrors its resolver and the
-timing rule of remotion/src/compositions/MonthlyRecap/timeline.ts, and tests/test_templates.py runs both sides on
+timing rule of remotion/src/timing/timeline.ts, and tests/test_templates.py runs both sides on
 the same inputs. The presets are the JSON files the composition reads too (remotion/src/template/presets/*.json,
 `{"name", "template"}`); `default.json` is complete and is the defaults. Validating what a client sends is the
 job of validation/template_schema.py: what reaches `resolve` here is known to be well formed.
@@ -58,7 +58,7 @@ COLOR_KEYS = (
     "grain",
 )
 FONT_ROLES = ("heading", "body", "mono")
-# The bundled families a template may name (template.ts TEMPLATE_FONT_FAMILIES; fonts.ts loads them).
+# The bundled families a template may name (template.ts TEMPLATE_FONT_FAMILIES; fonts/registry.ts loads them).
 FONT_FAMILIES = ("Fraunces", "Inter", "JetBrains Mono")
 LAYOUTS = {
     "intro": ("centered", "split", "minimal"),

@@ -1,6 +1,6 @@
 /**
  * Rendering each distinct frame once. A composition may declare, in the props its calculateMetadata resolves,
- * `staticSpans`: frame ranges that all show the same picture (src/staticSpans.ts). Instead of renderMedia, which
+ * `staticSpans`: frame ranges that all show the same picture (src/timing/staticSpans.ts). Instead of renderMedia, which
  * captures every frame in Chromium, the driver then captures only the frames that differ, in one pass over the open
  * browser with the job's concurrency (renderFrames; more tabs than cores take two calls, see splitTabs), and pipes
  * them in frame order into one ffmpeg that writes each span's picture (its first frame's, or its source's) as many
@@ -8,7 +8,7 @@
  *
  * The encoder is renderMedia's own: Remotion's ffmpeg with the arguments its pre-stitcher uses (prespawnFfmpeg and
  * generateFfmpegArgs in @remotion/renderer 4.0.527: libx264, yuv420p, the x264 preset, crf 18 unless set, a 90 kHz
- * track timescale, and its `colorSpace: 'bt709'` handling, which render.mjs asks renderMedia for too), so a frame
+ * track timescale, and its `colorSpace: 'bt709'` handling, which video.mjs asks renderMedia for too), so a frame
  * the two paths both capture encodes the same way.
  *
  * Colour. Chromium's JPEG frames are full-range BT.601 YCbCr (PNG frames are RGB). Handed to libx264 as they are,
@@ -352,12 +352,12 @@ export function splitTabs(concurrency, perCall) {
 
 /**
  * Capture each distinct frame once and encode the video with the held frames repeated.
- * @param {import('./render.mjs').Session} session
+ * @param {import('./session.mjs').Session} session
  * @param {StaticSpan[]} spans
  * @param {DistinctRenderOptions} options
  * @returns {Promise<{framesCaptured: number}>}
  */
-export async function renderDistinctFrames({common, composition}, spans, options) {
+export async function renderDistinctFrames({common, composition, cancellation}, spans, options) {
   const {renderFrames, RenderInternals} = await import('@remotion/renderer');
   const {frames, writes} = framePlan(composition.durationInFrames, spans);
   const partial = path.join(mkdtempSync(path.join(tmpdir(), 'tornado-render-encode-')), 'video.mp4');
@@ -417,6 +417,8 @@ export async function renderDistinctFrames({common, composition}, spans, options
             report();
           },
           onStart: () => undefined,
+          // A cancelled job (cancel.mjs) stops capturing; the catch below then kills the encoder and removes its file.
+          cancelSignal: cancellation.signal,
         }),
       ),
     );

@@ -28,7 +28,7 @@ import {createRoot} from 'react-dom/client';
 import {Audio, useCurrentFrame} from 'remotion';
 import {bedOf, previewVolume} from '../src/audio/soundtrack';
 import {MonthlyRecap} from '../src/compositions/MonthlyRecap';
-import {calculateDuration, FPS, HEIGHT, WIDTH} from '../src/compositions/MonthlyRecap/timeline';
+import {calculateDuration, FPS, HEIGHT, WIDTH} from '../src/timing/timeline';
 import {isCssColor} from '../src/template/colors';
 import {
   BOOK_LAYOUTS,

@@ -8,7 +8,7 @@ import {readFileSync} from 'node:fs';
 import {loadSource} from './load-source.mjs';
 
 const {buildTimeline, calculateDuration, staticSpans, FPS} = await loadSource([
-  "export * from './compositions/MonthlyRecap/timeline';",
+  "export * from './timing/timeline';",
 ]);
 const props = JSON.parse(readFileSync(0, 'utf8'));
 const scenes = buildTimeline(props);

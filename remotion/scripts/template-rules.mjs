@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Answers questions about templates straight from the TypeScript source (template/template.ts, template/colors.ts
- * and the timing rule of compositions/MonthlyRecap/timeline.ts, transpiled with the esbuild that @remotion/bundler
+ * and the timing rule of timing/timeline.ts, transpiled with the esbuild that @remotion/bundler
  * brings), so tests can hold the server's Python mirror (tornado_render/templates.py, validation/template_schema.py,
  * validation/css_colors.py) to the one definition. Reads one JSON object on stdin, every key optional:
  *
@@ -20,7 +20,7 @@ import {loadSource} from './load-source.mjs';
 const rules = await loadSource([
   "export * from './template/template';",
   "export {parseCssColor} from './template/colors';",
-  "export {calculateDuration} from './compositions/MonthlyRecap/timeline';",
+  "export {calculateDuration} from './timing/timeline';",
 ]);
 
 /**

@@ -15,9 +15,9 @@ const rules = await loadSource(
   [
     "export {titleInitials} from './compositions/MonthlyRecap/format';",
     "export {breakUnits, countLines, fitText} from './compositions/MonthlyRecap/textFit';",
-    "export {facesFor} from './fonts';",
-    "export {FACE_SOURCES} from './fontFaces.generated';",
-    "export {graphemes, hanLang, textDirection} from './writingSystems';",
+    "export {facesFor} from './fonts/registry';",
+    "export {FACE_SOURCES} from './fonts/faces.generated';",
+    "export {graphemes, hanLang, textDirection} from './fonts/writingSystems';",
   ],
   [
     {

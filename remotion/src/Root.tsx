@@ -7,10 +7,10 @@ import {Composition} from 'remotion';
 import {MonthlyRecap} from './compositions/MonthlyRecap';
 import {CARD_HEIGHT, CARD_WIDTH, RecapCard} from './compositions/RecapCard';
 import {FRAMES, formatOf} from './compositions/MonthlyRecap/frame';
-import {calculateDuration, FPS, HEIGHT, staticSpans, WIDTH} from './compositions/MonthlyRecap/timeline';
+import {calculateDuration, FPS, HEIGHT, staticSpans, WIDTH} from './timing/timeline';
 import {sampleRecap} from './sampleRecap';
 import {resolveTemplate} from './template/template';
-import type {WithStaticSpans} from './staticSpans';
+import type {WithStaticSpans} from './timing/staticSpans';
 import type {MonthlyRecapProps} from './types';
 
 export const RemotionRoot: React.FC = () => (
@@ -30,7 +30,7 @@ export const RemotionRoot: React.FC = () => (
           durationInFrames: calculateDuration(props, template),
           width: frame.outputWidth,
           height: frame.outputHeight,
-          // For the render driver: the frames to capture once and hold (see staticSpans.ts).
+          // For the render driver: the frames to capture once and hold (see timing/staticSpans.ts).
           props: {...props, staticSpans: staticSpans(props, template)},
         };
       }}

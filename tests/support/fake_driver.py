@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A stand-in for remotion/driver/render.mjs that speaks the same protocol, for fast tests of the streaming logic.
+"""A stand-in for remotion/driver/render.mjs that speaks its protocol (protocol.mjs), for fast tests of streaming.
 
 Its options come from a JSON file named on its command line (`fake_driver.py --config FILE`), because the server
 passes its driver an allow-listed environment only; a run without `--config` reads them from its environment (for

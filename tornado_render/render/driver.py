@@ -1,9 +1,10 @@
 """The render driver as seen from the server: a child process that takes one job on stdin and reports on stdout.
 
-`remotion/driver/render.mjs` documents the protocol. Here it is read line by line from a Tornado IOStream, so a
-render never blocks the IOLoop. stderr is drained continuously (a full pipe would stall the driver) and its last
-lines are kept to explain a failure. The process gets a group of its own and an allow-listed environment with a
-marker (see `processes`), so that ending it reaches everything it started and it holds none of the server's secrets.
+`remotion/driver/protocol.mjs` documents the protocol (`render.mjs` is the program). Here it is read line by line
+from a Tornado IOStream, so a render never blocks the IOLoop. stderr is drained continuously (a full pipe would stall
+the driver) and its last lines are kept to explain a failure. The process gets a group of its own and an
+allow-listed environment with a marker (see `processes`), so that ending it reaches everything it started and it
+holds none of the server's secrets.
 """
 
 from __future__ import annotations
@@ -167,7 +168,9 @@ class DriverProcess:
         return self.returncode
 
     async def terminate(self, grace: float = TERMINATE_GRACE_SECONDS) -> None:
-        """SIGTERM the driver's group (Remotion then closes its browser), SIGKILL whatever is left after `grace`."""
+        """SIGTERM the driver's group, SIGKILL whatever is left after `grace`. The driver takes SIGTERM as a request
+        (remotion/driver/cancel.mjs): it cancels the render through Remotion's cancel signal, closes its browser and
+        dies by the signal, well within `grace`; the kill stays the last resort."""
         if self._proc is None:
             return
         processes.signal_group(self._proc.pid, signal.SIGTERM)

@@ -164,7 +164,7 @@ const audioUrl: Check = (value) =>
 
 /**
  * The font families a template may name: the bundled families that draw Latin text in every style the video uses
- * (fonts.ts loads them; the server lists them in its 400 answer). Kept here, beside the checks, and tested against
+ * (fonts/registry.ts loads them; the server lists them in its 400 answer). Kept here, beside the checks, and tested against
  * the bundled faces.
  */
 export const TEMPLATE_FONT_FAMILIES = ['Fraunces', 'Inter', 'JetBrains Mono'] as const;

@@ -8,7 +8,7 @@
  */
 import React from 'react';
 import type {Book} from '../../types';
-import {hanLang} from '../../writingSystems';
+import {hanLang} from '../../fonts/writingSystems';
 import {COVER_WIDTHS} from './BookReveal';
 import {Cover} from './Cover';
 import {FitText} from './FitText';

@@ -20,8 +20,8 @@
  */
 import React from 'react';
 import type {Book} from '../../types';
-import {hanLang, textDirection} from '../../writingSystems';
-import {subScores} from './cawpile';
+import {hanLang, textDirection} from '../../fonts/writingSystems';
+import {subScores} from '../../cawpile';
 import {barsHeight, CawpileBars} from './CawpileBars';
 import {Cover} from './Cover';
 import {FitText} from './FitText';

@@ -5,7 +5,7 @@
  */
 import React from 'react';
 import {useCurrentFrame, useVideoConfig} from 'remotion';
-import type {SubScore} from './cawpile';
+import type {SubScore} from '../../cawpile';
 import {clamp, formatScore} from './format';
 import {cueProgress, easeOut} from './motion';
 import {useTheme} from './theme';

@@ -6,14 +6,14 @@
  * title start at the right.
  */
 import React from 'react';
-import {type DesignFamilies, fontFamily} from '../../fonts';
-import {graphemes, hanLang, textDirection} from '../../writingSystems';
+import {type DesignFamilies, fontFamily} from '../../fonts/registry';
+import {graphemes, hanLang, textDirection} from '../../fonts/writingSystems';
 import {FitText} from './FitText';
 import {titleInitials} from './format';
 import {textWidthEm} from './textFit';
 import {placeholderSeed} from '../../palette';
 import {inkOn, useTheme} from './theme';
-import {useFonts} from './useFonts';
+import {useFonts} from '../../fonts/useFonts';
 
 const CASED = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}]*$/u;
 

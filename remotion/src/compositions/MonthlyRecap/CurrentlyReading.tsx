@@ -10,12 +10,12 @@
  */
 import React from 'react';
 import type {CurrentlyReadingBook} from '../../types';
-import {hanLang} from '../../writingSystems';
+import {hanLang} from '../../fonts/writingSystems';
 import {Cover} from './Cover';
 import {FitText} from './FitText';
 import {clamp, formatAuthors} from './format';
 import {BookmarkIcon} from './icons';
-import {type Cue, shownReadingRows} from './choreography';
+import {type Cue, shownReadingRows} from '../../timing/choreography';
 import {easeOut, useCue, useEntrance} from './motion';
 import {contentBottom, Eyebrow, SceneBody, SceneFrame} from './Scene';
 import {useFrame} from './frame';

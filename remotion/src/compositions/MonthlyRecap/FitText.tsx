@@ -8,11 +8,11 @@
  * rules textFit.ts simulates. The faces are the template's (theme.ts), and so are the widths the fit assumes.
  */
 import React from 'react';
-import {type DesignFamilies, FONT_KEY_STYLE, fontFamily} from '../../fonts';
-import {hanLang, type HanLang} from '../../writingSystems';
+import {type DesignFamilies, FONT_KEY_STYLE, fontFamily} from '../../fonts/registry';
+import {hanLang, type HanLang} from '../../fonts/writingSystems';
 import {fitText, type FontKey} from './textFit';
 import {useTheme} from './theme';
-import {useFonts} from './useFonts';
+import {useFonts} from '../../fonts/useFonts';
 
 function fontStyle(font: FontKey, lang: HanLang | null, families: DesignFamilies): React.CSSProperties {
   const {stack, weight, style} = FONT_KEY_STYLE[font];

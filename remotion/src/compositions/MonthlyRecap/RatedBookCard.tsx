@@ -9,7 +9,7 @@ import {Cover} from './Cover';
 import {FitText} from './FitText';
 import {formatRating} from './format';
 import {ArrowIcon, StarIcon} from './icons';
-import {textDirection} from '../../writingSystems';
+import {textDirection} from '../../fonts/writingSystems';
 import {useFrame} from './frame';
 import {RADIUS, ratingColor, useTheme} from './theme';
 

@@ -5,7 +5,7 @@
  */
 import React, {useContext} from 'react';
 import {AbsoluteFill, useCurrentFrame} from 'remotion';
-import type {Cue} from './choreography';
+import type {Cue} from '../../timing/choreography';
 import {easeInOut, progressBetween, useEntrance} from './motion';
 import {type Frame, useFrame} from './frame';
 import {SceneExitContext, useTheme} from './theme';

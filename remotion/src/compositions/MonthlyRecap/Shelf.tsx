@@ -6,7 +6,7 @@
  */
 import React from 'react';
 import {ensureContrast, GRAPHIC_CONTRAST} from '../../palette';
-import {MAX_SPINES} from './choreography';
+import {MAX_SPINES} from '../../timing/choreography';
 import {useFrame} from './frame';
 import {useTheme} from './theme';
 

@@ -10,7 +10,7 @@
  */
 import React from 'react';
 import type {RecapMeta, RecapStats} from '../../types';
-import type {Cue} from './choreography';
+import type {Cue} from '../../timing/choreography';
 import {FitText} from './FitText';
 import {formatNumber, formatRating} from './format';
 import {BookIcon, CheckIcon, CrossIcon, PagesIcon, StarRating} from './icons';

@@ -1,5 +1,5 @@
 /** Wording rules shared by the scenes, kept out of the JSX so they stay consistent (and easy to test by eye). */
-import {DICTIONARY_BROKEN, graphemes, WIDE} from '../../writingSystems';
+import {DICTIONARY_BROKEN, graphemes, WIDE} from '../../fonts/writingSystems';
 
 const MONTHS = [
   'January',

@@ -7,7 +7,7 @@
  */
 import React, {useEffect, useMemo, useState} from 'react';
 import {AbsoluteFill, continueRender, delayRender} from 'remotion';
-import {designFaces} from '../../fonts';
+import {designFaces} from '../../fonts/registry';
 import {isInvisible} from '../../template/colors';
 import {resolveTemplate} from '../../template/template';
 import type {MonthlyRecapProps} from '../../types';
@@ -22,9 +22,9 @@ import {FooterContext} from './Scene';
 import {FRAMES, FrameContext, formatOf} from './frame';
 import {Stats} from './Stats';
 import {bookPalette, type Palette, SceneExitContext, type Theme, ThemeContext, themeOf} from './theme';
-import {buildTimeline, type Scene} from './timeline';
+import {buildTimeline, type Scene} from '../../timing/timeline';
 import {SceneSlot} from './transition';
-import {useFaces, useFonts} from './useFonts';
+import {useFaces, useFonts} from '../../fonts/useFonts';
 
 function coverUrls(props: MonthlyRecapProps): string[] {
   const urls = [

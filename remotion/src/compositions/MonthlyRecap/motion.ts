@@ -11,7 +11,7 @@
 import type React from 'react';
 import {interpolate, spring, useCurrentFrame, useVideoConfig} from 'remotion';
 import type {Template} from '../../template/template';
-import type {Cue} from './choreography';
+import type {Cue} from '../../timing/choreography';
 
 export type EntranceStyle = Template['bookReveal']['animationStyle'];
 

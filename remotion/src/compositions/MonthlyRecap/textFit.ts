@@ -1,7 +1,7 @@
 /**
  * Deterministic text fitting. Titles and names can be any length, and nothing may leave the frame; measuring the
  * DOM would depend on when fonts and layout settle, so instead we simulate line wrapping with the real advance
- * widths of the bundled fonts (read once from the woff2 files with fontTools; scripts/measure_script_widths.py for
+ * widths of the bundled fonts (read once from the woff2 files with fontTools; fonts/measure_script_widths.py for
  * the non-Latin scripts) and a small safety margin. The renderer still clamps with an ellipsis, so a wrong guess can
  * only cut text, never overflow.
  *
@@ -13,10 +13,10 @@
  * opportunities, which can only pick a smaller size, never overflow. Latin text is split and measured exactly as
  * before these rules existed (same pieces, same widths), so Latin recaps look unchanged.
  */
-import {DEFAULT_FAMILIES, type DesignFamilies, type FontKey} from '../../fontTypes';
-import {DICTIONARY_BROKEN, graphemes, hanLang, type HanLang, WIDE} from '../../writingSystems';
+import {DEFAULT_FAMILIES, type DesignFamilies, type FontKey} from '../../fonts/types';
+import {DICTIONARY_BROKEN, graphemes, hanLang, type HanLang, WIDE} from '../../fonts/writingSystems';
 
-export type {FontKey} from '../../fontTypes';
+export type {FontKey} from '../../fonts/types';
 
 interface WidthTable {
   /** Average width (1/100 em) for characters outside printable ASCII. */
@@ -39,7 +39,7 @@ const MONO_TABLE: WidthTable = {fallback: 60, ascii: Array(95).fill('60').join('
 /** Widths are overestimated a little: kerning and rounding differences must not make real text wider. */
 const SAFETY = 1.05;
 
-/** Which stack (and so which of the template's families) each text style draws from; mirrors fonts.ts. */
+/** Which stack (and so which of the template's families) each text style draws from; mirrors fonts/registry.ts. */
 const STACK_OF: Record<FontKey, keyof DesignFamilies> = {
   display: 'display',
   displayItalic: 'display',

@@ -21,10 +21,10 @@
  * contrast rule on the background, adjusted in lightness where they do not (docs/TEMPLATES.md, "Contrast").
  */
 import {createContext, useContext} from 'react';
-import {type DesignFamilies, fontFamily} from '../../fonts';
+import {type DesignFamilies, fontFamily} from '../../fonts/registry';
 import {bookTint, inkOn, placeholderSeed, type ScenePalette, scenePalette} from '../../palette';
 import {DEFAULT_TEMPLATE, type Template} from '../../template/template';
-import {type Choreography, choreographyFor} from './choreography';
+import {type Choreography, choreographyFor} from '../../timing/choreography';
 
 /**
  * What a scene draws with: the template's colours on that scene's background, adjusted for contrast

@@ -6,7 +6,7 @@
  */
 import React, {useMemo} from 'react';
 import {AbsoluteFill} from 'remotion';
-import {designFaces} from '../../fonts';
+import {designFaces} from '../../fonts/registry';
 import {resolveTemplate} from '../../template/template';
 import type {MonthlyRecapProps} from '../../types';
 import {Cover} from '../MonthlyRecap/Cover';
@@ -14,7 +14,7 @@ import {FitText} from '../MonthlyRecap/FitText';
 import {bookCountLabel, pluralize} from '../MonthlyRecap/format';
 import {BookIcon} from '../MonthlyRecap/icons';
 import {ThemeContext, themeOf} from '../MonthlyRecap/theme';
-import {useFaces, useFonts} from '../MonthlyRecap/useFonts';
+import {useFaces, useFonts} from '../../fonts/useFonts';
 
 export const CARD_WIDTH = 1200;
 export const CARD_HEIGHT = 630;

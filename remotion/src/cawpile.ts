@@ -1,5 +1,5 @@
 /** The CAWPILE sub-scores a rating shows. Kept free of React: the timeline counts them to know when a book's bars stop growing. */
-import {CAWPILE_PARTS, type CawpileRating} from '../../types';
+import {CAWPILE_PARTS, type CawpileRating} from './types';
 
 export interface SubScore {
   label: string;

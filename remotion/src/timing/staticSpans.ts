@@ -1,7 +1,8 @@
 /**
- * What a composition may tell the render driver (driver/render.mjs) besides its length: `staticSpans` in the props
- * its calculateMetadata resolves, the frame ranges in which every frame is the same picture. The driver captures
- * the first frame of each span once and repeats it; a composition without them is captured frame by frame.
+ * What a composition may tell the render driver besides its length: `staticSpans` in the props its calculateMetadata
+ * resolves, the frame ranges in which every frame is the same picture. The driver (driver/video.mjs,
+ * driver/static-spans.mjs) captures the first frame of each span once and repeats it; a composition without them is
+ * captured frame by frame. timeline.ts computes them for MonthlyRecap.
  *
  * They travel inside the resolved props because that is what selectComposition hands to the driver; components
  * ignore the field. A span must be exact (pixel for pixel), not approximate: tests/test_static_spans.py renders

@@ -6,7 +6,7 @@
  */
 import {useEffect, useState} from 'react';
 import {continueRender, delayRender} from 'remotion';
-import {facesFor, facesSettled, type FontRequest, loadFaces} from '../../fonts';
+import {facesFor, facesSettled, type FontRequest, loadFaces} from './registry';
 
 export function useFonts(requests: readonly FontRequest[]): void {
   useFaces(facesFor(requests), JSON.stringify(requests));

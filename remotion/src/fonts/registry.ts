@@ -1,7 +1,14 @@
 /**
  * The video's fonts, and which of them a piece of text needs.
  *
- * Every face travels inside the bundle (webpack asset imports listed in fontFaces.generated.ts): renders have no
+ * This folder holds everything about fonts: this registry (the stacks, which face a text needs, loading), the face
+ * list it reads (faces.generated.ts, written by generate-faces.mjs from the installed font packages), the shapes
+ * they share with the text fitting (types.ts), what a text's characters say about it (writingSystems.ts), the hook
+ * components ask for their text's faces with (useFonts.ts), and the script that measures the per-script widths the
+ * text fitting assumes (measure_script_widths.py). Chromium's own fonts are the driver's affair
+ * (driver/fontconfig/fonts.conf: none but one last resort).
+ *
+ * Every face travels inside the bundle (webpack asset imports listed in faces.generated.ts): renders have no
  * internet, and the render driver hides the machine's own fonts from Chromium, so a glyph the bundle lacks is
  * missing on every machine alike instead of depending on what happens to be installed.
  *
@@ -27,11 +34,11 @@
  * has fixed English text.
  */
 import {continueRender, delayRender} from 'remotion';
-import {FACE_SOURCES} from './fontFaces.generated';
-import {DEFAULT_FAMILIES, type DesignFamilies, type FaceSource, type FontKey} from './fontTypes';
+import {FACE_SOURCES} from './faces.generated';
+import {DEFAULT_FAMILIES, type DesignFamilies, type FaceSource, type FontKey} from './types';
 import {graphemes, type HanLang} from './writingSystems';
 
-export {DEFAULT_FAMILIES, type DesignFamilies, type FontKey} from './fontTypes';
+export {DEFAULT_FAMILIES, type DesignFamilies, type FontKey} from './types';
 
 /** Titles and big numbers (the template's heading family), labels and names (body), tabular figures (mono). */
 export type Stack = 'display' | 'body' | 'mono';

@@ -19,7 +19,7 @@
  * listed here would declare a moving frame static; tests/test_static_spans.py renders both ends of every declared
  * span and fails when they differ.
  */
-import {DEFAULT_TEMPLATE, type Template} from '../../template/template';
+import {DEFAULT_TEMPLATE, type Template} from '../template/template';
 
 /** Frames of a spring when a cue does not say otherwise. */
 export const SPRING_FRAMES = 18;

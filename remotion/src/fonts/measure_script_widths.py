@@ -1,10 +1,10 @@
 """Prints the per-script average advance widths that textFit.ts uses (SCRIPT_WIDTHS), from the bundled font files.
 
 Not part of the build: run it by hand after changing a font package, with a Python that has fontTools and brotli
-(`pip install fonttools brotli`), from remotion/: `python scripts/measure_script_widths.py`.
+(`pip install fonttools brotli`), from remotion/: `python src/fonts/measure_script_widths.py`.
 
 For each script and each of the video's four text styles it takes the font that style's stack uses for that script
-(the same order as src/fonts.ts), sets a variable font to the style's weight, and averages the advances of the
+(the same order as registry.ts), sets a variable font to the style's weight, and averages the advances of the
 script's letters, digits and spacing marks (non-spacing marks are zero in textFit). The average of isolated forms
 overestimates joined Arabic a little, which is the safe direction for a fit that must never overflow.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from fontTools.varLib import instancer
 
-MODULES = Path(__file__).resolve().parents[1] / "node_modules"
+MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 
 # style -> (weight, display or body stack)
 STYLES = {"display": (700, "serif"), "displayItalic": (400, "serif"), "body": (500, "sans"), "bodyBold": (700, "sans")}

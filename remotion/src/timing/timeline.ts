@@ -21,11 +21,11 @@
  * At the default timing (30 fps, the 120 BPM default bed, whose beat is 15 frames): intro 2 s, 4 s per book, stats
  * 5 s, "currently reading" 4 s, outro 3 s; a month with no books is 10 s.
  */
-import {beatFrames, nextBeat, soundtrackTempo} from '../../audio/soundtrack';
-import type {StaticSpan} from '../../staticSpans';
-import {resolveTemplate, type Template} from '../../template/template';
-import type {MonthlyRecapExport} from '../../types';
-import {subScores} from './cawpile';
+import {beatFrames, nextBeat, soundtrackTempo} from '../audio/soundtrack';
+import type {StaticSpan} from './staticSpans';
+import {resolveTemplate, type Template} from '../template/template';
+import type {MonthlyRecapExport} from '../types';
+import {subScores} from '../cawpile';
 import {
   bookGridSettlesAt,
   bookSettlesAt,

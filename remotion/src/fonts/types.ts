@@ -1,4 +1,4 @@
-/** The shapes shared by the font registry (fonts.ts), its generated face list and the text fitting. */
+/** The shapes shared by the font registry (registry.ts), its generated face list and the text fitting. */
 
 /**
  * The video's text styles: display (the heading family, bold: Fraunces by default), its italic, body (the body

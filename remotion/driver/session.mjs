@@ -1,0 +1,176 @@
+/**
+ * One open browser and the selected composition: what every render job (video.mjs, stills.mjs) works in.
+ *
+ * Fonts. Chromium takes the machine's fonts from fontconfig; importing this module points it at
+ * fontconfig/fonts.conf, which lists no fonts at all, so every glyph comes from the bundle (src/fonts/) and a recap
+ * renders the same on any machine. This happens here, in the environment Chromium inherits (Remotion spawns it with
+ * process.env), and does not depend on any variable the driver was started with.
+ */
+import {existsSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {ownSignals, startCancellation} from './cancel.mjs';
+import {mark} from './timings.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const projectRoot = path.resolve(here, '..');
+
+process.env.FONTCONFIG_FILE = path.join(here, 'fontconfig', 'fonts.conf');
+// Both would change what FONTCONFIG_FILE means: a search path for it, and a root prepended to every path in it.
+delete process.env.FONTCONFIG_PATH;
+delete process.env.FONTCONFIG_SYSROOT;
+/** The one font fonts.conf gives Chromium (its <dir>); without any font Chromium fails web fonts at random. */
+const LAST_RESORT_FONT = path.join(
+  projectRoot,
+  'node_modules/@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',
+);
+
+/**
+ * What every Remotion call of one job shares: the bundle, the props, the open browser; and the job's cancellation
+ * (cancel.mjs): its `signal` goes to every renderMedia, renderFrames and renderStill, `check()` runs between steps.
+ * @typedef {object} Session
+ * @property {{serveUrl: string, inputProps: Record<string, unknown>, puppeteerInstance: import('@remotion/renderer').HeadlessBrowser, browserExecutable: string, logLevel: import('@remotion/renderer').LogLevel, timeoutInMilliseconds: number}} common
+ * @property {import('remotion').VideoConfig} composition
+ * @property {import('./cancel.mjs').Cancellation} cancellation
+ */
+
+/**
+ * Open the browser, select the composition, run `work` with both, and close the browser whatever happens. A
+ * browser that dies meanwhile fails the job at once instead of leaving Remotion waiting for frames. A cancelled job
+ * (cancel.mjs) stops selecting at once; `work` stops by itself, through the cancel signal, so that what it started
+ * (ffmpeg, a partial file) is cleaned up before the browser closes.
+ * @template T
+ * @param {import('./protocol.mjs').Job} job
+ * @param {string} serveUrl
+ * @param {(session: Session) => Promise<T>} work
+ * @returns {Promise<T>}
+ */
+export async function withComposition(job, serveUrl, work) {
+  const {openBrowser, selectComposition} = await import('@remotion/renderer');
+  if (typeof job.browserExecutable !== 'string' || job.browserExecutable === '') {
+    throw new Error('the job needs "browserExecutable": this driver never downloads a browser');
+  }
+  if (!existsSync(LAST_RESORT_FONT)) {
+    throw new Error(`the browser's only system font is missing (${LAST_RESORT_FONT}): run npm ci in remotion/`);
+  }
+  const logLevel = job.logLevel ?? 'warn';
+  const cancellation = await startCancellation();
+  try {
+    mark('browserStart');
+    const browser = await openBrowser('chrome', {
+      browserExecutable: job.browserExecutable,
+      chromiumOptions: {gl: job.gl ?? null},
+      logLevel,
+    });
+    mark('browserOpen');
+    ownSignals();
+    const browserLost = watchBrowser(browser);
+    try {
+      const common = {
+        serveUrl,
+        inputProps: job.inputProps ?? {},
+        puppeteerInstance: browser,
+        browserExecutable: job.browserExecutable,
+        logLevel,
+        timeoutInMilliseconds: job.timeoutInMilliseconds ?? 30000,
+      };
+      const composition = await Promise.race([
+        selectComposition({...common, id: job.compositionId ?? 'MonthlyRecap'}),
+        browserLost.promise,
+        cancellation.cancelled,
+      ]);
+      mark('compositionSelected');
+      return await Promise.race([work({common, composition, cancellation}), browserLost.promise]);
+    } finally {
+      browserLost.stop();
+      await browser.close({silent: true}).catch(() => undefined);
+    }
+  } finally {
+    cancellation.release();
+  }
+}
+
+/**
+ * Select the composition for other props in the open browser (another shape, another template), unless cancelled.
+ * @param {Session} session
+ * @param {Record<string, unknown>} inputProps
+ * @param {string} id
+ */
+export async function selectOther(session, inputProps, id) {
+  const {selectComposition} = await import('@remotion/renderer');
+  session.cancellation.check();
+  return Promise.race([selectComposition({...session.common, inputProps, id}), session.cancellation.cancelled]);
+}
+
+/**
+ * Screenshots without Chromium's "capture beyond viewport" mode. Remotion asks for it on every frame although its
+ * pages are exactly the composition's size, so the picture is the same (within a level or two of JPEG rounding);
+ * but in that mode Chromium resizes the view for each screenshot and lays out and rasters the page again: measured
+ * here, about 13 % of the CPU a MonthlyRecap frame costs (Chromium and node, 115 -> 100 ms per frame).
+ *
+ * The distinct-frames path and stills use it (a span test then compares frames captured as a render captures
+ * them); renderMedia's path (`staticSpans: false`, or a composition without spans) is left exactly as it was. It
+ * wraps the DevTools session of every page the browser opens, a reach into Remotion's pinned internals
+ * (`_createPageInContext`, `page._client()`), like watchBrowser; if they change, nothing is wrapped and frames are
+ * captured as before. `captureBeyondViewport: true` in the job turns it off.
+ * @param {import('@remotion/renderer').HeadlessBrowser} browser
+ */
+export function captureWithinViewport(browser) {
+  /** @type {{_createPageInContext?: (...args: unknown[]) => Promise<any>}} */
+  const internals = /** @type {any} */ (browser);
+  const create = internals._createPageInContext;
+  if (typeof create !== 'function') {
+    return;
+  }
+  internals._createPageInContext = async (...args) => {
+    const page = await create.apply(browser, args);
+    /** @type {{send?: (method: string, params?: Record<string, unknown>, ...rest: unknown[]) => unknown} | undefined} */
+    const client = page?._client?.();
+    const send = client?.send;
+    if (client && typeof send === 'function') {
+      client.send = (method, params, ...rest) =>
+        send.call(
+          client,
+          method,
+          method === 'Page.captureScreenshot' && params?.clip ? {...params, captureBeyondViewport: false} : params,
+          ...rest,
+        );
+    }
+    return page;
+  };
+}
+
+/**
+ * A promise that rejects when the connection to Chromium drops while we still need it. Remotion does not notice a
+ * browser that died mid-render (it waits for frames that never come), so the driver watches the DevTools
+ * transport itself. This reaches into Remotion's pinned internals (`connection.transport.onclose`); if they
+ * change, the watch silently does nothing and the server's render timeout remains the safety net.
+ * @param {import('@remotion/renderer').HeadlessBrowser} browser
+ */
+function watchBrowser(browser) {
+  let watching = true;
+  /** @type {(error: Error) => void} */
+  let fail = () => undefined;
+  /** @type {Promise<never>} */
+  const promise = new Promise((_, reject) => {
+    fail = reject;
+  });
+  promise.catch(() => undefined);
+  /** @type {{onclose?: (() => void)} | undefined} */
+  const transport = /** @type {any} */ (browser).connection?.transport;
+  if (transport) {
+    const previous = transport.onclose;
+    transport.onclose = () => {
+      previous?.call(null);
+      if (watching) {
+        fail(new Error('the browser closed unexpectedly (it crashed or was killed)'));
+      }
+    };
+  }
+  return {
+    promise,
+    stop: () => {
+      watching = false;
+    },
+  };
+}
