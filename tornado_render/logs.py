@@ -10,6 +10,9 @@ the standard library's records are rendered by structlog's ProcessorFormatter, s
 Tornado's access log is replaced by `log_request`, which records the method, path, status, size and duration of a
 request and a digest of its query, never the query itself: a stream's query is a reader's whole month of reading.
 No field is longer than MAX_FIELD_CHARS (its start and end are kept), so no request can write a huge line.
+structlog and the standard library write through one `LineWriter`: a line is one write under one lock, so lines
+written by two threads (the IOLoop's, an upload's) never interleave into a line that is not JSON. The last
+plain-text paths of the interpreter (warnings, exceptions in threads and in `__del__`) are routed to the log too.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ import hashlib
 import json
 import logging
 import sys
+import threading
 from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar, cast
 
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
@@ -49,10 +53,30 @@ def cap_fields(logger: WrappedLogger, method_name: str, event_dict: EventDict) -
     return event_dict
 
 
+class LineWriter:
+    """A stream for whole lines: each `write` is written and flushed under one lock, whichever thread calls."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self._lock = threading.Lock()
+
+    def write(self, text: str) -> None:
+        with self._lock:
+            self.stream.write(text)
+            self.stream.flush()
+
+    def flush(self) -> None:
+        with self._lock:
+            self.stream.flush()
+
+    def isatty(self) -> bool:
+        return getattr(self.stream, "isatty", lambda: False)()
+
+
 def configure_logging(log_format: str = "auto", stream: Any = None, level: int = logging.INFO) -> None:
-    stream = sys.stderr if stream is None else stream
+    lines = LineWriter(sys.stderr if stream is None else stream)
     if log_format == "auto":
-        log_format = "console" if getattr(stream, "isatty", lambda: False)() else "json"
+        log_format = "console" if lines.isatty() else "json"
     renderer: Any = (
         structlog.dev.ConsoleRenderer(colors=False)
         if log_format == "console"
@@ -66,11 +90,11 @@ def configure_logging(log_format: str = "auto", stream: Any = None, level: int =
     structlog.configure(
         processors=[structlog.contextvars.merge_contextvars, *shared, cap_fields, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(file=stream),
+        logger_factory=structlog.WriteLoggerFactory(file=cast(TextIO, lines)),  # the line and its newline in one write
         cache_logger_on_first_use=False,
     )
     # Tornado's own loggers (uncaught errors, malformed requests) are rendered the same way on the same stream.
-    handler = logging.StreamHandler(stream)
+    handler = logging.StreamHandler(lines)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[structlog.stdlib.add_logger_name, *shared],
@@ -78,6 +102,23 @@ def configure_logging(log_format: str = "auto", stream: Any = None, level: int =
         )
     )
     logging.basicConfig(handlers=[handler], level=level, force=True)
+    _route_plain_text_to_the_log()
+
+
+def _route_plain_text_to_the_log() -> None:
+    """Warnings, an exception ending a thread, and one ignored in `__del__` or a finalizer (Python prints those as
+    plain text on stderr, where a collector expects JSON) become log lines."""
+    logging.captureWarnings(True)
+    log = logging.getLogger("tornado_render.interpreter")
+
+    def thread_exception(args: threading.ExceptHookArgs) -> None:
+        log.error("thread ended by an exception", exc_info=args.exc_value)
+
+    def unraisable(args: Any) -> None:
+        log.error("exception ignored: %s", args.err_msg or "", exc_info=args.exc_value)
+
+    threading.excepthook = thread_exception
+    sys.unraisablehook = unraisable
 
 
 def get_logger(**bindings: Any) -> Any:
