@@ -3,9 +3,11 @@
  * scene's layout and options), as the reading tracker sends it with a render request.
  *
  * A template arrives partial; `resolveTemplate` lays its layers over the defaults (presets/default.json, which is
- * today's dark design exactly) field by field and returns a complete `Template`. The server resolves the same way
- * (tornado_render/templates.py, with the marshmallow schema of validation/template_schema.py in front of it) and hands
- * the composition the complete result; tests/test_templates.py runs both resolvers on the same inputs. The
+ * today's dark design exactly) field by field and returns a complete `Template`. Each field's shape is a zod schema
+ * (TEMPLATE_FIELDS), and the whole of what a client sends is TEMPLATE_INPUT, which scripts/export-template-schema.mjs
+ * writes as JSON Schema for the server (tornado_render/template.schema.json: it validates requests with it). The
+ * server resolves the same way (tornado_render/templates.py) and hands the composition the complete result;
+ * tests/test_templates.py runs both resolvers on the same inputs. The
  * composition and the browser preview resolve again, which changes nothing for a complete template and makes
  * anything else safe: a value of the wrong type or shape is ignored, never drawn.
  *
@@ -70,9 +72,6 @@ export const SCENES = {
 } as const;
 export type SceneName = keyof typeof SCENES;
 export const SCENE_NAMES = Object.keys(SCENES) as SceneName[];
-/** Each scene's parts and total (the timing view of SCENES). */
-export const SCENE_TIMING = SCENES;
-export type TimedScene = SceneName;
 
 export type TimingKey =
   | (typeof SCENES)[SceneName]['parts'][number]
@@ -332,8 +331,8 @@ export function resolveAudio(current: TemplateAudio | null, layer: unknown): Tem
 }
 
 /** How long a scene of this kind lasts: its total, or the sum of its parts when that is longer. */
-export function sceneLength(timing: Template['global']['timing'], scene: TimedScene): number {
-  const {parts, total} = SCENE_TIMING[scene];
+export function sceneLength(timing: Template['global']['timing'], scene: SceneName): number {
+  const {parts, total} = SCENES[scene];
   const sum = parts.reduce((frames: number, part) => frames + timing[part], 0);
   return Math.max(timing[total], sum);
 }
@@ -354,8 +353,8 @@ export function resolveTemplate(...layers: unknown[]): Template {
   }
   const template = result as unknown as Template;
   const timing = {...template.global.timing};
-  for (const scene of Object.keys(SCENE_TIMING) as TimedScene[]) {
-    timing[SCENE_TIMING[scene].total] = sceneLength(timing, scene);
+  for (const scene of SCENE_NAMES) {
+    timing[SCENES[scene].total] = sceneLength(timing, scene);
   }
   return {...template, global: {...template.global, timing}, audio};
 }
