@@ -9,12 +9,21 @@ setup(
     python_requires=">=3.10",
     packages=find_packages(include=["tornado_render", "tornado_render.*"]),
     package_data={
-        "tornado_render": ["py.typed", "jobs/lua/*.lua", "web/static/*", "web/static/samples/*", "web/static/fonts/*"]
+        "tornado_render": [
+            "py.typed",
+            "template.schema.json",
+            "jobs/lua/*.lua",
+            "web/static/*",
+            "web/static/samples/*",
+            "web/static/fonts/*",
+        ]
     },
     install_requires=[
         "tornado==6.6.1",
         "boto3==1.44.5",
         "marshmallow==4.4.0",
+        # Validates templates against template.schema.json (exported from remotion/src/template/template.ts).
+        "jsonschema==4.26.0",
         "structlog==26.1.0",
         "pillow==13.0.0",
         "prometheus-client==0.26.0",

@@ -393,7 +393,7 @@ def _top_rated_card(image: Image.Image) -> Box:
 # covers and the default soundtrack, decoded frame by frame.
 
 # The shortest hold (every pixel still) each kind of scene must have, in seconds.
-MIN_HOLD = {"intro": 1.2, "book": 1.5, "bookGrid": 1.5, "stats": 2.5, "currentlyReading": 1.5, "outro": 1.5}
+MIN_HOLD = {"intro": 1.2, "book": 1.5, "stats": 2.5, "comingSoon": 1.5, "outro": 1.5}
 MIN_PSNR = 35.0
 
 

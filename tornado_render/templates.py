@@ -1,11 +1,12 @@
 """Templates on the server: the presets, resolving a request's `templateId` and `template` over the defaults, and
 how long the video of a recap is with a template.
 
-The template's one definition is remotion/src/template/template.ts; this module mirrors its resolver and the
-timing rule of remotion/src/timing/timeline.ts, and tests/test_templates.py runs both sides on
-the same inputs. The presets are the JSON files the composition reads too (remotion/src/template/presets/*.json,
-`{"name", "template"}`); `default.json` is complete and is the defaults. Validating what a client sends is the
-job of validation/template_schema.py: what reaches `resolve` here is known to be well formed.
+The template's one definition is remotion/src/template/template.ts; its keys, ranges and scenes reach the server
+as JSON Schema (template_shape.py). This module holds what a schema cannot say, the resolver and the timing rule
+of remotion/src/timing/timeline.ts, and tests/test_templates.py runs both sides on the same inputs. The presets
+are the JSON files the composition reads too (remotion/src/template/presets/*.json, `{"name", "template"}`);
+`default.json` is complete and is the defaults. Validating what a client sends is the job of
+validation/template_schema.py (with the same JSON Schema): what reaches `resolve` here is known to be well formed.
 
 `audio`, the soundtrack, is not merged field by field like the sections (template.ts resolveAudio): `null`
 silences, a `track` or `url` replaces the source, `volume` alone changes the current source's volume. The track ids
@@ -23,60 +24,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .template_shape import (
+    ANIMATION_STYLES,
+    AUDIO_KEYS,
+    BPM_RANGE,
+    COLOR_KEYS,
+    COVER_SIZES,
+    FONT_FAMILIES,
+    FONT_ROLES,
+    LAYOUTS,
+    MAX_AUDIO_URL,
+    MAX_CUSTOM_TEXT,
+    NUMBER_RANGES,
+    OVERLAP_RANGE,
+    SCENE_SECTIONS,
+    SCENE_TIMING,
+    TIMING_KEYS,
+    TIMING_RANGE,
+    VOLUME_RANGE,
+)
+
 FPS = 30
 DEFAULT_PRESET = "default"
 # This repository's Remotion project (REMOTION_DIR's default), for the beds' tempos when no catalog says otherwise.
 DEFAULT_REMOTION_DIR = Path(__file__).resolve().parent.parent / "remotion"
-
-# Each scene's timing parts, laid end to end, and its total (template.ts SCENE_TIMING).
-SCENE_TIMING: dict[str, tuple[tuple[str, ...], str]] = {
-    "intro": (("introFadeIn", "introHold", "introFadeOut"), "introTotal"),
-    "book": (("bookSlideIn", "bookTitleType", "bookRatingCount", "bookHold", "bookExit"), "bookTotal"),
-    "stats": (("statsCountUp", "statsHold", "statsFadeOut"), "statsTotal"),
-    "comingSoon": (("comingSoonFadeIn", "comingSoonHold", "comingSoonFadeOut"), "comingSoonTotal"),
-    "outro": (("outroFadeIn", "outroHold", "outroFadeOut"), "outroTotal"),
-}
-TIMING_KEYS = (*(key for parts, total in SCENE_TIMING.values() for key in (*parts, total)), "transitionOverlap")
-TIMING_RANGE = (1, 600)
-OVERLAP_RANGE = (0, 600)
-COLOR_KEYS = (
-    "background",
-    "backgroundSecondary",
-    "backgroundTertiary",
-    "textPrimary",
-    "textSecondary",
-    "textMuted",
-    "accent",
-    "accentSecondary",
-    "accentMuted",
-    "completed",
-    "dnf",
-    "ratingHigh",
-    "ratingMedium",
-    "ratingLow",
-    "overlay",
-    "grain",
-)
-FONT_ROLES = ("heading", "body", "mono")
-# The bundled families a template may name (template.ts TEMPLATE_FONT_FAMILIES; fonts/registry.ts loads them).
-FONT_FAMILIES = ("Fraunces", "Inter", "JetBrains Mono")
-LAYOUTS = {
-    "intro": ("centered", "split", "minimal"),
-    "bookReveal": ("sequential", "grid", "carousel"),
-    "statsReveal": ("stacked", "horizontal", "minimal"),
-    "comingSoon": ("list", "grid", "single"),
-    "outro": ("centered", "minimal", "branded"),
-}
-COVER_SIZES = ("small", "medium", "large")
-ANIMATION_STYLES = ("slide", "fade", "pop")
-# (min, max, integer) of the numeric options besides timing (template.ts NUMBER_RANGES).
-NUMBER_RANGES = {"titleFontSize": (24, 400, False), "subtitleFontSize": (16, 300, False), "maxBooks": (0, 6, True)}
-MAX_CUSTOM_TEXT = 200
-# The soundtrack (template.ts AUDIO_FIELDS): a URL track's limits, its tempo and any track's volume.
-AUDIO_KEYS = ("track", "url", "bpm", "volume")
-MAX_AUDIO_URL = 2048
-BPM_RANGE = (40, 240)
-VOLUME_RANGE = (0, 1)
 
 
 def presets_dir(remotion_dir: Path) -> Path:
@@ -177,11 +148,17 @@ class TemplateCatalog:
         return result
 
 
+def options(template: Mapping[str, Any], scene: str) -> Mapping[str, Any]:
+    """A scene's options in a template: the section that holds them (SCENE_SECTIONS: `book` is `bookReveal`)."""
+    section: Mapping[str, Any] = template[SCENE_SECTIONS[scene]]
+    return section
+
+
 def scenes(recap: Mapping[str, Any], template: Mapping[str, Any]) -> list[str]:
     """The timing scene of each scene of the video, in order (timeline.ts buildTimeline)."""
     books = len(recap.get("books") or [])
-    book_scenes = (1 if books else 0) if template["bookReveal"]["layout"] == "grid" else books
-    reading = len(recap.get("currentlyReading") or []) > 0 and template["comingSoon"]["maxBooks"] > 0
+    book_scenes = (1 if books else 0) if options(template, "book")["layout"] == "grid" else books
+    reading = len(recap.get("currentlyReading") or []) > 0 and options(template, "comingSoon")["maxBooks"] > 0
     return ["intro", *["book"] * book_scenes, "stats", *(["comingSoon"] if reading else []), "outro"]
 
 
@@ -238,3 +215,42 @@ def duration_frames(
     for length in lengths[:-1]:
         start = on_beat(start + max(1, length - overlap))
     return on_beat(start + lengths[-1])
+
+
+# The template's keys, choices and ranges are template_shape's (read from the one definition), re-exported here.
+__all__ = [
+    "ANIMATION_STYLES",
+    "AUDIO_KEYS",
+    "BPM_RANGE",
+    "COLOR_KEYS",
+    "COVER_SIZES",
+    "DEFAULT_PRESET",
+    "DEFAULT_REMOTION_DIR",
+    "FONT_FAMILIES",
+    "FONT_ROLES",
+    "FPS",
+    "LAYOUTS",
+    "MAX_AUDIO_URL",
+    "MAX_CUSTOM_TEXT",
+    "NUMBER_RANGES",
+    "OVERLAP_RANGE",
+    "SCENE_SECTIONS",
+    "SCENE_TIMING",
+    "TIMING_KEYS",
+    "TIMING_RANGE",
+    "VOLUME_RANGE",
+    "Preset",
+    "TemplateCatalog",
+    "bed_tempos",
+    "beds_manifest_path",
+    "duration_frames",
+    "next_beat",
+    "options",
+    "presets_dir",
+    "resolve_audio",
+    "sample_recap_path",
+    "scene_length",
+    "scene_lengths",
+    "scenes",
+    "tempo_of",
+]

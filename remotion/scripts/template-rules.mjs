@@ -2,13 +2,16 @@
 /**
  * Answers questions about templates straight from the TypeScript source (template/template.ts, template/colors.ts
  * and the timing rule of timing/timeline.ts, transpiled with the esbuild that @remotion/bundler
- * brings), so tests can hold the server's Python mirror (tornado_render/templates.py, validation/template_schema.py,
- * validation/css_colors.py) to the one definition. Reads one JSON object on stdin, every key optional:
+ * brings). The template's shape reaches the server as JSON Schema (scripts/export-template-schema.mjs; that the
+ * committed file is a fresh export is tests/test_template_schema.py's); what the server still writes in Python is
+ * held to the TypeScript here: the color grammar (css_colors.py, the schema's `css-color` format), how jsonschema
+ * reads each field's schema (template_validator.py), the resolver and the timing rule (templates.py). Reads one JSON
+ * object on stdin, every key optional:
  *
  *   {"constants": true,                       -> the keys, choices, ranges, font families, tracks and defaults
  *    "colors": ["#fff", ...],                 -> whether each is a color (parseCssColor(value) !== null)
- *    "checks": [["intro.layout", value], ...] -> whether TEMPLATE_FIELDS' check (AUDIO_FIELDS' for "audio.*")
- *                                                takes each value for that field
+ *    "checks": [["intro.layout", value], ...] -> whether TEMPLATE_FIELDS' zod schema (AUDIO_FIELDS' for
+ *                                                "audio.*") takes each value for that field
  *    "resolve": [[layer, ...], ...],          -> resolveTemplate(...layers) of each list
  *    "durations": [props, ...]}               -> calculateDuration(props) (props: a recap with its template)
  *
@@ -23,19 +26,26 @@ const rules = await loadSource([
   "export {calculateDuration} from './timing/timeline';",
 ]);
 
+/** @type {any} */
+const FIELDS = {...rules.TEMPLATE_FIELDS, audio: rules.AUDIO_FIELDS};
+
 /**
- * TEMPLATE_FIELDS' check of a dotted field path (`global.colors.accent`, `intro.layout`).
+ * @param {unknown} node
+ * @returns {boolean} whether `node` is one field's zod schema (not a group of fields)
+ */
+const isField = (node) => typeof (/** @type {any} */ (node)?.safeParse) === 'function';
+
+/**
+ * The check of a dotted field path (`global.colors.accent`, `intro.layout`): whether its zod schema takes a value.
  * @param {string} fieldPath
  * @returns {(value: unknown) => boolean}
  */
 function checkOf(fieldPath) {
-  /** @type {any} */
-  const fields = {...rules.TEMPLATE_FIELDS, audio: rules.AUDIO_FIELDS};
-  const check = fieldPath.split('.').reduce((/** @type {any} */ node, key) => (node === undefined ? undefined : node[key]), fields);
-  if (typeof check !== 'function') {
+  const field = fieldPath.split('.').reduce((/** @type {any} */ node, key) => (node === undefined ? undefined : node[key]), FIELDS);
+  if (!isField(field)) {
     throw new Error(`no check for ${fieldPath}`);
   }
-  return check;
+  return (value) => rules.fieldAccepts(field, value);
 }
 
 /** @type {{constants?: boolean, colors?: unknown[], checks?: Array<[string, unknown]>, resolve?: unknown[][], durations?: any[]}} */
@@ -46,7 +56,9 @@ if (query.constants) {
   answer.constants = {
     COLOR_KEYS: rules.COLOR_KEYS,
     FONT_ROLES: rules.FONT_ROLES,
-    SCENE_TIMING: rules.SCENE_TIMING,
+    SCENE_TIMING: Object.fromEntries(
+      Object.entries(rules.SCENES).map(([scene, /** @type {any} */ {parts, total}]) => [scene, {parts, total}]),
+    ),
     TIMING_KEYS: rules.TIMING_KEYS,
     TIMING_RANGE: rules.TIMING_RANGE,
     OVERLAP_RANGE: rules.OVERLAP_RANGE,
@@ -68,10 +80,10 @@ if (query.constants) {
     VOLUME_RANGE: rules.VOLUME_RANGE,
     DEFAULT_TEMPLATE: rules.DEFAULT_TEMPLATE,
     FIELDS: Object.fromEntries(
-      Object.entries({...rules.TEMPLATE_FIELDS, audio: rules.AUDIO_FIELDS}).map(([section, fields]) => [
+      Object.entries(FIELDS).map(([section, fields]) => [
         section,
         Object.fromEntries(
-          Object.entries(fields).map(([name, check]) => [name, typeof check === 'function' ? null : Object.keys(check)]),
+          Object.entries(/** @type {any} */ (fields)).map(([name, field]) => [name, isField(field) ? null : Object.keys(field)]),
         ),
       ]),
     ),

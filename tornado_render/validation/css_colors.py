@@ -1,5 +1,6 @@
-"""The CSS colors a template may use: the grammar of remotion/src/template/colors.ts, checked here before any work
-(tests/test_templates.py feeds both the same strings).
+"""The CSS colors a template may use: the grammar of remotion/src/template/colors.ts, which the template's JSON
+Schema names as `format: css-color` (JSON Schema has no words for numbers in range inside a string), checked here
+for the validator (template_validator.py; tests/test_templates.py feeds both sides the same strings).
 
     #rgb  #rgba  #rrggbb  #rrggbbaa
     rgb(r, g, b)  rgba(r, g, b, a)  rgb(r g b / a)       r, g, b all numbers 0-255 or all percentages 0-100 %

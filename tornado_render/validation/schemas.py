@@ -25,7 +25,7 @@ from ..settings import Settings
 from ..templates import TemplateCatalog
 from .plain_words import sentences, wrapper_hint
 from .strict_fields import StrictInteger, StrictNumber, flatten_messages
-from .template_schema import TemplateError, TemplateSchema, length_errors, load_template
+from .template_schema import TemplateError, length_errors, load_template
 
 MAX_SHORT_TEXT = 200
 MAX_TITLE = 500
@@ -150,8 +150,8 @@ class RenderRequestSchema(_Lenient):
         allow_none=True,
         metadata={"description": "a preset (GET /templates) the template starts from; default `default`"},
     )
-    template = fields.Nested(
-        TemplateSchema,
+    # The Template component of the document is template.schema.json's (openapi._refine).
+    template = fields.Raw(
         allow_none=True,
         metadata={
             "description": "how the video looks: any part of a Template, laid over the preset (see docs/TEMPLATES.md)"

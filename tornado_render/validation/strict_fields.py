@@ -1,6 +1,5 @@
-"""Marshmallow building blocks shared by the RenderRequest's schemas (schemas.py) and the template's
-(template_schema.py): fields that take a JSON value only when it really is of their type, and marshmallow's nested
-error messages as dotted field paths.
+"""Marshmallow building blocks of the RenderRequest's schemas (schemas.py): fields that take a JSON value only when
+it really is of their type, and marshmallow's nested error messages as dotted field paths.
 
 Numbers are strict because a client that sends "5" or true where a number belongs has a bug we should tell it
 about, not guess around.
@@ -33,15 +32,6 @@ class StrictNumber(fields.Float):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
-
-
-class StrictBoolean(fields.Boolean):
-    """true or false, nothing that merely looks like one ("true", 1)."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid")
-        return value
 
 
 def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:

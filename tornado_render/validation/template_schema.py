@@ -1,267 +1,87 @@
 """The `template` and `templateId` of a RenderRequest: checked before any work, then resolved into the complete
 template the video is drawn with (templates.py).
 
-The marshmallow schemas mirror remotion/src/template/template.ts (TEMPLATE_FIELDS; tests/test_templates.py
-compares the two). Every field is optional; a partial template is laid over its preset (`templateId`, default
+The fields are checked by the one definition of a template: the JSON Schema exported from template.ts
+(template_shape.py), by jsonschema (template_validator.py), its errors in this server's words
+(template_messages.py). Every field is optional; a partial template is laid over its preset (`templateId`, default
 `default`), which is laid over the defaults. Unknown keys are ignored for forward compatibility and named in the
 warnings (`template.global.foo: unknown key, ignored`). Errors name the field path (`template.global.colors.accent`).
 
-Order of checks, cheapest first: the template's shape (an object, at most MAX_TEMPLATE_DEPTH levels and
-MAX_TEMPLATE_BYTES of JSON: the request limits already bound it, but a template has no business being large), its
-fields, then what depends on the whole: a `*Total` the request gives must be at least the sum of its (resolved)
-parts, and the video of this recap no longer than MAX_VIDEO_SECONDS.
+What stays here is what a schema of fields cannot say. Order of checks, cheapest first: the template's shape (an
+object, at most MAX_TEMPLATE_DEPTH levels and MAX_TEMPLATE_BYTES of JSON: the request limits already bound it, but
+a template has no business being large), its fields, a `track` among this server's beds, then what depends on the
+whole: a `*Total` the request gives must be at least the sum of its (resolved) parts, and the video of this recap
+no longer than MAX_VIDEO_SECONDS.
 
 Numbers are kept as JavaScript sees them: 220.0 is 220 (JSON from a browser never says 220.0), so a template means
 the same job whichever way a client spells its numbers. Text is measured in UTF-16 code units, as template.ts
 measures it, so a `customText` the server accepts is one the composition draws.
 
-`audio` is null or an object of its own rules (template.ts AUDIO_FIELDS and resolveAudio): a known `track` or an
-http(s) `url` (not both), `bpm` only with a url, `volume` 0..1. Whether a URL's track can be used is decided when
-it is fetched (render/audio_source.py): a track that cannot is a warning and a silent video, never a 400.
+Whether a URL's track can be used is decided when it is fetched (render/audio_source.py): a track that cannot is a
+warning and a silent video, never a 400.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError
 
-from ..templates import (
-    ANIMATION_STYLES,
-    BPM_RANGE,
-    COLOR_KEYS,
-    COVER_SIZES,
-    FONT_FAMILIES,
-    FONT_ROLES,
-    FPS,
-    LAYOUTS,
-    MAX_AUDIO_URL,
-    MAX_CUSTOM_TEXT,
-    NUMBER_RANGES,
-    OVERLAP_RANGE,
-    SCENE_TIMING,
-    TIMING_KEYS,
-    TIMING_RANGE,
-    VOLUME_RANGE,
-    TemplateCatalog,
-    duration_frames,
-)
-from .css_colors import MAX_COLOR_LENGTH, is_css_color
-from .strict_fields import StrictBoolean, flatten_messages
+from .. import template_shape
+from ..templates import FPS, SCENE_TIMING, TemplateCatalog, duration_frames
+from .template_messages import template_errors
+from .template_validator import TEMPLATE_VALIDATOR
 
 MAX_TEMPLATE_BYTES = 8 * 1024
 MAX_TEMPLATE_DEPTH = 4
 MAX_WARNINGS = 20
 MAX_SHOWN_KEY = 60
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
-# template.ts AUDIO_URL: http or https and a host (the characters are checked apart: no controls, no lone surrogates).
-_AUDIO_URL = re.compile(r"https?://[^/?# ]+", re.IGNORECASE)
-MAX_TRACK_ID = 64
+
+def _known_shape(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The keys an object schema knows, with the nested objects' own (None for a value)."""
+    shape: dict[str, Any] = {}
+    for key, field in template_shape.properties(dict(schema)).items():
+        nested = template_shape.resolved(field)
+        shape[key] = _known_shape(nested) if "properties" in nested else None
+    return shape
 
 
-def _utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+TEMPLATE_SHAPE = _known_shape(template_shape.TEMPLATE)
 
 
-def _json_number(value: Any) -> int | float | None:
-    """A JSON number as JavaScript holds it (an integral float is that integer), or None for anything else."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        return int(value) if value.is_integer() else value
+def _as_javascript(value: Any) -> Any:
+    """A JSON number as JavaScript holds it: an integral float is that integer."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
 
 
-class TemplateNumber(fields.Float):
-    """A JSON number; 220.0 becomes 220."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
-        number = _json_number(value)
-        if number is None:
-            raise self.make_error("invalid")
-        return number
-
-
-class TemplateInteger(fields.Integer):
-    """A whole JSON number (30 or 30.0, as JavaScript's Number.isInteger takes it); not "30", 30.5 or true."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
-        number = _json_number(value)
-        if not isinstance(number, int):
-            raise self.make_error("invalid")
-        return number
-
-
-class CssColor(fields.String):
-    """A CSS color of the grammar of css_colors.py."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        if not is_css_color(value):
-            raise ValidationError(
-                "must be a CSS color: #rgb, #rrggbb (or with alpha), rgb()/rgba()/hsl()/hsla() with numbers in range,"
-                " or a color name"
+def _known_fields(value: Mapping[str, Any], shape: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a valid template that it knows, in the schema's order, numbers as JavaScript holds them."""
+    known: dict[str, Any] = {}
+    for key, nested in shape.items():
+        if key in value:
+            child = value[key]
+            known[key] = (
+                _known_fields(child, nested) if nested is not None and child is not None else _as_javascript(child)
             )
-        return str(value)
+    return known
 
 
-class CustomText(fields.String):
-    """The reader's own line: one line of text, at most MAX_CUSTOM_TEXT UTF-16 code units, or null."""
+class TemplateSchema:
+    """The template's fields checked against template.schema.json, as a schema to `load` a template with: the
+    template's known fields, or marshmallow's ValidationError (the request's other schemas' error) naming each bad
+    field by its path under `template`."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if _LONE_SURROGATE.search(text):
-            raise ValidationError("must be Unicode text (it has a lone surrogate)")
-        if _CONTROL_CHARACTERS.search(text):
-            raise ValidationError("must be one line without control characters")
-        if _utf16_length(text) > MAX_CUSTOM_TEXT:
-            raise ValidationError(f"must be at most {MAX_CUSTOM_TEXT} characters (UTF-16 code units)")
-        return text
-
-
-class AudioUrl(fields.String):
-    """Where a soundtrack is fetched from: an http(s) URL of at most MAX_AUDIO_URL UTF-16 code units, plain text."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if _LONE_SURROGATE.search(text):
-            raise ValidationError("must be Unicode text (it has a lone surrogate)")
-        if _CONTROL_CHARACTERS.search(text):
-            raise ValidationError("must not contain control characters")
-        if _utf16_length(text) > MAX_AUDIO_URL:
-            raise ValidationError(f"must be at most {MAX_AUDIO_URL} characters")
-        if not _AUDIO_URL.match(text):
-            raise ValidationError("must be an http or https URL")
-        return text
-
-
-def _one_of(choices: tuple[str, ...], what: str = "one of") -> fields.String:
-    return fields.String(validate=validate.OneOf(choices, error=f"must be {what}: {', '.join(choices)}"))
-
-
-def _ranged(name: str) -> fields.Field[Any]:
-    low, high, integer = NUMBER_RANGES[name]
-    field_class = TemplateInteger if integer else TemplateNumber
-    return field_class(validate=validate.Range(min=low, max=high, error="must be between {min} and {max}"))
-
-
-def _frames(low: int = TIMING_RANGE[0], high: int = TIMING_RANGE[1]) -> TemplateInteger:
-    return TemplateInteger(
-        validate=validate.Range(min=low, max=high, error="must be between {min} and {max} frames"),
-        metadata={"description": "frames at 30 fps"},
-    )
-
-
-class _Partial(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-
-COLOR_DESCRIPTION = (
-    "a CSS color: #rgb, #rgba, #rrggbb, #rrggbbaa, rgb()/rgba()/hsl()/hsla() with numbers in range, or a color name"
-)
-ColorsSchema = _Partial.from_dict(
-    {
-        key: CssColor(validate=validate.Length(max=MAX_COLOR_LENGTH), metadata={"description": COLOR_DESCRIPTION})
-        for key in COLOR_KEYS
-    },
-    name="TemplateColors",
-)
-FontsSchema = _Partial.from_dict(
-    {key: _one_of(FONT_FAMILIES, "one of the font families available offline") for key in FONT_ROLES},
-    name="TemplateFonts",
-)
-TimingSchema = _Partial.from_dict(
-    {key: _frames(*OVERLAP_RANGE) if key == "transitionOverlap" else _frames() for key in TIMING_KEYS},
-    name="TemplateTiming",
-)
-
-
-class TemplateGlobalSchema(_Partial):
-    colors = fields.Nested(ColorsSchema)
-    fonts = fields.Nested(FontsSchema)
-    timing = fields.Nested(TimingSchema)
-
-
-class IntroTemplateSchema(_Partial):
-    layout = _one_of(LAYOUTS["intro"])
-    titleFontSize = _ranged("titleFontSize")
-    subtitleFontSize = _ranged("subtitleFontSize")
-    showYear = StrictBoolean()
-
-
-class BookRevealTemplateSchema(_Partial):
-    layout = _one_of(LAYOUTS["bookReveal"])
-    showRatings = StrictBoolean()
-    showAuthors = StrictBoolean()
-    coverSize = _one_of(COVER_SIZES)
-    animationStyle = _one_of(ANIMATION_STYLES)
-
-
-class StatsRevealTemplateSchema(_Partial):
-    layout = _one_of(LAYOUTS["statsReveal"])
-    showTotalBooks = StrictBoolean()
-    showTotalPages = StrictBoolean()
-    showAverageRating = StrictBoolean()
-    showTopBook = StrictBoolean()
-    animateNumbers = StrictBoolean()
-
-
-class ComingSoonTemplateSchema(_Partial):
-    layout = _one_of(LAYOUTS["comingSoon"])
-    showProgress = StrictBoolean()
-    maxBooks = _ranged("maxBooks")
-
-
-class OutroTemplateSchema(_Partial):
-    layout = _one_of(LAYOUTS["outro"])
-    showBranding = StrictBoolean()
-    customText = CustomText(allow_none=True, validate=validate.Length(max=MAX_CUSTOM_TEXT))
-
-
-class AudioTemplateSchema(_Partial):
-    """The soundtrack: a bundled `track` or a `url` (with its `bpm`), and a `volume` (template.ts AUDIO_FIELDS)."""
-
-    track = fields.String(
-        validate=validate.Length(max=MAX_TRACK_ID), metadata={"description": "a bundled bed: GET /templates lists them"}
-    )
-    url = AudioUrl(metadata={"description": "an MP3, AAC, OGG, WAV or FLAC file, at most 10 minutes"})
-    bpm = TemplateNumber(
-        allow_none=True,
-        validate=validate.Range(min=BPM_RANGE[0], max=BPM_RANGE[1], error="must be between {min} and {max}, or null"),
-        metadata={"description": "the url track's tempo in beats per minute; null or absent: unknown"},
-    )
-    volume = TemplateNumber(
-        validate=validate.Range(min=VOLUME_RANGE[0], max=VOLUME_RANGE[1], error="must be between {min} and {max}"),
-        metadata={"description": "0 (silent) to 1 (-14 LUFS)"},
-    )
-
-    @validates_schema
-    def _one_source(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if "track" in data and "url" in data:
-            raise ValidationError("give a track or a url, not both", "url")
-        if "bpm" in data and "url" not in data:
-            raise ValidationError("is the tempo of a url track: give it with url", "bpm")
-
-
-class TemplateSchema(_Partial):
-    """How the video looks; every field optional, unknown keys ignored (template.ts `Template`)."""
-
-    global_ = fields.Nested(TemplateGlobalSchema, data_key="global")
-    intro = fields.Nested(IntroTemplateSchema)
-    bookReveal = fields.Nested(BookRevealTemplateSchema)
-    statsReveal = fields.Nested(StatsRevealTemplateSchema)
-    comingSoon = fields.Nested(ComingSoonTemplateSchema)
-    outro = fields.Nested(OutroTemplateSchema)
-    audio = fields.Nested(AudioTemplateSchema, allow_none=True)
+    def load(self, raw_template: Mapping[str, Any]) -> dict[str, Any]:
+        errors = template_errors(TEMPLATE_VALIDATOR.iter_errors(raw_template), prefix="template")
+        if errors:
+            raise ValidationError(errors)
+        return _known_fields(raw_template, TEMPLATE_SHAPE)
 
 
 class TemplateError(ValueError):
@@ -294,18 +114,6 @@ def _depth(value: Any, limit: int) -> int:
                 return level
             stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
     return deepest
-
-
-def _known_shape(schema: Schema) -> dict[str, Any]:
-    """The keys a schema knows (by their JSON names), with the nested ones' own."""
-    shape: dict[str, Any] = {}
-    for field in schema.fields.values():
-        name = field.data_key or field.name or ""
-        shape[name] = _known_shape(field.schema) if isinstance(field, fields.Nested) else None
-    return shape
-
-
-TEMPLATE_SHAPE = _known_shape(TemplateSchema())
 
 
 def _shown(key: str) -> str:
@@ -365,11 +173,10 @@ def load_template(raw_template: Any, template_id: Any, catalog: TemplateCatalog)
         else:
             warnings = _warnings(raw_template)
             try:
-                loaded = TemplateSchema().load(raw_template)
+                given = TemplateSchema().load(raw_template)
             except ValidationError as error:
-                errors.update(flatten_messages(error.messages, "template"))
+                errors.update(error.messages_dict)
             else:
-                given = {("global" if key == "global_" else key): value for key, value in loaded.items()}
                 errors.update(_track_errors(given, catalog))
     if errors:
         raise TemplateError(errors)
@@ -388,12 +195,12 @@ def _track_errors(given: Mapping[str, Any], catalog: TemplateCatalog) -> dict[st
     return {"template.audio.track": [f"unknown track {_shown(track)!r}; known: {', '.join(catalog.tracks)}"]}
 
 
-def _total_errors(given: Mapping[str, Any], resolved: Mapping[str, Any]) -> dict[str, list[str]]:
+def _total_errors(given: Mapping[str, Any], complete: Mapping[str, Any]) -> dict[str, list[str]]:
     """A `*Total` the request gives that is shorter than its scene's parts (the request's, its preset's or the
     defaults')."""
     errors: dict[str, list[str]] = {}
     given_timing = given.get("global", {}).get("timing", {})
-    timing = resolved["global"]["timing"]
+    timing = complete["global"]["timing"]
     for parts, total in SCENE_TIMING.values():
         if total in given_timing:
             needed = sum(timing[part] for part in parts)
@@ -424,4 +231,4 @@ def length_errors(
     return {path: [f"the video would last {seconds:.1f} s; at most {max_video_seconds:g} s (MAX_VIDEO_SECONDS)"]}
 
 
-__all__ = ["LoadedTemplate", "TemplateError", "TemplateSchema", "length_errors", "load_template"]
+__all__ = ["TEMPLATE_SHAPE", "LoadedTemplate", "TemplateError", "TemplateSchema", "length_errors", "load_template"]

@@ -3,9 +3,10 @@
 The paths come from the application's own routes (apispec's Tornado plugin reads each URLSpec and the YAML after
 `---` in its handler methods' docstrings), so an endpoint is documented where it is written and the document
 lists exactly the routes the app has (/storage only with local storage). The RenderRequest is described from the
-marshmallow schemas that validate it and the answers from the schemas the handlers build them with
-(responses.py). What the schemas check in code rather than with validators is added below (`_refine`): the
-userId rules of `schemas.check_user_id`, this server's MAX_BOOKS and its presets (`templateId`). With
+marshmallow schemas that validate it (its `template` from template.schema.json, exported from template.ts) and
+the answers from the schemas the handlers build them with (responses.py). What the schemas check in code rather
+than with validators is added below (`_refine`): the userId rules of `schemas.check_user_id`, this server's
+MAX_BOOKS and its presets (`templateId`). With
 RENDER_SIGNING_KEYS set, the signed operations get their `exp` and `sig` parameters and the 401/403 answers
 (`_sign`).
 
@@ -18,6 +19,7 @@ reading of pre-3.2 documents schemathesis validates streams with.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -27,6 +29,7 @@ from apispec_webframeworks.tornado import TornadoPlugin
 from tornado.routing import URLSpec
 
 from ..settings import MAX_URL_BYTES
+from ..template_shape import DEFINITIONS
 from ..templates import DEFAULT_PRESET
 from ..validation.schemas import DEFAULT_IGNORABLE, MAX_CURRENTLY_READING, MAX_USER_ID, RenderRequestSchema
 from .responses import BODY_SCHEMAS, EVENT_SCHEMAS, SSE_EVENTS
@@ -160,8 +163,19 @@ def _template_id(template_ids: Sequence[str]) -> dict[str, Any]:
     }
 
 
+def _template_components() -> dict[str, Any]:
+    """The Template and its parts as components: template.schema.json's definitions (exported from template.ts),
+    their references pointed at the document's components."""
+    text = json.dumps(DEFINITIONS).replace('"#/$defs/', '"#/components/schemas/')
+    components: dict[str, Any] = json.loads(text)
+    return components
+
+
 def _refine(schemas: dict[str, Any], max_books: int, template_ids: Sequence[str]) -> None:
-    """What the marshmallow schemas check in code, as JSON Schema keywords."""
+    """What the marshmallow schemas check in code, as JSON Schema keywords; the Template, from its JSON Schema."""
+    schemas.update(_template_components())
+    template = schemas["RenderRequest"]["properties"]["template"]
+    template["anyOf"] = [_ref("Template"), {"type": "null"}]
     schemas["RenderRequest"]["properties"]["userId"] = dict(USER_ID)
     schemas["RenderRequest"]["properties"]["templateId"] = {"$ref": "#/components/schemas/TemplateId"}
     schemas["TemplateId"] = _template_id(template_ids)

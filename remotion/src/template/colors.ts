@@ -1,6 +1,7 @@
 /**
- * The CSS colors a template may use: a small grammar, checked the same way here and on the server
- * (tornado_render/validation/template_schema.py; tests/test_templates.py feeds both the same strings). Nothing else
+ * The CSS colors a template may use: a small grammar, checked the same way here and on the server (the template's JSON
+ * Schema calls it `format: css-color`; tornado_render/validation/css_colors.py checks it there, and
+ * tests/test_templates.py feeds both the same strings). Nothing else
  * ever reaches a style: no url(), var(), calc(), no `;`, no keywords that depend on context (currentcolor, inherit).
  *
  *   #rgb  #rgba  #rrggbb  #rrggbbaa

@@ -3,9 +3,11 @@
  * scene's layout and options), as the reading tracker sends it with a render request.
  *
  * A template arrives partial; `resolveTemplate` lays its layers over the defaults (presets/default.json, which is
- * today's dark design exactly) field by field and returns a complete `Template`. The server resolves the same way
- * (tornado_render/templates.py, with the marshmallow schema of validation/template_schema.py in front of it) and hands
- * the composition the complete result; tests/test_templates.py runs both resolvers on the same inputs. The
+ * today's dark design exactly) field by field and returns a complete `Template`. Each field's shape is a zod schema
+ * (TEMPLATE_FIELDS), and the whole of what a client sends is TEMPLATE_INPUT, which scripts/export-template-schema.mjs
+ * writes as JSON Schema for the server (tornado_render/template.schema.json: it validates requests with it). The
+ * server resolves the same way (tornado_render/templates.py) and hands the composition the complete result;
+ * tests/test_templates.py runs both resolvers on the same inputs. The
  * composition and the browser preview resolve again, which changes nothing for a complete template and makes
  * anything else safe: a value of the wrong type or shape is ignored, never drawn.
  *
@@ -23,7 +25,8 @@
  */
 import BEDS_MANIFEST from '../audio/beds.json';
 import DEFAULT_PRESET from './presets/default.json';
-import {isCssColor} from './colors';
+import {z} from 'zod';
+import {isCssColor, MAX_COLOR_LENGTH} from './colors';
 
 export const COLOR_KEYS = [
   'background',
@@ -43,27 +46,39 @@ export const COLOR_KEYS = [
   'overlay',
   'grain',
 ] as const;
-export type ColorKey = (typeof COLOR_KEYS)[number];
 
 export const FONT_ROLES = ['heading', 'body', 'mono'] as const;
-export type FontRole = (typeof FONT_ROLES)[number];
 
-/** Each scene's timing parts, in the order they are laid out, and its total. */
-export const SCENE_TIMING = {
-  intro: {parts: ['introFadeIn', 'introHold', 'introFadeOut'], total: 'introTotal'},
-  book: {parts: ['bookSlideIn', 'bookTitleType', 'bookRatingCount', 'bookHold', 'bookExit'], total: 'bookTotal'},
-  stats: {parts: ['statsCountUp', 'statsHold', 'statsFadeOut'], total: 'statsTotal'},
-  comingSoon: {parts: ['comingSoonFadeIn', 'comingSoonHold', 'comingSoonFadeOut'], total: 'comingSoonTotal'},
-  outro: {parts: ['outroFadeIn', 'outroHold', 'outroFadeOut'], total: 'outroTotal'},
+/**
+ * The scenes of the video, by their one name (intro, book, stats, comingSoon, outro): the template section that
+ * holds each one's options (the reading tracker's key, kept on the wire: `bookReveal`, `statsReveal`), and its
+ * timing parts, in the order they are laid out, and its total. Everything that goes from a scene to its options or
+ * its timing goes through this table (the composition, the timeline, and the server through the JSON Schema).
+ */
+export const SCENES = {
+  intro: {section: 'intro', parts: ['introFadeIn', 'introHold', 'introFadeOut'], total: 'introTotal'},
+  book: {
+    section: 'bookReveal',
+    parts: ['bookSlideIn', 'bookTitleType', 'bookRatingCount', 'bookHold', 'bookExit'],
+    total: 'bookTotal',
+  },
+  stats: {section: 'statsReveal', parts: ['statsCountUp', 'statsHold', 'statsFadeOut'], total: 'statsTotal'},
+  comingSoon: {
+    section: 'comingSoon',
+    parts: ['comingSoonFadeIn', 'comingSoonHold', 'comingSoonFadeOut'],
+    total: 'comingSoonTotal',
+  },
+  outro: {section: 'outro', parts: ['outroFadeIn', 'outroHold', 'outroFadeOut'], total: 'outroTotal'},
 } as const;
-export type TimedScene = keyof typeof SCENE_TIMING;
+export type SceneName = keyof typeof SCENES;
+export const SCENE_NAMES = Object.keys(SCENES) as SceneName[];
 
 export type TimingKey =
-  | (typeof SCENE_TIMING)[TimedScene]['parts'][number]
-  | (typeof SCENE_TIMING)[TimedScene]['total']
+  | (typeof SCENES)[SceneName]['parts'][number]
+  | (typeof SCENES)[SceneName]['total']
   | 'transitionOverlap';
 export const TIMING_KEYS: readonly TimingKey[] = [
-  ...Object.values(SCENE_TIMING).flatMap(({parts, total}) => [...parts, total]),
+  ...Object.values(SCENES).flatMap(({parts, total}) => [...parts, total]),
   'transitionOverlap',
 ];
 
@@ -92,75 +107,9 @@ export const MAX_CUSTOM_TEXT = 200;
 export const AUDIO_TRACKS: readonly string[] = BEDS_MANIFEST.beds.map((bed) => bed.id);
 /** A URL track's limits: http or https, at most this many characters (UTF-16 code units), no control characters. */
 export const MAX_AUDIO_URL = 2048;
+export const MAX_TRACK_ID = 64;
 export const BPM_RANGE = {min: 40, max: 240} as const;
 export const VOLUME_RANGE = {min: 0, max: 1} as const;
-
-/** The soundtrack: a bundled bed, or a track from a URL with its tempo (null: unknown). */
-export type TemplateAudio = {track: string; volume: number} | {url: string; bpm: number | null; volume: number};
-
-export interface Template {
-  global: {
-    colors: Record<ColorKey, string>;
-    fonts: Record<FontRole, string>;
-    timing: Record<TimingKey, number>;
-  };
-  intro: {
-    layout: (typeof INTRO_LAYOUTS)[number];
-    titleFontSize: number;
-    subtitleFontSize: number;
-    showYear: boolean;
-  };
-  bookReveal: {
-    layout: (typeof BOOK_LAYOUTS)[number];
-    showRatings: boolean;
-    showAuthors: boolean;
-    coverSize: (typeof COVER_SIZES)[number];
-    animationStyle: (typeof ANIMATION_STYLES)[number];
-  };
-  statsReveal: {
-    layout: (typeof STATS_LAYOUTS)[number];
-    showTotalBooks: boolean;
-    showTotalPages: boolean;
-    showAverageRating: boolean;
-    showTopBook: boolean;
-    animateNumbers: boolean;
-  };
-  comingSoon: {
-    layout: (typeof COMING_SOON_LAYOUTS)[number];
-    showProgress: boolean;
-    maxBooks: number;
-  };
-  outro: {
-    layout: (typeof OUTRO_LAYOUTS)[number];
-    showBranding: boolean;
-    customText: string | null;
-  };
-  audio: TemplateAudio | null;
-}
-
-type DeepPartial<T> = {[K in keyof T]?: T[K] extends Record<string, unknown> ? DeepPartial<T[K]> : T[K]};
-/** What a client sends: any part of a Template (unknown keys are ignored). */
-export type TemplateInput = DeepPartial<Template>;
-
-/** One field's check: whether a value may stand for it. */
-type Check = (value: unknown) => boolean;
-
-const oneOf =
-  (choices: readonly string[]): Check =>
-  (value) =>
-    typeof value === 'string' && choices.includes(value);
-const isBoolean: Check = (value) => typeof value === 'boolean';
-const numberIn =
-  ({min, max, integer}: {min: number; max: number; integer: boolean}): Check =>
-  (value) =>
-    typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
-const timingValue = numberIn({...TIMING_RANGE, integer: true});
-const customText: Check = (value) => value === null || (typeof value === 'string' && value.length <= MAX_CUSTOM_TEXT);
-// http(s), a host, nothing that is not plain text; the server fetches it (under the cover rules) or says why not.
-const AUDIO_URL = /^https?:\/\/[^/?# ]+/i;
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-const audioUrl: Check = (value) =>
-  typeof value === 'string' && value.length <= MAX_AUDIO_URL && !CONTROL_CHARACTERS.test(value) && AUDIO_URL.test(value);
 
 /**
  * The font families a template may name: the bundled families that draw Latin text in every style the video uses
@@ -169,52 +118,154 @@ const audioUrl: Check = (value) =>
  */
 export const TEMPLATE_FONT_FAMILIES = ['Fraunces', 'Inter', 'JetBrains Mono'] as const;
 
-/** The same check for every key of a list. */
-function each<K extends string>(keys: readonly K[], check: (key: K) => Check): Record<K, Check> {
-  return Object.fromEntries(keys.map((key) => [key, check(key)])) as Record<K, Check>;
+// Patterns are written for JSON Schema too (ECMA-262 without flags, read by Python's `re` on the server):
+// `(?![\s\S])` is the end of the text in both (Python's `$` would also match before a final newline).
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f-\u009f]*(?![\s\S])/;
+// http(s), a host; the server fetches it (under the cover rules) or says why not.
+const AUDIO_URL = /^[hH][tT][tT][pP][sS]?:\/\/[^/?# ]+/;
+
+/**
+ * Text of at most `max` UTF-16 code units (a JavaScript string's length, what the composition lays out). zod counts
+ * code points; the JSON Schema says `maxLength`, which the server counts in UTF-16 code units too.
+ */
+const text = (max: number) => z.string().max(max).refine((value) => value.length <= max);
+const numberIn = ({min, max, integer}: {min: number; max: number; integer: boolean}) =>
+  (integer ? z.number().int() : z.number()).min(min).max(max);
+const frames = (range: {min: number; max: number}) =>
+  z.number().int().min(range.min).max(range.max).meta({description: 'frames at 30 fps'});
+const COLOR = text(MAX_COLOR_LENGTH)
+  .refine(isCssColor)
+  .meta({
+    format: 'css-color',
+    description:
+      'a CSS color: #rgb, #rgba, #rrggbb, #rrggbbaa, rgb()/rgba()/hsl()/hsla() with numbers in range, or a color name',
+  });
+
+/** The same field schema for every key of a list. */
+function each<K extends string, S extends z.ZodType>(keys: readonly K[], field: (key: K) => S): Record<K, S> {
+  return Object.fromEntries(keys.map((key) => [key, field(key)])) as Record<K, S>;
 }
 
-/** Every field of a Template and how its value is checked, section by section. */
-export const TEMPLATE_FIELDS: {
-  [S in Exclude<keyof Template, 'audio'>]: {[F in keyof Template[S]]: Check | Record<string, Check>};
-} = {
+/**
+ * Every field of a Template and the schema of its value, section by section: the one definition of the template's
+ * shape. The composition's resolver takes a field's value when its schema does; scripts/export-template-schema.mjs
+ * writes it out as JSON Schema (tornado_render/template.schema.json), which the server validates requests with.
+ */
+export const TEMPLATE_FIELDS = {
   global: {
-    colors: each(COLOR_KEYS, () => isCssColor),
-    fonts: each(FONT_ROLES, () => oneOf(TEMPLATE_FONT_FAMILIES)),
-    timing: each(TIMING_KEYS, (key) => (key === 'transitionOverlap' ? numberIn({...OVERLAP_RANGE, integer: true}) : timingValue)),
+    colors: each(COLOR_KEYS, () => COLOR),
+    fonts: each(FONT_ROLES, () => z.enum(TEMPLATE_FONT_FAMILIES)),
+    timing: each(TIMING_KEYS, (key) => frames(key === 'transitionOverlap' ? OVERLAP_RANGE : TIMING_RANGE)),
   },
   intro: {
-    layout: oneOf(INTRO_LAYOUTS),
+    layout: z.enum(INTRO_LAYOUTS),
     titleFontSize: numberIn(NUMBER_RANGES.titleFontSize),
     subtitleFontSize: numberIn(NUMBER_RANGES.subtitleFontSize),
-    showYear: isBoolean,
+    showYear: z.boolean(),
   },
   bookReveal: {
-    layout: oneOf(BOOK_LAYOUTS),
-    showRatings: isBoolean,
-    showAuthors: isBoolean,
-    coverSize: oneOf(COVER_SIZES),
-    animationStyle: oneOf(ANIMATION_STYLES),
+    layout: z.enum(BOOK_LAYOUTS),
+    showRatings: z.boolean(),
+    showAuthors: z.boolean(),
+    coverSize: z.enum(COVER_SIZES),
+    animationStyle: z.enum(ANIMATION_STYLES),
   },
   statsReveal: {
-    layout: oneOf(STATS_LAYOUTS),
-    showTotalBooks: isBoolean,
-    showTotalPages: isBoolean,
-    showAverageRating: isBoolean,
-    showTopBook: isBoolean,
-    animateNumbers: isBoolean,
+    layout: z.enum(STATS_LAYOUTS),
+    showTotalBooks: z.boolean(),
+    showTotalPages: z.boolean(),
+    showAverageRating: z.boolean(),
+    showTopBook: z.boolean(),
+    animateNumbers: z.boolean(),
   },
-  comingSoon: {layout: oneOf(COMING_SOON_LAYOUTS), showProgress: isBoolean, maxBooks: numberIn(NUMBER_RANGES.maxBooks)},
-  outro: {layout: oneOf(OUTRO_LAYOUTS), showBranding: isBoolean, customText},
+  comingSoon: {layout: z.enum(COMING_SOON_LAYOUTS), showProgress: z.boolean(), maxBooks: numberIn(NUMBER_RANGES.maxBooks)},
+  outro: {
+    layout: z.enum(OUTRO_LAYOUTS),
+    showBranding: z.boolean(),
+    customText: text(MAX_CUSTOM_TEXT).regex(NO_CONTROL_CHARACTERS).nullable(),
+  },
+} as const;
+
+/** Each field of `audio` and its schema (see `resolveAudio` for how they combine). */
+export const AUDIO_FIELDS = {
+  // The schema takes any short name; the bundled beds are checked apart (the server names them in its answer).
+  track: text(MAX_TRACK_ID).refine((track) => AUDIO_TRACKS.includes(track)).meta({
+    description: 'a bundled bed: GET /templates lists them',
+  }),
+  url: text(MAX_AUDIO_URL).regex(NO_CONTROL_CHARACTERS).regex(AUDIO_URL).meta({
+    description: 'an MP3, AAC, OGG, WAV or FLAC file, at most 10 minutes',
+  }),
+  bpm: z.number().min(BPM_RANGE.min).max(BPM_RANGE.max).nullable().meta({
+    description: "the url track's tempo in beats per minute; null or absent: unknown",
+  }),
+  volume: z.number().min(VOLUME_RANGE.min).max(VOLUME_RANGE.max).meta({description: '0 (silent) to 1 (-14 LUFS)'}),
+} as const;
+
+type Fields = Record<string, z.ZodType>;
+type Complete<F extends Fields> = {-readonly [K in keyof F]: z.output<F[K]>};
+
+/** The soundtrack: a bundled bed, or a track from a URL with its tempo (null: unknown). */
+export type TemplateAudio = {track: string; volume: number} | {url: string; bpm: number | null; volume: number};
+
+/** A complete template, as the composition draws it (what `resolveTemplate` returns). */
+export interface Template {
+  global: {[K in keyof (typeof TEMPLATE_FIELDS)['global']]: Complete<(typeof TEMPLATE_FIELDS)['global'][K]>};
+  intro: Complete<(typeof TEMPLATE_FIELDS)['intro']>;
+  bookReveal: Complete<(typeof TEMPLATE_FIELDS)['bookReveal']>;
+  statsReveal: Complete<(typeof TEMPLATE_FIELDS)['statsReveal']>;
+  comingSoon: Complete<(typeof TEMPLATE_FIELDS)['comingSoon']>;
+  outro: Complete<(typeof TEMPLATE_FIELDS)['outro']>;
+  audio: TemplateAudio | null;
+}
+export type ColorKey = keyof Template['global']['colors'];
+export type FontRole = keyof Template['global']['fonts'];
+/** The template section holding a scene's options. */
+export type SectionOf<S extends SceneName> = Template[(typeof SCENES)[S]['section']];
+
+type DeepPartial<T> = {[K in keyof T]?: T[K] extends Record<string, unknown> ? DeepPartial<T[K]> : T[K]};
+/** What a client sends: any part of a Template (unknown keys are ignored). */
+export type TemplateInput = DeepPartial<Template>;
+
+/** A section of what a client sends: every field optional, unknown keys kept (the server names them, ignored). */
+const partial = (fields: Fields, meta: Record<string, unknown>) => z.looseObject(fields).partial().meta(meta);
+
+const SCENE_OF_SECTION = Object.fromEntries(Object.entries(SCENES).map(([scene, {section}]) => [section, scene]));
+/** The JSON Schema annotation of a scene's section: its scene name and timing (the server reads them). */
+const sceneMeta = (section: string) => {
+  const scene = SCENE_OF_SECTION[section] as SceneName;
+  return {'x-scene': scene, 'x-timing': {parts: SCENES[scene].parts, total: SCENES[scene].total}};
 };
 
-/** Each field of `audio` and how its value is checked (see `resolveAudio` for how they combine). */
-export const AUDIO_FIELDS: Record<'track' | 'url' | 'bpm' | 'volume', Check> = {
-  track: oneOf(AUDIO_TRACKS),
-  url: audioUrl,
-  bpm: (value) => value === null || numberIn({...BPM_RANGE, integer: false})(value),
-  volume: numberIn({...VOLUME_RANGE, integer: false}),
-};
+/**
+ * What a client sends, as one schema: any part of a Template, unknown keys allowed (and ignored). Its JSON Schema
+ * (component names from `id`) is what the server validates with and what its OpenAPI document describes.
+ */
+export const TEMPLATE_INPUT = z
+  .looseObject({
+    global: partial(
+      {
+        colors: partial(TEMPLATE_FIELDS.global.colors, {id: 'TemplateColors'}),
+        fonts: partial(TEMPLATE_FIELDS.global.fonts, {id: 'TemplateFonts'}),
+        timing: partial(TEMPLATE_FIELDS.global.timing, {id: 'TemplateTiming'}),
+      },
+      {id: 'TemplateGlobal'},
+    ),
+    intro: partial(TEMPLATE_FIELDS.intro, {id: 'IntroTemplate', ...sceneMeta('intro')}),
+    bookReveal: partial(TEMPLATE_FIELDS.bookReveal, {id: 'BookRevealTemplate', ...sceneMeta('bookReveal')}),
+    statsReveal: partial(TEMPLATE_FIELDS.statsReveal, {id: 'StatsRevealTemplate', ...sceneMeta('statsReveal')}),
+    comingSoon: partial(TEMPLATE_FIELDS.comingSoon, {id: 'ComingSoonTemplate', ...sceneMeta('comingSoon')}),
+    outro: partial(TEMPLATE_FIELDS.outro, {id: 'OutroTemplate', ...sceneMeta('outro')}),
+    audio: partial(AUDIO_FIELDS, {
+      id: 'AudioTemplate',
+      description: 'the soundtrack: a bundled `track` or a `url` (with its `bpm`), and a `volume`',
+      // What resolveAudio ignores, said in JSON Schema (zod's own checks do not export): not a track and a url
+      // together, no bpm without a url.
+      not: {required: ['track', 'url']},
+      dependentRequired: {bpm: ['url']},
+    }).nullable(),
+  })
+  .partial()
+  .meta({id: 'Template', description: 'How the video looks; every field optional, unknown keys ignored'});
 
 /** The defaults: today's dark design (presets/default.json is the `default` preset, and complete). */
 export const DEFAULT_TEMPLATE: Template = DEFAULT_PRESET.template as Template;
@@ -223,23 +274,28 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** `base` with every valid field of `layer` laid over it (checks: the fields at this level). */
-function overlay(base: Record<string, unknown>, layer: unknown, checks: Record<string, unknown>): Record<string, unknown> {
+/** Whether `value` may stand for a field of this schema. */
+export function fieldAccepts(field: z.ZodType, value: unknown): boolean {
+  return field.safeParse(value).success;
+}
+
+/** `base` with every valid field of `layer` laid over it (fields: the field schemas at this level). */
+function overlay(base: Record<string, unknown>, layer: unknown, fields: Record<string, unknown>): Record<string, unknown> {
   if (!isRecord(layer)) {
     return base;
   }
   const result: Record<string, unknown> = {...base};
-  for (const [key, check] of Object.entries(checks)) {
+  for (const [key, field] of Object.entries(fields)) {
     if (!Object.prototype.hasOwnProperty.call(layer, key)) {
       continue;
     }
     const value = layer[key];
-    if (typeof check === 'function') {
-      if ((check as Check)(value)) {
+    if (field instanceof z.ZodType) {
+      if (fieldAccepts(field, value)) {
         result[key] = value;
       }
     } else {
-      result[key] = overlay(result[key] as Record<string, unknown>, value, check as Record<string, unknown>);
+      result[key] = overlay(result[key] as Record<string, unknown>, value, field as Record<string, unknown>);
     }
   }
   return result;
@@ -259,7 +315,7 @@ export function resolveAudio(current: TemplateAudio | null, layer: unknown): Tem
   }
   const given = (key: keyof typeof AUDIO_FIELDS) => Object.prototype.hasOwnProperty.call(layer, key);
   const fieldsOk = (Object.keys(AUDIO_FIELDS) as (keyof typeof AUDIO_FIELDS)[]).every(
-    (key) => !given(key) || AUDIO_FIELDS[key](layer[key]),
+    (key) => !given(key) || fieldAccepts(AUDIO_FIELDS[key], layer[key]),
   );
   if (!fieldsOk || (given('track') && given('url')) || (given('bpm') && !given('url'))) {
     return current;
@@ -275,8 +331,8 @@ export function resolveAudio(current: TemplateAudio | null, layer: unknown): Tem
 }
 
 /** How long a scene of this kind lasts: its total, or the sum of its parts when that is longer. */
-export function sceneLength(timing: Template['global']['timing'], scene: TimedScene): number {
-  const {parts, total} = SCENE_TIMING[scene];
+export function sceneLength(timing: Template['global']['timing'], scene: SceneName): number {
+  const {parts, total} = SCENES[scene];
   const sum = parts.reduce((frames: number, part) => frames + timing[part], 0);
   return Math.max(timing[total], sum);
 }
@@ -297,8 +353,8 @@ export function resolveTemplate(...layers: unknown[]): Template {
   }
   const template = result as unknown as Template;
   const timing = {...template.global.timing};
-  for (const scene of Object.keys(SCENE_TIMING) as TimedScene[]) {
-    timing[SCENE_TIMING[scene].total] = sceneLength(timing, scene);
+  for (const scene of SCENE_NAMES) {
+    timing[SCENES[scene].total] = sceneLength(timing, scene);
   }
   return {...template, global: {...template.global, timing}, audio};
 }

@@ -106,7 +106,7 @@ const STATS = {
   lowestRated: spring(20),
 };
 
-const CURRENTLY_READING = {
+const COMING_SOON = {
   eyebrow: spring(0, 14),
   heading: spring(2, 16),
   /** One book gets the whole stage. */
@@ -140,7 +140,7 @@ export interface Choreography {
   /** The `grid` book layout: every book in one scene, a cell each. */
   bookGrid: {eyebrow: Cue; heading: Cue; cell: (index: number) => Cue};
   stats: typeof STATS;
-  currentlyReading: typeof CURRENTLY_READING;
+  comingSoon: typeof COMING_SOON;
   outro: typeof OUTRO;
   /** Frames of the wipe that ends each kind of scene (the template's *FadeOut / bookExit); the outro has none. */
   exits: {intro: number; book: number; stats: number; comingSoon: number};
@@ -191,7 +191,7 @@ export function choreographyFor(template: Template): Choreography {
       averageCount: stretch(STATS.averageCount, countUp, STATS.averageCount.delay),
       averageStars: stretch(STATS.averageStars, countUp, STATS.averageStars.delay),
     },
-    currentlyReading: stretchTable(CURRENTLY_READING, ratio('comingSoonFadeIn')),
+    comingSoon: stretchTable(COMING_SOON, ratio('comingSoonFadeIn')),
     outro: stretchTable(OUTRO, ratio('outroFadeIn')),
     exits: {
       intro: timing.introFadeOut,
@@ -234,13 +234,13 @@ export function shownReadingRows(count: number, maxRows: number = MAX_READING_RO
   return count > maxRows ? Math.max(1, maxRows - 1) : count;
 }
 
-export function currentlyReadingSettlesAt(
+export function comingSoonSettlesAt(
   cues: Choreography,
   count: number,
   layout: Template['comingSoon']['layout'],
   maxRows: number,
 ): number {
-  const table = cues.currentlyReading;
+  const table = cues.comingSoon;
   const shown = layout === 'single' ? Math.min(1, count) : shownReadingRows(count, maxRows);
   const more = shown < count ? [table.more(shown)] : [];
   const {heroCover, heroText, heroProgress, heroBar, ...common} = table;

@@ -5,8 +5,9 @@
  * and from each scene's cues (choreography.ts), the stretches where nothing moves, which the render driver captures
  * once. The server computes the same length in Python (tornado_render/templates.py), and tests compare the two.
  *
- * Rule: the intro; one scene per book (`grid`: one scene for all of them; none without books); stats; "currently
- * reading" only when that list is non-empty and the template's comingSoon.maxBooks is not 0; the outro. Each lasts
+ * Rule, in the scenes' one names (template.ts SCENES): `intro`; one `book` scene per book (`grid`: one `book` scene
+ * for all of them, without a bookIndex; none without books); `stats`; `comingSoon` ("currently reading") only when
+ * that list is non-empty and the template's comingSoon.maxBooks is not 0; `outro`. Each lasts
  * the resolved template's `*Total` (template.ts: the total, or the sum of its parts when longer), and each scene
  * after the first starts `transitionOverlap` frames before the previous one ends (never before it starts).
  *
@@ -23,7 +24,7 @@
  */
 import {beatFrames, nextBeat, soundtrackTempo} from '../audio/soundtrack';
 import type {StaticSpan} from './staticSpans';
-import {resolveTemplate, type Template} from '../template/template';
+import {resolveTemplate, SCENES, type SceneName, type Template} from '../template/template';
 import type {MonthlyRecapExport} from '../types';
 import {subScores} from '../cawpile';
 import {
@@ -31,7 +32,7 @@ import {
   bookSettlesAt,
   type Choreography,
   choreographyFor,
-  currentlyReadingSettlesAt,
+  comingSoonSettlesAt,
   introSettlesAt,
   outroSettlesAt,
   statsSettlesAt,
@@ -41,42 +42,30 @@ export const FPS = 30;
 export const WIDTH = 1080;
 export const HEIGHT = 1920;
 
-export type SceneKind = 'intro' | 'book' | 'bookGrid' | 'stats' | 'currentlyReading' | 'outro';
+/** A scene's kind is its one name (template.ts SCENES): the timing keys' prefix, and the server's name for it. */
+export type SceneKind = SceneName;
 
 type TimelineInput = Pick<MonthlyRecapExport, 'books' | 'currentlyReading'> & {template?: unknown};
-
-/** Which timing of the template each kind of scene takes. */
-const TIMING_OF = {
-  intro: 'intro',
-  book: 'book',
-  bookGrid: 'book',
-  stats: 'stats',
-  currentlyReading: 'comingSoon',
-  outro: 'outro',
-} as const satisfies Record<SceneKind, string>;
-
-const TOTAL_OF = {
-  intro: 'introTotal',
-  book: 'bookTotal',
-  stats: 'statsTotal',
-  comingSoon: 'comingSoonTotal',
-  outro: 'outroTotal',
-} as const;
 
 /**
  * For each kind of scene, the frame (relative to its start) from which its entrances have all settled, for this
  * content and template.
  */
-const SETTLES_AT: Record<SceneKind, (data: TimelineInput, template: Template, cues: Choreography, bookIndex: number) => number> = {
+const SETTLES_AT: Record<
+  SceneKind,
+  (data: TimelineInput, template: Template, cues: Choreography, bookIndex: number | undefined) => number
+> = {
   intro: () => introSettlesAt(),
   book: (data, template, cues, bookIndex) => {
+    if (bookIndex === undefined) {
+      return bookGridSettlesAt(cues, data.books.length);
+    }
     const rating = template.bookReveal.showRatings ? (data.books[bookIndex]?.rating ?? null) : null;
     return bookSettlesAt(cues, rating !== null, rating === null ? 0 : subScores(rating).length);
   },
-  bookGrid: (data, _template, cues) => bookGridSettlesAt(cues, data.books.length),
   stats: (_data, _template, cues) => statsSettlesAt(cues),
-  currentlyReading: (data, template, cues) =>
-    currentlyReadingSettlesAt(cues, (data.currentlyReading ?? []).length, template.comingSoon.layout, template.comingSoon.maxBooks),
+  comingSoon: (data, template, cues) =>
+    comingSoonSettlesAt(cues, (data.currentlyReading ?? []).length, template.comingSoon.layout, template.comingSoon.maxBooks),
   outro: (_data, _template, cues) => outroSettlesAt(cues),
 };
 
@@ -86,7 +75,7 @@ export interface Scene {
   from: number;
   /** Frames from `from` to the frame after its last visible one (where the next scene's wipe has covered it). */
   durationInFrames: number;
-  /** For `book` scenes: the index into `books`. */
+  /** For `book` scenes: the index into `books` of its one book; absent, the `grid` layout's scene of them all. */
   bookIndex?: number;
   /** Relative to `from`: the first frame after every entrance has settled. */
   settledAt: number;
@@ -96,8 +85,8 @@ export interface Scene {
   exitAt: number;
 }
 
-/** Whether the "currently reading" scene is part of this video. */
-export function hasCurrentlyReading(data: TimelineInput, template: Template): boolean {
+/** Whether the comingSoon scene ("currently reading") is part of this video. */
+export function hasComingSoon(data: TimelineInput, template: Template): boolean {
   return (data.currentlyReading ?? []).length > 0 && template.comingSoon.maxBooks > 0;
 }
 
@@ -106,14 +95,14 @@ function sceneKinds(data: TimelineInput, template: Template): Array<{kind: Scene
   const books: Array<{kind: SceneKind; bookIndex?: number}> =
     template.bookReveal.layout === 'grid'
       ? data.books.length > 0
-        ? [{kind: 'bookGrid'}]
+        ? [{kind: 'book'}]
         : []
       : data.books.map((_, bookIndex) => ({kind: 'book' as const, bookIndex}));
   return [
     {kind: 'intro'},
     ...books,
     {kind: 'stats'},
-    ...(hasCurrentlyReading(data, template) ? [{kind: 'currentlyReading' as const}] : []),
+    ...(hasComingSoon(data, template) ? [{kind: 'comingSoon' as const}] : []),
     {kind: 'outro'},
   ];
 }
@@ -136,10 +125,10 @@ export function buildTimeline(data: TimelineInput, resolved?: Template): Scene[]
   const starts = [0];
   for (const {kind} of kinds.slice(0, -1)) {
     const from = starts[starts.length - 1];
-    starts.push(onBeat(from + Math.max(1, timing[TOTAL_OF[TIMING_OF[kind]]] - overlap)));
+    starts.push(onBeat(from + Math.max(1, timing[SCENES[kind].total] - overlap)));
   }
   const lastKind = kinds[kinds.length - 1].kind;
-  const end = onBeat(starts[starts.length - 1] + timing[TOTAL_OF[TIMING_OF[lastKind]]]);
+  const end = onBeat(starts[starts.length - 1] + timing[SCENES[lastKind].total]);
   return kinds.map(({kind, bookIndex}, index) => {
     const from = starts[index];
     const next = index + 1 < kinds.length ? starts[index + 1] : null;
@@ -154,7 +143,7 @@ export function buildTimeline(data: TimelineInput, resolved?: Template): Scene[]
       from,
       durationInFrames: (next ?? end) - from,
       ...(bookIndex === undefined ? {} : {bookIndex}),
-      settledAt: SETTLES_AT[kind](data, template, cues, bookIndex ?? 0),
+      settledAt: SETTLES_AT[kind](data, template, cues, bookIndex),
       wipeIn,
       exitAt: next === null ? end - from : next - nextWipe - from,
     };
@@ -163,8 +152,7 @@ export function buildTimeline(data: TimelineInput, resolved?: Template): Scene[]
 
 /** Frames of the wipe that ends a scene of this kind (the outro's end is the video's). */
 function exitFrames(kind: SceneKind, cues: Choreography): number {
-  const timing = TIMING_OF[kind];
-  return timing === 'outro' ? 0 : cues.exits[timing];
+  return kind === 'outro' ? 0 : cues.exits[kind];
 }
 
 /** Total frames of the video for this recap (and its template): where the last scene ends. */

@@ -70,7 +70,7 @@ const ProgressBar: React.FC<{progress: number; cue: Cue; width: number}> = ({pro
 
 const ReadingRow: React.FC<{book: CurrentlyReadingBook; layout: RowLayout; index: number}> = ({book, layout, index}) => {
   const {colors, cues} = useTheme();
-  const entrance = useEntrance(cues.currentlyReading.row(index), 40);
+  const entrance = useEntrance(cues.comingSoon.row(index), 40);
   const textWidth = useFrame().contentWidth - layout.coverWidth - 40;
   return (
     <div style={{display: 'flex', alignItems: 'center', gap: 40, ...entrance}}>
@@ -100,7 +100,7 @@ const ReadingRow: React.FC<{book: CurrentlyReadingBook; layout: RowLayout; index
           style={{color: colors.muted}}
         />
         <div style={{marginTop: 10}}>
-          <ProgressBar progress={book.progress} cue={cues.currentlyReading.rowBar(index)} width={textWidth} />
+          <ProgressBar progress={book.progress} cue={cues.comingSoon.rowBar(index)} width={textWidth} />
         </div>
       </div>
     </div>
@@ -114,9 +114,9 @@ const ReadingRow: React.FC<{book: CurrentlyReadingBook; layout: RowLayout; index
 const HeroBook: React.FC<{book: CurrentlyReadingBook}> = ({book}) => {
   const {colors, cues} = useTheme();
   const frame = useFrame();
-  const coverIn = useEntrance(cues.currentlyReading.heroCover, 40);
-  const text = useEntrance(cues.currentlyReading.heroText, 40);
-  const progress = useEntrance(cues.currentlyReading.heroProgress, 30);
+  const coverIn = useEntrance(cues.comingSoon.heroCover, 40);
+  const text = useEntrance(cues.comingSoon.heroText, 40);
+  const progress = useEntrance(cues.comingSoon.heroProgress, 30);
   const beside = frame.format === 'landscape';
   const width = beside ? frame.contentWidth - 480 - 80 : frame.contentWidth;
   const align = beside ? ('left' as const) : ('center' as const);
@@ -152,7 +152,7 @@ const HeroBook: React.FC<{book: CurrentlyReadingBook}> = ({book}) => {
           />
         </div>
         <div style={{marginTop: 44, ...progress}}>
-          <ProgressBar progress={book.progress} cue={cues.currentlyReading.heroBar} width={width} />
+          <ProgressBar progress={book.progress} cue={cues.comingSoon.heroBar} width={width} />
         </div>
       </div>
     </div>
@@ -162,7 +162,7 @@ const HeroBook: React.FC<{book: CurrentlyReadingBook}> = ({book}) => {
 /** The `grid` layout's cell: a cover with the title and the progress bar under it. */
 const GridCell: React.FC<{book: CurrentlyReadingBook; index: number; width: number; coverHeight: number}> = ({book, index, width, coverHeight}) => {
   const {colors, cues} = useTheme();
-  const entrance = useEntrance(cues.currentlyReading.row(index), 40);
+  const entrance = useEntrance(cues.comingSoon.row(index), 40);
   return (
     <div style={{width, display: 'flex', flexDirection: 'column', alignItems: 'center', gap: 18, ...entrance}}>
       <Cover url={book.coverUrl} title={book.title} width={coverHeight / 1.5} height={coverHeight} />
@@ -177,7 +177,7 @@ const GridCell: React.FC<{book: CurrentlyReadingBook; index: number; width: numb
         lineHeight={1.1}
         style={{color: colors.text, textAlign: 'center'}}
       />
-      <ProgressBar progress={book.progress} cue={cues.currentlyReading.rowBar(index)} width={width} />
+      <ProgressBar progress={book.progress} cue={cues.comingSoon.rowBar(index)} width={width} />
     </div>
   );
 };
@@ -187,11 +187,11 @@ const GRID_GAP = 40;
 export const CurrentlyReading: React.FC<{books: readonly CurrentlyReadingBook[]}> = ({books}) => {
   const {colors, fonts, cues, template} = useTheme();
   const {layout, maxBooks} = template.comingSoon;
-  const heading = useEntrance(cues.currentlyReading.heading, 40);
+  const heading = useEntrance(cues.comingSoon.heading, 40);
   const shown = books.slice(0, layout === 'single' ? 1 : shownReadingRows(books.length, maxBooks));
   const overflow = shown.length < books.length;
   const rows = rowLayout(shown.length + (overflow ? 1 : 0));
-  const more = useEntrance(cues.currentlyReading.more(shown.length), 30);
+  const more = useEntrance(cues.comingSoon.more(shown.length), 30);
   const frame = useFrame();
   // Two columns of cells, more across a landscape frame.
   const gridColumns = frame.format === 'landscape' ? Math.min(4, Math.max(2, shown.length)) : 2;
@@ -215,7 +215,7 @@ export const CurrentlyReading: React.FC<{books: readonly CurrentlyReadingBook[]}
   }
   return (
     <SceneFrame justify="flex-start">
-      <Eyebrow cue={cues.currentlyReading.eyebrow} icon={<BookmarkIcon size={36} />}>
+      <Eyebrow cue={cues.comingSoon.eyebrow} icon={<BookmarkIcon size={36} />}>
         Still reading
       </Eyebrow>
       <div style={{marginTop: 20, ...heading}}>

@@ -41,12 +41,10 @@ const SceneContent: React.FC<{scene: Scene; props: MonthlyRecapProps}> = ({scene
     case 'intro':
       return <Intro meta={props.meta} books={props.books} totalPages={props.stats.totalPages} />;
     case 'book':
-      return <BookReveal books={props.books} index={scene.bookIndex ?? 0} />;
-    case 'bookGrid':
-      return <BookGrid books={props.books} />;
+      return scene.bookIndex === undefined ? <BookGrid books={props.books} /> : <BookReveal books={props.books} index={scene.bookIndex} />;
     case 'stats':
       return <Stats meta={props.meta} stats={props.stats} />;
-    case 'currentlyReading':
+    case 'comingSoon':
       return <CurrentlyReading books={props.currentlyReading ?? []} />;
     case 'outro':
       return <Outro meta={props.meta} stats={props.stats} books={props.books} />;
@@ -55,7 +53,7 @@ const SceneContent: React.FC<{scene: Scene; props: MonthlyRecapProps}> = ({scene
 
 /** The palette a scene draws with: a book's own, or the template's. */
 function sceneColors(scene: Scene, props: MonthlyRecapProps, theme: Theme): Palette {
-  const book = scene.kind === 'book' ? props.books[scene.bookIndex ?? 0] : undefined;
+  const book = scene.kind === 'book' && scene.bookIndex !== undefined ? props.books[scene.bookIndex] : undefined;
   return book === undefined ? theme.colors : bookPalette(book, theme.template);
 }
 
@@ -143,7 +141,7 @@ export const MonthlyRecap: React.FC<MonthlyRecapProps> = (given) => {
                     wipeIn={scene.wipeIn}
                     durationInFrames={scene.durationInFrames}
                     colors={sceneTheme.colors}
-                    name={scene.kind === 'book' ? `book ${(scene.bookIndex ?? 0) + 1}` : scene.kind}
+                    name={scene.kind === 'book' && scene.bookIndex !== undefined ? `book ${scene.bookIndex + 1}` : scene.kind}
                   >
                     <ThemeContext.Provider value={sceneTheme}>
                       <SceneExitContext.Provider value={{exitAt: scene.exitAt, end: scene.durationInFrames}}>
