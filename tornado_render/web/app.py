@@ -8,6 +8,7 @@ from tornado.routing import URLSpec
 
 from ..logs import log_request
 from .handlers.base import NotFoundHandler
+from .handlers.batches import BatchesHandler, BatchHandler, BatchStreamHandler
 from .handlers.files import DownloadHandler, StorageHandler
 from .handlers.info import HealthHandler, VideosHandler
 from .handlers.metrics import MetricsHandler
@@ -36,6 +37,9 @@ def routes(state: AppState) -> list[URLSpec]:
         URLSpec(r"/render-stream", RenderStreamHandler),
         URLSpec(r"/render", RenderHandler),
         URLSpec(r"/validate", ValidateHandler),
+        URLSpec(r"/batches", BatchesHandler),
+        URLSpec(r"/batches/([0-9a-f]{32})/stream", BatchStreamHandler),
+        URLSpec(r"/batches/([0-9a-f]{32})", BatchHandler),
         URLSpec(r"/videos", VideosHandler),
         URLSpec(r"/download/(.*)", DownloadHandler, {"path": str(state.settings.output_dir)}),
         URLSpec(r"/templates", TemplatesHandler),

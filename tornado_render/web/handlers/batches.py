@@ -1,0 +1,417 @@
+"""POST /batches, GET /batches/<id>, GET /batches/<id>/stream: many recaps precomputed at once (batches/).
+
+POST /batches is signed as POST /render is (the signature covers the whole body), and refused before its body is
+read when its head already says no: a Content-Type other than JSON or NDJSON (415), a signature the target shows
+to be missing or expired (401/403), a declared length over MAX_BATCH_BODY_BYTES (413), no room for another batch
+on this instance or for the body in the pre-auth memory (503). The body is then read as it arrives, its HMAC
+updated and its items cut out and validated one by one (batches/items.py, intake.py): it is never held whole. Once
+it has ended, the signature is checked first (a stranger learns nothing of validation), then the count (413 past
+MAX_BATCH_ITEMS) and the items (a 400 naming each bad one by its index); only then is the batch created, and the
+answer is 202 with its id and links at once.
+
+The links are signed when RENDER_SIGNING_KEYS is set (GET /batches/<id> and its stream are signed operations), for
+as long as a download link is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import quote
+
+from tornado.http1connection import HTTP1Connection
+from tornado.ioloop import PeriodicCallback
+from tornado.iostream import StreamClosedError
+from tornado.web import stream_request_body
+
+from ...batches.intake import MAX_REPORTED_ITEMS, BatchIntake
+from ...batches.items import splitter_for
+from ...batches.model import BatchStatus, ItemResult
+from ...batches.runner import TooManyBatches
+from ...errors import StoreUnavailable
+from ...settings import MAX_BATCH_BODY_BYTES, MAX_BATCH_ITEMS, MAX_BODY_BYTES
+from ..preauth import prepay
+from ..responses import BatchAcceptedSchema, BatchSchema
+from ..signing import BodyVerifier, SignatureRejected, sign_target
+from ..sse import KEEPALIVE, format_event, format_retry
+from .base import DOWNLOAD_URL_SECONDS, STORE_RETRY_AFTER, STORE_UNAVAILABLE, ApiError, BaseHandler
+from .stream import RECONNECT_DELAY_MS, SSE_HEADERS, _ignore_closed, parse_last_event_id
+
+DEFAULT_PAGE = 100
+MAX_PAGE = 1000
+BUSY_RETRY_AFTER = 30
+
+
+def _unavailable() -> ApiError:
+    return ApiError(503, STORE_UNAVAILABLE, headers={"Retry-After": str(STORE_RETRY_AFTER)})
+
+
+class BatchLinks(BaseHandler):
+    """What the batch handlers share: the batch runner, and its links (signed when signing is on)."""
+
+    def link(self, target: str) -> str:
+        keys = self.state.settings.signing_keys
+        if keys:
+            expires_in = min(DOWNLOAD_URL_SECONDS, self.state.settings.signature_max_seconds)
+            target = sign_target(keys[0], "GET", target, expires_in=expires_in)
+        return self.base_url() + target
+
+    async def batch_status(self, batch_id: str) -> BatchStatus:
+        try:
+            status = await self.state.batches.store.status(batch_id)
+        except StoreUnavailable:
+            raise _unavailable() from None
+        if status is None:
+            raise ApiError(404, "No such batch (a batch is kept for 24 hours)")
+        return status
+
+
+@stream_request_body
+class BatchesHandler(BatchLinks):
+    """POST /batches."""
+
+    signed = True
+    _reserved = 0
+    _verifier: BodyVerifier | None = None
+    _intake: BatchIntake | None = None
+
+    def prepare(self) -> None:
+        super().prepare()
+        self._received = 0
+        if self.request.method != "POST":
+            return
+        splitter = splitter_for(self.request.headers.get("Content-Type", ""), MAX_BODY_BYTES)
+        if splitter is None:
+            raise ApiError(415, "POST /batches takes Content-Type: application/json (an array) or application/x-ndjson")
+        self.check_signature_head()
+        keys = self.state.settings.signing_keys
+        if keys:
+            target = (self.request.uri or "").encode("latin-1")
+            max_seconds = self.state.settings.signature_max_seconds
+            try:
+                self._verifier = BodyVerifier(keys, "POST", target, max_seconds=max_seconds)
+            except SignatureRejected as rejected:
+                raise self._refusal(rejected) from None
+        declared = self.request.headers.get("Content-Length", "")
+        size = int(declared) if declared.isascii() and declared.isdigit() else MAX_BATCH_BODY_BYTES
+        if size > MAX_BATCH_BODY_BYTES:
+            raise ApiError(413, f"The batch is larger than {MAX_BATCH_BODY_BYTES // (1024 * 1024)} MiB")
+        try:
+            self.state.batches.check_room()
+        except TooManyBatches as busy:
+            message = f"This server runs {busy.active} batches already; try again later"
+            raise ApiError(503, message, headers={"Retry-After": str(BUSY_RETRY_AFTER)}) from None
+        # Read before it is verified: the items it holds count as a stranger's memory until then.
+        if keys and not self.state.preauth.take(size):
+            raise ApiError(503, "The server is busy; try again shortly", headers={"Retry-After": "10"})
+        self._reserved = size if keys else 0
+        prepay(self.request, self._reserved)
+        if isinstance(self.request.connection, HTTP1Connection):
+            self.request.connection.set_max_body_size(MAX_BATCH_BODY_BYTES)
+        self._intake = BatchIntake(splitter, self.state.limits)
+
+    def _release_body(self) -> None:
+        self.state.preauth.give(self._reserved)
+        self._reserved = 0
+        prepay(self.request, 0)
+
+    def on_finish(self) -> None:
+        self._release_body()
+
+    def on_connection_close(self) -> None:
+        self._release_body()
+
+    def data_received(self, chunk: bytes) -> None:
+        self._received += len(chunk)
+        if self._verifier is not None:
+            self._verifier.update(chunk)
+        if self._intake is not None:
+            self._intake.feed(chunk)
+
+    async def post(self) -> None:
+        """Render many recaps ahead of time: a batch
+        ---
+        summary: Render many recaps ahead of time (a batch of up to 1,000 RenderRequests)
+        description: >-
+          Each item is an ordinary render (the same result cache: a reader who opens their recap later gets
+          `complete` at once). A JSON array (application/json) or one RenderRequest a line (application/x-ndjson).
+          All or nothing: if any item is invalid nothing is created and the 400 names each bad item by its index.
+        requestBody:
+          required: true
+          content:
+            application/json:
+              schema:
+                type: array
+                maxItems: 1000
+                items:
+                  $ref: '#/components/schemas/RenderRequest'
+            application/x-ndjson:
+              schema:
+                type: string
+                description: one RenderRequest (JSON) a line
+        responses:
+          "202":
+            description: the batch is accepted and runs; its id and where to follow it
+            headers:
+              Location:
+                description: the batch (GET it for counts and results)
+                schema:
+                  type: string
+            content:
+              application/json:
+                schema:
+                  $ref: '#/components/schemas/BatchAccepted'
+          "400":
+            description: the body is not a batch, or items are invalid (`items` names each by its index)
+            content:
+              application/json:
+                schema:
+                  $ref: '#/components/schemas/Error'
+          "413":
+            description: more than 1,000 items, a body over 16 MiB, or an item over 1 MiB
+            content:
+              application/json:
+                schema:
+                  $ref: '#/components/schemas/Error'
+          "414":
+            $ref: '#/components/responses/UriTooLong'
+          "415":
+            description: the body is sent neither as application/json nor as application/x-ndjson
+            content:
+              application/json:
+                schema:
+                  $ref: '#/components/schemas/Error'
+          "503":
+            $ref: '#/components/responses/Unavailable'
+        """
+        intake = self._intake
+        assert intake is not None
+        if self._received > MAX_BATCH_BODY_BYTES:
+            raise ApiError(413, f"The batch is larger than {MAX_BATCH_BODY_BYTES // (1024 * 1024)} MiB")
+        if self._verifier is not None:
+            try:
+                self._verifier.finish()
+            except SignatureRejected as rejected:
+                raise self._refusal(rejected) from None
+        intake.close()
+        self._release_body()
+        self._refuse_bad(intake)
+        try:
+            batch_id = await self.state.batches.start(intake.requests)
+        except TooManyBatches as busy:
+            message = f"This server runs {busy.active} batches already; try again later"
+            raise ApiError(503, message, headers={"Retry-After": str(BUSY_RETRY_AFTER)}) from None
+        except StoreUnavailable:
+            raise _unavailable() from None
+        path = f"/batches/{batch_id}"
+        links = {"self": self.link(path), "stream": self.link(path + "/stream")}
+        body = {"batchId": batch_id, "total": len(intake.requests), "links": links}
+        self.set_header("Location", links["self"])
+        self.write_json(BatchAcceptedSchema().dump(body), status=202)
+
+    def _refuse_bad(self, intake: BatchIntake) -> None:
+        """The refusal of a batch that cannot run, naming the item; nothing has been created."""
+        if intake.too_many:
+            raise ApiError(413, f"The batch has more than {MAX_BATCH_ITEMS} items; split it")
+        error = intake.format_error
+        if error is not None:
+            status = 413 if "larger than" in error.message else 400
+            raise ApiError(
+                status, f"Item {error.index}: {error.message}", items=[{"index": error.index, "error": error.message}]
+            )
+        if intake.bad_count:
+            extra: dict[str, Any] = {"items": intake.bad_items}
+            if intake.bad_count > MAX_REPORTED_ITEMS:
+                extra["moreItems"] = intake.bad_count - MAX_REPORTED_ITEMS
+            indexes = ", ".join(str(item["index"]) for item in intake.bad_items)
+            more = f" and {intake.bad_count - MAX_REPORTED_ITEMS} more" if intake.bad_count > MAX_REPORTED_ITEMS else ""
+            named = f"items {indexes}{more} are" if intake.bad_count > 1 else f"item {indexes} is"
+            raise ApiError(400, f"Invalid batch: {named} not valid; nothing was created", **extra)
+        if not intake.requests:
+            raise ApiError(400, "The batch is empty")
+
+
+class BatchHandler(BatchLinks):
+    """GET /batches/<id>."""
+
+    signed = True
+
+    async def get(self, batch_id: str) -> None:
+        """A batch's counts and its items' results, a page at a time
+        ---
+        summary: A batch's counts and its items' results, a page at a time
+        parameters:
+          - name: after
+            in: query
+            required: false
+            description: the index of the last item already seen (the page starts after it); default -1
+            schema:
+              type: integer
+              minimum: -1
+          - name: limit
+            in: query
+            required: false
+            description: items in this page (default 100, at most 1000)
+            schema:
+              type: integer
+              minimum: 1
+              maximum: 1000
+        responses:
+          "200":
+            description: the counts, this page's items and the next page's URL
+            content:
+              application/json:
+                schema:
+                  $ref: '#/components/schemas/Batch'
+          "400":
+            $ref: '#/components/responses/BadRequest'
+          "404":
+            $ref: '#/components/responses/NotFound'
+          "414":
+            $ref: '#/components/responses/UriTooLong'
+          "503":
+            $ref: '#/components/responses/Unavailable'
+        """
+        after = self._number("after", -1, minimum=-1)
+        limit = self._number("limit", DEFAULT_PAGE, minimum=1, maximum=MAX_PAGE)
+        status = await self.batch_status(batch_id)
+        try:
+            items = await self.state.batches.store.items(batch_id, after + 1, after + 1 + limit)
+        except StoreUnavailable:
+            raise _unavailable() from None
+        last = after + len(items)
+        more = last + 1 < status.total
+        body = {
+            **status.summary(),
+            "items": [self._item(item) for item in items],
+            "next": self.link(f"/batches/{quote(batch_id)}?after={last}&limit={limit}") if more else None,
+        }
+        self.write_json(BatchSchema().dump(body))
+
+    def _number(self, name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
+        values = self.request.query_arguments.get(name)
+        if not values:
+            return default
+        text = values[0].decode("latin-1")
+        number = int(text) if text.lstrip("-").isascii() and text.lstrip("-").isdigit() and len(text) < 10 else None
+        if number is None or number < minimum or (maximum is not None and number > maximum):
+            bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+            message = f"must be a whole number {bound}"
+            raise ApiError(
+                400, f"Invalid request: {name}: {message}", fields={name: [message]}, messages=[f"{name} {message}"]
+            )
+        return number
+
+    def _item(self, item: ItemResult) -> dict[str, Any]:
+        body: dict[str, Any] = {"index": item.index, "status": item.status}
+        if item.job_id:
+            body["jobId"] = item.job_id
+        if item.url is not None:
+            body["s3Url"] = self.absolute_url(item.url)
+        if item.duration is not None:
+            body["duration"] = item.duration
+        if item.assets:
+            body["assets"] = self.absolute_assets(item.assets)
+        if item.error is not None:
+            body["error"] = item.error
+        return body
+
+
+class BatchStreamHandler(BatchLinks):
+    """GET /batches/<id>/stream: the batch's counts as Server-Sent Events, a `progress` event at each change (at
+    most one a second is needed by a dashboard; changes that come together go out as one) and `complete` last."""
+
+    signed = True
+    _client_gone: asyncio.Event | None = None
+
+    async def get(self, batch_id: str) -> None:
+        """A batch's progress as Server-Sent Events
+        ---
+        summary: A batch's progress as Server-Sent Events
+        responses:
+          "200":
+            description: |-
+              A Server-Sent Events stream: `retry: 3000`, then events with an `id:` and a JSON `data:` line (the
+              batch's counts, BatchCounts), and `: keepalive` comments:
+
+              - `progress`: at once, then whenever the counts change;
+              - `complete`: when every item is done or failed; the stream ends. Its id ends in `.end`.
+            content:
+              text/event-stream:
+                schema:
+                  $ref: '#/components/schemas/BatchStreamEvent'
+          "204":
+            description: "`Last-Event-ID` is the terminal id: the client has the outcome already"
+          "404":
+            $ref: '#/components/responses/NotFound'
+          "414":
+            $ref: '#/components/responses/UriTooLong'
+          "503":
+            $ref: '#/components/responses/Unavailable'
+        """
+        last_event_id = parse_last_event_id(self.request.headers.get("Last-Event-ID", ""))
+        if last_event_id == f"{batch_id}.end":
+            self.set_status(204)
+            self.finish()
+            return
+        if self.state.open_streams >= self.state.settings.max_streams:
+            raise ApiError(503, "Too many open streams; try again later", headers={"Retry-After": "30"})
+        status = await self.batch_status(batch_id)
+        for name, value in SSE_HEADERS.items():
+            self.set_header(name, value)
+        self._client_gone = gone = asyncio.Event()
+        self.state.open_streams += 1
+        keepalive = PeriodicCallback(self._send_keepalive, self.state.settings.keepalive_seconds * 1000)
+        keepalive.start()
+        try:
+            self.write(format_retry(RECONNECT_DELAY_MS))
+            await self._follow(status, gone)
+            if not gone.is_set():
+                self.finish()
+        except StreamClosedError:
+            pass
+        finally:
+            keepalive.stop()
+            self.state.open_streams -= 1
+
+    async def _follow(self, status: BatchStatus, gone: asyncio.Event) -> None:
+        """A `progress` event for each version of the counts this stream sees, then `complete`."""
+        store = self.state.batches.store
+        leaving = asyncio.ensure_future(gone.wait())
+        sent = -1
+        try:
+            while True:
+                if status.finished:
+                    self.write(format_event("complete", status.summary(), event_id=f"{status.id}.end"))
+                    await self.flush()
+                    return
+                if status.version != sent:
+                    self.write(format_event("progress", status.summary(), event_id=f"{status.id}.{status.version}"))
+                    await self.flush()
+                    sent = status.version
+                waiting = asyncio.ensure_future(
+                    store.wait_for_change(status.id, status.version, self.state.settings.keepalive_seconds)
+                )
+                await asyncio.wait((waiting, leaving), return_when=asyncio.FIRST_COMPLETED)
+                if not waiting.done():
+                    waiting.cancel()
+                    return
+                try:
+                    found = waiting.result()
+                except StoreUnavailable:
+                    return  # the client's EventSource comes back by itself
+                if found is None:
+                    return
+                status = found
+        finally:
+            leaving.cancel()
+
+    def _send_keepalive(self) -> None:
+        if self.request.connection is None or self._finished:
+            return
+        self.write(KEEPALIVE)
+        self.flush().add_done_callback(_ignore_closed)
+
+    def on_connection_close(self) -> None:
+        if self._client_gone is not None:
+            self._client_gone.set()
