@@ -99,8 +99,10 @@ class ErrorSchema(Schema):
     moreFields = fields.Integer(
         validate=validate.Range(min=1), metadata={"description": "400 only: how many more bad fields were not listed"}
     )
-    items = fields.List(
+    # Not `items`: marshmallow would find a dict's items() method on an error without bad items.
+    bad_items = fields.List(
         fields.Nested(BadItemSchema),
+        data_key="items",
         metadata={"description": "POST /batches' 400 only: each bad item (the first 10), by its index"},
     )
     moreItems = fields.Integer(

@@ -217,10 +217,12 @@ class BatchesHandler(BatchLinks):
         if error is not None:
             status = 413 if "larger than" in error.message else 400
             raise ApiError(
-                status, f"Item {error.index}: {error.message}", items=[{"index": error.index, "error": error.message}]
+                status,
+                f"Item {error.index}: {error.message}",
+                bad_items=[{"index": error.index, "error": error.message}],
             )
         if intake.bad_count:
-            extra: dict[str, Any] = {"items": intake.bad_items}
+            extra: dict[str, Any] = {"bad_items": intake.bad_items}
             if intake.bad_count > MAX_REPORTED_ITEMS:
                 extra["moreItems"] = intake.bad_count - MAX_REPORTED_ITEMS
             indexes = ", ".join(str(item["index"]) for item in intake.bad_items)
@@ -298,7 +300,10 @@ class BatchHandler(BatchLinks):
             bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
             message = f"must be a whole number {bound}"
             raise ApiError(
-                400, f"Invalid request: {name}: {message}", fields={name: [message]}, messages=[f"{name} {message}"]
+                400,
+                f"Invalid request: {name}: {message}",
+                field_errors={name: [message]},
+                messages=[f"{name} {message}"],
             )
         return number
 
