@@ -9,7 +9,8 @@ What keeps a batch from crowding out readers (docs/API.md, "Batches"):
 - Each item counts against its own userId's USER_MAX_JOBS like any request. An item refused for it (or for a full
   queue) is not failed: it gives its slot back and is submitted again a moment later, so a batch with many items of
   one reader renders them USER_MAX_JOBS at a time, and never takes a reader's own slots from them.
-- At most `max_active` batches run on one instance at once; another is refused (503) before its body is read.
+- At most `max_pending` items of all batches together wait or run on one instance (each held in memory until its
+  job ends): a batch that would pass it is refused (503), before its body is read when the instance is full.
 
 The batch follows each of its jobs (it counts as the job's client), so a precomputed job is never orphaned. The
 instance that accepted the batch drives it: if it stops, its batches stop with it (items in flight fail as their
@@ -30,7 +31,7 @@ from ..recap import RenderRequest
 from .model import ItemResult
 from .store import BatchStore
 
-MAX_ACTIVE_BATCHES = 4
+MAX_PENDING_ITEMS = 5000
 RETRY_SECONDS = 1.0
 STORE_OUTAGE = "Render failed: job store unavailable"
 SHUTTING_DOWN = "Render failed: server is shutting down"
@@ -38,35 +39,37 @@ INTERNAL = "Render failed: internal error"
 
 
 class TooManyBatches(Exception):
-    """This instance runs `active` batches already."""
+    """This instance has `pending` batch items waiting or running already."""
 
-    def __init__(self, active: int) -> None:
-        super().__init__(f"{active} batches are running here already")
-        self.active = active
+    def __init__(self, pending: int) -> None:
+        super().__init__(f"{pending} batch items wait or run here already")
+        self.pending = pending
 
 
 class BatchRunner:
     def __init__(
-        self, jobs: JobManager, store: BatchStore, *, in_flight: int, max_active: int = MAX_ACTIVE_BATCHES
+        self, jobs: JobManager, store: BatchStore, *, in_flight: int, max_pending: int = MAX_PENDING_ITEMS
     ) -> None:
         self.jobs = jobs
         self.store = store
-        self.max_active = max_active
+        self.max_pending = max_pending
+        self.pending = 0
         self._slots = asyncio.Semaphore(in_flight)
-        self._running: dict[str, asyncio.Future[None]] = {}
+        self._running: dict[str, asyncio.Future[None]] = {}  # a reference to each task, which asyncio does not keep
         self.log = get_logger(component="batches")
 
-    def check_room(self) -> None:
-        """TooManyBatches when no other batch may start here."""
-        if len(self._running) >= self.max_active:
-            raise TooManyBatches(len(self._running))
+    def check_room(self, items: int = 1) -> None:
+        """TooManyBatches when a batch of `items` may not start here."""
+        if self.pending + items > self.max_pending:
+            raise TooManyBatches(self.pending)
 
     async def start(self, requests: list[RenderRequest]) -> str:
         """Create the batch and start running it; its id."""
-        self.check_room()
+        self.check_room(len(requests))
         batch_id = uuid.uuid4().hex
         await self.store.create(batch_id, len(requests))
         self.log.info("batch_accepted", batch_id=batch_id, items=len(requests))
+        self.pending += len(requests)
         task = asyncio.ensure_future(self._run(batch_id, requests))
         self._running[batch_id] = task
         task.add_done_callback(lambda _: self._running.pop(batch_id, None))
@@ -78,6 +81,12 @@ class BatchRunner:
         self.log.info("batch_finished", batch_id=batch_id, **(status.counts if status else {}))
 
     async def _item(self, batch_id: str, index: int, request: RenderRequest) -> None:
+        try:
+            await self._item_to_its_end(batch_id, index, request)
+        finally:
+            self.pending -= 1
+
+    async def _item_to_its_end(self, batch_id: str, index: int, request: RenderRequest) -> None:
         queued = ItemResult(index)
         try:
             while True:

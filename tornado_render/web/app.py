@@ -38,8 +38,9 @@ def routes(state: AppState) -> list[URLSpec]:
         URLSpec(r"/render", RenderHandler),
         URLSpec(r"/validate", ValidateHandler),
         URLSpec(r"/batches", BatchesHandler),
-        URLSpec(r"/batches/([0-9a-f]{32})/stream", BatchStreamHandler),
-        URLSpec(r"/batches/([0-9a-f]{32})", BatchHandler),
+        # A batch id is 32 hex digits; any other is a batch nobody made (404).
+        URLSpec(r"/batches/(.*)/stream", BatchStreamHandler),
+        URLSpec(r"/batches/(.*)", BatchHandler),
         URLSpec(r"/videos", VideosHandler),
         URLSpec(r"/download/(.*)", DownloadHandler, {"path": str(state.settings.output_dir)}),
         URLSpec(r"/templates", TemplatesHandler),

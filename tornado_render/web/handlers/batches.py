@@ -2,12 +2,12 @@
 
 POST /batches is signed as POST /render is (the signature covers the whole body), and refused before its body is
 read when its head already says no: a Content-Type other than JSON or NDJSON (415), a signature the target shows
-to be missing or expired (401/403), a declared length over MAX_BATCH_BODY_BYTES (413), no room for another batch
-on this instance or for the body in the pre-auth memory (503). The body is then read as it arrives, its HMAC
-updated and its items cut out and validated one by one (batches/items.py, intake.py): it is never held whole. Once
-it has ended, the signature is checked first (a stranger learns nothing of validation), then the count (413 past
-MAX_BATCH_ITEMS) and the items (a 400 naming each bad one by its index); only then is the batch created, and the
-answer is 202 with its id and links at once.
+to be missing or expired (401/403), a declared length over MAX_BATCH_BODY_BYTES (413), no room on this instance
+(MAX_PENDING_ITEMS batch items wait or run here) or for the body in the pre-auth memory (503). The body is then
+read as it arrives, its HMAC updated and its items cut out and validated one by one (batches/items.py, intake.py):
+it is never held whole. Once it has ended, the signature is checked first (a stranger learns nothing of
+validation), then the count (413 past MAX_BATCH_ITEMS) and the items (a 400 naming each bad one by its index);
+only then is the batch created, and the answer is 202 with its id and links at once.
 
 The links are signed when RENDER_SIGNING_KEYS is set (GET /batches/<id> and its stream are signed operations), for
 as long as a download link is.
@@ -16,6 +16,7 @@ as long as a download link is.
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -37,6 +38,7 @@ from ..sse import KEEPALIVE, format_event, format_retry
 from .base import DOWNLOAD_URL_SECONDS, STORE_RETRY_AFTER, STORE_UNAVAILABLE, ApiError, BaseHandler
 from .stream import RECONNECT_DELAY_MS, SSE_HEADERS, _ignore_closed, parse_last_event_id
 
+BATCH_ID = re.compile(r"[0-9a-f]{32}")
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000
 BUSY_RETRY_AFTER = 30
@@ -57,6 +59,8 @@ class BatchLinks(BaseHandler):
         return self.base_url() + target
 
     async def batch_status(self, batch_id: str) -> BatchStatus:
+        if not BATCH_ID.fullmatch(batch_id):
+            raise ApiError(404, "No such batch (a batch is kept for 24 hours)")
         try:
             status = await self.state.batches.store.status(batch_id)
         except StoreUnavailable:
@@ -99,7 +103,7 @@ class BatchesHandler(BatchLinks):
         try:
             self.state.batches.check_room()
         except TooManyBatches as busy:
-            message = f"This server runs {busy.active} batches already; try again later"
+            message = f"This server has {busy.pending} batch items to render already; try again later"
             raise ApiError(503, message, headers={"Retry-After": str(BUSY_RETRY_AFTER)}) from None
         # Read before it is verified: the items it holds count as a stranger's memory until then.
         if keys and not self.state.preauth.take(size):
@@ -199,7 +203,7 @@ class BatchesHandler(BatchLinks):
         try:
             batch_id = await self.state.batches.start(intake.requests)
         except TooManyBatches as busy:
-            message = f"This server runs {busy.active} batches already; try again later"
+            message = f"This server has {busy.pending} batch items to render already; try again later"
             raise ApiError(503, message, headers={"Retry-After": str(BUSY_RETRY_AFTER)}) from None
         except StoreUnavailable:
             raise _unavailable() from None
@@ -243,6 +247,13 @@ class BatchHandler(BatchLinks):
         ---
         summary: A batch's counts and its items' results, a page at a time
         parameters:
+          - name: batch_id
+            in: path
+            required: true
+            description: the id POST /batches answered
+            schema:
+              type: string
+              pattern: "^[0-9a-f]{32}$"
           - name: after
             in: query
             required: false
@@ -333,6 +344,20 @@ class BatchStreamHandler(BatchLinks):
         """A batch's progress as Server-Sent Events
         ---
         summary: A batch's progress as Server-Sent Events
+        parameters:
+          - name: batch_id
+            in: path
+            required: true
+            description: the id POST /batches answered
+            schema:
+              type: string
+              pattern: "^[0-9a-f]{32}$"
+          - name: Last-Event-ID
+            in: header
+            required: false
+            description: "sent by EventSource when it reconnects: the terminal id (`<batch id>.end`) gets 204"
+            schema:
+              type: string
         responses:
           "200":
             description: |-
