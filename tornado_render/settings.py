@@ -263,8 +263,9 @@ class Settings:
     signing_keys: tuple[bytes, ...] = setting(
         (),
         "RENDER_SIGNING_KEYS",
-        "comma-separated secrets (32+ characters each): when set, /render-stream, /render, /download and /videos "
-        "need a signature made with the first (any of them verifies); empty: open to anyone who reaches the server",
+        "comma-separated secrets (32+ characters each): when set, /render-stream, /render, /batches, /download and "
+        "/videos need a signature made with the first (any of them verifies); empty: open to anyone who reaches the "
+        "server",
         parse_keys,
         secret=True,
     )
