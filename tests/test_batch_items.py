@@ -7,10 +7,12 @@ import json
 import pytest
 
 from tests.support.recaps import distinct_recap, load_recap
-from tornado_render.batches.intake import MAX_REPORTED_ITEMS, BatchIntake
+from tornado_render.batches.intake import MAX_REPORTED_ITEMS, BatchIntake, pack, unpack
 from tornado_render.batches.items import ArrayItems, BatchFormatError, NdjsonItems, splitter_for
+from tornado_render.jobs.model import job_key
 from tornado_render.settings import Settings
 from tornado_render.templates import TemplateCatalog
+from tornado_render.validation.request_parsing import parse_json_body
 from tornado_render.validation.schemas import RequestLimits
 
 LIMITS = RequestLimits.from_settings(Settings(), TemplateCatalog.for_remotion_dir(Settings().remotion_dir))
@@ -90,7 +92,7 @@ class TestIntake:
         intake = BatchIntake(ArrayItems(1 << 20), LIMITS)
         intake.feed(json.dumps([distinct_recap("one-book", f"M{i}") for i in range(3)]).encode())
         intake.close()
-        assert [request.month_name for request in intake.requests] == ["M0", "M1", "M2"]
+        assert [unpack(packed).month_name for packed in intake.requests] == ["M0", "M1", "M2"]
         assert intake.bad_count == 0
 
     def test_bad_items_named_and_nothing_kept(self) -> None:
@@ -111,6 +113,17 @@ class TestIntake:
         intake.feed(b"[" + b",".join([b"{}"] * 25) + b"]")
         intake.close()
         assert (len(intake.bad_items), intake.bad_count) == (MAX_REPORTED_ITEMS, 25)
+
+    def test_packed_requests_keep_their_job_key(self) -> None:
+        """A packed item is the same job as the request itself (one render, one cache entry), template included."""
+        recap = {**load_recap("three-books"), "templateId": "bold", "formats": ["story", "square"]}
+        intake = BatchIntake(ArrayItems(1 << 20), LIMITS)
+        intake.feed(json.dumps([recap]).encode())
+        intake.close()
+        [packed] = intake.requests
+        assert job_key(unpack(packed)) == job_key(parse_json_body(json.dumps(recap).encode(), LIMITS))
+        assert pack(unpack(packed)) == packed
+        assert unpack(packed).formats == ("story", "square")
 
     def test_too_many_items_stop_the_reading(self) -> None:
         """Past max_items nothing more is validated or kept."""

@@ -27,7 +27,7 @@ from ..errors import QueueFull, ShuttingDown, StoreUnavailable, UserLimitReached
 from ..jobs.manager import JobManager
 from ..jobs.model import Job, JobEvent
 from ..logs import get_logger
-from ..recap import RenderRequest
+from .intake import unpack
 from .model import ItemResult
 from .store import BatchStore
 
@@ -63,8 +63,8 @@ class BatchRunner:
         if self.pending + items > self.max_pending:
             raise TooManyBatches(self.pending)
 
-    async def start(self, requests: list[RenderRequest]) -> str:
-        """Create the batch and start running it; its id."""
+    async def start(self, requests: list[bytes]) -> str:
+        """Create the batch of these packed requests (intake.pack) and start running it; its id."""
         self.check_room(len(requests))
         batch_id = uuid.uuid4().hex
         await self.store.create(batch_id, len(requests))
@@ -75,24 +75,24 @@ class BatchRunner:
         task.add_done_callback(lambda _: self._running.pop(batch_id, None))
         return batch_id
 
-    async def _run(self, batch_id: str, requests: list[RenderRequest]) -> None:
+    async def _run(self, batch_id: str, requests: list[bytes]) -> None:
         await asyncio.gather(*(self._item(batch_id, index, request) for index, request in enumerate(requests)))
         status = await self.store.status(batch_id)
         self.log.info("batch_finished", batch_id=batch_id, **(status.counts if status else {}))
 
-    async def _item(self, batch_id: str, index: int, request: RenderRequest) -> None:
+    async def _item(self, batch_id: str, index: int, packed: bytes) -> None:
         try:
-            await self._item_to_its_end(batch_id, index, request)
+            await self._item_to_its_end(batch_id, index, packed)
         finally:
             self.pending -= 1
 
-    async def _item_to_its_end(self, batch_id: str, index: int, request: RenderRequest) -> None:
+    async def _item_to_its_end(self, batch_id: str, index: int, packed: bytes) -> None:
         queued = ItemResult(index)
         try:
             while True:
                 async with self._slots:
                     try:
-                        job = await self.jobs.submit(request)
+                        job = await self.jobs.submit(unpack(packed))
                     except (UserLimitReached, QueueFull):
                         job = None
                     if job is not None:

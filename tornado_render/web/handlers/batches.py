@@ -125,12 +125,21 @@ class BatchesHandler(BatchLinks):
     def on_connection_close(self) -> None:
         self._release_body()
 
-    def data_received(self, chunk: bytes) -> None:
+    async def data_received(self, chunk: bytes) -> None:
+        """Hash the chunk, cut out the items it completes and validate them in the executor (Tornado waits for this
+        before it hands over the next chunk)."""
         self._received += len(chunk)
         if self._verifier is not None:
             self._verifier.update(chunk)
-        if self._intake is not None:
-            self._intake.feed(chunk)
+        await self._validate(chunk)
+
+    async def _validate(self, chunk: bytes, *, last: bool = False) -> None:
+        intake = self._intake
+        if intake is None:
+            return
+        items = intake.split(chunk, last=last)
+        if items:
+            await asyncio.get_running_loop().run_in_executor(self.state.executor, intake.validate, items)
 
     async def post(self) -> None:
         """Render many recaps ahead of time: a batch
@@ -197,7 +206,7 @@ class BatchesHandler(BatchLinks):
                 self._verifier.finish()
             except SignatureRejected as rejected:
                 raise self._refusal(rejected) from None
-        intake.close()
+        await self._validate(b"", last=True)
         self._release_body()
         self._refuse_bad(intake)
         try:
