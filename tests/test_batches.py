@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import redis as redis_client
+from jsonschema import Draft202012Validator
 
 from tests.support.recaps import distinct_recap, load_recap
 from tests.support.redis_server import RedisServer
@@ -146,6 +147,30 @@ class TestPrecompute:
         """A batch id nobody made is a JSON 404, for the batch and its stream."""
         assert fake_server.get_json("/batches/" + "0" * 32)[0] == 404
         assert open_stream(fake_server.port, "/batches/" + "0" * 32 + "/stream").status == 404
+
+
+class TestDocument:
+    def test_answers_and_events_match_the_document(self, fake_server: ServerProcess) -> None:
+        """The 202, a page of results and every stream event are what /openapi.json says (Draft 2020-12)."""
+        status, document = fake_server.get_json("/openapi.json")
+        assert status == 200
+
+        def errors(reference: str, instance: Any) -> list[str]:
+            schema = {"$ref": f"#/components/schemas/{reference}", "components": document["components"]}
+            return [error.message for error in Draft202012Validator(schema).iter_errors(instance)]
+
+        status, accepted = post_batch(fake_server, json.dumps(recaps(2, "Documented")).encode())
+        assert status == 202
+        assert errors("BatchAccepted", accepted) == []
+        stream = follow(fake_server, accepted)
+        for event in stream.events:
+            envelope = {"event": event.name, "id": event.id, "data": json.dumps(event.data)}
+            assert errors("BatchStreamEvent", envelope) == []
+            assert errors("BatchCounts", event.data) == []
+        status, page = fake_server.get_json(local(fake_server, accepted["links"]["self"]) + "?limit=1")
+        assert status == 200
+        assert errors("Batch", page) == []
+        assert page["items"][0]["status"] == "done"
 
 
 class TestRefusals:
