@@ -224,6 +224,32 @@ class TestRefusals:
         finally:
             connection.close()
 
+    def test_two_bodies_at_once(self, fake_server: ServerProcess) -> None:
+        """While two batch bodies are being read, a third batch is refused (503, Retry-After) before its body; once
+        they are done, batches are read again."""
+        half = json.dumps(recaps(2, "Slow")).encode()
+        senders = []
+        for _ in range(2):
+            connection = http.client.HTTPConnection("127.0.0.1", fake_server.port, timeout=30)
+            connection.putrequest("POST", "/batches")
+            connection.putheader("Content-Type", "application/json")
+            connection.putheader("Content-Length", str(len(half)))
+            connection.endheaders()
+            connection.send(half[:10])
+            senders.append(connection)
+        deadline = time.monotonic() + 20
+        while True:  # the two heads reach the server in their own time: ask until it counts them
+            status, headers, body = fake_server.request("POST", "/batches", b"[]")
+            if status == 503 or time.monotonic() > deadline:
+                break
+        assert (status, json.loads(body)) == (503, {"error": "Other batches are being posted; try again shortly"})
+        assert headers["retry-after"] == "10"
+        for connection in senders:
+            connection.send(half[10:])
+            assert connection.getresponse().status == 202
+            connection.close()
+        assert post_batch(fake_server, b"[]") == (400, {"error": "The batch is empty"})
+
     def test_other_content_types(self, fake_server: ServerProcess) -> None:
         """Neither JSON nor NDJSON: 415."""
         status, _ = post_batch(fake_server, b"[]", {"Content-Type": "text/plain"})

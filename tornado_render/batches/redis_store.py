@@ -63,9 +63,9 @@ class RedisBatchStore:
             fields = await self.redis.hgetall(self._key(batch_id))
         except REDIS_ERRORS as error:
             raise StoreUnavailable(f"the batch store is unreachable ({type(error).__name__})") from None
-        if not fields:
-            return None
         values = {name.decode(): int(value) for name, value in fields.items()}
+        if "total" not in values:  # gone (an update after it expired leaves counts without a total)
+            return None
         counts: dict[str, int] = {status: values.get(status, 0) for status in ITEM_STATUSES}
         return BatchStatus(batch_id, values["total"], counts, values["version"])
 

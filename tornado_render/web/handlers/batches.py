@@ -42,6 +42,9 @@ BATCH_ID = re.compile(r"[0-9a-f]{32}")
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000
 BUSY_RETRY_AFTER = 30
+# Batch bodies read at once by this process. Items are validated as they arrive, before the signature (which covers
+# the whole body) can be checked: this bounds the CPU a stranger's batches can take to this many executor threads.
+MAX_BODIES_AT_ONCE = 2
 
 
 def _unavailable() -> ApiError:
@@ -75,7 +78,9 @@ class BatchesHandler(BatchLinks):
     """POST /batches."""
 
     signed = True
+    reading = 0  # bodies being read now, by every handler of the process
     _reserved = 0
+    _counted = False
     _verifier: BodyVerifier | None = None
     _intake: BatchIntake | None = None
 
@@ -105,6 +110,8 @@ class BatchesHandler(BatchLinks):
         except TooManyBatches as busy:
             message = f"This server has {busy.pending} batch items to render already; try again later"
             raise ApiError(503, message, headers={"Retry-After": str(BUSY_RETRY_AFTER)}) from None
+        if BatchesHandler.reading >= MAX_BODIES_AT_ONCE:
+            raise ApiError(503, "Other batches are being posted; try again shortly", headers={"Retry-After": "10"})
         # Read before it is verified: the items it holds count as a stranger's memory until then.
         if keys and not self.state.preauth.take(size):
             raise ApiError(503, "The server is busy; try again shortly", headers={"Retry-After": "10"})
@@ -113,11 +120,16 @@ class BatchesHandler(BatchLinks):
         if isinstance(self.request.connection, HTTP1Connection):
             self.request.connection.set_max_body_size(MAX_BATCH_BODY_BYTES)
         self._intake = BatchIntake(splitter, self.state.limits)
+        BatchesHandler.reading += 1
+        self._counted = True
 
     def _release_body(self) -> None:
         self.state.preauth.give(self._reserved)
         self._reserved = 0
         prepay(self.request, 0)
+        if self._counted:
+            BatchesHandler.reading -= 1
+            self._counted = False
 
     def on_finish(self) -> None:
         self._release_body()
