@@ -8,7 +8,8 @@ from tornado.routing import URLSpec
 
 from ..logs import log_request
 from .handlers.base import NotFoundHandler
-from .handlers.batches import BatchesHandler, BatchHandler, BatchStreamHandler
+from .handlers.batch_stream import BatchStreamHandler
+from .handlers.batches import BatchesHandler, BatchHandler
 from .handlers.files import DownloadHandler, StorageHandler
 from .handlers.info import HealthHandler, VideosHandler
 from .handlers.metrics import MetricsHandler

@@ -1,4 +1,4 @@
-"""POST /batches, GET /batches/<id>, GET /batches/<id>/stream: many recaps precomputed at once (batches/).
+"""POST /batches and GET /batches/<id>: many recaps precomputed at once (batches/); the stream is batch_stream.py.
 
 POST /batches is signed as POST /render is (the signature covers the whole body), and refused before its body is
 read when its head already says no: a Content-Type other than JSON or NDJSON (415), a signature the target shows
@@ -21,8 +21,6 @@ from typing import Any
 from urllib.parse import quote
 
 from tornado.http1connection import HTTP1Connection
-from tornado.ioloop import PeriodicCallback
-from tornado.iostream import StreamClosedError
 from tornado.web import stream_request_body
 
 from ...batches.intake import MAX_REPORTED_ITEMS, BatchIntake
@@ -34,9 +32,7 @@ from ...settings import MAX_BATCH_BODY_BYTES, MAX_BATCH_ITEMS, MAX_BODY_BYTES
 from ..preauth import prepay
 from ..responses import BatchAcceptedSchema, BatchSchema
 from ..signing import BodyVerifier, SignatureRejected, sign_target
-from ..sse import KEEPALIVE, format_event, format_retry
 from .base import DOWNLOAD_URL_SECONDS, STORE_RETRY_AFTER, STORE_UNAVAILABLE, ApiError, BaseHandler
-from .stream import RECONNECT_DELAY_MS, SSE_HEADERS, _ignore_closed, parse_last_event_id
 
 BATCH_ID = re.compile(r"[0-9a-f]{32}")
 DEFAULT_PAGE = 100
@@ -352,117 +348,3 @@ class BatchHandler(BatchLinks):
         if item.error is not None:
             body["error"] = item.error
         return body
-
-
-class BatchStreamHandler(BatchLinks):
-    """GET /batches/<id>/stream: the batch's counts as Server-Sent Events, a `progress` event at each change (at
-    most one a second is needed by a dashboard; changes that come together go out as one) and `complete` last."""
-
-    signed = True
-    _client_gone: asyncio.Event | None = None
-
-    async def get(self, batch_id: str) -> None:
-        """A batch's progress as Server-Sent Events
-        ---
-        summary: A batch's progress as Server-Sent Events
-        parameters:
-          - name: batch_id
-            in: path
-            required: true
-            description: the id POST /batches answered
-            schema:
-              type: string
-              pattern: "^[0-9a-f]{32}$"
-          - name: Last-Event-ID
-            in: header
-            required: false
-            description: "sent by EventSource when it reconnects: the terminal id (`<batch id>.end`) gets 204"
-            schema:
-              type: string
-        responses:
-          "200":
-            description: |-
-              A Server-Sent Events stream: `retry: 3000`, then events with an `id:` and a JSON `data:` line (the
-              batch's counts, BatchCounts), and `: keepalive` comments:
-
-              - `progress`: at once, then whenever the counts change;
-              - `complete`: when every item is done or failed; the stream ends. Its id ends in `.end`.
-            content:
-              text/event-stream:
-                schema:
-                  $ref: '#/components/schemas/BatchStreamEvent'
-          "204":
-            description: "`Last-Event-ID` is the terminal id: the client has the outcome already"
-          "404":
-            $ref: '#/components/responses/NotFound'
-          "414":
-            $ref: '#/components/responses/UriTooLong'
-          "503":
-            $ref: '#/components/responses/Unavailable'
-        """
-        last_event_id = parse_last_event_id(self.request.headers.get("Last-Event-ID", ""))
-        if last_event_id == f"{batch_id}.end":
-            self.set_status(204)
-            self.finish()
-            return
-        if self.state.open_streams >= self.state.settings.max_streams:
-            raise ApiError(503, "Too many open streams; try again later", headers={"Retry-After": "30"})
-        status = await self.batch_status(batch_id)
-        for name, value in SSE_HEADERS.items():
-            self.set_header(name, value)
-        self._client_gone = gone = asyncio.Event()
-        self.state.open_streams += 1
-        keepalive = PeriodicCallback(self._send_keepalive, self.state.settings.keepalive_seconds * 1000)
-        keepalive.start()
-        try:
-            self.write(format_retry(RECONNECT_DELAY_MS))
-            await self._follow(status, gone)
-            if not gone.is_set():
-                self.finish()
-        except StreamClosedError:
-            pass
-        finally:
-            keepalive.stop()
-            self.state.open_streams -= 1
-
-    async def _follow(self, status: BatchStatus, gone: asyncio.Event) -> None:
-        """A `progress` event for each version of the counts this stream sees, then `complete`."""
-        store = self.state.batches.store
-        leaving = asyncio.ensure_future(gone.wait())
-        sent = -1
-        try:
-            while True:
-                if status.finished:
-                    self.write(format_event("complete", status.summary(), event_id=f"{status.id}.end"))
-                    await self.flush()
-                    return
-                if status.version != sent:
-                    self.write(format_event("progress", status.summary(), event_id=f"{status.id}.{status.version}"))
-                    await self.flush()
-                    sent = status.version
-                waiting = asyncio.ensure_future(
-                    store.wait_for_change(status.id, status.version, self.state.settings.keepalive_seconds)
-                )
-                await asyncio.wait((waiting, leaving), return_when=asyncio.FIRST_COMPLETED)
-                if not waiting.done():
-                    waiting.cancel()
-                    return
-                try:
-                    found = waiting.result()
-                except StoreUnavailable:
-                    return  # the client's EventSource comes back by itself
-                if found is None:
-                    return
-                status = found
-        finally:
-            leaving.cancel()
-
-    def _send_keepalive(self) -> None:
-        if self.request.connection is None or self._finished:
-            return
-        self.write(KEEPALIVE)
-        self.flush().add_done_callback(_ignore_closed)
-
-    def on_connection_close(self) -> None:
-        if self._client_gone is not None:
-            self._client_gone.set()
