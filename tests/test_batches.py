@@ -3,11 +3,16 @@ the fake driver (and a two-instance fleet on a real Redis)."""
 
 from __future__ import annotations
 
+import fcntl
 import http.client
 import json
 import os
+import pty
+import select
+import struct
 import subprocess
 import sys
+import termios
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -305,6 +310,39 @@ class TestCommandLine:
         stderr = done.stderr.decode()
         assert "3/3 finished: 3 done, 0 failed, 0 running" in stderr
         assert stderr.rstrip().endswith("3 done, 0 failed")
+
+    def test_progress_bar_on_a_terminal(self, fake_server: ServerProcess, tmp_path: Path) -> None:
+        """With stderr on a terminal, the progress is a bar (tqdm's), not lines."""
+        path = tmp_path / "requests.ndjson"
+        path.write_bytes(ndjson(recaps(2, "Tty")))
+        primary, secondary = pty.openpty()
+        fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))  # a new pty is 0 columns wide
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "tornado_render", "batch", str(path), "--url", fake_server.base_url],
+                stdout=subprocess.PIPE,
+                stderr=secondary,
+                env=os.environ,
+                cwd=ROOT,
+                timeout=300,
+            )
+            os.close(secondary)
+            shown = b""
+            while select.select([primary], [], [], 0)[0]:
+                try:
+                    chunk = os.read(primary, 65536)
+                except OSError:  # the terminal's other end is closed: everything has been read
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+        finally:
+            os.close(primary)
+        assert done.returncode == 0
+        text = shown.decode(errors="replace")
+        assert "100 %|" in text
+        assert "2/2" in text
+        assert "finished:" not in text
 
     def test_signed_batch_with_a_failure(self, server_factory: Callable[..., ServerProcess], tmp_path: Path) -> None:
         """Signed with RENDER_SIGNING_KEYS from the environment; an item that failed makes the exit status 1."""
