@@ -11,6 +11,8 @@ import functools
 import secrets
 from concurrent.futures import Executor, ThreadPoolExecutor
 
+from .batches.runner import BatchRunner
+from .batches.store import BatchStore, MemoryBatchStore
 from .jobs.manager import JobManager
 from .jobs.store import Admission, JobLimits, JobStore, MemoryJobStore
 from .metrics import RenderMetrics
@@ -36,6 +38,7 @@ def build_state(
     metrics: RenderMetrics | None = None,
     store: JobStore | None = None,
     video_secret: bytes | None = None,
+    batch_store: BatchStore | None = None,
 ) -> AppState:
     """The app's parts from settings. Without `video_secret` a random one is used: video names then stay the same
     only within this process (the command line and the server always pass the deployment's)."""
@@ -90,6 +93,8 @@ def build_state(
         ),
         shares=shares,
         preauth=PreAuthBudget(settings.pre_auth_memory_mib * 1024 * 1024),
+        # A batch keeps at most MAX_CONCURRENT_RENDERS of its items queued or running (batches/runner.py).
+        batches=BatchRunner(jobs, batch_store or MemoryBatchStore(), in_flight=settings.max_concurrent_renders),
     )
     metrics.watch(
         queued=lambda: state.jobs.queued_count,

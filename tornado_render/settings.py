@@ -28,6 +28,10 @@ from .setting_values import IPNetwork, parse_keys, parse_networks, parse_origins
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MAX_URL_BYTES = 512 * 1024
 MAX_BODY_BYTES = 1024 * 1024
+# POST /batches: at most this many RenderRequests a call, in a body of at most this many bytes (read as it arrives,
+# never held whole; each item at most MAX_BODY_BYTES).
+MAX_BATCH_ITEMS = 1000
+MAX_BATCH_BODY_BYTES = 16 * 1024 * 1024
 # SIGNATURE_MAX_SECONDS: a week (web/signing.py).
 DEFAULT_SIGNATURE_MAX_SECONDS = 7 * 24 * 3600
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
@@ -259,8 +263,9 @@ class Settings:
     signing_keys: tuple[bytes, ...] = setting(
         (),
         "RENDER_SIGNING_KEYS",
-        "comma-separated secrets (32+ characters each): when set, /render-stream, /render, /download and /videos "
-        "need a signature made with the first (any of them verifies); empty: open to anyone who reaches the server",
+        "comma-separated secrets (32+ characters each): when set, /render-stream, /render, /batches, /download and "
+        "/videos need a signature made with the first (any of them verifies); empty: open to anyone who reaches the "
+        "server",
         parse_keys,
         secret=True,
     )

@@ -1,5 +1,6 @@
 """The `tornado-render` command: `serve` (also what runs when only options are given, as deployments have always
-started it), `render` one recap, `sign` a request for a server with RENDER_SIGNING_KEYS.
+started it), `render` one recap, `sign` a request for a server with RENDER_SIGNING_KEYS, `batch` many recaps
+to a server.
 
 `tornado-render --help` lists the commands, a line each; each command's own `--help` says the rest. An unknown
 command is refused with the list, never taken for the server's options.
@@ -13,8 +14,9 @@ COMMANDS = {
     "serve": "run the server: the API, the demo page on /, the renders (settings: tornado-render serve --help)",
     "render": "render one recap (a RenderRequest JSON file) to an MP4, with a progress bar",
     "sign": "sign a URL or request target for a server that wants signed requests (RENDER_SIGNING_KEYS)",
+    "batch": "post many recaps (NDJSON or a JSON array) to a server as one batch and follow it to its end",
 }
-USAGE = "usage: tornado-render {serve,render,sign} ..."
+USAGE = "usage: tornado-render {serve,render,sign,batch} ..."
 
 
 def help_text() -> str:
@@ -45,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         from .sign import main as sign
 
         return sign(argv[1:])
+    if command == "batch":
+        from .batch import main as batch
+
+        return batch(argv[1:])
     if command == "render":
         from .render import main as render
 

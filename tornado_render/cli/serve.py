@@ -19,7 +19,15 @@ from ..settings import MAX_BODY_BYTES, MAX_URL_BYTES, Settings, SettingsError, s
 from ..web.app import make_app
 from ..web.preauth import PreAuthHTTPServer
 from ..web.state import AppState
-from .startup import StartupError, browser_for, clean_up_after_the_dead, make_store, ready_storage, video_secret
+from .startup import (
+    StartupError,
+    browser_for,
+    clean_up_after_the_dead,
+    make_batch_store,
+    make_store,
+    ready_storage,
+    video_secret,
+)
 
 # Tornado reads the request line and headers into one buffer of this size; a longer head closes the connection.
 # It is twice the URL limit, so URLs between the two get a clear 414 from the handlers (see handlers.base).
@@ -36,12 +44,14 @@ def prepare(settings: Settings) -> AppState:
     browser = browser_for(settings)
     storage = ready_storage(settings)
     clean_up_after_the_dead(settings)
+    store = make_store(settings)
     return build_state(
         settings,
         browser_executable=browser,
         storage=storage,
-        store=make_store(settings),
+        store=store,
         video_secret=video_secret(settings),
+        batch_store=make_batch_store(settings, store),
     )
 
 

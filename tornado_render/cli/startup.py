@@ -4,6 +4,7 @@ half-written files a server that died on this machine left behind."""
 
 from __future__ import annotations
 
+from ..batches.store import BatchStore, MemoryBatchStore
 from ..errors import BrowserNotFound, StorageUnavailable
 from ..jobs.store import JobStore, MemoryJobStore
 from ..logs import get_logger
@@ -75,3 +76,13 @@ def make_store(settings: Settings) -> JobStore:
 
         return RedisJobStore(settings.redis_url, settings.job_retention_seconds)
     return MemoryJobStore()
+
+
+def make_batch_store(settings: Settings, store: JobStore) -> BatchStore:
+    """Where batches are kept: beside the fleet's jobs in Redis (under the job store's prefix), or in memory."""
+    if settings.redis_url:
+        from ..batches.redis_store import RedisBatchStore
+        from ..jobs.redis_store import PREFIX
+
+        return RedisBatchStore(settings.redis_url, getattr(store, "prefix", PREFIX))
+    return MemoryBatchStore()

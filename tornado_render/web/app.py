@@ -8,6 +8,8 @@ from tornado.routing import URLSpec
 
 from ..logs import log_request
 from .handlers.base import NotFoundHandler
+from .handlers.batch_stream import BatchStreamHandler
+from .handlers.batches import BatchesHandler, BatchHandler
 from .handlers.files import DownloadHandler, StorageHandler
 from .handlers.info import HealthHandler, VideosHandler
 from .handlers.metrics import MetricsHandler
@@ -36,6 +38,10 @@ def routes(state: AppState) -> list[URLSpec]:
         URLSpec(r"/render-stream", RenderStreamHandler),
         URLSpec(r"/render", RenderHandler),
         URLSpec(r"/validate", ValidateHandler),
+        URLSpec(r"/batches", BatchesHandler),
+        # A batch id is 32 hex digits; any other is a batch nobody made (404).
+        URLSpec(r"/batches/(.*)/stream", BatchStreamHandler),
+        URLSpec(r"/batches/(.*)", BatchHandler),
         URLSpec(r"/videos", VideosHandler),
         URLSpec(r"/download/(.*)", DownloadHandler, {"path": str(state.settings.output_dir)}),
         URLSpec(r"/templates", TemplatesHandler),

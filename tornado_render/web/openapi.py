@@ -32,7 +32,7 @@ from ..settings import MAX_URL_BYTES
 from ..template_shape import DEFINITIONS
 from ..templates import DEFAULT_PRESET
 from ..validation.schemas import DEFAULT_IGNORABLE, MAX_CURRENTLY_READING, MAX_USER_ID, RenderRequestSchema
-from .responses import BODY_SCHEMAS, EVENT_SCHEMAS, SSE_EVENTS
+from .responses import BATCH_SSE_EVENTS, BODY_SCHEMAS, EVENT_SCHEMAS, SSE_EVENTS
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "0.1.0"
@@ -99,7 +99,7 @@ def _with_retry_after(response: dict[str, Any]) -> dict[str, Any]:
     return {**response, "headers": {"Retry-After": RETRY_AFTER}}
 
 
-def _stream_event() -> dict[str, Any]:
+def _stream_event(events: dict[str, str]) -> dict[str, Any]:
     """One event of the stream: before OpenAPI 3.2 (`itemSchema`), a text/event-stream `schema` describes one event
     (schemathesis reads it so); its JSON `data` is described with JSON Schema's contentMediaType/contentSchema."""
     return {
@@ -113,7 +113,7 @@ def _stream_event() -> dict[str, Any]:
                     "data": {"contentMediaType": "application/json", "contentSchema": _ref(schema)},
                 }
             }
-            for name, schema in SSE_EVENTS.items()
+            for name, schema in events.items()
         ],
     }
 
@@ -211,7 +211,8 @@ def build_openapi(
     spec.components.schema("RenderRequest", schema=RenderRequestSchema)  # with its nested schemas
     for name, schema in {**BODY_SCHEMAS, **EVENT_SCHEMAS}.items():
         spec.components.schema(name, schema=schema)
-    spec.components.schema("StreamEvent", component=_stream_event())
+    spec.components.schema("StreamEvent", component=_stream_event(SSE_EVENTS))
+    spec.components.schema("BatchStreamEvent", component=_stream_event(BATCH_SSE_EVENTS))
     spec.components.schema("UserId", component=dict(USER_ID))
     for name, response in RESPONSES.items():
         spec.components.response(name, response)

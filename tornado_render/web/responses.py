@@ -67,6 +67,17 @@ class ErrorEventSchema(Schema):
     jobId = fields.String(metadata={"description": "the job's id, for support: the server's log lines carry it"})
 
 
+class BadItemSchema(Schema):
+    """One refused item of a batch (POST /batches' 400): its index and what POST /render would have said of it."""
+
+    index = fields.Integer(required=True, metadata={"description": "the item's place in the batch, from 0"})
+    error = fields.String(required=True)
+    field_errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), data_key="fields")
+    messages = fields.List(fields.String())
+    hint = fields.String()
+    moreFields = fields.Integer(validate=validate.Range(min=1))
+
+
 class ErrorSchema(Schema):
     error = fields.String(required=True)
     field_errors = fields.Dict(
@@ -87,6 +98,15 @@ class ErrorSchema(Schema):
     )
     moreFields = fields.Integer(
         validate=validate.Range(min=1), metadata={"description": "400 only: how many more bad fields were not listed"}
+    )
+    # Not `items`: marshmallow would find a dict's items() method on an error without bad items.
+    bad_items = fields.List(
+        fields.Nested(BadItemSchema),
+        data_key="items",
+        metadata={"description": "POST /batches' 400 only: each bad item (the first 10), by its index"},
+    )
+    moreItems = fields.Integer(
+        validate=validate.Range(min=1), metadata={"description": "POST /batches' 400 only: bad items not listed"}
     )
 
 
@@ -191,6 +211,48 @@ class HealthSchema(Schema):
     ok = fields.Boolean(required=True, metadata={"description": "whether the job store answers"})
 
 
+class BatchLinksSchema(Schema):
+    self_ = fields.String(
+        required=True, data_key="self", attribute="self", metadata={"description": "GET it for counts and results"}
+    )
+    stream = fields.String(required=True, metadata={"description": "its progress as Server-Sent Events"})
+
+
+class BatchAcceptedSchema(Schema):
+    batchId = fields.String(required=True)
+    total = fields.Integer(required=True, metadata={"description": "how many items the batch has"})
+    links = fields.Nested(BatchLinksSchema, required=True)
+
+
+class BatchCountsSchema(Schema):
+    """A batch's counts: each item is in exactly one of queued, running, done, failed."""
+
+    batchId = fields.String(required=True)
+    total = fields.Integer(required=True)
+    queued = fields.Integer(required=True, metadata={"description": "waiting in the batch or in the render queue"})
+    running = fields.Integer(required=True)
+    done = fields.Integer(required=True)
+    failed = fields.Integer(required=True)
+    finished = fields.Boolean(required=True, metadata={"description": "every item is done or failed"})
+
+
+class BatchItemSchema(Schema):
+    index = fields.Integer(required=True, metadata={"description": "the item's place in the posted batch, from 0"})
+    status = fields.String(required=True, validate=validate.OneOf(("queued", "running", "done", "failed")))
+    jobId = fields.String(metadata={"description": "the item's job (the server's log lines carry it)"})
+    s3Url = fields.String(metadata={"description": "done: where the stored video is (as `complete` says)"})
+    duration = fields.Float(metadata={"description": "done: the video's length in seconds"})
+    assets = _assets("done: the video's poster, card, other shapes and share page")
+    error = fields.String(metadata={"description": "failed: what the render's `error` event said"})
+
+
+class BatchSchema(BatchCountsSchema):
+    items = fields.List(fields.Nested(BatchItemSchema), required=True, metadata={"description": "this page's items"})
+    next = fields.String(
+        required=True, allow_none=True, metadata={"description": "the next page's URL; null on the last page"}
+    )
+
+
 EVENT_SCHEMAS: dict[str, type[Schema]] = {
     "QueuedEvent": QueuedEventSchema,
     "ProgressEvent": ProgressEventSchema,
@@ -199,6 +261,8 @@ EVENT_SCHEMAS: dict[str, type[Schema]] = {
 }
 # Event name on the wire -> the component schema of its data.
 SSE_EVENTS = {"queued": "QueuedEvent", "progress": "ProgressEvent", "complete": "CompleteEvent", "error": "ErrorEvent"}
+# GET /batches/<id>/stream's events: both carry the batch's counts; `complete` is the last.
+BATCH_SSE_EVENTS = {"progress": "BatchCounts", "complete": "BatchCounts"}
 BODY_SCHEMAS: dict[str, type[Schema]] = {
     "Assets": AssetsSchema,
     "Error": ErrorSchema,
@@ -208,4 +272,7 @@ BODY_SCHEMAS: dict[str, type[Schema]] = {
     "Videos": VideosSchema,
     "Health": HealthSchema,
     "Templates": TemplatesSchema,
+    "BatchAccepted": BatchAcceptedSchema,
+    "BatchCounts": BatchCountsSchema,
+    "Batch": BatchSchema,
 }

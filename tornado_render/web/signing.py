@@ -100,6 +100,36 @@ def _check_lifetime(expires_at: int, max_seconds: float, now: float) -> None:
         )
 
 
+class BodyVerifier:
+    """`verify` for a body read in chunks (POST /batches, whose body is never held whole): the HMACs are fed as the
+    body arrives, and `finish` decides. The target is checked for a signature and an `exp` at once."""
+
+    def __init__(self, keys: Sequence[bytes], method: str, target: bytes, *, max_seconds: float) -> None:
+        split = split_signed_target(target.decode("latin-1"))
+        if split is None:
+            raise SignatureRejected(401, "signature required")
+        unsigned, self._presented = split
+        expires_at = _expiry(unsigned)
+        if expires_at is None:
+            raise SignatureRejected(401, "signature required")
+        self._expires_at = expires_at
+        self._max_seconds = max_seconds
+        head = method.upper().encode("ascii") + b"\n" + unsigned.encode("latin-1") + b"\n"
+        self._macs = [hmac.new(key, head, hashlib.sha256) for key in keys]
+
+    def update(self, chunk: bytes) -> None:
+        for mac in self._macs:
+            mac.update(chunk)
+
+    def finish(self, now: float | None = None) -> None:
+        """Accept the signed request or raise SignatureRejected (see `verify`)."""
+        presented = self._presented.encode("latin-1")
+        expected = [base64.urlsafe_b64encode(mac.digest()).rstrip(b"=") for mac in self._macs]
+        if not any([hmac.compare_digest(candidate, presented) for candidate in expected]):
+            raise SignatureRejected(403, "signature does not match")
+        _check_lifetime(self._expires_at, self._max_seconds, time.time() if now is None else now)
+
+
 def verify(
     keys: Sequence[bytes],
     method: str,
@@ -114,15 +144,6 @@ def verify(
 
     `target` is the raw bytes of the request target (Tornado's `request.uri` is them decoded as Latin-1).
     """
-    split = split_signed_target(target.decode("latin-1"))
-    if split is None:
-        raise SignatureRejected(401, "signature required")
-    unsigned, presented = split
-    expires_at = _expiry(unsigned)
-    if expires_at is None:
-        raise SignatureRejected(401, "signature required")
-    expected = [signature(key, method, unsigned.encode("latin-1"), body).encode("ascii") for key in keys]
-    matches = [hmac.compare_digest(candidate, presented.encode("latin-1")) for candidate in expected]
-    if not any(matches):
-        raise SignatureRejected(403, "signature does not match")
-    _check_lifetime(expires_at, max_seconds, time.time() if now is None else now)
+    verifier = BodyVerifier(keys, method, target, max_seconds=max_seconds)
+    verifier.update(body)
+    verifier.finish(now)

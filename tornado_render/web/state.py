@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from ..batches.runner import BatchRunner
 from ..jobs.manager import JobManager
 from ..metrics import RenderMetrics
 from ..recap import RenderRequest
@@ -64,6 +65,8 @@ class AppState:
     templates: TemplateCatalog
     thumbnails: Thumbnails
     preauth: PreAuthBudget
+    # POST /batches: runs the batches this instance accepted; its store is the fleet's (Redis) or this process's.
+    batches: BatchRunner
     # Share pages (SHARE_PAGES=on), else None.
     shares: ShareLinks | None = None
     open_streams: int = 0
