@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from tornado.ioloop import IOLoop
 
@@ -39,28 +39,26 @@ class Watch:
     def __init__(self, manager: JobManager, job: Job, seen: int, gone: asyncio.Event) -> None:
         self.manager, self.job, self.seen, self.gone = manager, job, seen, gone
         self.leaving = asyncio.ensure_future(gone.wait())
-        self.ended = self.outage = False
+        self.outage = False
 
-    def __aiter__(self) -> Watch:
-        return self
-
-    async def __anext__(self) -> list[JobEvent]:
-        if self.ended or self.gone.is_set():
-            raise StopAsyncIteration
-        waiting = asyncio.ensure_future(self.manager.store.wait_for_events(self.job, self.seen))
-        await asyncio.wait((waiting, self.leaving), return_when=asyncio.FIRST_COMPLETED)
-        if not waiting.done():
-            waiting.cancel()
-            raise StopAsyncIteration
-        try:
-            events = waiting.result()
-        except StoreUnavailable:
-            # The stream cannot go on; its terminal id makes a reconnecting EventSource stop (204).
-            self.ended = self.outage = True
-            return [JobEvent.of(self.job.id, self.seen, "error", {"message": STORE_OUTAGE, "jobId": self.job.id})]
-        self.seen = events[-1].seq
-        self.ended = events[-1].terminal
-        return events
+    async def __aiter__(self) -> AsyncIterator[list[JobEvent]]:
+        while not self.gone.is_set():
+            waiting = asyncio.ensure_future(self.manager.store.wait_for_events(self.job, self.seen))
+            await asyncio.wait((waiting, self.leaving), return_when=asyncio.FIRST_COMPLETED)
+            if not waiting.done():
+                waiting.cancel()
+                return
+            try:
+                events = waiting.result()
+            except StoreUnavailable:
+                # The stream cannot go on; its terminal id makes a reconnecting EventSource stop (204).
+                self.outage = True
+                yield [JobEvent.of(self.job.id, self.seen, "error", {"message": STORE_OUTAGE, "jobId": self.job.id})]
+                return
+            self.seen = events[-1].seq
+            yield events
+            if events[-1].terminal:
+                return
 
     async def close(self) -> None:
         self.leaving.cancel()
