@@ -4,6 +4,9 @@ half-written files a server that died on this machine left behind."""
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
 from ..batches.store import BatchStore, MemoryBatchStore
 from ..errors import BrowserNotFound, StorageUnavailable
 from ..jobs.store import JobStore, MemoryJobStore
@@ -57,8 +60,6 @@ def video_secret(settings: Settings) -> bytes:
     if settings.video_key_secret:
         return settings.video_key_secret.encode("utf-8")
     if settings.redis_url:
-        from ..jobs.redis_store import shared_secret_sync
-
         try:
             return shared_secret_sync(settings.redis_url, "video-key-secret")
         except OSError as error:
@@ -67,6 +68,24 @@ def video_secret(settings: Settings) -> bytes:
         return load_or_create_secret(settings.output_dir)
     except OSError as error:
         raise StartupError(f"cannot keep the video key secret in OUTPUT_DIR {settings.output_dir}: {error}") from None
+
+
+def shared_secret_sync(url: str, name: str) -> bytes:
+    """A fleet-wide secret, created once in Redis by whichever instance asks first (a blocking call, for start-up)."""
+    import redis
+
+    from ..jobs.redis_store import PREFIX, REDIS_ERRORS
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
+    try:
+        key = f"{PREFIX}secret:{name}"
+        client.set(key, secrets.token_hex(32), nx=True)
+        value: Any = client.get(key)
+        return bytes(value)
+    except REDIS_ERRORS as error:
+        raise OSError(str(error)) from None
+    finally:
+        client.close()
 
 
 def make_store(settings: Settings) -> JobStore:

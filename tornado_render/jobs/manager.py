@@ -1,26 +1,20 @@
 """The job manager: the one owner of every job's state. It admits jobs, answers a recap whose video is already
-stored at once, counts clients, publishes queue positions, cancels, and, when this instance renders (ROLE all or
-worker), runs jobs through its JobRunner (runner.py), which moves them Queued -> Running -> Succeeded | Failed.
-Nothing outside this package writes a job's state or its events.
+stored at once (a job born Succeeded: nothing renders), counts clients, publishes queue positions, cancels, and,
+when this instance renders (ROLE all or worker), runs jobs through its JobRunner (runner.py). Nothing outside this
+package writes a job's state or its events.
 
-Jobs, not connections, are the unit of work: an EventSource reconnects by itself, a second tab asks for the same
-recap, an old client POSTs it; all of them attach to one job. A job stays findable for `retention_seconds` after
-it ends, so a reconnect gets the outcome instead of a second render. A job that has had no client for
-`orphan_seconds` is cancelled; a client that merely disconnects does not stop its render. A failed job answers
-only the clients that were watching it (a reconnect presenting one of its event ids), unless its failure is one the
-same request would meet again (errors.RECURRING_FAILURES: a timeout, a composition that fails): then it answers
-every identical request for `failed_seconds`, so a replayed URL costs nothing. Otherwise a fresh request renders
-again. One userId may have at most `max_per_user` jobs queued or running.
-
-A recap whose video is already stored (the same request, the same composition: see storage.naming) is a job that
-is born Succeeded: its clients get `complete` at once, and nothing renders.
+Jobs, not connections, are the unit of work: an EventSource that reconnects, a second tab, an old client's POST all
+attach to one job, findable for `retention_seconds` after it ends. A job with no client for `orphan_seconds` is
+cancelled; a client that merely disconnects does not stop its render. A failed job answers only the clients that
+watched it (a reconnect presenting one of its event ids), unless the same request would fail again
+(errors.RECURRING_FAILURES): then every identical request for `failed_seconds`, so a replayed URL costs nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from tornado.ioloop import IOLoop
 
@@ -43,34 +37,28 @@ class Watch:
     event of its own (`outage` is then True). `close` detaches the client; a job nobody watches is an orphan."""
 
     def __init__(self, manager: JobManager, job: Job, seen: int, gone: asyncio.Event) -> None:
-        self.manager = manager
-        self.job = job
-        self.seen = seen
-        self.gone = gone
+        self.manager, self.job, self.seen, self.gone = manager, job, seen, gone
         self.leaving = asyncio.ensure_future(gone.wait())
-        self.ended = False
         self.outage = False
 
-    def __aiter__(self) -> Watch:
-        return self
-
-    async def __anext__(self) -> list[JobEvent]:
-        if self.ended or self.gone.is_set():
-            raise StopAsyncIteration
-        waiting = asyncio.ensure_future(self.manager.store.wait_for_events(self.job, self.seen))
-        await asyncio.wait((waiting, self.leaving), return_when=asyncio.FIRST_COMPLETED)
-        if not waiting.done():
-            waiting.cancel()
-            raise StopAsyncIteration
-        try:
-            events = waiting.result()
-        except StoreUnavailable:
-            # The stream cannot go on; its terminal id makes a reconnecting EventSource stop (204).
-            self.ended = self.outage = True
-            return [JobEvent.of(self.job.id, self.seen, "error", {"message": STORE_OUTAGE, "jobId": self.job.id})]
-        self.seen = events[-1].seq
-        self.ended = events[-1].terminal
-        return events
+    async def __aiter__(self) -> AsyncIterator[list[JobEvent]]:
+        while not self.gone.is_set():
+            waiting = asyncio.ensure_future(self.manager.store.wait_for_events(self.job, self.seen))
+            await asyncio.wait((waiting, self.leaving), return_when=asyncio.FIRST_COMPLETED)
+            if not waiting.done():
+                waiting.cancel()
+                return
+            try:
+                events = waiting.result()
+            except StoreUnavailable:
+                # The stream cannot go on; its terminal id makes a reconnecting EventSource stop (204).
+                self.outage = True
+                yield [JobEvent.of(self.job.id, self.seen, "error", {"message": STORE_OUTAGE, "jobId": self.job.id})]
+                return
+            self.seen = events[-1].seq
+            yield events
+            if events[-1].terminal:
+                return
 
     async def close(self) -> None:
         self.leaving.cancel()
@@ -90,16 +78,11 @@ class JobManager:
         observers: tuple[JobObserver, ...] = (),
         check_request: CheckRequest | None = None,
     ) -> None:
-        self.store = store
-        self.lookup = lookup
-        self.limits = limits
-        self.observers = observers
+        self.store, self.lookup, self.limits, self.observers = store, lookup, limits, observers
         self.accepting = True
         self._orphan_timers: dict[Job, object] = {}  # one per job that nobody here watches
         self.log = get_logger(component="jobs")
-        self.runner = (
-            JobRunner(store, run_job, limits, observers, self.publish_positions, check_request) if renders else None
-        )
+        self.runner = JobRunner(self, run_job, check_request) if renders else None
 
     async def start(self) -> None:
         """Begin taking queued jobs (an instance that renders): its slots count in the fleet from now on."""
@@ -124,7 +107,7 @@ class JobManager:
         fields = {"month": request.month_name, "year": request.year, "books": request.book_count}
         self.log.info("validated", job_id=job.id, user_id=job.user_id, **fields)
         if finished is not None:
-            await end_job(self.store, job, finished, self.limits.retention_seconds, owner=None)
+            await end_job(self.store, job, finished, self.limits, owner=None)
             self.log.info("cached", job_id=job.id, user_id=job.user_id, key=finished.key)
             return job
         self.log.info("queued", job_id=job.id, user_id=job.user_id, waiting_ahead=known[0], running=known[1])
@@ -132,23 +115,17 @@ class JobManager:
         return job
 
     async def publish_positions(self) -> None:
-        """Tell each job that will wait where it is in line (jobs that a free slot takes at once are not told)."""
-        capacity = await self.store.capacity()
+        """Tell each job that will wait where it is in line (jobs that a free slot takes at once are not told). The
+        running ones are counted before the queue is read: a job taken in between is then in neither, where read the
+        other way round it was in both, and was told a place in line while it rendered."""
+        free = max(0, await self.store.capacity() - (await self.store.fleet_counts())[1])
         queued = await self.store.queued()
-        running = (await self.store.fleet_counts())[1]
-        free = max(0, capacity - running)
         for index, job in enumerate(queued[free:]):
             position = Queued(index + 1)
             if job.state != position:
                 await self.store.append(job, [("queued", {"position": position.position})], state=position)
 
     # -- clients -------------------------------------------------------------------------------------------
-
-    async def attach(self, job: Job) -> None:
-        timer = self._orphan_timers.pop(job, None)
-        if timer is not None:
-            IOLoop.current().remove_timeout(timer)
-        await self.store.add_client(job, +1)
 
     async def detach(self, job: Job) -> None:
         if await self.store.add_client(job, -1) == 0 and not job.finished and job not in self._orphan_timers:
@@ -174,7 +151,10 @@ class JobManager:
     async def watch(self, job: Job, last_event_id: str | None, gone: asyncio.Event) -> Watch:
         """Attach a client to `job` (StoreUnavailable when the store cannot count it) and follow the job's events
         after `last_event_id` (from the first when it is not one of the job's): see Watch."""
-        await self.attach(job)
+        timer = self._orphan_timers.pop(job, None)
+        if timer is not None:
+            IOLoop.current().remove_timeout(timer)
+        await self.store.add_client(job, +1)
         return Watch(self, job, event_seq(job.id, last_event_id), gone)
 
     # -- ending --------------------------------------------------------------------------------------------
@@ -189,7 +169,7 @@ class JobManager:
         if await self.store.remove_queued(job):
             failure = request.failure()
             state = Failed(failure.reason, failure.client_message)
-            if await end_job(self.store, job, state, self.limits.retention_seconds, owner=None):
+            if await end_job(self.store, job, state, self.limits, owner=None):
                 self.log.info("error", job_id=job.id, user_id=job.user_id, phase="queued", reason=failure.detail)
                 for observer in self.observers:
                     observer.job_failed(job, request.reason)
@@ -214,7 +194,6 @@ class JobManager:
         return self.store.name
 
     async def healthy(self) -> bool:
-        """Whether the job store answers."""
         return await self.store.healthy()
 
     @property

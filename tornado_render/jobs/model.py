@@ -1,18 +1,18 @@
 """What a job is: its identity, its state (one value of a tagged union) and the events its clients see.
 
 A job is identified by the hash of its canonical request, so identical requests share one render. Its state is
-exactly one of Queued, Running, Succeeded, Failed. The job manager (manager.py) admits, queues and ends a job on
-this instance; the runner (runner.py) moves a job a worker took (Running while it renders, then finished); the store
-keeps it (store.py, redis_store.py).
+exactly one of Queued, Running, Succeeded, Failed, and reads back equal from its JSON (the stores' one form).
 
-Events are data: a name, a JSON payload and an id. Ids are `<job id>.<seq>`, and the terminal event's id ends in
-`.end`: a browser that reconnects holding a terminal id already has the outcome and is told to stop (HTTP 204),
-even after the job itself has been forgotten.
+Events are data: a name, a JSON payload and an id `<job id>.<seq>`, the terminal event's ending in `.end`: a browser
+that reconnects holding a terminal id already has the outcome and is told to stop (HTTP 204), even after the job
+itself has been forgotten.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import time
 import uuid
 from collections.abc import Mapping
@@ -63,6 +63,21 @@ class Failed:
 
 
 JobState = Queued | Running | Succeeded | Failed
+STATES: dict[str, type[JobState]] = {kind.status: kind for kind in (Queued, Running, Succeeded, Failed)}
+
+
+def state_to_json(state: JobState) -> str:
+    return json.dumps(dataclasses.asdict(state))
+
+
+def state_from_json(text: str) -> JobState:
+    data = json.loads(text)
+    kind = STATES[data.pop("status")]
+    if kind is Succeeded:
+        data["warnings"] = tuple(data.get("warnings", ()))
+    if kind is Failed:
+        data["reason"] = FailureReason(data["reason"])
+    return kind(**data)
 
 
 @dataclass(frozen=True)
@@ -78,7 +93,7 @@ class JobEvent:
 
     @classmethod
     def of(cls, job_id: str, seq: int, name: str, data: dict[str, Any]) -> JobEvent:
-        """The event numbered `seq` of a job: its id is `<job id>.<seq>`, `.end` added to a terminal event's."""
+        """The one maker of event ids: `<job id>.<seq>`, `.end` added to a terminal event's."""
         return cls(f"{job_id}.{seq}" + (TERMINAL_SUFFIX if name in TERMINAL_EVENTS else ""), seq, name, data)
 
 
@@ -100,14 +115,10 @@ def is_terminal_event_id(event_id: str) -> bool:
 
 def event_seq(job_id: str, event_id: str | None) -> int:
     """The sequence number in `event_id` when it is one of job `job_id`'s ids, else 0."""
-    if not event_id:
-        return 0
-    prefix, _, rest = event_id.partition(f"{job_id}.")
-    if prefix or not rest:
-        return 0
+    prefix, _, rest = (event_id or "").partition(f"{job_id}.")
     number = rest.removesuffix(TERMINAL_SUFFIX)
     # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
-    if not (number.isascii() and number.isdigit()) or len(number) > 9:
+    if prefix or not (number.isascii() and number.isdigit()) or len(number) > 9:
         return 0
     return int(number)
 

@@ -2,34 +2,26 @@
 
 Layout (all keys under the store's prefix, `tr:` by default):
 
-    key:<job key>        the id of the current job for a request (create-or-attach is one Lua script)
-    job:<id>             hash: key, request, status, state, seq, progress, owner, cancel, created, and for a
-                         failure that would recur, remembered_until (it answers identical requests until then)
-    events:<id>          a Redis Stream of the job's events; entry `<seq>-0` is event `<id>.<seq>`, so
-                         Last-Event-ID resumes on any instance and a reconnect is an XRANGE after it
-    queue                the FIFO of waiting job ids; running: the set of running ones
+    key:<job key>        the id of the current job for a request
+    job:<id>             hash: key, request, status, state, seq, progress, owner, cancel, created, and
+                         remembered_until for a failure that would recur (it answers identical requests until then)
+    events:<id>          a Redis Stream; entry `<seq>-0` is event `<id>.<seq>`, so Last-Event-ID resumes anywhere
+    queue, running       the FIFO of waiting job ids, the set of running ones
     lease:<id>           the worker that runs the job, expiring WORKER_LEASE_SECONDS after its last renewal
-    user:<quota user>    the user's jobs (by userId as quotas count it), for USER_MAX_JOBS across the fleet
-    clients:<id>         hash instance -> clients attached there; instance:<id> an instance's heartbeat
-    streams:<quota user> hash instance -> the user's streams open there, for USER_MAX_STREAMS across the fleet
-                         (the entries of instances whose heartbeat is gone are dropped when counted)
+    user:<quota user>    the user's jobs, for USER_MAX_JOBS across the fleet
+    clients:<id>         hash instance -> clients attached there; streams:<quota user> the same for open streams;
+                         each counts only instances whose heartbeat, instance:<id>, lives (lua/presence.lua)
     workers, worker:<id> render slots per worker, and each worker's heartbeat (the fleet's capacity)
 
-The scripts that must be one step are in `lua/`, one file each; a script gets its keys as KEYS and, when it names
-keys it finds on the way (a job's hash from the queue), the prefix as ARGV[1].
-
-Each instance follows the streams its clients watch with one reader per job (XREAD BLOCK), and fans the events out
-to its local streams, so a thousand clients of one job cost one Redis read, not a thousand.
-
-Redis trouble: every call is retried for up to OUTAGE_GRACE_SECONDS (an outage that short is ridden out: streams
-pause and resume, nothing is lost or repeated); after that it raises StoreUnavailable, which the web answers with
-503 and an `error` event. The client reconnects by itself when Redis is back.
+What must be one step is a script in `lua/`, given its keys as KEYS and, when it finds keys on the way (a job's hash
+from the queue), the prefix as ARGV[1]. An instance reads each watched job's stream once (XREAD BLOCK) and fans the
+events out to its clients. Every call rides out an outage of up to OUTAGE_GRACE_SECONDS (streams pause and resume,
+nothing is lost or repeated); after that it raises StoreUnavailable: the web answers 503 and an `error` event.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import time
 import uuid
@@ -45,7 +37,6 @@ from ..logs import get_logger
 from ..recap import RenderRequest
 from .model import (
     TERMINAL_EVENTS,
-    Failed,
     Job,
     JobEvent,
     JobState,
@@ -55,8 +46,10 @@ from .model import (
     Succeeded,
     event_job,
     job_key,
+    state_from_json,
+    state_to_json,
 )
-from .store import Admission, CancelRequest
+from .store import Admission, CancelRequest, Feed
 
 T = TypeVar("T")
 PREFIX = "tr:"
@@ -64,27 +57,14 @@ OUTAGE_GRACE_SECONDS = 10.0
 READ_BLOCK_MS = 1000
 INSTANCE_TTL_SECONDS = 15.0
 COUNTS_REFRESH_SECONDS = 1.0
+STREAMS_TTL_SECONDS = 86400
 REDIS_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 SCRIPTS = {
     entry.name.removesuffix(".lua"): entry.read_text(encoding="utf-8")
     for entry in resources.files(__package__).joinpath("lua").iterdir()
     if entry.name.endswith(".lua")
 }
-STATES: dict[str, type[JobState]] = {kind.status: kind for kind in (Queued, Running, Succeeded, Failed)}
-
-
-def state_to_json(state: JobState) -> str:
-    return json.dumps(dataclasses.asdict(state))
-
-
-def state_from_json(text: str) -> JobState:
-    data = json.loads(text)
-    kind = STATES[data.pop("status")]
-    if kind is Succeeded:
-        data["warnings"] = tuple(data.get("warnings", ()))
-    if kind is Failed:
-        data["reason"] = FailureReason(data["reason"])
-    return kind(**data)
+__all__ = ["PREFIX", "REDIS_ERRORS", "RedisJobStore", "state_from_json", "state_to_json"]
 
 
 def _request(raw: bytes) -> RenderRequest:
@@ -96,67 +76,51 @@ def _request(raw: bytes) -> RenderRequest:
         return RenderRequest(user_id="", recap={})
 
 
-def shared_secret_sync(url: str, name: str) -> bytes:
-    """A fleet-wide secret, created once by whichever instance asks first (a blocking call, for start-up)."""
-    import secrets
-
-    import redis as sync_redis
-
-    client = sync_redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
-    try:
-        key = f"{PREFIX}secret:{name}"
-        client.set(key, secrets.token_hex(32), nx=True)
-        value: Any = client.get(key)
-        return bytes(value)
-    except REDIS_ERRORS as error:
-        raise OSError(str(error)) from None
-    finally:
-        client.close()
-
-
-class _Follower:
-    """This instance's one reader of one job's stream: it keeps the events seen so far and wakes local waiters."""
+class _Follower(Feed):
+    """This instance's one reader of one job's stream, feeding the streams of its clients here."""
 
     def __init__(self, store: RedisJobStore, job: Job) -> None:
-        self.store = store
-        self.job = job
-        self.events: list[JobEvent] = []
-        self.changed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.failure: StoreUnavailable | None = None
+        super().__init__()
+        self.store, self.job = store, job
         self.task = asyncio.ensure_future(self._follow())
 
     async def _follow(self) -> None:
         stream = self.store.key("events", self.job.id)
         outage_since: float | None = None
         while not (self.events and self.events[-1].terminal):
-            last = f"{self.events[-1].seq}-0" if self.events else "0-0"
             try:
-                answer = await self.store.redis.xread({stream: last}, block=READ_BLOCK_MS)
+                answer = await self.store.redis.xread({stream: f"{len(self.events)}-0"}, block=READ_BLOCK_MS)
                 outage_since = None
             except REDIS_ERRORS:
                 outage_since = outage_since or time.monotonic()
                 if time.monotonic() - outage_since > OUTAGE_GRACE_SECONDS:
                     self.failure = StoreUnavailable("the job store is unreachable")
-                    self._wake()
-                    return
+                    return self.add([])  # wakes the waiters, who raise it
                 await asyncio.sleep(0.2)
                 continue
             fresh = [
                 JobEvent.of(
-                    self.job.id, int(entry_id.split(b"-")[0]), fields[b"name"].decode(), json.loads(fields[b"data"])
+                    self.job.id, int(entry.split(b"-")[0]), fields[b"name"].decode(), json.loads(fields[b"data"])
                 )
                 for _, entries in answer
-                for entry_id, fields in entries
+                for entry, fields in entries
             ]
             if fresh:
-                await self.store.observe(self.job, fresh)
-                self.events.extend(fresh)
-                self._wake()
+                await self._observe(fresh)
+                self.add(fresh)
         self.store.forget_later(self.job)
 
-    def _wake(self) -> None:
-        changed, self.changed = self.changed, asyncio.get_running_loop().create_future()
-        changed.set_result(None)
+    async def _observe(self, events: list[JobEvent]) -> None:
+        """Keep this instance's view of the job's state in step with the events it reads."""
+        for event in events:
+            if event.name == "queued":
+                self.job.state = Queued(int(event.data["position"]))
+            elif event.name == "progress":
+                self.job.state = Running(str(event.data["phase"]), int(event.data["progress"]))
+        if events[-1].terminal:  # the terminal event was written with the final state, in one step
+            state = await self.store.call(lambda: self.store.redis.hget(self.store.key("job", self.job.id), "state"))
+            if state:
+                self.job.state = state_from_json(state.decode())
 
 
 class RedisJobStore:
@@ -185,7 +149,7 @@ class RedisJobStore:
         """A key of this store: `<prefix><kind>`, or `<prefix><kind>:<name>`."""
         return f"{self.prefix}{kind}:{name}" if name else f"{self.prefix}{kind}"
 
-    async def _call(self, make: Callable[[], Awaitable[T]]) -> T:
+    async def call(self, make: Callable[[], Awaitable[T]]) -> T:
         """One Redis call, retried through an outage of up to OUTAGE_GRACE_SECONDS."""
         if self._housekeeping is None or self._housekeeping.done():
             self._housekeeping = asyncio.ensure_future(self._keep_house())
@@ -202,7 +166,7 @@ class RedisJobStore:
 
     async def _run(self, script: str, keys: list[str], *args: Any) -> Any:
         """One of the Lua scripts (lua/<script>.lua), retried as any call."""
-        return await self._call(lambda: self._scripts[script](keys=keys, args=list(args)))
+        return await self.call(lambda: self._scripts[script](keys=keys, args=list(args)))
 
     async def _keep_house(self) -> None:
         """The instance's heartbeat (its clients count while it lives) and the fleet's counts for /metrics."""
@@ -216,7 +180,7 @@ class RedisJobStore:
 
     async def _load(self, job_id: str) -> Job | None:
         """The one Job object of this instance for `job_id` (made from its hash the first time), its state fresh."""
-        fields = await self._call(lambda: self.redis.hgetall(self.key("job", job_id)))
+        fields = await self.call(lambda: self.redis.hgetall(self.key("job", job_id)))
         if not fields:
             return None
         known = self.jobs.get(job_id)
@@ -233,24 +197,8 @@ class RedisJobStore:
 
     def forget_later(self, job: Job) -> None:
         """Drop this instance's copy of a finished job (and its reader) once its retention is over."""
-
-        def forget() -> None:
-            self.jobs.pop(job.id, None)
-            self.followers.pop(job.id, None)
-
-        asyncio.get_running_loop().call_later(self.retention_seconds, forget)
-
-    async def observe(self, job: Job, events: list[JobEvent]) -> None:
-        """Keep this instance's view of a job's state in step with the events it reads."""
-        for event in events:
-            if event.name == "queued":
-                job.state = Queued(int(event.data["position"]))
-            elif event.name == "progress":
-                job.state = Running(str(event.data["phase"]), int(event.data["progress"]))
-        if events[-1].terminal:  # the terminal event was written with the final state, in one step
-            state = await self._call(lambda: self.redis.hget(self.key("job", job.id), "state"))
-            if state:
-                job.state = state_from_json(state.decode())
+        for kept in (self.jobs, self.followers):
+            asyncio.get_running_loop().call_later(self.retention_seconds, kept.pop, job.id, None)
 
     # -- admission -----------------------------------------------------------------------------------------
 
@@ -259,21 +207,11 @@ class RedisJobStore:
     ) -> tuple[Job, bool]:
         key = job_key(request)
         keys = [self.key("key", key), self.key("queue"), self.key("running"), self.key("user", request.quota_user)]
-        answer = await self._run(
-            "create_or_attach",
-            [*keys, self.key("wake")],
-            self.prefix,
-            key,
-            f"{key[:12]}-{uuid.uuid4().hex[:8]}",
-            event_job(last_event_id),
-            json.dumps(request.as_json(), ensure_ascii=False),
-            state_to_json(Queued(0)),
-            state_to_json(stored) if stored else "",
-            max(1, await self.capacity()),
-            admission.max_queued,
-            admission.max_per_user,
-            time.time(),
-        )
+        args: list[str | float] = [self.prefix, key, f"{key[:12]}-{uuid.uuid4().hex[:8]}", event_job(last_event_id)]
+        args += [json.dumps(request.as_json(), ensure_ascii=False), state_to_json(Queued(0))]
+        args += [state_to_json(stored) if stored else "", max(1, await self.capacity())]
+        args += [admission.max_queued, admission.max_per_user, time.time()]  # in lua/create_or_attach.lua's order
+        answer = await self._run("create_or_attach", [*keys, self.key("wake")], *args)
         job_id, created = answer[0].decode(), int(answer[1])
         if created == -1:
             raise QueueFull(int(answer[2]), retry_after=admission.retry_after(int(answer[2])))
@@ -284,76 +222,54 @@ class RedisJobStore:
             raise StoreUnavailable("a job disappeared while it was being created")
         return job, bool(created)
 
-    async def stream_opened(self, user: str, limit: int) -> bool:
-        return bool(await self._run("stream_opened", [self.key("streams", user)], self.prefix, self.instance, limit))
-
-    async def stream_closed(self, user: str) -> None:
-        await self._run("stream_closed", [self.key("streams", user)], self.instance)
+    async def _presence(self, key: str, delta: int, limit: int = -1, ttl: int = 0) -> int:
+        return int(await self._run("presence", [key], self.prefix, self.instance, delta, limit, ttl))
 
     async def add_client(self, job: Job, delta: int) -> int:
-        key = self.key("clients", job.id)
-        if delta:
-            await self._call(lambda: self.redis.hincrby(key, self.instance, delta))
-        counts = await self._call(lambda: self.redis.hgetall(key))
-        total = 0
-        for instance, count in counts.items():  # counted while its heartbeat lives (this instance's always does)
-            key = self.key("instance", instance.decode())
-            if int(count) > 0 and (key == self.key("instance", self.instance) or await self._exists(key)):
-                total += int(count)
-        return total
+        return await self._presence(self.key("clients", job.id), delta)
 
-    async def _exists(self, key: str) -> bool:
-        return bool(await self._call(lambda: self.redis.exists(key)))
+    async def stream_opened(self, user: str, limit: int) -> bool:
+        return await self._presence(self.key("streams", user), 1, limit, STREAMS_TTL_SECONDS) >= 0
+
+    async def stream_closed(self, user: str) -> None:
+        await self._presence(self.key("streams", user), -1)
 
     # -- events --------------------------------------------------------------------------------------------
 
     async def append(
         self, job: Job, events: list[NewEvent], owner: str | None = None, state: JobState | None = None
     ) -> list[JobEvent] | None:
+        keys = [self.key("job", job.id), self.key("events", job.id)]
+
         async def appended() -> list[Any]:
             pipe = self.redis.pipeline(transaction=False)
             for index, (name, data) in enumerate(events, 1):
-                await self._append(job, name, data, owner, state if index == len(events) else None, pipe)
+                last = state if index == len(events) else None
+                args: list[str | int] = [name, json.dumps(data, ensure_ascii=False), owner or ""]
+                args += [int(name in TERMINAL_EVENTS), str(data["progress"]) if name == "progress" else ""]
+                args += [state_to_json(last), last.status] if last is not None else ["", ""]
+                await self._scripts["append"](keys=keys, args=args, client=pipe)
             return list(await pipe.execute())
 
-        seqs = await self._call(appended)
+        seqs = await self.call(appended)
         if not all(seqs):
             return None
         if state is not None:
             job.state = state
         return [JobEvent.of(job.id, int(seq), name, data) for seq, (name, data) in zip(seqs, events, strict=True)]
 
-    def _append(
-        self, job: Job, name: str, data: dict[str, Any], owner: str | None, state: JobState | None, client: Any
-    ) -> Awaitable[Any]:
-        """The append script for one event, on `client` (a pipeline)."""
-        args: list[str | int] = [
-            name,
-            json.dumps(data, ensure_ascii=False),
-            owner or "",
-            int(name in TERMINAL_EVENTS),
-            str(data["progress"]) if name == "progress" else "",
-            state_to_json(state) if state is not None else "",
-            state.status if state is not None else "",
-        ]
-        keys = [self.key("job", job.id), self.key("events", job.id)]
-        return self._scripts["append"](keys=keys, args=args, client=client)
-
     async def wait_for_events(self, job: Job, seq: int) -> list[JobEvent]:
         follower = self.followers.get(job.id)
         if follower is None:
             follower = self.followers[job.id] = _Follower(self, job)
-        while True:
-            if follower.failure is not None:
-                self.followers.pop(job.id, None)
-                raise follower.failure
-            events = [event for event in follower.events if event.seq > seq]
-            if events:
-                return events
-            await asyncio.shield(follower.changed)
+        try:
+            return await follower.after(seq)
+        except StoreUnavailable:
+            self.followers.pop(job.id, None)  # the next watch starts a new reader
+            raise
 
     async def last_progress(self, job: Job) -> int:
-        value = await self._call(lambda: self.redis.hget(self.key("job", job.id), "progress"))
+        value = await self.call(lambda: self.redis.hget(self.key("job", job.id), "progress"))
         return int(value) if value is not None else -1
 
     # -- queue and leases ----------------------------------------------------------------------------------
@@ -361,13 +277,13 @@ class RedisJobStore:
     async def set_state(self, job: Job, state: JobState) -> None:
         job.state = state
         mapping = {"state": state_to_json(state), "status": state.status}
-        await self._call(lambda: self.redis.hset(self.key("job", job.id), mapping=mapping))
+        await self.call(lambda: self.redis.hset(self.key("job", job.id), mapping=mapping))
 
     async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None:
         take = ("take", [self.key("queue"), self.key("running")], self.prefix, worker, int(lease_seconds * 1000))
         job_id = await self._run(*take)
         if not job_id:
-            await self._call(lambda: self.redis.blpop([self.key("wake")], timeout=max(1, int(timeout))))
+            await self.call(lambda: self.redis.blpop([self.key("wake")], timeout=max(1, int(timeout))))
             job_id = await self._run(*take)
         return await self._load(job_id.decode()) if job_id else None
 
@@ -376,23 +292,20 @@ class RedisJobStore:
 
     async def requeue_abandoned(self) -> list[Job]:
         ids = await self._run("requeue_abandoned", [self.key("queue"), self.key("running")], self.prefix)
-        requeued = []
-        for raw in ids:
-            job = await self._load(raw.decode())
-            if job is not None:
-                self.log.warning("lease_expired_requeued", job_id=job.id)
-                requeued.append(job)
+        requeued = [job for job in [await self._load(raw.decode()) for raw in ids] if job is not None]
+        for job in requeued:
+            self.log.warning("lease_expired_requeued", job_id=job.id)
         if requeued:
-            await self._call(lambda: self.redis.rpush(self.key("wake"), *["1"] * len(requeued)))
+            await self.call(lambda: self.redis.rpush(self.key("wake"), *["1"] * len(requeued)))
         return requeued
 
     async def queued(self) -> list[Job]:
-        ids = await self._call(lambda: self.redis.lrange(self.key("queue"), 0, -1))
+        ids = await self.call(lambda: self.redis.lrange(self.key("queue"), 0, -1))
         jobs = [await self._load(raw.decode()) for raw in ids]
         return [job for job in jobs if job is not None]
 
     async def remove_queued(self, job: Job) -> bool:
-        return bool(await self._call(lambda: self.redis.lrem(self.key("queue"), 0, job.id)))
+        return bool(await self.call(lambda: self.redis.lrem(self.key("queue"), 0, job.id)))
 
     async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None:
         kept = max(1, int(max(retention_seconds, remembered_seconds) + 0.999))
@@ -400,29 +313,26 @@ class RedisJobStore:
         keys = [self.key("job", job.id), self.key("key", job.key), self.key("running"), self.key("queue")]
         keys += [self.key(kind, job.id) for kind in ("lease", "events", "clients")]
         await self._run("finish", keys, job.id, kept, remembered_until)
-        await self._call(lambda: self.redis.srem(self.key("user", job.quota_user), job.id))
+        await self.call(lambda: self.redis.srem(self.key("user", job.quota_user), job.id))
         self.forget_later(job)
 
     async def request_cancel(self, job: Job, request: CancelRequest) -> None:
         value = json.dumps({"reason": request.reason.value, "text": request.text})
-        await self._call(lambda: self.redis.hsetnx(self.key("job", job.id), "cancel", value))
+        await self.call(lambda: self.redis.hsetnx(self.key("job", job.id), "cancel", value))
 
     async def cancel_requested(self, job: Job) -> CancelRequest | None:
-        value = await self._call(lambda: self.redis.hget(self.key("job", job.id), "cancel"))
-        if not value:
-            return None
-        data = json.loads(value)
-        return CancelRequest(FailureReason(data["reason"]), str(data["text"]))
+        value = await self.call(lambda: self.redis.hget(self.key("job", job.id), "cancel"))
+        data = json.loads(value) if value else None
+        return CancelRequest(FailureReason(data["reason"]), str(data["text"])) if data else None
 
     async def capacity(self) -> int:
-        """One round trip; workers whose heartbeat is gone are dropped from `workers` on the way (a restart leaves
-        one each, and every request asks)."""
+        # One round trip: workers whose heartbeat is gone are dropped on the way (a restart leaves one each).
         return int(await self._run("capacity", [self.key("workers")], self.prefix))
 
     async def register_worker(self, worker: str, slots: int, ttl_seconds: float) -> None:
         # The heartbeat first: capacity() drops an entry without one.
-        await self._call(lambda: self.redis.set(self.key("worker", worker), "1", px=int(ttl_seconds * 1000)))
-        await self._call(lambda: self.redis.hset(self.key("workers"), worker, slots))
+        await self.call(lambda: self.redis.set(self.key("worker", worker), "1", px=int(ttl_seconds * 1000)))
+        await self.call(lambda: self.redis.hset(self.key("workers"), worker, slots))
 
     # -- the store itself ----------------------------------------------------------------------------------
 
@@ -430,7 +340,7 @@ class RedisJobStore:
         return int(await self.redis.llen(self.key("queue"))), int(await self.redis.scard(self.key("running")))
 
     async def fleet_counts(self) -> tuple[int, int]:
-        self._counts = await self._call(self._fleet_counts)
+        self._counts = await self.call(self._fleet_counts)
         return self._counts
 
     def counts(self) -> tuple[int, int]:

@@ -17,7 +17,7 @@ import functools
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import structlog
 
@@ -29,9 +29,20 @@ from ..render.progress import BUNDLING, RENDERING, ProgressStep
 from .model import Failed, Job, Running, Succeeded
 from .store import CancelRequest, JobLimits, JobStore
 
+if TYPE_CHECKING:
+    from .manager import JobManager
+
 RunJob = Callable[[RenderRequest, Report], Awaitable[Outcome]]
 # Raises ValueError (the web side's InvalidRequest) for a request that is not valid.
 CheckRequest = Callable[[RenderRequest], None]
+# The phase a pipeline failure happened in, as the `error` log line names it ("internal" for any other).
+FAILURE_PHASES = {
+    FailureReason.BUNDLING: BUNDLING,
+    FailureReason.RENDER: RENDERING,
+    FailureReason.TIMEOUT: RENDERING,
+    FailureReason.UPLOAD: "upload",
+    FailureReason.INVALID: "invalid",
+}
 REAP_INTERVAL_SECONDS = 2.0
 TAKE_TIMEOUT_SECONDS = 1.0
 
@@ -40,21 +51,17 @@ class JobObserver(Protocol):
     """What the metrics hear of: every start and end."""
 
     def job_started(self, job: Job) -> None: ...
-
     def job_succeeded(self, job: Job, outcome: Outcome) -> None: ...
-
     def job_failed(self, job: Job, reason: FailureReason) -> None: ...
 
 
 class ProgressPump:
-    """Progress reported by the pipeline (a plain callback) goes out one event at a time, in order, and only above
-    what the job already published; `close` waits until everything reported is out."""
+    """Progress reported by the pipeline (a plain callback) goes out in order and only above what the job already
+    published; everything reported since the last write goes in one append (a render's bundling phase reports 25
+    steps at once, and each write to a store elsewhere is a round trip). `close` waits until all of it is out."""
 
     def __init__(self, store: JobStore, job: Job, owner: str, published: int) -> None:
-        self.store = store
-        self.job = job
-        self.owner = owner
-        self.published = published
+        self.store, self.job, self.owner, self.published = store, job, owner, published
         self.steps: asyncio.Queue[ProgressStep | None] = asyncio.Queue()
         self.task = asyncio.ensure_future(self._publish())
 
@@ -62,8 +69,6 @@ class ProgressPump:
         self.steps.put_nowait(step)
 
     async def _publish(self) -> None:
-        """Everything reported since the last write goes out in one append (a render's bundling phase reports 25
-        steps at once, and each write to a store elsewhere is a round trip)."""
         while True:
             steps = [await self.steps.get()]
             while not self.steps.empty() and steps[-1] is not None:
@@ -83,22 +88,13 @@ class ProgressPump:
 
 
 class JobRunner:
-    def __init__(
-        self,
-        store: JobStore,
-        run_job: RunJob,
-        limits: JobLimits,
-        observers: tuple[JobObserver, ...],
-        on_change: Callable[[], Awaitable[None]],
-        check_request: CheckRequest | None = None,
-    ) -> None:
-        self.store = store
-        self.run_job = run_job
-        self.check_request = check_request
-        self.limits = limits
-        self.slots = limits.admission.max_running
-        self.observers = observers
-        self.on_change = on_change
+    """The manager's hands on this instance's render slots; it tells the manager whenever the queue moved."""
+
+    def __init__(self, manager: JobManager, run_job: RunJob, check_request: CheckRequest | None) -> None:
+        self.store, self.limits, self.observers = manager.store, manager.limits, manager.observers
+        self.on_change = manager.publish_positions
+        self.run_job, self.check_request = run_job, check_request
+        self.slots = self.limits.admission.max_running
         self.worker = f"worker-{uuid.uuid4().hex[:12]}"
         self.tasks: dict[Job, asyncio.Task[None]] = {}
         self.accepting = True
@@ -133,13 +129,13 @@ class JobRunner:
         while self.accepting or self.tasks:
             with contextlib.suppress(StoreUnavailable):
                 await self.store.register_worker(self.worker, self.slots, self.limits.lease_seconds)
-                for job, task in list(self.tasks.items()):
-                    await self._keep(job, task)
+                for job in list(self.tasks):
+                    await self._keep(job)
                 if self.accepting and await self.store.requeue_abandoned():
                     await self.on_change()
             await asyncio.sleep(interval)
 
-    async def _keep(self, job: Job, task: asyncio.Task[None]) -> None:
+    async def _keep(self, job: Job) -> None:
         if not await self.store.renew(job, self.worker, self.limits.lease_seconds):
             self.log.warning("lease_lost", job_id=job.id)
             self.cancel_local(job, CancelRequest(FailureReason.INTERNAL, "the job was taken over by another worker"))
@@ -161,28 +157,20 @@ class JobRunner:
         """The task of one job: every line it logs, the pipeline's included, carries the job's id and userId."""
         structlog.contextvars.bind_contextvars(job_id=job.id, user_id=job.user_id)
         try:
-            invalid = self._invalid(job)
-            if invalid is None:
-                await self._render(job)
-            else:
-                job.started_at = time.monotonic()
-                await self._fail(job, invalid, "invalid")
+            if self.check_request is not None:
+                self.check_request(job.request)  # the web side's validation again: the store may hold anything
+        except (ValueError, KeyError, TypeError) as error:
+            self.log.error("invalid_job_request", reason=str(error)[:500])
+            reason = f"Render failed: the job store holds an invalid request ({error})"
+            job.started_at = time.monotonic()
+            await self._fail(job, JobFailed(FailureReason.INVALID, reason), "invalid")
+        else:
+            await self._render(job)
         finally:
             self.tasks.pop(job, None)
             self._cancellations.pop(job, None)
             self._slot_free.set()
             await self.on_change()
-
-    def _invalid(self, job: Job) -> JobFailed | None:
-        """The failure of a job whose request does not pass the web side's validation again, else None."""
-        if self.check_request is None:
-            return None
-        try:
-            self.check_request(job.request)
-        except (ValueError, KeyError, TypeError) as error:
-            self.log.error("invalid_job_request", reason=str(error)[:500])
-            return JobFailed(FailureReason.INVALID, f"Render failed: the job store holds an invalid request ({error})")
-        return None
 
     async def _render(self, job: Job) -> None:
         job.started_at = time.monotonic()
@@ -197,32 +185,28 @@ class JobRunner:
             outcome = await self.run_job(job.request, pump.report)
         except asyncio.CancelledError:
             cancellation = self._cancellations.get(job, CancelRequest(FailureReason.CANCELLED, "cancelled"))
-            await pump.close()
-            await self._fail(job, cancellation.failure(), "cancelled")
+            await self._fail(job, cancellation.failure(), "cancelled", pump)
         except JobFailed as failure:
-            await pump.close()
-            await self._fail(job, failure, failure_phase(failure.reason))
+            await self._fail(job, failure, FAILURE_PHASES.get(failure.reason, "internal"), pump)
         except Exception as error:
             self.log.exception("job_crashed")
-            await pump.close()
             crashed = JobFailed(FailureReason.INTERNAL, f"Render failed: internal error ({type(error).__name__})")
-            await self._fail(job, crashed, "internal")
+            await self._fail(job, crashed, "internal", pump)
         else:
             await pump.close()
-            await self._succeed(job, outcome)
+            if await end_job(self.store, job, succeeded(outcome), self.limits, self.worker):
+                self.log.info("complete", total_seconds=round(job.elapsed, 3))
+                for observer in self.observers:
+                    observer.job_succeeded(job, outcome)
         finally:
             pump.task.cancel()
 
-    async def _succeed(self, job: Job, outcome: Outcome) -> None:
-        if await end_job(self.store, job, succeeded(outcome), self.limits.retention_seconds, self.worker):
-            self.log.info("complete", total_seconds=round(job.elapsed, 3))
-            for observer in self.observers:
-                observer.job_succeeded(job, outcome)
-
-    async def _fail(self, job: Job, failure: JobFailed, phase: str) -> None:
+    async def _fail(self, job: Job, failure: JobFailed, phase: str, pump: ProgressPump | None = None) -> None:
+        """End the job with `error` (after the progress `pump` still holds, when it renders)."""
+        if pump is not None:
+            await pump.close()
         state = Failed(failure.reason, failure.client_message, failure.kept_file)
-        retention, failed = self.limits.retention_seconds, self.limits.failed_seconds
-        if await end_job(self.store, job, state, retention, self.worker, failed_seconds=failed):
+        if await end_job(self.store, job, state, self.limits, self.worker):
             self.log.info("error", phase=phase, reason=failure.detail)
             for observer in self.observers:
                 observer.job_failed(job, failure.reason)
@@ -244,23 +228,14 @@ class JobRunner:
             loop.cancel()
 
 
-async def end_job(
-    store: JobStore,
-    job: Job,
-    state: Succeeded | Failed,
-    retention_seconds: float,
-    owner: str | None,
-    *,
-    failed_seconds: float = 0.0,
-) -> bool:
+async def end_job(store: JobStore, job: Job, state: Succeeded | Failed, limits: JobLimits, owner: str | None) -> bool:
     """Move a job to its final state and append its terminal event; False when `owner` had lost the job. A failure
-    that would recur is remembered for `failed_seconds`."""
+    that would recur answers the same request for FAILED_JOB_SECONDS."""
     job.finished_at = time.monotonic()
     if await _retrying(lambda: store.append(job, [terminal_event(job, state)], owner, state)) is None:
         return False
     recurring = isinstance(state, Failed) and state.reason in RECURRING_FAILURES
-    remembered = failed_seconds if recurring else 0.0
-    await _retrying(lambda: store.finish(job, retention_seconds, remembered))
+    await _retrying(lambda: store.finish(job, limits.retention_seconds, limits.failed_seconds if recurring else 0))
     return True
 
 
@@ -274,24 +249,9 @@ def succeeded(outcome: Outcome) -> Succeeded:
 def terminal_event(job: Job, state: Succeeded | Failed) -> tuple[str, dict[str, Any]]:
     """`complete`, or `error` with its fixed message and the job's id (what a reader quotes to support)."""
     if isinstance(state, Succeeded):
-        return "complete", {
-            "filename": state.filename,
-            "s3Url": state.url,
-            "warnings": list(state.warnings),
-            "assets": dict(state.assets),
-        }
+        data = {"filename": state.filename, "s3Url": state.url, "warnings": list(state.warnings)}
+        return "complete", {**data, "assets": dict(state.assets)}
     return "error", {"message": state.message, "jobId": job.id}
-
-
-def failure_phase(reason: FailureReason) -> str:
-    """The phase a pipeline failure happened in, as the `error` log line names it."""
-    return {
-        FailureReason.BUNDLING: BUNDLING,
-        FailureReason.RENDER: RENDERING,
-        FailureReason.TIMEOUT: RENDERING,
-        FailureReason.UPLOAD: "upload",
-        FailureReason.INVALID: "invalid",
-    }.get(reason, "internal")
 
 
 async def _retrying(call: Callable[[], Awaitable[Any]]) -> Any:

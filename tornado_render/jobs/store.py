@@ -1,30 +1,23 @@
-"""Where jobs live: the interface between the job manager and a store, and the in-process store.
+"""Where jobs live: the interface between the job manager and a store, split by concern, and the in-process store.
 
-The manager decides; a store keeps. It keeps the jobs by key and by id, each job's events in order, the FIFO of
-waiting jobs, the running ones under their workers' leases, how many clients each job has, and requests to cancel.
-The interface is async and speaks in data (jobs, events, numbers): no callbacks into handlers, so a store can live
-outside this process (redis_store.py keeps a fleet's jobs in Redis) with the manager unchanged.
-
-Admission is the store's: creating a job and checking the queue and per-user limits happen in one step, so two
-instances sharing a store cannot both take the last place in the queue. Events carry a sequence number; an
-append may be fenced by the worker that holds the job's lease, so a worker that lost its job (it stalled, another
-took over) can no longer write to it.
-
-`MemoryJobStore` is the embedded default, for one process: dicts and a deque, and one future per job that waiters
-await and every append resolves (a broadcast to a thousand streams is one wake-up each).
+The interface is async and speaks in data (no callbacks into handlers), so a store can live outside this process
+(redis_store.py, a fleet's jobs in Redis) with the manager unchanged. Admission is one step of the store's (the job
+made and the limits checked together), so two instances sharing a store cannot both take the last place; an append
+may be fenced by the worker holding the job's lease, so a worker that lost its job can no longer write to it.
+`MemoryJobStore` is the default, for one process.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass
 from typing import Protocol
 
 from tornado.ioloop import IOLoop
 
-from ..errors import FailureReason, JobFailed, QueueFull, UserLimitReached
+from ..errors import FailureReason, JobFailed, QueueFull, StoreUnavailable, UserLimitReached
 from ..logs import get_logger
 from ..recap import RenderRequest
 from .model import Failed, Job, JobEvent, JobState, NewEvent, Queued, Succeeded, event_job, job_key
@@ -59,97 +52,85 @@ class CancelRequest:
     text: str
 
     def failure(self) -> JobFailed:
-        """The failure that ends a job cancelled for this: its message is "Render failed: <text>"."""
         return JobFailed(self.reason, f"Render failed: {self.text}")
 
 
+class Feed:
+    """A job's events as this process has them, and one future that each addition resolves for every waiter (a
+    broadcast to a thousand streams is one wake-up each). Both stores keep one per job they are asked about."""
+
+    def __init__(self) -> None:
+        self.events: list[JobEvent] = []  # seq 1, 2, ... in order
+        self.failure: StoreUnavailable | None = None  # set when the events can no longer be read
+        self._changed: asyncio.Future[None] | None = None
+
+    def add(self, events: list[JobEvent]) -> None:
+        self.events.extend(events)
+        if self._changed is not None and not self._changed.done():
+            self._changed.set_result(None)
+
+    async def after(self, seq: int) -> list[JobEvent]:
+        """The events after `seq`, once there is one."""
+        while True:
+            if self.failure is not None:
+                raise self.failure
+            if self.events[seq:]:
+                return self.events[seq:]
+            if self._changed is None or self._changed.done():
+                self._changed = asyncio.get_running_loop().create_future()
+            await asyncio.shield(self._changed)
+
+
 class Admitting(Protocol):
-    """Admission and presence: jobs made or found in one step, clients and streams counted fleet-wide."""
+    """Jobs made or found in one step; clients and streams counted on every instance.
+
+    create_or_attach answers (the job, made now): the live or retained one, or a new one, queued (QueueFull or
+    UserLimitReached when it does not fit) or born `stored`. A failed job answers only a client presenting one of
+    its event ids, unless its failure is remembered. add_client counts a client here in (+1) or out (-1) and answers
+    how many are attached on every instance; stream_opened is False when `limit` streams of `user` are open.
+    """
 
     async def create_or_attach(
         self, request: RenderRequest, last_event_id: str | None, admission: Admission, stored: Succeeded | None
-    ) -> tuple[Job, bool]:
-        """(the job for `request`, whether it was created now): the live or retained one, or a new one, queued,
-        or already succeeded when its video is `stored`. A new queued job that does not fit raises QueueFull or
-        UserLimitReached. A failed job is returned only to a client presenting one of its event ids."""
-        ...
-
-    async def add_client(self, job: Job, delta: int) -> int:
-        """Count a client of this instance in (+1) or out (-1); the number attached on every instance."""
-        ...
-
-    async def stream_opened(self, user: str, limit: int) -> bool:
-        """Count one more open stream of `user` (its quota name), unless `limit` are open on every instance: False."""
-        ...
-
+    ) -> tuple[Job, bool]: ...
+    async def add_client(self, job: Job, delta: int) -> int: ...
+    async def stream_opened(self, user: str, limit: int) -> bool: ...
     async def stream_closed(self, user: str) -> None: ...
 
 
 class Events(Protocol):
-    """A job's events, numbered; an append fenced by `owner` adds nothing once that worker lost the job, and none
-    follows a terminal event."""
+    """A job's numbered events. An append adds them in one go, the job's new `state` with the last; it answers None
+    when `owner` lost the job or a terminal event was appended already. wait_for_events answers the events after
+    `seq` once there is one; last_progress is -1 before any."""
 
     async def append(
         self, job: Job, events: list[NewEvent], owner: str | None = None, state: JobState | None = None
-    ) -> list[JobEvent] | None:
-        """Add events (name, data) in order, in one go (one round trip for a store elsewhere), and with the last one
-        the job's new `state` (whoever reads the event finds the state); None when fenced out or the job has ended."""
-        ...
-
-    async def wait_for_events(self, job: Job, seq: int) -> list[JobEvent]:
-        """The events after `seq`, waiting until there is at least one."""
-        ...
-
-    async def last_progress(self, job: Job) -> int:
-        """The highest progress already published for the job (-1: none)."""
-        ...
+    ) -> list[JobEvent] | None: ...
+    async def wait_for_events(self, job: Job, seq: int) -> list[JobEvent]: ...
+    async def last_progress(self, job: Job) -> int: ...
 
 
 class Queue(Protocol):
-    """The FIFO of waiting jobs, the running ones under their workers' leases, cancellations, and the workers."""
+    """The waiting jobs in order, the running ones under their workers' leases, cancellations, the workers' slots.
 
-    async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None:
-        """The oldest queued job, now running under `worker`'s lease; None when none comes within `timeout`."""
-        ...
+    A job whose lease expired (its worker died) is requeued at the front. A finished job (its terminal event is
+    appended) is forgotten after `retention_seconds`; a failure that would recur answers every identical request
+    for `remembered_seconds`. counts() is fleet_counts() (queued, running) as last seen, without a round trip.
+    """
 
-    async def renew(self, job: Job, worker: str, lease_seconds: float) -> bool:
-        """Extend `worker`'s lease on a running job; False when it no longer holds it."""
-        ...
-
-    async def requeue_abandoned(self) -> list[Job]:
-        """Running jobs whose lease expired (their worker died) go back to the front of the queue."""
-        ...
-
+    async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None: ...
+    async def renew(self, job: Job, worker: str, lease_seconds: float) -> bool: ...
+    async def requeue_abandoned(self) -> list[Job]: ...
     async def set_state(self, job: Job, state: JobState) -> None: ...
-
-    async def queued(self) -> list[Job]:
-        """The waiting jobs, first in line first."""
-        ...
-
+    async def queued(self) -> list[Job]: ...
     async def remove_queued(self, job: Job) -> bool: ...
-
-    async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None:
-        """The job ended (its terminal event is appended): forgotten after `retention_seconds`; a failure that
-        would recur answers every identical request for `remembered_seconds`."""
-        ...
-
+    async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None: ...
     async def request_cancel(self, job: Job, request: CancelRequest) -> None: ...
-
     async def cancel_requested(self, job: Job) -> CancelRequest | None: ...
-
     async def register_worker(self, worker: str, slots: int, ttl_seconds: float) -> None: ...
-
-    async def capacity(self) -> int:
-        """Render slots of every worker: how many jobs run at once before others wait."""
-        ...
-
-    async def fleet_counts(self) -> tuple[int, int]:
-        """(queued, running) across every instance."""
-        ...
-
-    def counts(self) -> tuple[int, int]:
-        """(queued, running) as known right now (a store elsewhere answers from its last look)."""
-        ...
+    async def capacity(self) -> int: ...
+    async def fleet_counts(self) -> tuple[int, int]: ...
+    def counts(self) -> tuple[int, int]: ...
 
 
 class JobStore(Admitting, Events, Queue, Protocol):
@@ -166,15 +147,14 @@ class MemoryJobStore:
     def __init__(self) -> None:
         self.by_key: dict[str, Job] = {}
         self.by_id: dict[str, Job] = {}
-        self.events: dict[str, list[JobEvent]] = {}
+        self.feeds: dict[str, Feed] = {}
         self.waiting: deque[Job] = deque()
         self.running: set[Job] = set()
-        self.clients: dict[str, int] = {}
+        self.clients: Counter[str] = Counter()
+        self.streams: Counter[str] = Counter()  # quota user -> open streams
         self.cancels: dict[str, CancelRequest] = {}
         self.slots: dict[str, int] = {}
         self.remembered_until: dict[str, float] = {}  # job id -> monotonic time its failure stops answering
-        self.streams: dict[str, int] = {}  # quota user -> open streams
-        self._appended: dict[str, asyncio.Future[None]] = {}
         self._queued = asyncio.Event()
 
     async def create_or_attach(
@@ -185,54 +165,42 @@ class MemoryJobStore:
         if earlier is not None and earlier.key == key:
             return earlier, False
         existing = self.by_key.get(key)
-        if existing is not None and self._answers_everyone(existing):
+        remembered = existing is not None and self.remembered_until.get(existing.id, 0.0) > time.monotonic()
+        if existing is not None and (not isinstance(existing.state, Failed) or remembered):
             return existing, False
         if stored is None:
-            self._admit(request, admission)
+            queued = len(self.waiting)
+            if len(self.running) >= admission.max_running and queued >= admission.max_queued:
+                raise QueueFull(queued, retry_after=admission.retry_after(queued))
+            active = sum(1 for job in (*self.waiting, *self.running) if job.quota_user == request.quota_user)
+            if active >= admission.max_per_user:
+                raise UserLimitReached(active, retry_after=admission.retry_after(queued))
         job = Job(key=key, request=request, state=stored or Queued(position=0))  # 0: not told a place yet
-        self.by_key[key] = job
-        self.by_id[job.id] = job
-        self.events[job.id] = []
-        self.clients[job.id] = 0
+        self.by_key[key] = self.by_id[job.id] = job
+        self.feeds[job.id] = Feed()
         if stored is None:
             self.waiting.append(job)
             self._queued.set()
         return job, True
 
-    def _admit(self, request: RenderRequest, admission: Admission) -> None:
-        if len(self.running) >= admission.max_running and len(self.waiting) >= admission.max_queued:
-            raise QueueFull(len(self.waiting), retry_after=admission.retry_after(len(self.waiting)))
-        active = sum(1 for job in (*self.waiting, *self.running) if job.quota_user == request.quota_user)
-        if active >= admission.max_per_user:
-            raise UserLimitReached(active, retry_after=admission.retry_after(len(self.waiting)))
-
     async def append(
         self, job: Job, events: list[NewEvent], owner: str | None = None, state: JobState | None = None
     ) -> list[JobEvent] | None:
-        stored = self.events.get(job.id)
-        if stored is None or (stored and stored[-1].terminal):
+        feed = self.feeds.get(job.id)
+        if feed is None or (feed.events and feed.events[-1].terminal):
             return None
         if state is not None:
             job.state = state
-        added = [JobEvent.of(job.id, len(stored) + index, name, data) for index, (name, data) in enumerate(events, 1)]
-        stored.extend(added)
-        waiters = self._appended.pop(job.id, None)
-        if waiters is not None and not waiters.done():
-            waiters.set_result(None)
-        return added
+        seq = len(feed.events)
+        feed.add([JobEvent.of(job.id, seq + index, name, data) for index, (name, data) in enumerate(events, 1)])
+        return feed.events[seq:]
 
     async def wait_for_events(self, job: Job, seq: int) -> list[JobEvent]:
-        while True:
-            events = self.events.get(job.id, [])[seq:]
-            if events:
-                return events
-            future = self._appended.get(job.id)
-            if future is None or future.done():
-                future = self._appended[job.id] = asyncio.get_running_loop().create_future()
-            await asyncio.shield(future)
+        return await self.feeds.get(job.id, Feed()).after(seq)
 
-    async def set_state(self, job: Job, state: JobState) -> None:
-        job.state = state
+    async def last_progress(self, job: Job) -> int:
+        feed = self.feeds.get(job.id, Feed())
+        return max((event.data["progress"] for event in feed.events if event.name == "progress"), default=-1)
 
     async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None:
         if not self.waiting:
@@ -253,6 +221,9 @@ class MemoryJobStore:
     async def requeue_abandoned(self) -> list[Job]:
         return []
 
+    async def set_state(self, job: Job, state: JobState) -> None:
+        job.state = state
+
     async def queued(self) -> list[Job]:
         return list(self.waiting)
 
@@ -270,55 +241,45 @@ class MemoryJobStore:
             self.remembered_until[job.id] = time.monotonic() + remembered_seconds
         IOLoop.current().call_later(max(retention_seconds, remembered_seconds), lambda: self._forget(job))
 
-    def _answers_everyone(self, job: Job) -> bool:
-        """A job that a fresh identical request attaches to: not failed, or failed in a way it is remembered for."""
-        return not isinstance(job.state, Failed) or self.remembered_until.get(job.id, 0.0) > time.monotonic()
-
     def _forget(self, job: Job) -> None:
         get_logger(component="jobs").info("job_forgotten", job_id=job.id)
-        for kept in (self.by_id, self.events, self.clients, self._appended, self.remembered_until):
+        for kept in (self.by_id, self.feeds, self.clients, self.remembered_until):
             kept.pop(job.id, None)
         if self.by_key.get(job.key) is job:
             del self.by_key[job.key]
 
     async def add_client(self, job: Job, delta: int) -> int:
-        count = max(0, self.clients.get(job.id, 0) + delta)
+        count = max(0, self.clients[job.id] + delta)
         if job.id in self.by_id:
             self.clients[job.id] = count
         return count
 
-    async def request_cancel(self, job: Job, request: CancelRequest) -> None:
-        self.cancels.setdefault(job.id, request)
-
     async def stream_opened(self, user: str, limit: int) -> bool:
-        if self.streams.get(user, 0) >= limit:
+        if self.streams[user] >= limit:
             return False
-        self.streams[user] = self.streams.get(user, 0) + 1
+        self.streams[user] += 1
         return True
 
     async def stream_closed(self, user: str) -> None:
-        self.streams[user] = self.streams.get(user, 0) - 1
-        if self.streams[user] <= 0:
-            del self.streams[user]
+        self.streams -= Counter({user: 1})  # a count that reaches 0 is dropped
+
+    async def request_cancel(self, job: Job, request: CancelRequest) -> None:
+        self.cancels.setdefault(job.id, request)
 
     async def cancel_requested(self, job: Job) -> CancelRequest | None:
         return self.cancels.get(job.id)
 
-    async def last_progress(self, job: Job) -> int:
-        progress = [event.data["progress"] for event in self.events.get(job.id, []) if event.name == "progress"]
-        return max(progress, default=-1)
+    async def register_worker(self, worker: str, slots: int, ttl_seconds: float) -> None:
+        self.slots[worker] = slots
 
     async def capacity(self) -> int:
         return sum(self.slots.values())
 
-    async def register_worker(self, worker: str, slots: int, ttl_seconds: float) -> None:
-        self.slots[worker] = slots
-
     async def fleet_counts(self) -> tuple[int, int]:
         return self.counts()
 
-    async def healthy(self) -> bool:
-        return True
-
     def counts(self) -> tuple[int, int]:
         return len(self.waiting), len(self.running)
+
+    async def healthy(self) -> bool:
+        return True
