@@ -161,8 +161,9 @@ class TestPicker:
         """Picking a preset, then another background color, then another intro layout each change the preview."""
         open_demo(page, demo_server)
         expect(page.locator("#presets img")).to_have_count(len(list(PRESETS_DIR.glob("*.json"))))
-        page.wait_for_function(
-            "Array.from(document.querySelectorAll('#presets img')).every((img) => img.complete && img.naturalWidth)"
+        page.wait_for_function(  # the first thumbnails are rendered on demand (a still each, in a cold cache)
+            "Array.from(document.querySelectorAll('#presets img')).every((img) => img.complete && img.naturalWidth)",
+            timeout=120_000,
         )
         show_frame(page, 30)
         default_background = hex_rgb(preset("default")["template"]["global"]["colors"]["background"])
