@@ -29,6 +29,22 @@ from .web.preauth import PreAuthBudget
 from .web.state import AppState
 
 
+def job_limits(settings: Settings) -> JobLimits:
+    """What the jobs layer enforces, from the settings that name it."""
+    return JobLimits(
+        admission=Admission(
+            max_running=settings.max_concurrent_renders,
+            max_queued=settings.max_queued_renders,
+            max_per_user=settings.user_max_jobs,
+        ),
+        retention_seconds=settings.job_retention_seconds,
+        orphan_seconds=settings.orphan_timeout_seconds,
+        lease_seconds=settings.worker_lease_seconds,
+        failed_seconds=settings.failed_job_seconds,
+        streams_per_user=settings.user_max_streams,
+    )
+
+
 def build_state(
     settings: Settings,
     *,
@@ -61,18 +77,7 @@ def build_state(
         store or MemoryJobStore(),
         shares.publishing(pipeline.run) if shares else pipeline.run,
         shares.publishing_found(pipeline.cached) if shares else pipeline.cached,
-        JobLimits(
-            admission=Admission(
-                max_running=settings.max_concurrent_renders,
-                max_queued=settings.max_queued_renders,
-                max_per_user=settings.user_max_jobs,
-            ),
-            retention_seconds=settings.job_retention_seconds,
-            orphan_seconds=settings.orphan_timeout_seconds,
-            lease_seconds=settings.worker_lease_seconds,
-            failed_seconds=settings.failed_job_seconds,
-            streams_per_user=settings.user_max_streams,
-        ),
+        job_limits(settings),
         renders=settings.role in ("all", "worker"),
         observers=(metrics,),
         # A worker validates each request it takes as the web side does: it trusts nothing it reads from Redis.
