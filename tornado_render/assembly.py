@@ -90,6 +90,7 @@ def build_state(
         ),
         shares=shares,
         preauth=PreAuthBudget(settings.pre_auth_memory_mib * 1024 * 1024),
+        on_shutdown=(pipeline.close,),
     )
     metrics.watch(
         queued=lambda: state.jobs.queued_count,
