@@ -1,10 +1,14 @@
 """What a worker can do per hour, and what of it is not the recap: the fixed cost of a render with a new driver for
 every render (WARM_RENDERS=0) and with warm drivers (render/warm.py), and one-book renders per hour of one worker
-(MAX_CONCURRENT_RENDERS=1) either way, through the whole service."""
+(MAX_CONCURRENT_RENDERS=1) either way, through the whole service; and the capture floor: per-frame wall and CPU
+time of a blank 1080 x 1920 composition and of a busy one held still (remotion/src/compositions/Bench) against a
+recap's frames, every frame captured by renderMedia at the renders' concurrency."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +16,8 @@ from typing import Any
 
 from tornado.process import Subprocess
 
-from scripts.benchlib.common import REMOTION, WORK, fmt, median, tuned
+from scripts.benchlib.common import DRIVER, REMOTION, WORK, fmt, median, tuned
+from scripts.benchlib.fonts import become_subreaper, cpu_seconds, reap_orphans
 from tests.support.recaps import load_recap
 from tests.support.server import start_server
 from tests.support.sse_client import open_stream, read_events, stream_url
@@ -117,8 +122,53 @@ def renders_per_hour(bundle: str, renders: int = 4) -> dict[str, Any]:
     return results
 
 
+# The capture floor's compositions: (label, composition id); the recap's own is MonthlyRecap.
+FLOOR = (("blank", "BenchBlank"), ("busy still", "BenchBusyStill"), ("recap", "MonthlyRecap"))
+
+
+def capture_floor(bundle: str, recap: str = "three-books") -> dict[str, Any]:
+    """Per captured frame, wall (the driver's first to last frame) and CPU (driver, Chromium, ffmpeg: the whole run
+    over its frames) of the blank and the busy-still compositions and of `recap`, each frame captured by renderMedia
+    (`staticSpans: false`) at the renders' concurrency (renderMedia takes at most the cores)."""
+    counts_orphans = become_subreaper()  # Chromium's helpers' CPU is counted when they are reaped
+    props = load_recap(recap)["data"]
+    results: dict[str, Any] = {"recap_name": recap, "cpu_counted": counts_orphans}
+    for label, composition in FLOOR:
+        job = {
+            "inputProps": props,
+            "compositionId": composition,
+            "outputPath": str(WORK / f"floor-{composition}.mp4"),
+            "serveUrl": bundle,
+            **tuned(),
+            "staticSpans": False,
+        }
+        cpu = cpu_seconds()
+        started = time.monotonic()
+        run = subprocess.run(
+            ["node", str(DRIVER)], cwd=REMOTION, input=json.dumps(job), text=True, capture_output=True, check=True
+        )
+        wall = time.monotonic() - started
+        reap_orphans()
+        cpu = cpu_seconds() - cpu
+        done = json.loads(run.stdout.strip().splitlines()[-1])
+        frames, timings = int(done["frameCount"]), done["timings"]
+        results[label] = {
+            "frames": frames,
+            "seconds": wall,
+            "capture_ms_per_frame": timings["capture"] / max(1, frames - 1),
+            "cpu_ms_per_frame": cpu * 1000 / frames,
+        }
+    recap_frame = results["recap"]
+    for label, _ in FLOOR[:2]:
+        results[label]["share_of_recap_wall"] = (
+            results[label]["capture_ms_per_frame"] / recap_frame["capture_ms_per_frame"]
+        )
+        results[label]["share_of_recap_cpu"] = results[label]["cpu_ms_per_frame"] / recap_frame["cpu_ms_per_frame"]
+    return results
+
+
 def measure(bundle: str) -> dict[str, Any]:
-    return {"warm": warm(bundle), "throughput": renders_per_hour(bundle)}
+    return {"warm": warm(bundle), "throughput": renders_per_hour(bundle), "floor": capture_floor(bundle)}
 
 
 def report_lines(results: dict[str, Any]) -> list[str]:
@@ -136,4 +186,24 @@ def report_lines(results: dict[str, Any]) -> list[str]:
         f"| fleet scale: one-book renders per hour, one worker (MAX_CONCURRENT_RENDERS=1), WARM_RENDERS=0 / 20 "
         f"({tp['warm']['renders']} renders) | {tp['one-shot']['renders_per_hour']:.0f} / "
         f"{tp['warm']['renders_per_hour']:.0f} | | |",
+        *floor_lines(results.get("floor")),
+    ]
+
+
+def floor_lines(floor: dict[str, Any] | None) -> list[str]:
+    """Rows for the capture floor: ms per frame, wall and CPU, of each composition, and the floor's share."""
+    if not floor:
+        return []
+
+    def row(label: str) -> str:
+        one = floor[label]
+        return f"{one['capture_ms_per_frame']:.0f} / {one['cpu_ms_per_frame']:.0f} ms"
+
+    blank, busy = floor["blank"], floor["busy still"]
+    return [
+        f"| capture floor, ms per frame, wall / CPU: blank / busy still (our stats scene held) / {floor['recap_name']} "
+        f"(every frame captured, renderMedia) | {row('blank')}; {row('busy still')}; {row('recap')} | | |",
+        f"| capture floor: blank / busy still as a share of {floor['recap_name']}'s frame, wall; CPU | "
+        f"{blank['share_of_recap_wall']:.0%} / {busy['share_of_recap_wall']:.0%}; "
+        f"{blank['share_of_recap_cpu']:.0%} / {busy['share_of_recap_cpu']:.0%} | | |",
     ]
