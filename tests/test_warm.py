@@ -1,10 +1,14 @@
-"""Warm drivers (render/warm.py, remotion/driver/warm.mjs) with real Chromium: renders in a row share one browser,
-a failure or WARM_RENDERS renders recycle it, a cancelled render leaves it usable. Stills keep these fast."""
+"""Warm drivers (render/warm.py, remotion/driver/warm.mjs). With real Chromium: renders in a row share one browser,
+a failure or WARM_RENDERS renders recycle it, a cancelled render leaves it usable (stills keep these fast). With a
+small stand-in speaking the warm protocol: a timeout cancels inside the driver, a driver that ignores the cancel is
+terminated, one that died while idle is replaced, `close` ends them."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -22,7 +26,26 @@ from tornado_render.render.processes import pids_with_marker
 from tornado_render.render.warm import DriverPool
 
 REMOTION = ROOT / "remotion"
-pytestmark = pytest.mark.render
+# A warm driver in a few lines: each job reports progress, then `done` (with its pid), an `error` ("fail") or nothing
+# until it is cancelled ("wait"); with the argument "deaf" it ignores cancels.
+STAND_IN = r"""
+import json, os, sys
+deaf = sys.argv[1] == "deaf"
+def emit(message):
+    print(json.dumps(message), flush=True)
+for line in sys.stdin:
+    message = json.loads(line)
+    if "cancel" in message:
+        if not deaf:
+            emit({"type": "error", "message": "the render was cancelled (cancel)", "job": message["cancel"]})
+        continue
+    job_id, job = message["id"], message["job"]
+    emit({"type": "render-progress", "progress": 0.5, "renderedFrames": 1, "encodedFrames": 1, "job": job_id})
+    if job.get("fail"):
+        emit({"type": "error", "message": "out of memory", "job": job_id})
+    elif not job.get("wait"):
+        emit({"type": "done", "pid": os.getpid(), "job": job_id})
+"""
 
 
 def still_job(bundle: Path, out: Path, frame: int = 10) -> dict[str, Any]:
@@ -65,6 +88,108 @@ def environ(pid: int) -> dict[str, str]:
     return dict(entry.decode().split("=", 1) for entry in entries if b"=" in entry)
 
 
+def stand_in_pool(mode: str = "ok", renders: int = 10) -> DriverPool:
+    return DriverPool([sys.executable, "-c", STAND_IN, mode], ROOT, renders)
+
+
+def run_stand_in(test: Callable[[], Awaitable[None]]) -> None:
+    async def main() -> None:
+        try:
+            await test()
+        finally:
+            Subprocess.uninitialize()
+
+    asyncio.run(main())
+
+
+class TestWarmPool:
+    def test_a_timeout_cancels_inside_the_driver(self) -> None:
+        """A job past its timeout fails as timed out, is cancelled by the driver, and the driver renders the next."""
+
+        async def test() -> None:
+            pool = stand_in_pool()
+            first = await run_driver([], {}, done, cwd=ROOT, timeout=30, pool=pool)
+            with pytest.raises(RenderFailed, match=r"timed out after 0\.2 s") as failed:
+                await run_driver([], {"wait": True}, done, cwd=ROOT, timeout=0.2, pool=pool)
+            assert failed.value.timed_out
+            after = await run_driver([], {}, done, cwd=ROOT, timeout=30, pool=pool)
+            assert after["pid"] == first["pid"]
+            await pool.close()
+
+        run_stand_in(test)
+
+    def test_a_driver_that_ignores_the_cancel_is_terminated(self) -> None:
+        """A cancelled job the driver does not end within the grace: the driver is killed, the next job gets a new
+        one."""
+
+        async def test() -> None:
+            pool = stand_in_pool("deaf")
+            first = await run_driver([], {}, done, cwd=ROOT, timeout=30, pool=pool)
+            deaf = pool.idle[0]
+            running = asyncio.Event()
+
+            def handle(message: dict[str, Any]) -> dict[str, Any] | None:
+                running.set()
+                return done(message)
+
+            render = asyncio.ensure_future(run_driver([], {"wait": True}, handle, cwd=ROOT, timeout=30, pool=pool))
+            await asyncio.wait_for(running.wait(), 10)
+            render.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await render
+            assert deaf.process.exited
+            assert pool.idle == []
+            after = await run_driver([], {}, done, cwd=ROOT, timeout=30, pool=pool)
+            assert after["pid"] != first["pid"]
+            await pool.close()
+
+        run_stand_in(test)
+
+    def test_a_failed_job_recycles_the_driver(self) -> None:
+        """A job's `error` fails the render with its message and ends that driver."""
+
+        async def test() -> None:
+            pool = stand_in_pool()
+            first = await run_driver([], {}, done, cwd=ROOT, timeout=30, pool=pool)
+            driver = pool.idle[0]
+            with pytest.raises(RenderFailed, match="out of memory"):
+                await run_driver([], {"fail": True}, done, cwd=ROOT, timeout=30, pool=pool)
+            assert driver.process.exited
+            after = await run_driver([], {}, done, cwd=ROOT, timeout=30, pool=pool)
+            assert after["pid"] != first["pid"]
+            await pool.close()
+
+        run_stand_in(test)
+
+    def test_a_driver_that_died_idle_is_replaced(self) -> None:
+        """A warm driver killed between renders is not handed out: the next render starts a new one."""
+
+        async def test() -> None:
+            pool = stand_in_pool()
+            first = await run_driver([], {}, done, cwd=ROOT, timeout=30, pool=pool)
+            os.kill(first["pid"], signal.SIGKILL)
+            await pool.idle[0].process.wait(5)
+            after = await run_driver([], {}, done, cwd=ROOT, timeout=30, pool=pool)
+            assert after["pid"] != first["pid"]
+            await pool.close()
+
+        run_stand_in(test)
+
+    def test_close_ends_the_idle_drivers(self) -> None:
+        """`close` (the server's shutdown) ends each idle driver through its stdin: it exits with status 0."""
+
+        async def test() -> None:
+            pool = stand_in_pool()
+            await run_driver([], {}, done, cwd=ROOT, timeout=30, pool=pool)
+            driver = pool.idle[0]
+            await pool.close()
+            assert driver.process.returncode == 0
+            assert pids_with_marker(driver.process.token) == []
+
+        run_stand_in(test)
+
+
+@pytest.mark.render
 class TestWarmDriver:
     def test_renders_in_a_row_share_one_browser(
         self, remotion_bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -99,6 +99,8 @@ class WarmDriver:
             message = await self._next_line()
             if message.get("job") != job_id:
                 continue  # the end of a job whose caller stopped reading early
+            if message["type"] in FINAL_TYPES:
+                self.busy = False  # the driver is done with the job, whatever `handle` makes of it
             if message["type"] == "error":
                 text = str(message.get("message") or "the render driver reported an error")
                 raise RenderFailed(f"{prefix}: {text}" if prefix else text, stderr_tail=self.process.stderr.text())
