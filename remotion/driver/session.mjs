@@ -13,9 +13,9 @@ import {ownSignals, startCancellation} from './cancel.mjs';
 import {mark} from './timings.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const projectRoot = path.resolve(here, '..');
 /** Whether the pages a browser opens capture within the viewport (captureWithinViewport), on the browser itself. */
 const WITHIN_VIEWPORT = Symbol('captureWithinViewport');
-const projectRoot = path.resolve(here, '..');
 
 process.env.FONTCONFIG_FILE = path.join(here, 'fontconfig', 'fonts.conf');
 // Both would change what FONTCONFIG_FILE means: a search path for it, and a root prepended to every path in it.
@@ -70,7 +70,8 @@ export async function openChrome(job, logLevel) {
 }
 
 /**
- * Open the browser, select the composition, run `work` with both, and close the browser whatever happens. A
+ * Open the browser, select the composition, run `work` with both, and close the browser whatever happens (a warm
+ * driver's stays open for its next job: `useBrowsers`). A
  * browser that dies meanwhile fails the job at once instead of leaving Remotion waiting for frames. A cancelled job
  * (cancel.mjs) stops selecting at once; `work` stops by itself, through the cancel signal, so that what it started
  * (ffmpeg, a partial file) is cleaned up before the browser closes.
@@ -93,7 +94,7 @@ export async function withComposition(job, serveUrl, work) {
   try {
     mark('browserStart');
     const browser = await browsers.open(job, logLevel);
-    keepViewportMode(browser);
+    resetViewportMode(browser);
     mark('browserOpen');
     ownSignals();
     const browserLost = watchBrowser(browser);
@@ -185,7 +186,7 @@ export function captureWithinViewport(browser) {
  * captureWithinViewport on again if it wants it.
  * @param {import('@remotion/renderer').HeadlessBrowser} browser
  */
-function keepViewportMode(browser) {
+function resetViewportMode(browser) {
   /** @type {{[WITHIN_VIEWPORT]?: boolean}} */
   const internals = /** @type {any} */ (browser);
   if (internals[WITHIN_VIEWPORT] !== undefined) {
