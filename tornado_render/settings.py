@@ -85,6 +85,13 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], Any]:
     return parse
 
 
+def _non_negative_int(text: str) -> int:
+    number = int(text)
+    if number < 0:
+        raise ValueError(f"must be >= 0, got {text!r}")
+    return number
+
+
 def _one_of(*choices: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if text not in choices:
@@ -189,6 +196,13 @@ class Settings:
         "off: capture every frame with renderMedia",
         _on_off,
         shown="on",
+    )
+    warm_renders: int = setting(
+        0,
+        "WARM_RENDERS",
+        "renders one warm driver (node and its open Chromium, one per render slot) does before it is recycled (and "
+        "after any failure); 0: a new driver and browser for every render",
+        _non_negative_int,
     )
     remotion_license_key: str | None = setting(
         None,

@@ -27,6 +27,8 @@ export const CANCEL_GRACE_MS = 2000;
 let stopSignal = null;
 /** @type {(() => void) | null} the running render's cancel, while a browser is open */
 let cancelRender = null;
+/** A warm driver's job asked to stop (warm.mjs `{"cancel": id}`): its render is cancelled, the driver lives on. */
+let jobCancelled = false;
 
 /**
  * A cancellation for one open browser: `signal` for Remotion's render functions, `cancelled` (rejects when the job
@@ -77,6 +79,21 @@ export function stoppedBy() {
   return stopSignal;
 }
 
+/** A warm driver's next job starts uncancelled. */
+export function beginJob() {
+  jobCancelled = false;
+}
+
+/**
+ * Cancel the running job of a warm driver (warm.mjs), as a signal would, without stopping the driver: its render
+ * rejects through the cancel signal and the browser stays open for the next job. Before the browser is open, the
+ * job is cancelled as soon as it opens.
+ */
+export function cancelJob() {
+  jobCancelled = true;
+  cancelRender?.();
+}
+
 /** How long a cancelled driver lets the processes it started end by themselves before it kills them. */
 const CHILDREN_GONE_MS = 300;
 
@@ -86,12 +103,12 @@ const CHILDREN_GONE_MS = 300;
  * which waits for frames on its stdin until the driver is gone. Linux only, as the server is
  * (/proc/self/task/<tid>/children); elsewhere nothing is found and nothing waits.
  */
-export async function endChildren() {
+export async function endChildren(keep = /** @type {number[]} */ ([])) {
   const deadline = performance.now() + CHILDREN_GONE_MS;
-  while (performance.now() < deadline && liveChildren().length > 0) {
+  while (performance.now() < deadline && liveChildren(keep).length > 0) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  for (const pid of liveChildren()) {
+  for (const pid of liveChildren(keep)) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -99,18 +116,23 @@ export async function endChildren() {
     }
   }
   const killed = performance.now() + CHILDREN_GONE_MS;
-  while (performance.now() < killed && liveChildren().length > 0) {
+  while (performance.now() < killed && liveChildren(keep).length > 0) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
-/** @returns {number[]} */
-function liveChildren() {
+/** The driver's live child processes (a warm driver finds its browser among them). */
+export function childPids() {
+  return liveChildren([]);
+}
+
+/** @param {number[]} keep children that are not to be ended (a warm driver's browser) @returns {number[]} */
+function liveChildren(keep) {
   try {
     return readdirSync('/proc/self/task')
       .flatMap((tid) => readFileSync(`/proc/self/task/${tid}/children`, 'utf8').split(' '))
       .map((pid) => Number(pid))
-      .filter((pid) => pid > 0 && !isZombie(pid));
+      .filter((pid) => pid > 0 && !keep.includes(pid) && !isZombie(pid));
   } catch {
     return [];
   }
@@ -176,7 +198,7 @@ export async function startCancellation() {
     isCancelled = true;
   });
   cancelRender = cancel;
-  if (stopSignal !== null) {
+  if (stopSignal !== null || jobCancelled) {
     cancel();
   }
   return {

@@ -17,6 +17,8 @@
  *                                                          card only when the job asked for them)
  *   {"type": "error", "message": "..."}                    final, exit 1
  *
+ * A warm driver (warm.mjs) writes the same lines, each with its job's id as `job`, and `browserPid` in `done`.
+ *
  * A driver stopped by SIGTERM or SIGINT writes no final line: it cancels what it is rendering, closes its browser
  * and dies by that signal (cancel.mjs).
  *
@@ -97,6 +99,15 @@ console.warn = toStderr;
 // @ts-expect-error -- the overloads of write() cannot be restated in JSDoc; this forwards them unchanged.
 process.stdout.write = (chunk, encoding, callback) => process.stderr.write(chunk, encoding, callback);
 
+/** The job the lines are about, in a warm driver (warm.mjs): each line then carries its id as `job`. */
+/** @type {string | null} */
+let currentJob = null;
+
+/** @param {string | null} id the job whose lines follow (null: a one-shot driver's one job, no id) */
+export function forJob(id) {
+  currentJob = id;
+}
+
 /**
  * Write one protocol line. Pipe writes are synchronous on Linux: a line is out before the next statement runs.
  * @param {Message} message
@@ -105,7 +116,7 @@ export function emit(message) {
   if (!MESSAGE_TYPES.includes(message.type)) {
     throw new Error(`not a protocol message: ${message.type}`);
   }
-  protocolOut(`${JSON.stringify(message)}\n`);
+  protocolOut(`${JSON.stringify(currentJob === null ? message : {...message, job: currentJob})}\n`);
 }
 
 /** The one-line reason an `error` message gives. @param {unknown} error */
@@ -128,6 +139,17 @@ export function readJob() {
   } catch (error) {
     throw new Error(`the job on stdin is not valid JSON: ${describe(error)}`);
   }
+  return checkJob(job);
+}
+
+/**
+ * A parsed job, checked as `readJob` checks it (the warm driver's jobs arrive as one line each).
+ * @param {unknown} value
+ * @returns {Job}
+ */
+export function checkJob(value) {
+  /** @type {any} */
+  const job = value;
   if (job === null || typeof job !== 'object' || Array.isArray(job)) {
     throw new Error('the job on stdin must be a JSON object');
   }

@@ -10,6 +10,9 @@
  * A render job bundles first unless it names a built bundle (`serveUrl`), and works in one open browser
  * (session.mjs). SIGTERM or SIGINT cancels the job through Remotion's cancel signal and the driver dies by that
  * signal (cancel.mjs); the server's SIGKILL of everything the job started stays the last resort.
+ *
+ * `render.mjs --warm` is the warm driver instead (warm.mjs): jobs one per line on stdin, one after another in one
+ * open browser, until stdin ends.
  */
 import {describe, emit, readJob} from './protocol.mjs';
 import {endChildren, die, stopOnSignals, stoppedBy} from './cancel.mjs';
@@ -17,6 +20,7 @@ import {obtainServeUrl} from './bundle.mjs';
 import {renderStills} from './stills.mjs';
 import {mark} from './timings.mjs';
 import {renderVideo} from './video.mjs';
+import {serveJobs} from './warm.mjs';
 
 /** @returns {Promise<number>} the exit status */
 async function main() {
@@ -58,4 +62,4 @@ async function stopIfAsked() {
 }
 
 // Exit explicitly: Remotion can leave handles open. Pipe writes are synchronous on Linux, so nothing is lost.
-process.exit(await main());
+process.exit(await (process.argv.includes('--warm') ? serveJobs() : main()));

@@ -14,6 +14,8 @@ import {mark} from './timings.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '..');
+/** Whether the pages a browser opens capture within the viewport (captureWithinViewport), on the browser itself. */
+const WITHIN_VIEWPORT = Symbol('captureWithinViewport');
 
 process.env.FONTCONFIG_FILE = path.join(here, 'fontconfig', 'fonts.conf');
 // Both would change what FONTCONFIG_FILE means: a search path for it, and a root prepended to every path in it.
@@ -35,7 +37,41 @@ const LAST_RESORT_FONT = path.join(
  */
 
 /**
- * Open the browser, select the composition, run `work` with both, and close the browser whatever happens. A
+ * Where a job's browser comes from and goes back to: by default each job opens its own and closes it; a warm driver
+ * (warm.mjs) hands out the one it keeps open between jobs and closes it only when it is recycled.
+ * @typedef {object} Browsers
+ * @property {(job: import('./protocol.mjs').Job, logLevel: import('@remotion/renderer').LogLevel) => Promise<import('@remotion/renderer').HeadlessBrowser>} open
+ * @property {(browser: import('@remotion/renderer').HeadlessBrowser) => Promise<void>} release
+ */
+
+/** @type {Browsers} */
+let browsers = {
+  open: openChrome,
+  release: (browser) => browser.close({silent: true}).catch(() => undefined),
+};
+
+/** @param {Browsers} provider where every later job gets its browser (warm.mjs) */
+export function useBrowsers(provider) {
+  browsers = provider;
+}
+
+/**
+ * A new headless Chromium for the job.
+ * @param {import('./protocol.mjs').Job} job
+ * @param {import('@remotion/renderer').LogLevel} logLevel
+ */
+export async function openChrome(job, logLevel) {
+  const {openBrowser} = await import('@remotion/renderer');
+  return openBrowser('chrome', {
+    browserExecutable: job.browserExecutable ?? null,
+    chromiumOptions: {gl: job.gl ?? null},
+    logLevel,
+  });
+}
+
+/**
+ * Open the browser, select the composition, run `work` with both, and close the browser whatever happens (a warm
+ * driver's stays open for its next job: `useBrowsers`). A
  * browser that dies meanwhile fails the job at once instead of leaving Remotion waiting for frames. A cancelled job
  * (cancel.mjs) stops selecting at once; `work` stops by itself, through the cancel signal, so that what it started
  * (ffmpeg, a partial file) is cleaned up before the browser closes.
@@ -46,7 +82,7 @@ const LAST_RESORT_FONT = path.join(
  * @returns {Promise<T>}
  */
 export async function withComposition(job, serveUrl, work) {
-  const {openBrowser, selectComposition} = await import('@remotion/renderer');
+  const {selectComposition} = await import('@remotion/renderer');
   if (typeof job.browserExecutable !== 'string' || job.browserExecutable === '') {
     throw new Error('the job needs "browserExecutable": this driver never downloads a browser');
   }
@@ -57,11 +93,8 @@ export async function withComposition(job, serveUrl, work) {
   const cancellation = await startCancellation();
   try {
     mark('browserStart');
-    const browser = await openBrowser('chrome', {
-      browserExecutable: job.browserExecutable,
-      chromiumOptions: {gl: job.gl ?? null},
-      logLevel,
-    });
+    const browser = await browsers.open(job, logLevel);
+    resetViewportMode(browser);
     mark('browserOpen');
     ownSignals();
     const browserLost = watchBrowser(browser);
@@ -83,7 +116,7 @@ export async function withComposition(job, serveUrl, work) {
       return await Promise.race([work({common, composition, cancellation}), browserLost.promise]);
     } finally {
       browserLost.stop();
-      await browser.close({silent: true}).catch(() => undefined);
+      await browsers.release(browser);
     }
   } finally {
     cancellation.release();
@@ -116,14 +149,22 @@ export async function selectOther(session, inputProps, id) {
  * @param {import('@remotion/renderer').HeadlessBrowser} browser
  */
 export function captureWithinViewport(browser) {
-  /** @type {{_createPageInContext?: (...args: unknown[]) => Promise<any>}} */
+  /** @type {{_createPageInContext?: (...args: unknown[]) => Promise<any>, [WITHIN_VIEWPORT]?: boolean}} */
   const internals = /** @type {any} */ (browser);
+  if (internals[WITHIN_VIEWPORT] !== undefined) {
+    internals[WITHIN_VIEWPORT] = true; // wrapped by an earlier job of a warm driver
+    return;
+  }
   const create = internals._createPageInContext;
   if (typeof create !== 'function') {
     return;
   }
+  internals[WITHIN_VIEWPORT] = true;
   internals._createPageInContext = async (...args) => {
     const page = await create.apply(browser, args);
+    if (!internals[WITHIN_VIEWPORT]) {
+      return page;
+    }
     /** @type {{send?: (method: string, params?: Record<string, unknown>, ...rest: unknown[]) => unknown} | undefined} */
     const client = page?._client?.();
     const send = client?.send;
@@ -138,6 +179,19 @@ export function captureWithinViewport(browser) {
     }
     return page;
   };
+}
+
+/**
+ * A browser kept open between jobs (warm.mjs) starts each job in Remotion's own screenshot mode: the job turns
+ * captureWithinViewport on again if it wants it.
+ * @param {import('@remotion/renderer').HeadlessBrowser} browser
+ */
+function resetViewportMode(browser) {
+  /** @type {{[WITHIN_VIEWPORT]?: boolean}} */
+  const internals = /** @type {any} */ (browser);
+  if (internals[WITHIN_VIEWPORT] !== undefined) {
+    internals[WITHIN_VIEWPORT] = false;
+  }
 }
 
 /**

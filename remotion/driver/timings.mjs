@@ -1,16 +1,26 @@
 /**
- * Where a render's time goes, in milliseconds since this process started (Node's time origin): `jobRead` (process
- * start and loading the driver), `browserStart` and `browserOpen`, `compositionSelected`, `captureStart` (capture
+ * Where a render's time goes, in milliseconds since this process started (Node's time origin), or in a warm driver
+ * since the job arrived: `jobRead` (process start and loading the driver; in a warm driver, reading the job), `browserStart` and `browserOpen`, `compositionSelected`, `captureStart` (capture
  * called), `firstFrame` and `captureEnd` (the first and the last frame captured), `encoded` (the finished MP4),
  * `cardStart` and `cardEnd` (the link card). `timings()` turns them into the durations of the `done` message.
  */
 
 /** @type {Record<string, number>} */
 export const marks = {};
+/** Where the marks count from: the process's start, or in a warm driver (warm.mjs) the job's arrival. */
+let origin = 0;
+
+/** Forget the last job's marks and count from now (a warm driver, before each job). */
+export function resetMarks() {
+  for (const name of Object.keys(marks)) {
+    delete marks[name];
+  }
+  origin = performance.now();
+}
 
 /** @param {string} name */
 export function mark(name) {
-  marks[name] = Math.round(performance.now());
+  marks[name] = Math.round(performance.now() - origin);
 }
 
 /**
@@ -29,6 +39,6 @@ export function timings() {
     capture: between('captureEnd', 'firstFrame'),
     encodeTail: between('encoded', 'captureEnd'),
     card: between('cardEnd', 'cardStart'),
-    total: Math.round(performance.now()),
+    total: Math.round(performance.now() - origin),
   };
 }

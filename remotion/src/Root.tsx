@@ -1,10 +1,12 @@
 /**
  * The registry of compositions: the render driver selects `MonthlyRecap` (the video, in any of its shapes) and
- * `RecapCard` (the link card, a still) from here.
+ * `RecapCard` (the link card, a still) from here; `BenchBlank` and `BenchBusyStill` are for the benchmark only
+ * (compositions/Bench).
  */
 import React from 'react';
 import {Composition} from 'remotion';
 import {MonthlyRecap} from './compositions/MonthlyRecap';
+import {BENCH_FRAMES, BenchBlank, BenchBusyStill} from './compositions/Bench';
 import {CARD_HEIGHT, CARD_WIDTH, RecapCard} from './compositions/RecapCard';
 import {FRAMES, formatOf} from './compositions/MonthlyRecap/frame';
 import {calculateDuration, FPS, HEIGHT, staticSpans, WIDTH} from './timing/timeline';
@@ -43,6 +45,17 @@ export const RemotionRoot: React.FC = () => (
       height={CARD_HEIGHT}
       fps={FPS}
       durationInFrames={1}
+      defaultProps={sampleRecap}
+    />
+    {/* Bench only (scripts/benchlib/fleet_scale.py): the capture floor, blank and busy-but-still. */}
+    <Composition id="BenchBlank" component={BenchBlank} width={WIDTH} height={HEIGHT} fps={FPS} durationInFrames={BENCH_FRAMES} />
+    <Composition
+      id="BenchBusyStill"
+      component={BenchBusyStill}
+      width={WIDTH}
+      height={HEIGHT}
+      fps={FPS}
+      durationInFrames={BENCH_FRAMES}
       defaultProps={sampleRecap}
     />
   </>

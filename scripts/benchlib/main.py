@@ -21,6 +21,7 @@ from scripts.benchlib import (
     fanout,
     first_progress,
     fleet,
+    fleet_scale,
     fonts,
     hostile,
     limit,
@@ -47,6 +48,7 @@ SECTIONS = (
     "spans",
     "hostile",
     "fleet",
+    "fleet-scale",
     "chunks",
     "worst",
 )
@@ -235,6 +237,8 @@ def render_report(info: dict[str, str], results: dict[str, Any]) -> str:
             lines += strangers.report_lines(hos["strangers"])
     if results.get("fleet"):
         lines += fleet.report_lines(results["fleet"])
+    if results.get("fleet-scale"):
+        lines += fleet_scale.report_lines(results["fleet-scale"])
     if results.get("chunks"):
         lines += chunks.report_lines(results["chunks"])
     if results.get("worst"):
@@ -290,7 +294,7 @@ def main(argv: list[str]) -> int:
     wanted = [s.strip() for s in args.only.split(",") if s.strip()]
     results: dict[str, Any] = {"recap": args.recap}
     try:
-        if {"limit", "tuning", "spans", "chunks", "fleet"} & set(wanted):
+        if {"limit", "tuning", "spans", "chunks", "fleet", "fleet-scale"} & set(wanted):
             bundle, results["bundle_seconds"] = build_bundle()
             print(f"bundle built in {fmt(results['bundle_seconds'])}", flush=True)
         runners: dict[str, Callable[[], Any]] = {
@@ -305,6 +309,7 @@ def main(argv: list[str]) -> int:
             "share": lambda: share.measure(args.runs),
             "hostile": lambda: {**hostile.measure(), "strangers": strangers.measure()},
             "fleet": lambda: fleet.measure(bundle, args.clients),
+            "fleet-scale": lambda: fleet_scale.measure(bundle),
             "spans": lambda: spans.measure(bundle, args.runs),
             "chunks": lambda: chunks.measure(bundle),
             "worst": worst.measure,

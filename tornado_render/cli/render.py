@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -170,7 +171,7 @@ def main(argv: list[str]) -> int:
 
             try:
                 with structlog.contextvars.bound_contextvars(command="render"):
-                    outcome = asyncio.run(pipeline.run(request, report))
+                    outcome = asyncio.run(render_once(pipeline, request, report))
             except JobFailed as failure:
                 bar.close()
                 print(f"tornado-render render: {failure.detail}", file=sys.stderr)
@@ -180,6 +181,14 @@ def main(argv: list[str]) -> int:
     print("\n".join(report_lines(outcome, storage)))
     print(f"{outcome.duration:g} s of video rendered in {outcome.render_seconds:.1f} s", file=sys.stderr)
     return 0
+
+
+async def render_once(pipeline: Pipeline, request: RenderRequest, report: Callable[[ProgressStep], None]) -> Outcome:
+    """The render, then the pipeline's warm driver (WARM_RENDERS) ended: the loop that started it ends here."""
+    try:
+        return await pipeline.run(request, report)
+    finally:
+        await pipeline.close()
 
 
 def where(url: str, storage: Storage) -> str:

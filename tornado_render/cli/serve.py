@@ -101,6 +101,8 @@ async def serve(state: AppState) -> int:
     log.info("shutting_down", running=state.jobs.running_count, queued=state.jobs.queued_count)
     server.stop()
     await state.jobs.shutdown(settings.shutdown_grace_seconds)
+    for close in state.on_shutdown:
+        await close()
     await _drain_streams(state)
     await server.close_all_connections()
     state.executor.shutdown(wait=False)

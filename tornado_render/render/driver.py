@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tornado.iostream import StreamClosedError, UnsatisfiableReadError
 from tornado.process import Subprocess
@@ -27,6 +27,9 @@ from tornado.process import Subprocess
 from ..errors import RenderFailed
 from ..logs import get_logger
 from . import processes
+
+if TYPE_CHECKING:
+    from .warm import DriverPool
 
 log = get_logger()  # a job's lines carry its id and userId: the runner binds them (logs.py)
 
@@ -101,7 +104,46 @@ class DriverProcess:
     def pid(self) -> int | None:
         return self._proc.pid if self._proc else None
 
+    @property
+    def started(self) -> bool:
+        return self._proc is not None
+
+    @property
+    def exited(self) -> bool:
+        return self._exit is not None and self._exit.done()
+
     async def start(self, job: Mapping[str, Any]) -> None:
+        """Start the driver and give it its one job (stdin is closed after it)."""
+        self._spawn()
+        assert self._proc is not None
+        assert self._proc.stdin is not None
+        try:
+            await self._proc.stdin.write(json.dumps(job).encode("utf-8"))
+        except StreamClosedError:
+            pass  # the driver died at once; messages() and wait() tell why
+        finally:
+            self._proc.stdin.close()
+
+    def open(self) -> None:
+        """Start a warm driver (warm.py): stdin stays open for `send`."""
+        self._spawn()
+
+    async def send(self, message: Mapping[str, Any]) -> bool:
+        """One line to a warm driver's stdin; False when the driver no longer reads it."""
+        assert self._proc is not None
+        assert self._proc.stdin is not None
+        try:
+            await self._proc.stdin.write(json.dumps(message).encode("utf-8") + b"\n")
+        except StreamClosedError:
+            return False
+        return True
+
+    def close_stdin(self) -> None:
+        """End a warm driver's input: it closes its browser and exits."""
+        if self._proc is not None and self._proc.stdin is not None:
+            self._proc.stdin.close()
+
+    def _spawn(self) -> None:
         try:
             self._proc = Subprocess(
                 self.argv,
@@ -116,13 +158,6 @@ class DriverProcess:
             raise RenderFailed(f"could not start the render driver: {error.strerror or error}") from None
         self._exit = asyncio.ensure_future(self._proc.wait_for_exit(raise_error=False))
         self._stderr_done = asyncio.ensure_future(self._drain_stderr())
-        assert self._proc.stdin is not None
-        try:
-            await self._proc.stdin.write(json.dumps(job).encode("utf-8"))
-        except StreamClosedError:
-            pass  # the driver died at once; messages() and wait() tell why
-        finally:
-            self._proc.stdin.close()
 
     async def _drain_stderr(self) -> None:
         assert self._proc is not None
@@ -134,8 +169,8 @@ class DriverProcess:
         except StreamClosedError:
             pass
 
-    async def messages(self) -> AsyncIterator[dict[str, Any]]:
-        """Protocol messages until the final one, or until stdout closes."""
+    async def messages(self, *, until_final: bool = True) -> AsyncIterator[dict[str, Any]]:
+        """Protocol messages until the final one (a warm driver's: every one), or until stdout closes."""
         assert self._proc is not None
         assert self._proc.stdout is not None
         stdout = self._proc.stdout
@@ -150,7 +185,7 @@ class DriverProcess:
                 continue
             message = parse_message(line)
             yield message
-            if message["type"] in FINAL_TYPES:
+            if until_final and message["type"] in FINAL_TYPES:
                 return
 
     async def wait(self, timeout: float | None = None) -> int:
@@ -223,11 +258,15 @@ async def run_driver(
     timeout: float,
     failure_prefix: str = "",
     announce: bool = False,
+    pool: DriverPool | None = None,
 ) -> T:
     """One whole run of the driver: start it with `job`, hand each message to `handle` until it returns a result,
     and stop everything the run started, whatever happened. A driver `error` message, a crash, a protocol
     violation or `timeout` seconds raise RenderFailed (reasons prefixed with `failure_prefix`). A render's run
-    (`announce`) logs `driver_started` and `driver_stopped`."""
+    (`announce`) logs `driver_started` and `driver_stopped`. With a `pool` (WARM_RENDERS), the job goes to one of
+    its warm drivers instead (warm.py), under the same contract."""
+    if pool is not None:
+        return await pool.run(job, handle, timeout=timeout, failure_prefix=failure_prefix, announce=announce)
     driver = DriverProcess(argv, cwd=str(cwd))
     await driver.start(job)
     if announce:

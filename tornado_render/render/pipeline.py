@@ -41,6 +41,7 @@ from .covers import CoverFetcher, CoverPolicy, refused_cover_warnings
 from .driver import driver_argv, run_driver
 from .progress import ProgressStep, ProgressTracker
 from .soundtrack import PreparedAudio, Soundtrack
+from .warm import DriverPool
 from .workspace import rendering_path
 
 Report = Callable[[ProgressStep], None]
@@ -131,6 +132,7 @@ class Pipeline:
         video_secret: bytes,
         templates: TemplateCatalog,
         soundtrack: Soundtrack,
+        drivers: DriverPool | None = None,
     ) -> None:
         self.bundles = bundles
         self.storage = storage
@@ -143,6 +145,8 @@ class Pipeline:
         self.video_secret = video_secret
         self.templates = templates
         self.soundtrack = soundtrack
+        # Warm drivers (WARM_RENDERS > 0) render the videos; None: a new driver for every render.
+        self.drivers = drivers
 
     @classmethod
     def from_settings(
@@ -175,7 +179,13 @@ class Pipeline:
             video_secret=video_secret,
             templates=templates,
             soundtrack=Soundtrack.for_remotion_dir(settings.remotion_dir, templates.tracks, audio_policy),
+            drivers=DriverPool(argv, settings.remotion_dir, settings.warm_renders) if settings.warm_renders else None,
         )
+
+    async def close(self) -> None:
+        """End the warm drivers, if any (the server's shutdown, the end of a command-line render)."""
+        if self.drivers is not None:
+            await self.drivers.close()
 
     def video_name(self, request: RenderRequest) -> tuple[str, str]:
         """(file name, storage key) of this request's video from the current composition: always the same pair."""
@@ -372,6 +382,7 @@ class Pipeline:
                 cwd=self.remotion_dir,
                 timeout=self.options.timeout_seconds,
                 announce=True,
+                pool=self.drivers,
             )
         except RenderFailed as error:
             raise _job_failure(error, FailureReason.RENDER) from None

@@ -8,6 +8,7 @@ nothing from render/ or storage/ (the import contract in pyproject.toml).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,4 +70,6 @@ class AppState:
     batches: BatchRunner
     # Share pages (SHARE_PAGES=on), else None.
     shares: ShareLinks | None = None
+    # What the server ends last on shutdown, after the jobs (the pipeline's warm drivers).
+    on_shutdown: tuple[Callable[[], Awaitable[None]], ...] = ()
     open_streams: int = 0
