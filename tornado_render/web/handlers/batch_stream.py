@@ -11,23 +11,21 @@ from __future__ import annotations
 
 import asyncio
 
-from tornado.ioloop import PeriodicCallback
 from tornado.iostream import StreamClosedError
 
 from ...batches.model import BatchStatus
 from ...errors import StoreUnavailable
-from ..sse import KEEPALIVE, format_event, format_retry
+from ..sse import format_event
 from .base import ApiError
 from .batches import BatchLinks
-from .stream import RECONNECT_DELAY_MS, SSE_HEADERS, _ignore_closed, parse_last_event_id
+from .event_stream import EventStreamHandler, parse_last_event_id
 
 
-class BatchStreamHandler(BatchLinks):
+class BatchStreamHandler(EventStreamHandler, BatchLinks):
     """GET /batches/<id>/stream: the batch's counts as Server-Sent Events, a `progress` event at each change (at
     most one a second is needed by a dashboard; changes that come together go out as one) and `complete` last."""
 
     signed = True
-    _client_gone: asyncio.Event | None = None
 
     async def get(self, batch_id: str) -> None:
         """A batch's progress as Server-Sent Events
@@ -76,22 +74,14 @@ class BatchStreamHandler(BatchLinks):
         if self.state.open_streams >= self.state.settings.max_streams:
             raise ApiError(503, "Too many open streams; try again later", headers={"Retry-After": "30"})
         status = await self.batch_status(batch_id)
-        for name, value in SSE_HEADERS.items():
-            self.set_header(name, value)
-        self._client_gone = gone = asyncio.Event()
-        self.state.open_streams += 1
-        keepalive = PeriodicCallback(self._send_keepalive, self.state.settings.keepalive_seconds * 1000)
-        keepalive.start()
+        gone = self.begin_events()
         try:
-            self.write(format_retry(RECONNECT_DELAY_MS))
-            await self._follow(status, gone)
+            async with self.open_stream():
+                await self._follow(status, gone)
             if not gone.is_set():
                 self.finish()
         except StreamClosedError:
             pass
-        finally:
-            keepalive.stop()
-            self.state.open_streams -= 1
 
     async def _follow(self, status: BatchStatus, gone: asyncio.Event) -> None:
         """A `progress` event for each version of the counts this stream sees, then `complete`."""
@@ -124,13 +114,3 @@ class BatchStreamHandler(BatchLinks):
                 status = found
         finally:
             leaving.cancel()
-
-    def _send_keepalive(self) -> None:
-        if self.request.connection is None or self._finished:
-            return
-        self.write(KEEPALIVE)
-        self.flush().add_done_callback(_ignore_closed)
-
-    def on_connection_close(self) -> None:
-        if self._client_gone is not None:
-            self._client_gone.set()

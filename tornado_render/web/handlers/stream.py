@@ -16,39 +16,22 @@ stored video answers `complete` at once: a replay never renders again). One user
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections import OrderedDict
 from typing import Any
 
-from tornado.ioloop import PeriodicCallback
 from tornado.iostream import StreamClosedError
 
 from ...errors import StoreUnavailable, UserStreamLimitReached
 from ...jobs.model import Job, JobEvent, is_terminal_event_id
 from ...validation.request_parsing import parse_stream_query
 from ...validation.schemas import InvalidRequest
-from ..sse import KEEPALIVE, format_event, format_retry
-from .base import STORE_RETRY_AFTER, STORE_UNAVAILABLE, ApiError, BaseHandler
+from ..sse import format_event
+from .base import STORE_RETRY_AFTER, STORE_UNAVAILABLE, ApiError
+from .event_stream import EventStreamHandler, parse_last_event_id
 
-SSE_HEADERS = {
-    "Content-Type": "text/event-stream",
-    "Cache-Control": "no-cache",
-    "Connection": "keep-alive",
-    "X-Accel-Buffering": "no",
-}
-RECONNECT_DELAY_MS = 3000
-MAX_EVENT_ID_LENGTH = 100
 ENCODED_EVENTS_KEPT = 4096
 _encoded: OrderedDict[str, bytes] = OrderedDict()
-
-
-def parse_last_event_id(value: str) -> str | None:
-    """The header as an id this server could have sent (printable ASCII, short), else None."""
-    value = value.strip()
-    if not value or len(value) > MAX_EVENT_ID_LENGTH or not (value.isascii() and value.isprintable()):
-        return None
-    return value
 
 
 def encoded(event: JobEvent) -> bytes:
@@ -61,11 +44,10 @@ def encoded(event: JobEvent) -> bytes:
     return wire
 
 
-class RenderStreamHandler(BaseHandler):
+class RenderStreamHandler(EventStreamHandler):
     """GET /render-stream."""
 
     signed = True
-    _client_gone: asyncio.Event | None = None
 
     async def get(self) -> None:
         """Render a recap and stream its progress
@@ -180,31 +162,23 @@ class RenderStreamHandler(BaseHandler):
                 await jobs.close_stream(request)
 
     async def _stream(self, job: Job, last_event_id: str | None) -> None:
-        for name, value in SSE_HEADERS.items():
-            self.set_header(name, value)
-        self._client_gone = gone = asyncio.Event()
+        gone = self.begin_events()
         try:
             watch = await self.state.jobs.watch(job, last_event_id, gone)
         except StoreUnavailable:
             raise ApiError(503, STORE_UNAVAILABLE, headers={"Retry-After": str(STORE_RETRY_AFTER)}) from None
-        self.state.open_streams += 1
-        keepalive = PeriodicCallback(self._send_keepalive, self.state.settings.keepalive_seconds * 1000)
-        keepalive.start()
         try:
-            self.write(format_retry(RECONNECT_DELAY_MS))
-            await self.flush()
-            async for events in watch:
-                # Everything that is there goes out in one write: one flush per wake-up, not one per event, is
-                # what keeps a broadcast to a thousand streams fast.
-                self.write(b"".join(self._wire(event) for event in events))
-                await self.flush()
+            async with self.open_stream():
+                async for events in watch:
+                    # Everything that is there goes out in one write: one flush per wake-up, not one per event, is
+                    # what keeps a broadcast to a thousand streams fast.
+                    self.write(b"".join(self._wire(event) for event in events))
+                    await self.flush()
             if not gone.is_set():
                 self.finish()
         except StreamClosedError:
             pass
         finally:
-            keepalive.stop()
-            self.state.open_streams -= 1
             await watch.close()
 
     def _wire(self, event: JobEvent) -> bytes:
@@ -217,24 +191,9 @@ class RenderStreamHandler(BaseHandler):
             data["assets"] = self.absolute_assets(event.data["assets"])
         return format_event(event.name, data, event_id=event.id)
 
-    def _send_keepalive(self) -> None:
-        if self.request.connection is None or self._finished:
-            return
-        self.write(KEEPALIVE)
-        self.flush().add_done_callback(_ignore_closed)
-
-    def on_connection_close(self) -> None:
-        if self._client_gone is not None:
-            self._client_gone.set()
-
 
 def _has_paths(data: dict[str, Any]) -> bool:
     """Whether a `complete` event's data names a URL of this server by its path only."""
     assets = data.get("assets")
     urls = [data.get("s3Url"), *(assets.values() if isinstance(assets, dict) else ())]
     return any(isinstance(url, str) and url.startswith("/") for url in urls)
-
-
-def _ignore_closed(future: Any) -> None:
-    if not future.cancelled():
-        future.exception()
