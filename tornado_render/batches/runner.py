@@ -5,7 +5,8 @@ What keeps a batch from crowding out readers (docs/API.md, "Batches"):
 
 - At most `in_flight` items of all batches together are queued or running at once on this instance (by default
   MAX_CONCURRENT_RENDERS): a batch never fills MAX_QUEUED_RENDERS, so a reader's own request still finds room, and
-  waits behind at most one round of batch renders. (The jobs layer's priority lanes will let a reader pass those.)
+  waits behind at most the renders already running: items wait in the jobs layer's batch lane, which a worker takes
+  from only when no reader's request waits (a reader asking for a recap a batch item waits for takes it along).
 - Each item counts against its own userId's USER_MAX_JOBS like any request. An item refused for it (or for a full
   queue) is not failed: it gives its slot back and is submitted again a moment later, so a batch with many items of
   one reader renders them USER_MAX_JOBS at a time, and never takes a reader's own slots from them.
@@ -92,7 +93,7 @@ class BatchRunner:
             while True:
                 async with self._slots:
                     try:
-                        job = await self.jobs.submit(unpack(packed))
+                        job = await self.jobs.submit(unpack(packed), lane="batch", batch_id=batch_id)
                     except (UserLimitReached, QueueFull):
                         job = None
                     if job is not None:
