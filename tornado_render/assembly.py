@@ -101,5 +101,7 @@ def build_state(
         running=lambda: state.jobs.running_count,
         open_streams=lambda: state.open_streams,
         fleet=state.jobs.store.counts,
+        lanes=state.jobs.store.lanes,
+        store_up=lambda: state.jobs.store.up,
     )
     return state
