@@ -143,7 +143,7 @@ class RedisJobStore:
         self.followers: dict[str, _Follower] = {}
         self._counts = (0, 0)
         self._lanes: dict[str, tuple[int, float]] = {lane: (0, 0.0) for lane in LANES}  # (waiting, oldest created)
-        self.up = False  # until the first heartbeat
+        self.up = True  # as the last heartbeat or health check found it (optimistic before the first)
         self._scripts = {name: self.redis.register_script(source) for name, source in SCRIPTS.items()}
         self._housekeeping: asyncio.Task[None] | None = None
         self.log = get_logger(component="redis_store", instance=self.instance)
@@ -374,9 +374,10 @@ class RedisJobStore:
 
     async def healthy(self) -> bool:
         try:
-            return bool(await asyncio.wait_for(self.redis.ping(), 2))
+            self.up = bool(await asyncio.wait_for(self.redis.ping(), 2))
         except (*REDIS_ERRORS, asyncio.TimeoutError):
-            return False
+            self.up = False
+        return self.up
 
     async def close(self) -> None:
         """Stop this instance's readers and heartbeat and close its connections (the server never closes its store)."""
