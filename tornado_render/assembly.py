@@ -94,7 +94,12 @@ def build_state(
         shares=shares,
         preauth=PreAuthBudget(settings.pre_auth_memory_mib * 1024 * 1024),
         # A batch keeps at most MAX_CONCURRENT_RENDERS of its items queued or running (batches/runner.py).
-        batches=BatchRunner(jobs, batch_store or MemoryBatchStore(), in_flight=settings.max_concurrent_renders),
+        batches=BatchRunner(
+            jobs,
+            batch_store or MemoryBatchStore(),
+            in_flight=settings.max_concurrent_renders,
+            share_percent=settings.batch_fair_share,
+        ),
     )
     metrics.watch(
         queued=lambda: state.jobs.queued_count,
