@@ -154,6 +154,27 @@ class TestPrecompute:
         assert open_stream(fake_server.port, "/batches/" + "0" * 32 + "/stream").status == 404
 
 
+class TestFairShare:
+    def test_a_later_batch_starts_while_an_earlier_large_one_runs(
+        self, server_factory: Callable[..., ServerProcess], tmp_path: Path
+    ) -> None:
+        """With two batch places and BATCH_FAIR_SHARE 50, a batch of three holds one place: a batch posted after it
+        has its item rendered next, before the big batch's second item; both then end done."""
+        gate = tmp_path / "gate"
+        gate.mkdir()
+        server = server_factory("ok", FAKE_DRIVER_GATE=str(gate), MAX_CONCURRENT_RENDERS="2", USER_MAX_JOBS="10")
+        big_status, big = post_batch(server, json.dumps(recaps(3, "Big")).encode())
+        assert big_status == 202, big
+        assert server.wait_for_log("render_started")["month"] == "Big0"
+        late_status, late = post_batch(server, json.dumps(recaps(1, "Late")).encode())
+        assert late_status == 202, late
+        assert server.wait_for_logs("render_started", 2)[1]["month"] == "Late0"
+        for month in ("Big0", "Big1", "Big2", "Late0"):
+            (gate / month).touch()
+        assert follow(server, big).events[-1].data["done"] == 3
+        assert follow(server, late).events[-1].data["done"] == 1
+
+
 class TestDocument:
     def test_answers_and_events_match_the_document(self, fake_server: ServerProcess) -> None:
         """The 202, a page of results and every stream event are what /openapi.json says (Draft 2020-12)."""

@@ -203,6 +203,27 @@ class TestLostWorker:
             "dead_workers_processes_left_after_restart": len(left),
         }
 
+    def test_a_takeover_is_counted_and_redis_up_follows_the_store(self, fleet: Fleet) -> None:
+        """A worker killed mid-render: the worker that requeues its job counts one lease takeover; every instance
+        exports redis_up 1, and 0 once Redis stops."""
+        web = fleet.instance(role="web")
+        doomed = fleet.instance(role="worker", WORKER_LEASE_SECONDS="2")
+        stream = open_stream(web.port, stream_url(distinct_recap("one-book", "Taken")))
+        read_events(stream, until="progress")
+        survivor = fleet.instance(role="worker", WORKER_LEASE_SECONDS="2")
+        assert value(scrape(survivor), "lease_takeovers_total") == 0
+        doomed.process.send_signal(signal.SIGKILL)
+        doomed.process.wait(10)
+        survivor.wait_for_log("lease_expired_requeued")  # logged by the store, counted once the reaper has the jobs
+        assert wait_until(lambda: value(scrape(survivor), "lease_takeovers_total") == 1)
+        assert value(scrape(web), "redis_up") == 1
+        fleet.gate.open("Taken")
+        assert read_events(stream).names[-1] == "complete"
+        fleet.redis.stop()
+        assert wait_until(lambda: value(scrape(web), "redis_up") == 0)
+        fleet.redis.start()
+        assert wait_until(lambda: value(scrape(web), "redis_up") == 1)
+
     def test_a_restarted_server_kills_what_its_dead_predecessor_left(
         self, server_factory: Callable[..., ServerProcess], tmp_path: Path, observed: Observed
     ) -> None:

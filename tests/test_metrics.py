@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -158,3 +159,36 @@ class TestMetricsEndpoint:
         assert value(samples, "renders_started_total") == 2
         assert value(samples, "renders_completed_total") == 2
         assert value(samples, "render_duration_seconds_count") == 2
+
+    def test_lanes_and_the_store(self, server_factory: Callable[..., ServerProcess], tmp_path: Path) -> None:
+        """With the one slot busy, a batch item and then a reader's job wait: each lane's length and oldest age are
+        exported, the store is up, no lease was taken over; the reader's job is the next to start."""
+        gate = tmp_path / "gate"
+        gate.mkdir()
+        server = server_factory("ok", FAKE_DRIVER_GATE=str(gate), MAX_CONCURRENT_RENDERS="1", USER_MAX_JOBS="5")
+        first = open_stream(server.port, stream_url(distinct_recap("one-book", "Alpha")))
+        read_events(first, until="progress")
+        status, _, _ = server.request("POST", "/batches", json.dumps([distinct_recap("one-book", "Beta")]).encode())
+        assert status == 202
+        server.wait_for_log(lambda line: line.get("event") == "queued" and line.get("lane") == "batch")
+        reader = open_stream(server.port, stream_url(distinct_recap("one-book", "Gamma")))
+        read_events(reader, until="queued")
+        samples = scrape(server)
+        assert value(samples, "fleet_queue_length") == 2
+        assert value(samples, "fleet_queue_length_by_lane", lane="interactive") == 1
+        assert value(samples, "fleet_queue_length_by_lane", lane="batch") == 1
+        batch_age = value(samples, "fleet_queue_oldest_seconds", lane="batch")
+        assert batch_age >= value(samples, "fleet_queue_oldest_seconds", lane="interactive") > 0
+        assert value(samples, "redis_up") == 1
+        assert value(samples, "lease_takeovers_total") == 0
+
+        (gate / "Alpha").touch()
+        second = server.wait_for_logs("render_started", 2)[1]
+        assert second["month"] == "Gamma"
+        for month in ("Beta", "Gamma"):
+            (gate / month).touch()
+        assert read_events(reader).names[-1] == "complete"
+        server.wait_for_logs("render_started", 3)
+        samples = scrape(server)
+        assert value(samples, "fleet_queue_length_by_lane", lane="batch") == 0
+        assert value(samples, "fleet_queue_oldest_seconds", lane="batch") == 0

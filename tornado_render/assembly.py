@@ -99,7 +99,12 @@ def build_state(
         shares=shares,
         preauth=PreAuthBudget(settings.pre_auth_memory_mib * 1024 * 1024),
         # A batch keeps at most MAX_CONCURRENT_RENDERS of its items queued or running (batches/runner.py).
-        batches=BatchRunner(jobs, batch_store or MemoryBatchStore(), in_flight=settings.max_concurrent_renders),
+        batches=BatchRunner(
+            jobs,
+            batch_store or MemoryBatchStore(),
+            in_flight=settings.max_concurrent_renders,
+            share_percent=settings.batch_fair_share,
+        ),
         on_shutdown=(pipeline.close,),
     )
     metrics.watch(
@@ -107,5 +112,7 @@ def build_state(
         running=lambda: state.jobs.running_count,
         open_streams=lambda: state.open_streams,
         fleet=state.jobs.store.counts,
+        lanes=state.jobs.store.lanes,
+        store_up=lambda: state.jobs.store.up,
     )
     return state

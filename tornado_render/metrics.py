@@ -3,8 +3,10 @@ the job store and the app.
 
 The job manager tells its observers of every start and end (`JobObserver`); `RenderMetrics` is one. A failed
 render is counted once, under its FailureReason (timeout, shutdown, orphaned, cancelled, render, bundling, upload,
-internal); a job cancelled while still queued counts as failed without having started. Queue length, running
-renders and open streams are gauges read when /metrics is scraped.
+internal); a job cancelled while still queued counts as failed without having started, and a job whose worker
+stopped renewing its lease counts as a takeover when it is put back in the queue. Queue length (in all and by lane),
+the age of each lane's oldest waiting job, running renders, open streams and whether the store answers are gauges
+read when /metrics is scraped, from what the store last saw (a Redis store refreshes it every second).
 
 Each app owns its registry (never prometheus_client's global one), so several apps in one process, as in tests,
 do not collide.
@@ -84,6 +86,32 @@ class RenderMetrics:
         self.fleet_running = Gauge(
             "fleet_renders_running", "Renders running in the whole fleet.", namespace=NAMESPACE, registry=self.registry
         )
+        self.fleet_queue_length_by_lane = Gauge(
+            "fleet_queue_length_by_lane",
+            "Jobs waiting in the whole fleet, by lane: interactive (readers' requests, taken first) or batch.",
+            ["lane"],
+            namespace=NAMESPACE,
+            registry=self.registry,
+        )
+        self.fleet_queue_oldest = Gauge(
+            "fleet_queue_oldest_seconds",
+            "Seconds since the oldest job waiting in the lane was created (0 when none waits).",
+            ["lane"],
+            namespace=NAMESPACE,
+            registry=self.registry,
+        )
+        self.lease_takeovers = Counter(
+            "lease_takeovers",
+            "Running jobs put back in the queue because their worker stopped renewing its lease (it died).",
+            namespace=NAMESPACE,
+            registry=self.registry,
+        )
+        self.redis_up = Gauge(
+            "redis_up",
+            "1 when the job store answered its last heartbeat, else 0 (Redis); always 1 with the in-process store.",
+            namespace=NAMESPACE,
+            registry=self.registry,
+        )
         self.open_streams = Gauge(
             "open_streams", "Open /render-stream connections.", namespace=NAMESPACE, registry=self.registry
         )
@@ -95,6 +123,8 @@ class RenderMetrics:
         running: Callable[[], float],
         open_streams: Callable[[], float],
         fleet: Callable[[], tuple[int, int]] | None = None,
+        lanes: Callable[[], dict[str, tuple[int, float]]] | None = None,
+        store_up: Callable[[], bool] | None = None,
     ) -> None:
         """Read the gauges from these functions at every scrape (the job store and the AppState own the numbers)."""
         self.queue_length.set_function(queued)
@@ -103,6 +133,12 @@ class RenderMetrics:
         if fleet is not None:
             self.fleet_queue_length.set_function(lambda: fleet()[0])
             self.fleet_running.set_function(lambda: fleet()[1])
+        if lanes is not None:
+            for lane in lanes():
+                self.fleet_queue_length_by_lane.labels(lane=lane).set_function(_reading(lanes, lane, 0))
+                self.fleet_queue_oldest.labels(lane=lane).set_function(_reading(lanes, lane, 1))
+        if store_up is not None:
+            self.redis_up.set_function(lambda: float(store_up()))
 
     def job_started(self, job: Job) -> None:
         self.started.inc()
@@ -115,6 +151,14 @@ class RenderMetrics:
     def job_failed(self, job: Job, reason: FailureReason) -> None:
         self.failed.labels(reason=reason.value).inc()
 
+    def jobs_taken_over(self, jobs: list[Job]) -> None:
+        self.lease_takeovers.inc(len(jobs))
+
     def exposition(self) -> tuple[bytes, str]:
         """The registry in Prometheus' text format, and its Content-Type."""
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+
+def _reading(lanes: Callable[[], dict[str, tuple[int, float]]], lane: str, at: int) -> Callable[[], float]:
+    """A gauge's reader of one number of one lane's: (waiting jobs, oldest's age)[at]."""
+    return lambda: lanes()[lane][at]

@@ -221,6 +221,13 @@ class Settings:
     max_queued_renders: int = setting(
         50, "MAX_QUEUED_RENDERS", "waiting renders before new ones get 503", _positive_int
     )
+    batch_fair_share: int = setting(
+        50,
+        "BATCH_FAIR_SHARE",
+        "percent of an instance's batch slots (MAX_CONCURRENT_RENDERS) one batch may hold, at least one, 1-100: a "
+        "later batch's items start while an earlier large one still runs",
+        _percent,
+    )
     render_timeout_seconds: float = setting(
         900.0, "RENDER_TIMEOUT_SECONDS", "a render longer than this fails", _positive_float
     )

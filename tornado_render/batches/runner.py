@@ -5,7 +5,10 @@ What keeps a batch from crowding out readers (docs/API.md, "Batches"):
 
 - At most `in_flight` items of all batches together are queued or running at once on this instance (by default
   MAX_CONCURRENT_RENDERS): a batch never fills MAX_QUEUED_RENDERS, so a reader's own request still finds room, and
-  waits behind at most one round of batch renders. (The jobs layer's priority lanes will let a reader pass those.)
+  waits behind at most the renders already running: items wait in the jobs layer's batch lane, which a worker takes
+  from only when no reader's request waits (a reader asking for a recap a batch item waits for takes it along).
+- One batch holds at most `share_percent` of those `in_flight` places (BATCH_FAIR_SHARE, at least one): a batch
+  accepted later starts its items while an earlier large one still runs, instead of waiting for all of it.
 - Each item counts against its own userId's USER_MAX_JOBS like any request. An item refused for it (or for a full
   queue) is not failed: it gives its slot back and is submitted again a moment later, so a batch with many items of
   one reader renders them USER_MAX_JOBS at a time, and never takes a reader's own slots from them.
@@ -48,13 +51,21 @@ class TooManyBatches(Exception):
 
 class BatchRunner:
     def __init__(
-        self, jobs: JobManager, store: BatchStore, *, in_flight: int, max_pending: int = MAX_PENDING_ITEMS
+        self,
+        jobs: JobManager,
+        store: BatchStore,
+        *,
+        in_flight: int,
+        share_percent: int = 100,
+        max_pending: int = MAX_PENDING_ITEMS,
     ) -> None:
         self.jobs = jobs
         self.store = store
         self.max_pending = max_pending
         self.pending = 0
         self._slots = asyncio.Semaphore(in_flight)
+        self._per_batch = max(1, in_flight * share_percent // 100)
+        self._batch_slots: dict[str, asyncio.Semaphore] = {}  # each batch's share of the slots
         self._running: dict[str, asyncio.Future[None]] = {}  # a reference to each task, which asyncio does not keep
         self.log = get_logger(component="batches")
 
@@ -70,9 +81,10 @@ class BatchRunner:
         await self.store.create(batch_id, len(requests))
         self.log.info("batch_accepted", batch_id=batch_id, items=len(requests))
         self.pending += len(requests)
+        self._batch_slots[batch_id] = asyncio.Semaphore(self._per_batch)
         task = asyncio.ensure_future(self._run(batch_id, requests))
         self._running[batch_id] = task
-        task.add_done_callback(lambda _: self._running.pop(batch_id, None))
+        task.add_done_callback(lambda _: (self._running.pop(batch_id, None), self._batch_slots.pop(batch_id, None)))
         return batch_id
 
     async def _run(self, batch_id: str, requests: list[bytes]) -> None:
@@ -90,9 +102,9 @@ class BatchRunner:
         queued = ItemResult(index)
         try:
             while True:
-                async with self._slots:
+                async with self._batch_slots[batch_id], self._slots:
                     try:
-                        job = await self.jobs.submit(unpack(packed))
+                        job = await self.jobs.submit(unpack(packed), lane="batch", batch_id=batch_id)
                     except (UserLimitReached, QueueFull):
                         job = None
                     if job is not None:

@@ -22,7 +22,7 @@ from ..errors import FailureReason, ShuttingDown, StoreUnavailable, UserStreamLi
 from ..logs import get_logger
 from ..recap import RenderRequest
 from ..render.pipeline import Outcome
-from .model import Failed, Job, JobEvent, Queued, event_seq
+from .model import LANES, Failed, Job, JobEvent, Queued, event_seq
 from .runner import CheckRequest, JobObserver, JobRunner, RunJob, end_job, succeeded
 from .store import CancelRequest, JobLimits, JobStore
 
@@ -91,8 +91,11 @@ class JobManager:
 
     # -- admitting -----------------------------------------------------------------------------------------
 
-    async def submit(self, request: RenderRequest, last_event_id: str | None = None) -> Job:
-        """The job for this request: the running or retained one, or a new one (queued, or done from the cache)."""
+    async def submit(
+        self, request: RenderRequest, last_event_id: str | None = None, *, lane: str = LANES[0], batch_id: str = ""
+    ) -> Job:
+        """The job for this request: the running or retained one, or a new one (queued in `lane`, or done from the
+        cache). A batch's items go in the batch lane, which a worker takes from only when no reader's request waits."""
         if not self.accepting:
             raise ShuttingDown("the server is shutting down")
         known = self.store.counts()
@@ -100,7 +103,7 @@ class JobManager:
         # after the retention) must not re-render a stored video. A live job named by it still wins in the store.
         stored = await self.lookup(request)
         finished = None if stored is None else succeeded(stored)
-        job, created = await self.store.create_or_attach(request, last_event_id, self.limits.admission, finished)
+        job, created = await self.store.create_or_attach(request, last_event_id, self.limits.admission, finished, lane)
         if not created:
             self.log.info("attached_to_existing", job_id=job.id, state=job.state.status)
             return job
@@ -110,7 +113,8 @@ class JobManager:
             await end_job(self.store, job, finished, self.limits, owner=None)
             self.log.info("cached", job_id=job.id, user_id=job.user_id, key=finished.key)
             return job
-        self.log.info("queued", job_id=job.id, user_id=job.user_id, waiting_ahead=known[0], running=known[1])
+        fields = {"waiting_ahead": known[0], "running": known[1], "lane": lane, "batch_id": batch_id or None}
+        self.log.info("queued", job_id=job.id, user_id=job.user_id, **fields)
         await self.publish_positions()
         return job
 

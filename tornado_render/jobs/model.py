@@ -25,6 +25,8 @@ from ..recap import RenderRequest
 TERMINAL_EVENTS = frozenset({"complete", "error"})
 TERMINAL_SUFFIX = ".end"
 NewEvent = tuple[str, dict[str, Any]]  # an event to append: its name and data (the store numbers it)
+# A queue's lanes, taken in this order: a batch item waits until no reader's own request does.
+LANES = ("interactive", "batch")
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class Job:
     request: RenderRequest
     instance: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     state: JobState = field(default_factory=lambda: Queued(position=0))
+    lane: str = "interactive"  # one of LANES; a reader attaching to a waiting batch item makes it interactive
     created_at: float = field(default_factory=time.monotonic)
     started_at: float | None = None
     finished_at: float | None = None

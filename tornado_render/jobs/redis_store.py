@@ -3,10 +3,11 @@
 Layout (all keys under the store's prefix, `tr:` by default):
 
     key:<job key>        the id of the current job for a request
-    job:<id>             hash: key, request, status, state, seq, progress, owner, cancel, created, and
+    job:<id>             hash: key, request, status, state, seq, progress, owner, cancel, created, lane, and
                          remembered_until for a failure that would recur (it answers identical requests until then)
     events:<id>          a Redis Stream; entry `<seq>-0` is event `<id>.<seq>`, so Last-Event-ID resumes anywhere
-    queue, running       the FIFO of waiting job ids, the set of running ones
+    queue, queue:batch   the FIFOs of waiting job ids, interactive and batch lane (taken in that order)
+    running              the set of running job ids
     lease:<id>           the worker that runs the job, expiring WORKER_LEASE_SECONDS after its last renewal
     user:<quota user>    the user's jobs, for USER_MAX_JOBS across the fleet
     clients:<id>         hash instance -> clients attached there; streams:<quota user> the same for open streams;
@@ -26,6 +27,7 @@ import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from functools import partial
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -36,6 +38,7 @@ from ..errors import FailureReason, QueueFull, StoreUnavailable, UserLimitReache
 from ..logs import get_logger
 from ..recap import RenderRequest
 from .model import (
+    LANES,
     TERMINAL_EVENTS,
     Job,
     JobEvent,
@@ -139,6 +142,8 @@ class RedisJobStore:
         self.jobs: dict[str, Job] = {}
         self.followers: dict[str, _Follower] = {}
         self._counts = (0, 0)
+        self._lanes: dict[str, tuple[int, float]] = {lane: (0, 0.0) for lane in LANES}  # (waiting, oldest created)
+        self.up = True  # as the last heartbeat or health check found it (optimistic before the first)
         self._scripts = {name: self.redis.register_script(source) for name, source in SCRIPTS.items()}
         self._housekeeping: asyncio.Task[None] | None = None
         self.log = get_logger(component="redis_store", instance=self.instance)
@@ -148,6 +153,11 @@ class RedisJobStore:
     def key(self, kind: str, name: str = "") -> str:
         """A key of this store: `<prefix><kind>`, or `<prefix><kind>:<name>`."""
         return f"{self.prefix}{kind}:{name}" if name else f"{self.prefix}{kind}"
+
+    @property
+    def queues(self) -> list[str]:
+        """The lanes' queues in LANES' order: `queue` (the one key before there were lanes), `queue:batch`."""
+        return [self.key("queue", "" if lane == LANES[0] else lane) for lane in LANES]
 
     async def call(self, make: Callable[[], Awaitable[T]]) -> T:
         """One Redis call, retried through an outage of up to OUTAGE_GRACE_SECONDS."""
@@ -174,8 +184,9 @@ class RedisJobStore:
             try:
                 await self.redis.set(self.key("instance", self.instance), "1", px=int(INSTANCE_TTL_SECONDS * 1000))
                 self._counts = await self._fleet_counts()
+                self.up = True
             except REDIS_ERRORS:
-                pass
+                self.up = False
             await asyncio.sleep(COUNTS_REFRESH_SECONDS)
 
     async def _load(self, job_id: str) -> Job | None:
@@ -193,6 +204,7 @@ class RedisJobStore:
                 created_at=time.monotonic() - age,
             )
         known.state = state_from_json(fields[b"state"].decode())
+        known.lane = fields.get(b"lane", LANES[0].encode()).decode()
         return known
 
     def forget_later(self, job: Job) -> None:
@@ -203,15 +215,20 @@ class RedisJobStore:
     # -- admission -----------------------------------------------------------------------------------------
 
     async def create_or_attach(
-        self, request: RenderRequest, last_event_id: str | None, admission: Admission, stored: Succeeded | None
+        self,
+        request: RenderRequest,
+        last_event_id: str | None,
+        admission: Admission,
+        stored: Succeeded | None,
+        lane: str = LANES[0],
     ) -> tuple[Job, bool]:
         key = job_key(request)
-        keys = [self.key("key", key), self.key("queue"), self.key("running"), self.key("user", request.quota_user)]
+        keys = [self.key("key", key), self.queues[0], self.key("running"), self.key("user", request.quota_user)]
         args: list[str | float] = [self.prefix, key, f"{key[:12]}-{uuid.uuid4().hex[:8]}", event_job(last_event_id)]
         args += [json.dumps(request.as_json(), ensure_ascii=False), state_to_json(Queued(0))]
         args += [state_to_json(stored) if stored else "", max(1, await self.capacity())]
-        args += [admission.max_queued, admission.max_per_user, time.time()]  # in lua/create_or_attach.lua's order
-        answer = await self._run("create_or_attach", [*keys, self.key("wake")], *args)
+        args += [admission.max_queued, admission.max_per_user, time.time(), lane]  # lua/create_or_attach.lua's order
+        answer = await self._run("create_or_attach", [*keys, self.key("wake"), self.queues[1]], *args)
         job_id, created = answer[0].decode(), int(answer[1])
         if created == -1:
             raise QueueFull(int(answer[2]), retry_after=admission.retry_after(int(answer[2])))
@@ -280,7 +297,7 @@ class RedisJobStore:
         await self.call(lambda: self.redis.hset(self.key("job", job.id), mapping=mapping))
 
     async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None:
-        take = ("take", [self.key("queue"), self.key("running")], self.prefix, worker, int(lease_seconds * 1000))
+        take = ("take", [*self.queues, self.key("running")], self.prefix, worker, int(lease_seconds * 1000))
         job_id = await self._run(*take)
         if not job_id:
             await self.call(lambda: self.redis.blpop([self.key("wake")], timeout=max(1, int(timeout))))
@@ -291,7 +308,7 @@ class RedisJobStore:
         return bool(await self._run("renew", [self.key("lease", job.id)], worker, int(lease_seconds * 1000)))
 
     async def requeue_abandoned(self) -> list[Job]:
-        ids = await self._run("requeue_abandoned", [self.key("queue"), self.key("running")], self.prefix)
+        ids = await self._run("requeue_abandoned", [self.queues[0], self.key("running"), self.queues[1]], self.prefix)
         requeued = [job for job in [await self._load(raw.decode()) for raw in ids] if job is not None]
         for job in requeued:
             self.log.warning("lease_expired_requeued", job_id=job.id)
@@ -300,18 +317,18 @@ class RedisJobStore:
         return requeued
 
     async def queued(self) -> list[Job]:
-        ids = await self.call(lambda: self.redis.lrange(self.key("queue"), 0, -1))
+        ids = [raw for queue in self.queues for raw in await self.call(partial(self.redis.lrange, queue, 0, -1))]
         jobs = [await self._load(raw.decode()) for raw in ids]
         return [job for job in jobs if job is not None]
 
     async def remove_queued(self, job: Job) -> bool:
-        return bool(await self.call(lambda: self.redis.lrem(self.key("queue"), 0, job.id)))
+        return any([await self.call(partial(self.redis.lrem, queue, 0, job.id)) for queue in self.queues])
 
     async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None:
         kept = max(1, int(max(retention_seconds, remembered_seconds) + 0.999))
         remembered_until = repr(time.time() + remembered_seconds) if remembered_seconds > 0 else ""
-        keys = [self.key("job", job.id), self.key("key", job.key), self.key("running"), self.key("queue")]
-        keys += [self.key(kind, job.id) for kind in ("lease", "events", "clients")]
+        keys = [self.key("job", job.id), self.key("key", job.key), self.key("running"), self.queues[0]]
+        keys += [self.key(kind, job.id) for kind in ("lease", "events", "clients")] + [self.queues[1]]
         await self._run("finish", keys, job.id, kept, remembered_until)
         await self.call(lambda: self.redis.srem(self.key("user", job.quota_user), job.id))
         self.forget_later(job)
@@ -337,7 +354,9 @@ class RedisJobStore:
     # -- the store itself ----------------------------------------------------------------------------------
 
     async def _fleet_counts(self) -> tuple[int, int]:
-        return int(await self.redis.llen(self.key("queue"))), int(await self.redis.scard(self.key("running")))
+        answer = await self._scripts["counts"](keys=[*self.queues, self.key("running")], args=[self.prefix])
+        self._lanes = {lane: (int(answer[2 * i]), float(answer[2 * i + 1] or 0)) for i, lane in enumerate(LANES)}
+        return sum(waiting for waiting, _ in self._lanes.values()), int(answer[-1])
 
     async def fleet_counts(self) -> tuple[int, int]:
         self._counts = await self.call(self._fleet_counts)
@@ -346,11 +365,19 @@ class RedisJobStore:
     def counts(self) -> tuple[int, int]:
         return self._counts
 
+    def lanes(self) -> dict[str, tuple[int, float]]:
+        now = time.time()
+        return {
+            lane: (waiting, max(0.0, now - created) if waiting else 0.0)
+            for lane, (waiting, created) in self._lanes.items()
+        }
+
     async def healthy(self) -> bool:
         try:
-            return bool(await asyncio.wait_for(self.redis.ping(), 2))
+            self.up = bool(await asyncio.wait_for(self.redis.ping(), 2))
         except (*REDIS_ERRORS, asyncio.TimeoutError):
-            return False
+            self.up = False
+        return self.up
 
     async def close(self) -> None:
         """Stop this instance's readers and heartbeat and close its connections (the server never closes its store)."""

@@ -53,6 +53,7 @@ class JobObserver(Protocol):
     def job_started(self, job: Job) -> None: ...
     def job_succeeded(self, job: Job, outcome: Outcome) -> None: ...
     def job_failed(self, job: Job, reason: FailureReason) -> None: ...
+    def jobs_taken_over(self, jobs: list[Job]) -> None: ...  # requeued: their worker's lease ran out
 
 
 class ProgressPump:
@@ -131,7 +132,10 @@ class JobRunner:
                 await self.store.register_worker(self.worker, self.slots, self.limits.lease_seconds)
                 for job in list(self.tasks):
                     await self._keep(job)
-                if self.accepting and await self.store.requeue_abandoned():
+                requeued = await self.store.requeue_abandoned() if self.accepting else []
+                for observer in self.observers if requeued else ():
+                    observer.jobs_taken_over(requeued)
+                if requeued:
                     await self.on_change()
             await asyncio.sleep(interval)
 

@@ -20,7 +20,7 @@ from tornado.ioloop import IOLoop
 from ..errors import FailureReason, JobFailed, QueueFull, StoreUnavailable, UserLimitReached
 from ..logs import get_logger
 from ..recap import RenderRequest
-from .model import Failed, Job, JobEvent, JobState, NewEvent, Queued, Succeeded, event_job, job_key
+from .model import LANES, Failed, Job, JobEvent, JobState, NewEvent, Queued, Succeeded, event_job, job_key
 
 
 @dataclass(frozen=True)
@@ -84,14 +84,21 @@ class Feed:
 class Admitting(Protocol):
     """Jobs made or found in one step; clients and streams counted on every instance.
 
-    create_or_attach answers (the job, made now): the live or retained one, or a new one, queued (QueueFull or
-    UserLimitReached when it does not fit) or born `stored`. A failed job answers only a client presenting one of
-    its event ids, unless its failure is remembered. add_client counts a client here in (+1) or out (-1) and answers
-    how many are attached on every instance; stream_opened is False when `limit` streams of `user` are open.
+    create_or_attach answers (the job, made now): the live or retained one, or a new one, queued in `lane` (QueueFull
+    or UserLimitReached when it does not fit) or born `stored`; an interactive request moves a waiting job it attaches
+    to into the interactive lane (a reader does not wait behind a batch for a recap that a batch also asked for).
+    A failed job answers only a client presenting one of its event ids, unless its failure is remembered. add_client
+    counts a client here in (+1) or out (-1) and answers how many are attached on every instance; stream_opened is
+    False when `limit` streams of `user` are open.
     """
 
     async def create_or_attach(
-        self, request: RenderRequest, last_event_id: str | None, admission: Admission, stored: Succeeded | None
+        self,
+        request: RenderRequest,
+        last_event_id: str | None,
+        admission: Admission,
+        stored: Succeeded | None,
+        lane: str = LANES[0],
     ) -> tuple[Job, bool]: ...
     async def add_client(self, job: Job, delta: int) -> int: ...
     async def stream_opened(self, user: str, limit: int) -> bool: ...
@@ -113,9 +120,11 @@ class Events(Protocol):
 class Queue(Protocol):
     """The waiting jobs in order, the running ones under their workers' leases, cancellations, the workers' slots.
 
-    A job whose lease expired (its worker died) is requeued at the front. A finished job (its terminal event is
+    Jobs are taken lane by lane (model.LANES: interactive, then batch), each lane first in first out; a job whose
+    lease expired (its worker died) is requeued at the front of its lane. A finished job (its terminal event is
     appended) is forgotten after `retention_seconds`; a failure that would recur answers every identical request
-    for `remembered_seconds`. counts() is fleet_counts() (queued, running) as last seen, without a round trip.
+    for `remembered_seconds`. counts() is fleet_counts() (queued, running) as last seen, without a round trip, and
+    lanes() each lane's (waiting jobs, seconds since the oldest of them was created) as last seen.
     """
 
     async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None: ...
@@ -131,11 +140,13 @@ class Queue(Protocol):
     async def capacity(self) -> int: ...
     async def fleet_counts(self) -> tuple[int, int]: ...
     def counts(self) -> tuple[int, int]: ...
+    def lanes(self) -> dict[str, tuple[int, float]]: ...
 
 
 class JobStore(Admitting, Events, Queue, Protocol):
     name: str
     shared: bool  # other instances use it too (a Redis fleet), so its queue outlives this process
+    up: bool  # the store answered its last heartbeat (always True in one process)
 
     async def healthy(self) -> bool: ...
 
@@ -143,6 +154,7 @@ class JobStore(Admitting, Events, Queue, Protocol):
 class MemoryJobStore:
     name = "memory"
     shared = False
+    up = True
 
     def __init__(self) -> None:
         self.by_key: dict[str, Job] = {}
@@ -158,15 +170,19 @@ class MemoryJobStore:
         self._queued = asyncio.Event()
 
     async def create_or_attach(
-        self, request: RenderRequest, last_event_id: str | None, admission: Admission, stored: Succeeded | None
+        self,
+        request: RenderRequest,
+        last_event_id: str | None,
+        admission: Admission,
+        stored: Succeeded | None,
+        lane: str = LANES[0],
     ) -> tuple[Job, bool]:
         key = job_key(request)
         earlier = self.by_id.get(event_job(last_event_id))
-        if earlier is not None and earlier.key == key:
-            return earlier, False
-        existing = self.by_key.get(key)
+        existing = earlier if earlier is not None and earlier.key == key else self.by_key.get(key)
         remembered = existing is not None and self.remembered_until.get(existing.id, 0.0) > time.monotonic()
-        if existing is not None and (not isinstance(existing.state, Failed) or remembered):
+        if existing is not None and (existing is earlier or not isinstance(existing.state, Failed) or remembered):
+            existing.lane = LANES[0] if lane == LANES[0] else existing.lane
             return existing, False
         if stored is None:
             queued = len(self.waiting)
@@ -175,7 +191,7 @@ class MemoryJobStore:
             active = sum(1 for job in (*self.waiting, *self.running) if job.quota_user == request.quota_user)
             if active >= admission.max_per_user:
                 raise UserLimitReached(active, retry_after=admission.retry_after(queued))
-        job = Job(key=key, request=request, state=stored or Queued(position=0))  # 0: not told a place yet
+        job = Job(key=key, request=request, state=stored or Queued(position=0), lane=lane)  # 0: not told a place yet
         self.by_key[key] = self.by_id[job.id] = job
         self.feeds[job.id] = Feed()
         if stored is None:
@@ -211,7 +227,8 @@ class MemoryJobStore:
                 return None
         if not self.waiting:
             return None
-        job = self.waiting.popleft()
+        job = min(self.waiting, key=lambda job: LANES.index(job.lane))  # the first of the first lane
+        self.waiting.remove(job)
         self.running.add(job)
         return job
 
@@ -225,7 +242,7 @@ class MemoryJobStore:
         job.state = state
 
     async def queued(self) -> list[Job]:
-        return list(self.waiting)
+        return sorted(self.waiting, key=lambda job: LANES.index(job.lane))
 
     async def remove_queued(self, job: Job) -> bool:
         queued = job in self.waiting
@@ -280,6 +297,11 @@ class MemoryJobStore:
 
     def counts(self) -> tuple[int, int]:
         return len(self.waiting), len(self.running)
+
+    def lanes(self) -> dict[str, tuple[int, float]]:
+        now = time.monotonic()
+        ages = {lane: [now - job.created_at for job in self.waiting if job.lane == lane] for lane in LANES}
+        return {lane: (len(ages[lane]), max(ages[lane], default=0.0)) for lane in LANES}
 
     async def healthy(self) -> bool:
         return True
