@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +51,26 @@ class TestRenderMetrics:
         assert sample_value(metrics, "render_duration_seconds_bucket", le="10.0") == 0
         assert sample_value(metrics, "upload_duration_seconds_count") == 1
         assert sample_value(metrics, "upload_duration_seconds_sum") == 0.2
+
+    def test_finished_jobs_are_counted_by_lane(self) -> None:
+        """The batch lane's finished jobs are its throughput, apart from readers' own requests."""
+        metrics = RenderMetrics()
+        batch_item = dataclasses.replace(JOB, lane="batch")
+        metrics.job_succeeded(batch_item, outcome())
+        metrics.job_succeeded(batch_item, outcome())
+        metrics.job_failed(batch_item, FailureReason.RENDER)
+        metrics.job_succeeded(JOB, outcome())
+        finished = {
+            (lane, end): sample_value(metrics, "jobs_finished_total", lane=lane, outcome=end)
+            for lane in ("interactive", "batch")
+            for end in ("completed", "failed")
+        }
+        assert finished == {
+            ("interactive", "completed"): 1,
+            ("interactive", "failed"): 0,
+            ("batch", "completed"): 2,
+            ("batch", "failed"): 1,
+        }
 
     @pytest.mark.parametrize("reason", list(FailureReason))
     def test_every_reason_is_a_label(self, reason: FailureReason) -> None:

@@ -29,8 +29,9 @@ NOT_EXPORTED = re.compile(r"^(up|tornado_render:\w+)$")
 METRIC_NAME = re.compile(r"\b(tornado_render_[a-z_]+|up)\b(?![(:])")
 # What the dashboard is for (issue 23's ops kit): each of these is on a panel.
 WATCHED = (
-    "tornado_render_fleet_queue_length",
+    "tornado_render_fleet_queue_length_by_lane",
     "tornado_render_fleet_queue_oldest_seconds",
+    "tornado_render_jobs_finished_total",
     "tornado_render_renders_completed_total",
     "tornado_render_render_duration_seconds_bucket",
     "tornado_render_renders_failed_total",
@@ -166,7 +167,7 @@ class TestDashboard:
             assert len({target["refId"] for target in panel["targets"]}) == len(panel["targets"]), panel["title"]
 
     def test_it_watches_what_the_fleet_needs(self) -> None:
-        """Queue depth and age, throughput, render times, failures by reason, takeovers, Redis: each on a panel."""
+        """Queue depth and age per lane, batch throughput, render times, failures, takeovers, Redis: each on a panel."""
         assert set(WATCHED) <= metric_names(dashboard_queries())
 
     @pytest.mark.usefixtures("needs_promtool")

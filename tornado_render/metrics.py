@@ -21,6 +21,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 
 from .errors import FailureReason
+from .jobs.model import LANES
 
 if TYPE_CHECKING:
     from .jobs.model import Job
@@ -59,6 +60,17 @@ class RenderMetrics:
         )
         for reason in FAILURE_REASONS:
             self.failed.labels(reason=reason)  # every reason is exported from the start, at 0
+        self.finished_by_lane = Counter(
+            "jobs_finished",
+            "Rendered jobs that ended, by the lane they were taken from and how they ended (completed or failed):"
+            " the batch lane's rate is batch throughput.",
+            ["lane", "outcome"],
+            namespace=NAMESPACE,
+            registry=self.registry,
+        )
+        for lane in LANES:
+            for outcome in ("completed", "failed"):
+                self.finished_by_lane.labels(lane=lane, outcome=outcome)
         self.render_seconds = Histogram(
             "render_duration_seconds",
             "Wall time of the render phase (driver start to finished video), successful renders only.",
@@ -145,11 +157,13 @@ class RenderMetrics:
 
     def job_succeeded(self, job: Job, outcome: Outcome) -> None:
         self.completed.inc()
+        self.finished_by_lane.labels(lane=job.lane, outcome="completed").inc()
         self.render_seconds.observe(outcome.render_seconds)
         self.upload_seconds.observe(outcome.upload_seconds)
 
     def job_failed(self, job: Job, reason: FailureReason) -> None:
         self.failed.labels(reason=reason.value).inc()
+        self.finished_by_lane.labels(lane=job.lane, outcome="failed").inc()
 
     def jobs_taken_over(self, jobs: list[Job]) -> None:
         self.lease_takeovers.inc(len(jobs))
