@@ -4,13 +4,14 @@
  */
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {writeMetadataModule} from './metadata.mjs';
 import {emit} from './protocol.mjs';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * The bundle's address: the job's `serveUrl`, or a bundle of src/index.ts built now (into `bundleOutDir` when
- * given), reporting `bundle-progress` and, for a bundle-only job, `preview-failed` when the preview did not build.
+ * given, with the composition's metadata compiled beside it: metadata.mjs), reporting `bundle-progress` and, for a bundle-only job, `preview-failed` when the preview did not build.
  * @param {import('./protocol.mjs').Job} job
  * @returns {Promise<string>}
  */
@@ -28,6 +29,7 @@ export async function obtainServeUrl(job) {
     enableCaching: false,
     onProgress: report,
   });
+  await writeMetadataModule(serveUrl);
   if (job.bundleOnly && job.bundleOutDir) {
     // The preview is an extra of the bundle: a preview that does not build is reported, never a failed bundle
     // (videos are rendered without it).

@@ -10,6 +10,7 @@ import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {ownSignals, startCancellation} from './cancel.mjs';
+import {resolveInNode} from './metadata.mjs';
 import {mark} from './timings.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -82,7 +83,6 @@ export async function openChrome(job, logLevel) {
  * @returns {Promise<T>}
  */
 export async function withComposition(job, serveUrl, work) {
-  const {selectComposition} = await import('@remotion/renderer');
   if (typeof job.browserExecutable !== 'string' || job.browserExecutable === '') {
     throw new Error('the job needs "browserExecutable": this driver never downloads a browser');
   }
@@ -108,7 +108,7 @@ export async function withComposition(job, serveUrl, work) {
         timeoutInMilliseconds: job.timeoutInMilliseconds ?? 30000,
       };
       const composition = await Promise.race([
-        selectComposition({...common, id: job.compositionId ?? 'MonthlyRecap'}),
+        compositionFor(common, job.compositionId ?? 'MonthlyRecap'),
         browserLost.promise,
         cancellation.cancelled,
       ]);
@@ -130,9 +130,24 @@ export async function withComposition(job, serveUrl, work) {
  * @param {string} id
  */
 export async function selectOther(session, inputProps, id) {
-  const {selectComposition} = await import('@remotion/renderer');
   session.cancellation.check();
-  return Promise.race([selectComposition({...session.common, inputProps, id}), session.cancellation.cancelled]);
+  return Promise.race([compositionFor({...session.common, inputProps}, id), session.cancellation.cancelled]);
+}
+
+/**
+ * The composition `id` for the props in `common`: resolved in Node from the bundle's compiled metadata when it can
+ * be (metadata.mjs), else selected in a tab of the open browser.
+ * @param {Session['common']} common
+ * @param {string} id
+ * @returns {Promise<import('remotion').VideoConfig>}
+ */
+async function compositionFor(common, id) {
+  const resolved = await resolveInNode(common.serveUrl, id, common.inputProps);
+  if (resolved !== null) {
+    return resolved;
+  }
+  const {selectComposition} = await import('@remotion/renderer');
+  return selectComposition({...common, id});
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * The composition's TypeScript sources as a module for a Node script, transpiled with the esbuild that
- * @remotion/bundler brings (no build step, no files written): the scripts that let tests ask the composition's own
+ * The composition's TypeScript sources as a module for a Node script, transpiled with esbuild (pinned in
+ * package.json; the bundle job compiles the composition's metadata with it too) (no build step, no files written): the scripts that let tests ask the composition's own
  * rules (template-rules, text-rules, palette-report, calculate-duration) all load them this way.
  */
 import path from 'node:path';

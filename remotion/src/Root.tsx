@@ -8,10 +8,9 @@ import {Composition} from 'remotion';
 import {MonthlyRecap} from './compositions/MonthlyRecap';
 import {BENCH_FRAMES, BenchBlank, BenchBusyStill} from './compositions/Bench';
 import {CARD_HEIGHT, CARD_WIDTH, RecapCard} from './compositions/RecapCard';
-import {FRAMES, formatOf} from './compositions/MonthlyRecap/frame';
-import {calculateDuration, FPS, HEIGHT, staticSpans, WIDTH} from './timing/timeline';
+import {calculateDuration, FPS, HEIGHT, WIDTH} from './timing/timeline';
+import {recapMetadata} from './timing/metadata';
 import {sampleRecap} from './sampleRecap';
-import {resolveTemplate} from './template/template';
 import type {WithStaticSpans} from './timing/staticSpans';
 import type {MonthlyRecapProps} from './types';
 
@@ -25,16 +24,11 @@ export const RemotionRoot: React.FC = () => (
       fps={FPS}
       durationInFrames={calculateDuration(sampleRecap)}
       defaultProps={sampleRecap}
+      // The length, the shape's size and the static spans the driver holds (timing/metadata.ts; the driver resolves
+      // the same function in Node).
       calculateMetadata={({props}: {props: WithStaticSpans<MonthlyRecapProps>}) => {
-        const template = resolveTemplate(props.template);
-        const frame = FRAMES[formatOf(props)];
-        return {
-          durationInFrames: calculateDuration(props, template),
-          width: frame.outputWidth,
-          height: frame.outputHeight,
-          // For the render driver: the frames to capture once and hold (see timing/staticSpans.ts).
-          props: {...props, staticSpans: staticSpans(props, template)},
-        };
+        const {durationInFrames, width, height, props: resolved} = recapMetadata(props);
+        return {durationInFrames, width, height, props: resolved};
       }}
     />
     {/* The Open Graph card of a recap (a still): same props, its own size. */}

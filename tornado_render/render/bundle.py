@@ -29,8 +29,10 @@ _HASHED_FILES = (
     "package-lock.json",
     "tsconfig.json",
     "scripts/build-preview.mjs",
+    "driver/metadata.mjs",
     "scripts/make-beds.mjs",
 )
+# (driver/metadata.mjs compiles the composition's metadata into the bundle's folder.)
 # The composition's sources, the browser preview's (built into the bundle's preview/ folder), and the files the
 # bundle serves (public/: the soundtrack beds).
 _HASHED_DIRS = ("src", "preview", "public")
