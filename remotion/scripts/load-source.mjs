@@ -1,7 +1,7 @@
 /**
- * The composition's TypeScript sources as a module for a Node script, transpiled with esbuild (pinned in
- * package.json; the bundle job compiles the composition's metadata with it too) (no build step, no files written): the scripts that let tests ask the composition's own
- * rules (template-rules, text-rules, palette-report, calculate-duration) all load them this way.
+ * The composition's TypeScript sources as a module for a Node script, transpiled with esbuild (no build step, no
+ * files written; the bundle job compiles the composition's metadata with it too): the scripts that let tests ask
+ * the composition's own rules (template-rules, text-rules, palette-report, calculate-duration) all load them this way.
  */
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
