@@ -170,7 +170,7 @@ class JobManager:
             return
         if self.runner is not None and self.runner.cancel_local(job, request):
             return
-        if await self.store.remove_queued(job):
+        if await self.store.request_cancel(job, request):
             failure = request.failure()
             state = Failed(failure.reason, failure.client_message)
             if await end_job(self.store, job, state, self.limits, owner=None):
@@ -178,8 +178,6 @@ class JobManager:
                 for observer in self.observers:
                     observer.job_failed(job, request.reason)
             await self.publish_positions()
-            return
-        await self.store.request_cancel(job, request)
 
     async def shutdown(self, grace_seconds: float) -> None:
         """Stop taking jobs, cancel the ones waiting here, give running ones `grace_seconds`, then cancel them."""

@@ -37,9 +37,9 @@ import redis.exceptions
 from ..errors import FailureReason, QueueFull, StoreUnavailable, UserLimitReached
 from ..logs import get_logger
 from ..recap import RenderRequest
+from ..render.progress import BUNDLING
 from .model import (
     LANES,
-    TERMINAL_EVENTS,
     Job,
     JobEvent,
     JobState,
@@ -89,18 +89,14 @@ class _Follower(Feed):
 
     async def _follow(self) -> None:
         stream = self.store.key("events", self.job.id)
-        outage_since: float | None = None
         while not (self.events and self.events[-1].terminal):
             try:
-                answer = await self.store.redis.xread({stream: f"{len(self.events)}-0"}, block=READ_BLOCK_MS)
-                outage_since = None
-            except REDIS_ERRORS:
-                outage_since = outage_since or time.monotonic()
-                if time.monotonic() - outage_since > OUTAGE_GRACE_SECONDS:
-                    self.failure = StoreUnavailable("the job store is unreachable")
-                    return self.add([])  # wakes the waiters, who raise it
-                await asyncio.sleep(0.2)
-                continue
+                answer = await self.store.call(
+                    lambda: self.store.redis.xread({stream: f"{len(self.events)}-0"}, block=READ_BLOCK_MS)
+                )
+            except StoreUnavailable as failure:
+                self.failure = failure
+                return self.add([])  # wakes the waiters, who raise it
             fresh = [
                 JobEvent.of(
                     self.job.id, int(entry.split(b"-")[0]), fields[b"name"].decode(), json.loads(fields[b"data"])
@@ -257,19 +253,9 @@ class RedisJobStore:
         self, job: Job, events: list[NewEvent], owner: str | None = None, state: JobState | None = None
     ) -> list[JobEvent] | None:
         keys = [self.key("job", job.id), self.key("events", job.id)]
-
-        async def appended() -> list[Any]:
-            pipe = self.redis.pipeline(transaction=False)
-            for index, (name, data) in enumerate(events, 1):
-                last = state if index == len(events) else None
-                args: list[str | int] = [name, json.dumps(data, ensure_ascii=False), owner or ""]
-                args += [int(name in TERMINAL_EVENTS), str(data["progress"]) if name == "progress" else ""]
-                args += [state_to_json(last), last.status] if last is not None else ["", ""]
-                await self._scripts["append"](keys=keys, args=args, client=pipe)
-            return list(await pipe.execute())
-
-        seqs = await self.call(appended)
-        if not all(seqs):
+        pairs = [text for name, data in events for text in (name, json.dumps(data, ensure_ascii=False))]
+        seqs = await self._run("append", keys, owner or "", state_to_json(state) if state else "", *pairs)
+        if not seqs:
             return None
         if state is not None:
             job.state = state
@@ -291,13 +277,8 @@ class RedisJobStore:
 
     # -- queue and leases ----------------------------------------------------------------------------------
 
-    async def set_state(self, job: Job, state: JobState) -> None:
-        job.state = state
-        mapping = {"state": state_to_json(state), "status": state.status}
-        await self.call(lambda: self.redis.hset(self.key("job", job.id), mapping=mapping))
-
     async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None:
-        take = ("take", [*self.queues, self.key("running")], self.prefix, worker, int(lease_seconds * 1000))
+        take = ("take", [*self.queues, self.key("running")], self.prefix, worker, int(lease_seconds * 1000), BUNDLING)
         job_id = await self._run(*take)
         if not job_id:
             await self.call(lambda: self.redis.blpop([self.key("wake")], timeout=max(1, int(timeout))))
@@ -308,12 +289,11 @@ class RedisJobStore:
         return bool(await self._run("renew", [self.key("lease", job.id)], worker, int(lease_seconds * 1000)))
 
     async def requeue_abandoned(self) -> list[Job]:
-        ids = await self._run("requeue_abandoned", [self.queues[0], self.key("running"), self.queues[1]], self.prefix)
+        keys = [self.queues[0], self.key("running"), self.queues[1], self.key("wake")]
+        ids = await self._run("requeue_abandoned", keys, self.prefix)
         requeued = [job for job in [await self._load(raw.decode()) for raw in ids] if job is not None]
         for job in requeued:
             self.log.warning("lease_expired_requeued", job_id=job.id)
-        if requeued:
-            await self.call(lambda: self.redis.rpush(self.key("wake"), *["1"] * len(requeued)))
         return requeued
 
     async def queued(self) -> list[Job]:
@@ -321,21 +301,18 @@ class RedisJobStore:
         jobs = [await self._load(raw.decode()) for raw in ids]
         return [job for job in jobs if job is not None]
 
-    async def remove_queued(self, job: Job) -> bool:
-        return any([await self.call(partial(self.redis.lrem, queue, 0, job.id)) for queue in self.queues])
-
     async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None:
         kept = max(1, int(max(retention_seconds, remembered_seconds) + 0.999))
         remembered_until = repr(time.time() + remembered_seconds) if remembered_seconds > 0 else ""
         keys = [self.key("job", job.id), self.key("key", job.key), self.key("running"), self.queues[0]]
-        keys += [self.key(kind, job.id) for kind in ("lease", "events", "clients")] + [self.queues[1]]
+        keys += [self.key(kind, job.id) for kind in ("lease", "events", "clients")]
+        keys += [self.queues[1], self.key("user", job.request.quota_user)]
         await self._run("finish", keys, job.id, kept, remembered_until)
-        await self.call(lambda: self.redis.srem(self.key("user", job.quota_user), job.id))
         self.forget_later(job)
 
-    async def request_cancel(self, job: Job, request: CancelRequest) -> None:
+    async def request_cancel(self, job: Job, request: CancelRequest) -> bool:
         value = json.dumps({"reason": request.reason.value, "text": request.text})
-        await self.call(lambda: self.redis.hsetnx(self.key("job", job.id), "cancel", value))
+        return bool(await self._run("cancel", [*self.queues, self.key("job", job.id)], job.id, value))
 
     async def cancel_requested(self, job: Job) -> CancelRequest | None:
         value = await self.call(lambda: self.redis.hget(self.key("job", job.id), "cancel"))

@@ -160,60 +160,62 @@ class JobRunner:
     async def _run(self, job: Job) -> None:
         """The task of one job: every line it logs, the pipeline's included, carries the job's id and userId."""
         structlog.contextvars.bind_contextvars(job_id=job.id, user_id=job.user_id)
+        job.started_at = time.monotonic()
+        pump: ProgressPump | None = None
         try:
-            if self.check_request is not None:
-                self.check_request(job.request)  # the web side's validation again: the store may hold anything
-        except (ValueError, KeyError, TypeError) as error:
-            self.log.error("invalid_job_request", reason=str(error)[:500])
-            reason = f"Render failed: the job store holds an invalid request ({error})"
-            job.started_at = time.monotonic()
-            await self._fail(job, JobFailed(FailureReason.INVALID, reason), "invalid")
-        else:
-            await self._render(job)
+            try:
+                self._check(job)
+                waited = round(job.started_at - job.created_at, 3)
+                self.log.info("render_started", month=job.request.month_name, waited_seconds=waited)
+                for observer in self.observers:
+                    observer.job_started(job)
+                published = await _retrying(lambda: self.store.last_progress(job))
+                pump = ProgressPump(self.store, job, self.worker, published)
+                result: Outcome | JobFailed = await self.run_job(job.request, pump.report)
+                phase = ""
+            except asyncio.CancelledError:
+                cancellation = self._cancellations.get(job, CancelRequest(FailureReason.CANCELLED, "cancelled"))
+                result, phase = cancellation.failure(), "cancelled"
+            except JobFailed as failure:
+                result, phase = failure, FAILURE_PHASES.get(failure.reason, "internal")
+            except Exception as error:
+                self.log.exception("job_crashed")
+                result = JobFailed(FailureReason.INTERNAL, f"Render failed: internal error ({type(error).__name__})")
+                phase = "internal"
+            if pump is not None:
+                await pump.close()
+            await self._end(job, result, phase)
         finally:
+            if pump is not None:
+                pump.task.cancel()
             self.tasks.pop(job, None)
             self._cancellations.pop(job, None)
             self._slot_free.set()
             await self.on_change()
 
-    async def _render(self, job: Job) -> None:
-        job.started_at = time.monotonic()
-        waited = round(job.started_at - job.created_at, 3)
-        self.log.info("render_started", month=job.request.month_name, waited_seconds=waited)
-        for observer in self.observers:
-            observer.job_started(job)
-        published = await _retrying(lambda: self.store.last_progress(job))
-        await self.store.set_state(job, Running(BUNDLING, max(0, published)))
-        pump = ProgressPump(self.store, job, self.worker, published)
+    def _check(self, job: Job) -> None:
+        """The web side's validation again (the store may hold anything): JobFailed(INVALID) for a bad request."""
         try:
-            outcome = await self.run_job(job.request, pump.report)
-        except asyncio.CancelledError:
-            cancellation = self._cancellations.get(job, CancelRequest(FailureReason.CANCELLED, "cancelled"))
-            await self._fail(job, cancellation.failure(), "cancelled", pump)
-        except JobFailed as failure:
-            await self._fail(job, failure, FAILURE_PHASES.get(failure.reason, "internal"), pump)
-        except Exception as error:
-            self.log.exception("job_crashed")
-            crashed = JobFailed(FailureReason.INTERNAL, f"Render failed: internal error ({type(error).__name__})")
-            await self._fail(job, crashed, "internal", pump)
-        else:
-            await pump.close()
-            if await end_job(self.store, job, succeeded(outcome), self.limits, self.worker):
+            if self.check_request is not None:
+                self.check_request(job.request)
+        except (ValueError, KeyError, TypeError) as error:
+            self.log.error("invalid_job_request", reason=str(error)[:500])
+            reason = f"Render failed: the job store holds an invalid request ({error})"
+            raise JobFailed(FailureReason.INVALID, reason) from None
+
+    async def _end(self, job: Job, result: Outcome | JobFailed, phase: str) -> None:
+        """End the job with `complete`, or `error` (it failed in `phase`), logged and counted unless it was lost."""
+        if isinstance(result, Outcome):
+            if await end_job(self.store, job, succeeded(result), self.limits, self.worker):
                 self.log.info("complete", total_seconds=round(job.elapsed, 3))
                 for observer in self.observers:
-                    observer.job_succeeded(job, outcome)
-        finally:
-            pump.task.cancel()
-
-    async def _fail(self, job: Job, failure: JobFailed, phase: str, pump: ProgressPump | None = None) -> None:
-        """End the job with `error` (after the progress `pump` still holds, when it renders)."""
-        if pump is not None:
-            await pump.close()
-        state = Failed(failure.reason, failure.client_message, failure.kept_file)
+                    observer.job_succeeded(job, result)
+            return
+        state = Failed(result.reason, result.client_message, result.kept_file)
         if await end_job(self.store, job, state, self.limits, self.worker):
-            self.log.info("error", phase=phase, reason=failure.detail)
+            self.log.info("error", phase=phase, reason=result.detail)
             for observer in self.observers:
-                observer.job_failed(job, failure.reason)
+                observer.job_failed(job, result.reason)
 
     async def stop(self, grace_seconds: float, reason: CancelRequest) -> None:
         """Take no more jobs; give running ones `grace_seconds`, then cancel them."""
@@ -236,7 +238,12 @@ async def end_job(store: JobStore, job: Job, state: Succeeded | Failed, limits: 
     """Move a job to its final state and append its terminal event; False when `owner` had lost the job. A failure
     that would recur answers the same request for FAILED_JOB_SECONDS."""
     job.finished_at = time.monotonic()
-    if await _retrying(lambda: store.append(job, [terminal_event(job, state)], owner, state)) is None:
+    if isinstance(state, Succeeded):  # `complete`, or `error` with the job's id (what a reader quotes to support)
+        data = {"filename": state.filename, "s3Url": state.url, "warnings": list(state.warnings)}
+        event = ("complete", {**data, "assets": dict(state.assets)})
+    else:
+        event = ("error", {"message": state.message, "jobId": job.id})
+    if await _retrying(lambda: store.append(job, [event], owner, state)) is None:
         return False
     recurring = isinstance(state, Failed) and state.reason in RECURRING_FAILURES
     await _retrying(lambda: store.finish(job, limits.retention_seconds, limits.failed_seconds if recurring else 0))
@@ -248,14 +255,6 @@ def succeeded(outcome: Outcome) -> Succeeded:
     return Succeeded(
         outcome.filename, outcome.url, outcome.key, outcome.duration, outcome.warnings, dict(outcome.assets)
     )
-
-
-def terminal_event(job: Job, state: Succeeded | Failed) -> tuple[str, dict[str, Any]]:
-    """`complete`, or `error` with its fixed message and the job's id (what a reader quotes to support)."""
-    if isinstance(state, Succeeded):
-        data = {"filename": state.filename, "s3Url": state.url, "warnings": list(state.warnings)}
-        return "complete", {**data, "assets": dict(state.assets)}
-    return "error", {"message": state.message, "jobId": job.id}
 
 
 async def _retrying(call: Callable[[], Awaitable[Any]]) -> Any:

@@ -1,5 +1,6 @@
--- KEYS: queue, running, queue:batch
+-- KEYS: queue, running, queue:batch, wake
 -- ARGV: prefix
+-- Running jobs whose lease is gone (their worker died) go back to the front of their lane, and wake the workers.
 local queue, running, prefix = KEYS[1], KEYS[2], ARGV[1]
 local requeued = {}
 for _, id in ipairs(redis.call('SMEMBERS', running)) do
@@ -9,6 +10,7 @@ for _, id in ipairs(redis.call('SMEMBERS', running)) do
     if redis.call('HGET', job, 'status') == 'running' then
       redis.call('HSET', job, 'status', 'queued', 'owner', '')
       redis.call('LPUSH', redis.call('HGET', job, 'lane') == 'batch' and KEYS[3] or queue, id)
+      redis.call('RPUSH', KEYS[4], '1')
       table.insert(requeued, id)
     end
   end
