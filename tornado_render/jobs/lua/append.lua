@@ -1,12 +1,11 @@
--- KEYS: job:<id>, events:<id>
--- ARGV: owner (or ''), the job's new state (or ''), then each event's name and data
+-- ARGV: prefix, job id, owner (or ''), the job's new state (or ''), then each event's name and data
 -- All the events or none: none when `owner` lost the job or its terminal event is in. The state goes with the last.
-local job, stream, owner = KEYS[1], KEYS[2], ARGV[1]
+local job, stream, owner = key('job', ARGV[2]), key('events', ARGV[2]), ARGV[3]
 if redis.call('EXISTS', job) == 0 or redis.call('HGET', job, 'terminal') == '1' then return false end
 if owner ~= '' and redis.call('HGET', job, 'owner') ~= owner then return false end
-if ARGV[2] ~= '' then redis.call('HSET', job, 'state', ARGV[2], 'status', cjson.decode(ARGV[2]).status) end
+if ARGV[4] ~= '' then redis.call('HSET', job, 'state', ARGV[4], 'status', cjson.decode(ARGV[4]).status) end
 local seqs = {}
-for index = 3, #ARGV, 2 do
+for index = 5, #ARGV, 2 do
   local name, data = ARGV[index], ARGV[index + 1]
   local seq = redis.call('HINCRBY', job, 'seq', 1)
   if name == 'complete' or name == 'error' then redis.call('HSET', job, 'terminal', '1') end  -- model.TERMINAL_EVENTS

@@ -1,6 +1,6 @@
--- KEYS: queue, queue:batch, job:<id>
--- ARGV: id, the cancel request (JSON)
+-- ARGV: prefix, job id, the cancel request (JSON)
 -- A waiting job leaves the queue (1: the caller ends it); else the first request is kept for its worker (0).
-if redis.call('LREM', KEYS[1], 0, ARGV[1]) + redis.call('LREM', KEYS[2], 0, ARGV[1]) > 0 then return 1 end
-if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('HSETNX', KEYS[3], 'cancel', ARGV[2]) end
+local id, job = ARGV[2], key('job', ARGV[2])
+if redis.call('LREM', queues[1], 0, id) + redis.call('LREM', queues[2], 0, id) > 0 then return 1 end
+if redis.call('EXISTS', job) == 1 then redis.call('HSETNX', job, 'cancel', ARGV[3]) end
 return 0
