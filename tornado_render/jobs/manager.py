@@ -122,7 +122,7 @@ class JobManager:
         """Tell each job that will wait where it is in line (jobs that a free slot takes at once are not told). The
         running ones are counted before the queue is read: a job taken in between is then in neither, where read the
         other way round it was in both, and was told a place in line while it rendered."""
-        free = max(0, await self.store.capacity() - (await self.store.fleet_counts())[1])
+        free = await self.store.free_slots()
         queued = await self.store.queued()
         for index, job in enumerate(queued[free:]):
             position = Queued(index + 1)

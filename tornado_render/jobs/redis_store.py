@@ -44,7 +44,6 @@ from .model import (
     JobState,
     NewEvent,
     Queued,
-    Running,
     Succeeded,
     event_job,
     job_key,
@@ -80,6 +79,11 @@ def _request(raw: bytes) -> RenderRequest:
         return RenderRequest(user_id="", recap={})
 
 
+def _event(entry: bytes, fields: dict[bytes, bytes]) -> tuple[int, str, dict[str, Any]]:
+    """The seq, name and data of a stream entry (`<seq>-0`)."""
+    return int(entry.split(b"-")[0]), fields[b"name"].decode(), json.loads(fields[b"data"])
+
+
 class _Follower(Feed):
     """This instance's one reader of one job's stream, feeding the streams of its clients here."""
 
@@ -98,29 +102,13 @@ class _Follower(Feed):
             except StoreUnavailable as failure:
                 self.failure = failure
                 return self.add([])  # wakes the waiters, who raise it
-            fresh = [
-                JobEvent.of(
-                    self.job.id, int(entry.split(b"-")[0]), fields[b"name"].decode(), json.loads(fields[b"data"])
-                )
-                for _, entries in answer
-                for entry, fields in entries
-            ]
-            if fresh:
-                await self._observe(fresh)
-                self.add(fresh)
+            entries = [entry for _, found in answer for entry in found]
+            states = [fields[b"state"] for _, fields in entries if b"state" in fields]
+            if states:  # this instance's view of the job's state, in step with the events it reads
+                self.job.state = state_from_json(states[-1].decode())
+            if entries:
+                self.add([JobEvent.of(self.job.id, *_event(entry, fields)) for entry, fields in entries])
         self.store.forget_later(self.job)
-
-    async def _observe(self, events: list[JobEvent]) -> None:
-        """Keep this instance's view of the job's state in step with the events it reads."""
-        for event in events:
-            if event.name == "queued":
-                self.job.state = Queued(int(event.data["position"]))
-            elif event.name == "progress":
-                self.job.state = Running(str(event.data["phase"]), int(event.data["progress"]))
-        if events[-1].terminal:  # the terminal event was written with the final state, in one step
-            state = await self.store.call(lambda: self.store.redis.hget(self.store.key("job", self.job.id), "state"))
-            if state:
-                self.job.state = state_from_json(state.decode())
 
 
 class RedisJobStore:
@@ -175,7 +163,11 @@ class RedisJobStore:
         while True:
             try:
                 await self.redis.set(self.key("instance", self.instance), "1", px=int(INSTANCE_TTL_SECONDS * 1000))
-                self._counts = await self._fleet_counts()
+                answer = await self._scripts["counts"](args=[self.prefix])
+                self._lanes = {
+                    lane: (int(answer[2 * i]), float(answer[2 * i + 1] or 0)) for i, lane in enumerate(LANES)
+                }
+                self._counts = sum(waiting for waiting, _ in self._lanes.values()), int(answer[-1])
                 self.up = True
             except REDIS_ERRORS:
                 self.up = False
@@ -307,22 +299,13 @@ class RedisJobStore:
         data = json.loads(value) if value else None
         return CancelRequest(FailureReason(data["reason"]), str(data["text"])) if data else None
 
-    async def capacity(self) -> int:
-        return int(await self._run("capacity"))
+    async def free_slots(self) -> int:
+        return int(await self._run("free_slots"))
 
     async def register_worker(self, worker: str, slots: int, ttl_seconds: float) -> None:
         await self._run("register_worker", worker, slots, int(ttl_seconds * 1000))
 
     # -- the store itself ----------------------------------------------------------------------------------
-
-    async def _fleet_counts(self) -> tuple[int, int]:
-        answer = await self._scripts["counts"](args=[self.prefix])
-        self._lanes = {lane: (int(answer[2 * i]), float(answer[2 * i + 1] or 0)) for i, lane in enumerate(LANES)}
-        return sum(waiting for waiting, _ in self._lanes.values()), int(answer[-1])
-
-    async def fleet_counts(self) -> tuple[int, int]:
-        self._counts = await self.call(self._fleet_counts)
-        return self._counts
 
     def counts(self) -> tuple[int, int]:
         return self._counts

@@ -76,9 +76,9 @@ class ProgressPump:
                 steps.append(self.steps.get_nowait())
             fresh = [step for step in steps if step is not None and step.progress > self.published]
             if fresh:
-                self.job.state = Running(fresh[-1].phase, fresh[-1].progress)
                 events = [("progress", step.as_event_data()) for step in fresh]
-                await _retrying(functools.partial(self.store.append, self.job, events, self.owner))
+                state = Running(fresh[-1].phase, fresh[-1].progress)
+                await _retrying(functools.partial(self.store.append, self.job, events, self.owner, state))
                 self.published = fresh[-1].progress
             if steps[-1] is None:
                 return

@@ -126,8 +126,8 @@ class Queue(Protocol):
     front of its lane. request_cancel takes a waiting job out of the queue (True: the caller ends it), else keeps the
     request for the job's worker, who sees it at its next lease renewal. A finished job (its terminal event is in) is
     forgotten after `retention_seconds`; a failure that would recur answers every identical request for
-    `remembered_seconds`. counts() is fleet_counts() (queued, running) as last seen, without a round trip, and lanes()
-    each lane's (waiting jobs, seconds since the oldest of them was created) as last seen.
+    `remembered_seconds`. free_slots() is the fleet's render slots that no running job holds; counts() the fleet's
+    (queued, running) and lanes() each lane's (waiting jobs, seconds since the oldest was created), as last seen.
     """
 
     async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None: ...
@@ -138,8 +138,7 @@ class Queue(Protocol):
     async def request_cancel(self, job: Job, request: CancelRequest) -> bool: ...
     async def cancel_requested(self, job: Job) -> CancelRequest | None: ...
     async def register_worker(self, worker: str, slots: int, ttl_seconds: float) -> None: ...
-    async def capacity(self) -> int: ...
-    async def fleet_counts(self) -> tuple[int, int]: ...
+    async def free_slots(self) -> int: ...
     def counts(self) -> tuple[int, int]: ...
     def lanes(self) -> dict[str, tuple[int, float]]: ...
 
@@ -287,11 +286,8 @@ class MemoryJobStore:
     async def register_worker(self, worker: str, slots: int, ttl_seconds: float) -> None:
         self.slots[worker] = slots
 
-    async def capacity(self) -> int:
-        return sum(self.slots.values())
-
-    async def fleet_counts(self) -> tuple[int, int]:
-        return self.counts()
+    async def free_slots(self) -> int:
+        return max(0, sum(self.slots.values()) - len(self.running))
 
     def counts(self) -> tuple[int, int]:
         return len(self.waiting), len(self.running)

@@ -1,2 +1,0 @@
--- ARGV: prefix
-return capacity()
