@@ -93,7 +93,7 @@ class JobRunner:
 
     def __init__(self, manager: JobManager, run_job: RunJob, check_request: CheckRequest | None) -> None:
         self.store, self.limits, self.observers = manager.store, manager.limits, manager.observers
-        self.on_change = manager.publish_positions
+        self.on_change, self.end = manager.publish_positions, manager.end
         self.run_job, self.check_request = run_job, check_request
         self.slots = self.limits.admission.max_running
         self.worker = f"worker-{uuid.uuid4().hex[:12]}"
@@ -158,8 +158,8 @@ class JobRunner:
         return True
 
     async def _run(self, job: Job) -> None:
-        """The task of one job: every line it logs, the pipeline's included, carries the job's id and userId."""
-        structlog.contextvars.bind_contextvars(job_id=job.id, user_id=job.user_id)
+        """The task of one job: every line it logs, the pipeline's included, carries the job's id, userId and worker."""
+        structlog.contextvars.bind_contextvars(job_id=job.id, user_id=job.user_id, worker=self.worker)
         job.started_at = time.monotonic()
         pump: ProgressPump | None = None
         try:
@@ -184,7 +184,7 @@ class JobRunner:
                 phase = "internal"
             if pump is not None:
                 await pump.close()
-            await self._end(job, result, phase)
+            await self.end(job, result, phase, self.worker)
         finally:
             if pump is not None:
                 pump.task.cancel()
@@ -202,20 +202,6 @@ class JobRunner:
             self.log.error("invalid_job_request", reason=str(error)[:500])
             reason = f"Render failed: the job store holds an invalid request ({error})"
             raise JobFailed(FailureReason.INVALID, reason) from None
-
-    async def _end(self, job: Job, result: Outcome | JobFailed, phase: str) -> None:
-        """End the job with `complete`, or `error` (it failed in `phase`), logged and counted unless it was lost."""
-        if isinstance(result, Outcome):
-            if await end_job(self.store, job, succeeded(result), self.limits, self.worker):
-                self.log.info("complete", total_seconds=round(job.elapsed, 3))
-                for observer in self.observers:
-                    observer.job_succeeded(job, result)
-            return
-        state = Failed(result.reason, result.client_message, result.kept_file)
-        if await end_job(self.store, job, state, self.limits, self.worker):
-            self.log.info("error", phase=phase, reason=result.detail)
-            for observer in self.observers:
-                observer.job_failed(job, result.reason)
 
     async def stop(self, grace_seconds: float, reason: CancelRequest) -> None:
         """Take no more jobs; give running ones `grace_seconds`, then cancel them."""

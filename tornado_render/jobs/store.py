@@ -188,7 +188,7 @@ class MemoryJobStore:
             queued = len(self.waiting)
             if len(self.running) >= admission.max_running and queued >= admission.max_queued:
                 raise QueueFull(queued, retry_after=admission.retry_after(queued))
-            active = sum(1 for job in (*self.waiting, *self.running) if job.quota_user == request.quota_user)
+            active = sum(1 for job in (*self.waiting, *self.running) if job.request.quota_user == request.quota_user)
             if active >= admission.max_per_user:
                 raise UserLimitReached(active, retry_after=admission.retry_after(queued))
         job = Job(key=key, request=request, state=stored or Queued(position=0), lane=lane)  # 0: not told a place yet
