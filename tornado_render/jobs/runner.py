@@ -1,5 +1,5 @@
-"""The worker half of the job manager: it takes queued jobs while it has free render slots, runs each under a lease
-it keeps renewing, and moves the job to Running, then Succeeded or Failed, with the events that go with them.
+"""The worker half of the job manager: it takes queued jobs (the store marks each Running) while it has free render
+slots, renders each under a lease it keeps renewing, publishing its progress, and ends it through the manager.
 
 A lease is what makes a fleet survive a lost worker: a worker that dies stops renewing, its lease runs out after
 WORKER_LEASE_SECONDS, and any worker's reaper puts the job back at the front of the queue, where the next free
