@@ -10,6 +10,7 @@ may be fenced by the worker holding the job's lease, so a worker that lost its j
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import Counter, deque
 from dataclasses import dataclass
@@ -221,10 +222,8 @@ class MemoryJobStore:
     async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None:
         if not self.waiting:
             self._queued.clear()
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._queued.wait(), timeout)
-            except asyncio.TimeoutError:
-                return None
         if not self.waiting:
             return None
         job = min(self.waiting, key=lambda job: LANES.index(job.lane))  # the first of the first lane
