@@ -85,7 +85,10 @@ class ProgressPump:
 
     async def close(self) -> None:
         self.steps.put_nowait(None)
-        await asyncio.shield(self.task)
+        try:
+            await asyncio.shield(self.task)
+        finally:
+            self.task.cancel()  # when the wait itself was cancelled
 
 
 class JobRunner:
@@ -160,38 +163,39 @@ class JobRunner:
     async def _run(self, job: Job) -> None:
         """The task of one job: every line it logs, the pipeline's included, carries the job's id, userId and worker."""
         structlog.contextvars.bind_contextvars(job_id=job.id, user_id=job.user_id, worker=self.worker)
-        job.started_at = time.monotonic()
-        pump: ProgressPump | None = None
         try:
-            try:
-                self._check(job)
-                waited = round(job.started_at - job.created_at, 3)
-                self.log.info("render_started", month=job.request.month_name, waited_seconds=waited)
-                for observer in self.observers:
-                    observer.job_started(job)
-                published = await _retrying(lambda: self.store.last_progress(job))
-                pump = ProgressPump(self.store, job, self.worker, published)
-                result: Outcome | JobFailed = await self.run_job(job.request, pump.report)
-                phase = ""
-            except asyncio.CancelledError:
-                cancellation = self._cancellations.get(job, CancelRequest(FailureReason.CANCELLED, "cancelled"))
-                result, phase = cancellation.failure(), "cancelled"
-            except JobFailed as failure:
-                result, phase = failure, FAILURE_PHASES.get(failure.reason, "internal")
-            except Exception as error:
-                self.log.exception("job_crashed")
-                result = JobFailed(FailureReason.INTERNAL, f"Render failed: internal error ({type(error).__name__})")
-                phase = "internal"
-            if pump is not None:
-                await pump.close()
-            await self.end(job, result, phase, self.worker)
+            await self.end(job, *await self._render(job), self.worker)
         finally:
-            if pump is not None:
-                pump.task.cancel()
             self.tasks.pop(job, None)
             self._cancellations.pop(job, None)
             self._slot_free.set()
             await self.on_change()
+
+    async def _render(self, job: Job) -> tuple[Outcome | JobFailed, str]:
+        """The job's outcome, or its failure and the phase it failed in, once every progress step reported is out."""
+        job.started_at = time.monotonic()
+        pump: ProgressPump | None = None
+        try:
+            self._check(job)
+            waited = round(job.started_at - job.created_at, 3)
+            self.log.info("render_started", month=job.request.month_name, waited_seconds=waited)
+            for observer in self.observers:
+                observer.job_started(job)
+            published = await _retrying(lambda: self.store.last_progress(job))
+            pump = ProgressPump(self.store, job, self.worker, published)
+            return await self.run_job(job.request, pump.report), ""
+        except asyncio.CancelledError:
+            cancellation = self._cancellations.get(job, CancelRequest(FailureReason.CANCELLED, "cancelled"))
+            return cancellation.failure(), "cancelled"
+        except JobFailed as failure:
+            return failure, FAILURE_PHASES.get(failure.reason, "internal")
+        except Exception as error:
+            self.log.exception("job_crashed")
+            crashed = f"Render failed: internal error ({type(error).__name__})"
+            return JobFailed(FailureReason.INTERNAL, crashed), "internal"
+        finally:
+            if pump is not None:
+                await pump.close()
 
     def _check(self, job: Job) -> None:
         """The web side's validation again (the store may hold anything): JobFailed(INVALID) for a bad request."""
