@@ -5,7 +5,8 @@ Layout (all keys under the store's prefix, `tr:` by default):
     key:<job key>        the id of the current job for a request
     job:<id>             hash: key, request, status, state, seq, progress, owner, cancel, created, lane, and
                          remembered_until for a failure that would recur (it answers identical requests until then)
-    events:<id>          a Redis Stream; entry `<seq>-0` is event `<id>.<seq>`, so Last-Event-ID resumes anywhere
+    events:<id>          a Redis Stream; entry `<seq>-0` is event `<id>.<seq>`, so Last-Event-ID resumes anywhere;
+                         an entry also holds the job's state when the event changed it
     queue, queue:batch   the FIFOs of waiting job ids, interactive and batch lane (taken in that order)
     running              the set of running job ids
     lease:<id>           the worker that runs the job, expiring WORKER_LEASE_SECONDS after its last renewal
@@ -15,8 +16,8 @@ Layout (all keys under the store's prefix, `tr:` by default):
     workers, worker:<id> render slots per worker, and each worker's heartbeat (the fleet's capacity)
 
 What must be one step is a script in `lua/`, given the prefix as ARGV[1]; `lua/_prefix.lua`, put before each, makes
-the keys from it. An instance reads each watched job's stream once (XREAD BLOCK) and fans the
-events out to its clients. Every call rides out an outage of up to OUTAGE_GRACE_SECONDS (streams pause and resume,
+the keys from it. An instance reads each watched job's stream once (XREAD BLOCK) and fans the events out to its
+clients. Every call rides out an outage of up to OUTAGE_GRACE_SECONDS (streams pause and resume,
 nothing is lost or repeated); after that it raises StoreUnavailable: the web answers 503 and an `error` event.
 """
 
@@ -79,11 +80,6 @@ def _request(raw: bytes) -> RenderRequest:
         return RenderRequest(user_id="", recap={})
 
 
-def _event(entry: bytes, fields: dict[bytes, bytes]) -> tuple[int, str, dict[str, Any]]:
-    """The seq, name and data of a stream entry (`<seq>-0`)."""
-    return int(entry.split(b"-")[0]), fields[b"name"].decode(), json.loads(fields[b"data"])
-
-
 class _Follower(Feed):
     """This instance's one reader of one job's stream, feeding the streams of its clients here."""
 
@@ -102,12 +98,14 @@ class _Follower(Feed):
             except StoreUnavailable as failure:
                 self.failure = failure
                 return self.add([])  # wakes the waiters, who raise it
-            entries = [entry for _, found in answer for entry in found]
+            entries = [(int(entry.split(b"-")[0]), fields) for _, found in answer for entry, fields in found]
             states = [fields[b"state"] for _, fields in entries if b"state" in fields]
             if states:  # this instance's view of the job's state, in step with the events it reads
                 self.job.state = state_from_json(states[-1].decode())
             if entries:
-                self.add([JobEvent.of(self.job.id, *_event(entry, fields)) for entry, fields in entries])
+                self.add(
+                    [JobEvent.of(self.job.id, seq, f[b"name"].decode(), json.loads(f[b"data"])) for seq, f in entries]
+                )
         self.store.forget_later(self.job)
 
 
