@@ -212,7 +212,7 @@ class TestPrefix:
         with_store(redis, fill, prefix="one:")
 
         async def look(store: RedisJobStore) -> tuple[list[bytes], int, list[Any]]:
-            return await store.redis.keys("*"), await store.capacity(), await store.queued()
+            return await store.redis.keys("*"), await store.free_slots(), await store.queued()
 
         keys, capacity, queued = with_store(redis, look, prefix="two:")
         assert keys

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from tornado.ioloop import IOLoop
 
-from ..errors import FailureReason, ShuttingDown, StoreUnavailable, UserStreamLimitReached
+from ..errors import FailureReason, JobFailed, ShuttingDown, StoreUnavailable, UserStreamLimitReached
 from ..logs import get_logger
 from ..recap import RenderRequest
 from ..render.pipeline import Outcome
@@ -122,7 +122,7 @@ class JobManager:
         """Tell each job that will wait where it is in line (jobs that a free slot takes at once are not told). The
         running ones are counted before the queue is read: a job taken in between is then in neither, where read the
         other way round it was in both, and was told a place in line while it rendered."""
-        free = max(0, await self.store.capacity() - (await self.store.fleet_counts())[1])
+        free = await self.store.free_slots()
         queued = await self.store.queued()
         for index, job in enumerate(queued[free:]):
             position = Queued(index + 1)
@@ -170,16 +170,24 @@ class JobManager:
             return
         if self.runner is not None and self.runner.cancel_local(job, request):
             return
-        if await self.store.remove_queued(job):
-            failure = request.failure()
-            state = Failed(failure.reason, failure.client_message)
-            if await end_job(self.store, job, state, self.limits, owner=None):
-                self.log.info("error", job_id=job.id, user_id=job.user_id, phase="queued", reason=failure.detail)
-                for observer in self.observers:
-                    observer.job_failed(job, request.reason)
+        if await self.store.request_cancel(job, request):
+            await self.end(job, request.failure(), "queued")
             await self.publish_positions()
+
+    async def end(self, job: Job, result: Outcome | JobFailed, phase: str = "", owner: str | None = None) -> None:
+        """End `job` with `complete`, or `error` (it failed in `phase`), logged and counted unless `owner` lost it.
+        A render's end (runner.py) and a waiting job's cancellation both come here."""
+        if isinstance(result, Outcome):
+            if await end_job(self.store, job, succeeded(result), self.limits, owner):
+                self.log.info("complete", job_id=job.id, user_id=job.user_id, total_seconds=round(job.elapsed, 3))
+                for observer in self.observers:
+                    observer.job_succeeded(job, result)
             return
-        await self.store.request_cancel(job, request)
+        state = Failed(result.reason, result.client_message, result.kept_file)
+        if await end_job(self.store, job, state, self.limits, owner):
+            self.log.info("error", job_id=job.id, user_id=job.user_id, phase=phase, reason=result.detail)
+            for observer in self.observers:
+                observer.job_failed(job, result.reason)
 
     async def shutdown(self, grace_seconds: float) -> None:
         """Stop taking jobs, cancel the ones waiting here, give running ones `grace_seconds`, then cancel them."""

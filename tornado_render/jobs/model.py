@@ -146,10 +146,6 @@ class Job:
         return self.request.user_id
 
     @property
-    def quota_user(self) -> str:
-        return self.request.quota_user
-
-    @property
     def finished(self) -> bool:
         return isinstance(self.state, Succeeded | Failed)
 

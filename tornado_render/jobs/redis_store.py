@@ -5,7 +5,8 @@ Layout (all keys under the store's prefix, `tr:` by default):
     key:<job key>        the id of the current job for a request
     job:<id>             hash: key, request, status, state, seq, progress, owner, cancel, created, lane, and
                          remembered_until for a failure that would recur (it answers identical requests until then)
-    events:<id>          a Redis Stream; entry `<seq>-0` is event `<id>.<seq>`, so Last-Event-ID resumes anywhere
+    events:<id>          a Redis Stream; entry `<seq>-0` is event `<id>.<seq>`, so Last-Event-ID resumes anywhere;
+                         an entry also holds the job's state when the event changed it
     queue, queue:batch   the FIFOs of waiting job ids, interactive and batch lane (taken in that order)
     running              the set of running job ids
     lease:<id>           the worker that runs the job, expiring WORKER_LEASE_SECONDS after its last renewal
@@ -14,9 +15,9 @@ Layout (all keys under the store's prefix, `tr:` by default):
                          each counts only instances whose heartbeat, instance:<id>, lives (lua/presence.lua)
     workers, worker:<id> render slots per worker, and each worker's heartbeat (the fleet's capacity)
 
-What must be one step is a script in `lua/`, given its keys as KEYS and, when it finds keys on the way (a job's hash
-from the queue), the prefix as ARGV[1]. An instance reads each watched job's stream once (XREAD BLOCK) and fans the
-events out to its clients. Every call rides out an outage of up to OUTAGE_GRACE_SECONDS (streams pause and resume,
+What must be one step is a script in `lua/`, given the prefix as ARGV[1]; `lua/_prefix.lua`, put before each, makes
+the keys from it. An instance reads each watched job's stream once (XREAD BLOCK) and fans the events out to its
+clients. Every call rides out an outage of up to OUTAGE_GRACE_SECONDS (streams pause and resume,
 nothing is lost or repeated); after that it raises StoreUnavailable: the web answers 503 and an `error` event.
 """
 
@@ -27,7 +28,6 @@ import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from functools import partial
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -37,15 +37,14 @@ import redis.exceptions
 from ..errors import FailureReason, QueueFull, StoreUnavailable, UserLimitReached
 from ..logs import get_logger
 from ..recap import RenderRequest
+from ..render.progress import BUNDLING
 from .model import (
     LANES,
-    TERMINAL_EVENTS,
     Job,
     JobEvent,
     JobState,
     NewEvent,
     Queued,
-    Running,
     Succeeded,
     event_job,
     job_key,
@@ -62,10 +61,12 @@ INSTANCE_TTL_SECONDS = 15.0
 COUNTS_REFRESH_SECONDS = 1.0
 STREAMS_TTL_SECONDS = 86400
 REDIS_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+LUA = resources.files(__package__).joinpath("lua")
+PRELUDE = LUA.joinpath("_prefix.lua").read_text(encoding="utf-8")  # put before each script: it makes the keys
 SCRIPTS = {
-    entry.name.removesuffix(".lua"): entry.read_text(encoding="utf-8")
-    for entry in resources.files(__package__).joinpath("lua").iterdir()
-    if entry.name.endswith(".lua")
+    entry.name.removesuffix(".lua"): PRELUDE + entry.read_text(encoding="utf-8")
+    for entry in LUA.iterdir()
+    if entry.name.endswith(".lua") and not entry.name.startswith("_")
 }
 __all__ = ["PREFIX", "REDIS_ERRORS", "RedisJobStore", "state_from_json", "state_to_json"]
 
@@ -89,41 +90,23 @@ class _Follower(Feed):
 
     async def _follow(self) -> None:
         stream = self.store.key("events", self.job.id)
-        outage_since: float | None = None
         while not (self.events and self.events[-1].terminal):
             try:
-                answer = await self.store.redis.xread({stream: f"{len(self.events)}-0"}, block=READ_BLOCK_MS)
-                outage_since = None
-            except REDIS_ERRORS:
-                outage_since = outage_since or time.monotonic()
-                if time.monotonic() - outage_since > OUTAGE_GRACE_SECONDS:
-                    self.failure = StoreUnavailable("the job store is unreachable")
-                    return self.add([])  # wakes the waiters, who raise it
-                await asyncio.sleep(0.2)
-                continue
-            fresh = [
-                JobEvent.of(
-                    self.job.id, int(entry.split(b"-")[0]), fields[b"name"].decode(), json.loads(fields[b"data"])
+                answer = await self.store.call(
+                    lambda: self.store.redis.xread({stream: f"{len(self.events)}-0"}, block=READ_BLOCK_MS)
                 )
-                for _, entries in answer
-                for entry, fields in entries
-            ]
-            if fresh:
-                await self._observe(fresh)
-                self.add(fresh)
+            except StoreUnavailable as failure:
+                self.failure = failure
+                return self.add([])  # wakes the waiters, who raise it
+            entries = [(int(entry.split(b"-")[0]), fields) for _, found in answer for entry, fields in found]
+            states = [fields[b"state"] for _, fields in entries if b"state" in fields]
+            if states:  # this instance's view of the job's state, in step with the events it reads
+                self.job.state = state_from_json(states[-1].decode())
+            if entries:
+                self.add(
+                    [JobEvent.of(self.job.id, seq, f[b"name"].decode(), json.loads(f[b"data"])) for seq, f in entries]
+                )
         self.store.forget_later(self.job)
-
-    async def _observe(self, events: list[JobEvent]) -> None:
-        """Keep this instance's view of the job's state in step with the events it reads."""
-        for event in events:
-            if event.name == "queued":
-                self.job.state = Queued(int(event.data["position"]))
-            elif event.name == "progress":
-                self.job.state = Running(str(event.data["phase"]), int(event.data["progress"]))
-        if events[-1].terminal:  # the terminal event was written with the final state, in one step
-            state = await self.store.call(lambda: self.store.redis.hget(self.store.key("job", self.job.id), "state"))
-            if state:
-                self.job.state = state_from_json(state.decode())
 
 
 class RedisJobStore:
@@ -154,11 +137,6 @@ class RedisJobStore:
         """A key of this store: `<prefix><kind>`, or `<prefix><kind>:<name>`."""
         return f"{self.prefix}{kind}:{name}" if name else f"{self.prefix}{kind}"
 
-    @property
-    def queues(self) -> list[str]:
-        """The lanes' queues in LANES' order: `queue` (the one key before there were lanes), `queue:batch`."""
-        return [self.key("queue", "" if lane == LANES[0] else lane) for lane in LANES]
-
     async def call(self, make: Callable[[], Awaitable[T]]) -> T:
         """One Redis call, retried through an outage of up to OUTAGE_GRACE_SECONDS."""
         if self._housekeeping is None or self._housekeeping.done():
@@ -174,16 +152,20 @@ class RedisJobStore:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 1.0)
 
-    async def _run(self, script: str, keys: list[str], *args: Any) -> Any:
-        """One of the Lua scripts (lua/<script>.lua), retried as any call."""
-        return await self.call(lambda: self._scripts[script](keys=keys, args=list(args)))
+    async def _run(self, script: str, *args: Any) -> Any:
+        """One of the Lua scripts (lua/<script>.lua) with the prefix and `args`, retried as any call."""
+        return await self.call(lambda: self._scripts[script](args=[self.prefix, *args]))
 
     async def _keep_house(self) -> None:
         """The instance's heartbeat (its clients count while it lives) and the fleet's counts for /metrics."""
         while True:
             try:
                 await self.redis.set(self.key("instance", self.instance), "1", px=int(INSTANCE_TTL_SECONDS * 1000))
-                self._counts = await self._fleet_counts()
+                answer = await self._scripts["counts"](args=[self.prefix])
+                self._lanes = {
+                    lane: (int(answer[2 * i]), float(answer[2 * i + 1] or 0)) for i, lane in enumerate(LANES)
+                }
+                self._counts = sum(waiting for waiting, _ in self._lanes.values()), int(answer[-1])
                 self.up = True
             except REDIS_ERRORS:
                 self.up = False
@@ -223,12 +205,10 @@ class RedisJobStore:
         lane: str = LANES[0],
     ) -> tuple[Job, bool]:
         key = job_key(request)
-        keys = [self.key("key", key), self.queues[0], self.key("running"), self.key("user", request.quota_user)]
-        args: list[str | float] = [self.prefix, key, f"{key[:12]}-{uuid.uuid4().hex[:8]}", event_job(last_event_id)]
-        args += [json.dumps(request.as_json(), ensure_ascii=False), state_to_json(Queued(0))]
-        args += [state_to_json(stored) if stored else "", max(1, await self.capacity())]
-        args += [admission.max_queued, admission.max_per_user, time.time(), lane]  # lua/create_or_attach.lua's order
-        answer = await self._run("create_or_attach", [*keys, self.key("wake"), self.queues[1]], *args)
+        args: list[str | float] = [key, f"{key[:12]}-{uuid.uuid4().hex[:8]}", event_job(last_event_id)]
+        args += [request.quota_user, json.dumps(request.as_json(), ensure_ascii=False), state_to_json(Queued(0))]
+        args += [state_to_json(stored) if stored else "", admission.max_queued, admission.max_per_user, time.time()]
+        answer = await self._run("create_or_attach", *args, lane)  # lua/create_or_attach.lua's order
         job_id, created = answer[0].decode(), int(answer[1])
         if created == -1:
             raise QueueFull(int(answer[2]), retry_after=admission.retry_after(int(answer[2])))
@@ -239,37 +219,26 @@ class RedisJobStore:
             raise StoreUnavailable("a job disappeared while it was being created")
         return job, bool(created)
 
-    async def _presence(self, key: str, delta: int, limit: int = -1, ttl: int = 0) -> int:
-        return int(await self._run("presence", [key], self.prefix, self.instance, delta, limit, ttl))
+    async def _presence(self, kind: str, name: str, delta: int, limit: int = -1, ttl: int = 0) -> int:
+        return int(await self._run("presence", kind, name, self.instance, delta, limit, ttl))
 
     async def add_client(self, job: Job, delta: int) -> int:
-        return await self._presence(self.key("clients", job.id), delta)
+        return await self._presence("clients", job.id, delta)
 
     async def stream_opened(self, user: str, limit: int) -> bool:
-        return await self._presence(self.key("streams", user), 1, limit, STREAMS_TTL_SECONDS) >= 0
+        return await self._presence("streams", user, 1, limit, STREAMS_TTL_SECONDS) >= 0
 
     async def stream_closed(self, user: str) -> None:
-        await self._presence(self.key("streams", user), -1)
+        await self._presence("streams", user, -1)
 
     # -- events --------------------------------------------------------------------------------------------
 
     async def append(
         self, job: Job, events: list[NewEvent], owner: str | None = None, state: JobState | None = None
     ) -> list[JobEvent] | None:
-        keys = [self.key("job", job.id), self.key("events", job.id)]
-
-        async def appended() -> list[Any]:
-            pipe = self.redis.pipeline(transaction=False)
-            for index, (name, data) in enumerate(events, 1):
-                last = state if index == len(events) else None
-                args: list[str | int] = [name, json.dumps(data, ensure_ascii=False), owner or ""]
-                args += [int(name in TERMINAL_EVENTS), str(data["progress"]) if name == "progress" else ""]
-                args += [state_to_json(last), last.status] if last is not None else ["", ""]
-                await self._scripts["append"](keys=keys, args=args, client=pipe)
-            return list(await pipe.execute())
-
-        seqs = await self.call(appended)
-        if not all(seqs):
+        pairs = [text for name, data in events for text in (name, json.dumps(data, ensure_ascii=False))]
+        seqs = await self._run("append", job.id, owner or "", state_to_json(state) if state else "", *pairs)
+        if not seqs:
             return None
         if state is not None:
             job.state = state
@@ -291,13 +260,8 @@ class RedisJobStore:
 
     # -- queue and leases ----------------------------------------------------------------------------------
 
-    async def set_state(self, job: Job, state: JobState) -> None:
-        job.state = state
-        mapping = {"state": state_to_json(state), "status": state.status}
-        await self.call(lambda: self.redis.hset(self.key("job", job.id), mapping=mapping))
-
     async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None:
-        take = ("take", [*self.queues, self.key("running")], self.prefix, worker, int(lease_seconds * 1000))
+        take = ("take", worker, int(lease_seconds * 1000), BUNDLING)
         job_id = await self._run(*take)
         if not job_id:
             await self.call(lambda: self.redis.blpop([self.key("wake")], timeout=max(1, int(timeout))))
@@ -305,62 +269,41 @@ class RedisJobStore:
         return await self._load(job_id.decode()) if job_id else None
 
     async def renew(self, job: Job, worker: str, lease_seconds: float) -> bool:
-        return bool(await self._run("renew", [self.key("lease", job.id)], worker, int(lease_seconds * 1000)))
+        return bool(await self._run("renew", job.id, worker, int(lease_seconds * 1000)))
 
     async def requeue_abandoned(self) -> list[Job]:
-        ids = await self._run("requeue_abandoned", [self.queues[0], self.key("running"), self.queues[1]], self.prefix)
+        ids = await self._run("requeue_abandoned")
         requeued = [job for job in [await self._load(raw.decode()) for raw in ids] if job is not None]
         for job in requeued:
             self.log.warning("lease_expired_requeued", job_id=job.id)
-        if requeued:
-            await self.call(lambda: self.redis.rpush(self.key("wake"), *["1"] * len(requeued)))
         return requeued
 
     async def queued(self) -> list[Job]:
-        ids = [raw for queue in self.queues for raw in await self.call(partial(self.redis.lrange, queue, 0, -1))]
-        jobs = [await self._load(raw.decode()) for raw in ids]
+        jobs = [await self._load(raw.decode()) for raw in await self._run("queued")]
         return [job for job in jobs if job is not None]
-
-    async def remove_queued(self, job: Job) -> bool:
-        return any([await self.call(partial(self.redis.lrem, queue, 0, job.id)) for queue in self.queues])
 
     async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None:
         kept = max(1, int(max(retention_seconds, remembered_seconds) + 0.999))
         remembered_until = repr(time.time() + remembered_seconds) if remembered_seconds > 0 else ""
-        keys = [self.key("job", job.id), self.key("key", job.key), self.key("running"), self.queues[0]]
-        keys += [self.key(kind, job.id) for kind in ("lease", "events", "clients")] + [self.queues[1]]
-        await self._run("finish", keys, job.id, kept, remembered_until)
-        await self.call(lambda: self.redis.srem(self.key("user", job.quota_user), job.id))
+        await self._run("finish", job.id, job.key, job.request.quota_user, kept, remembered_until)
         self.forget_later(job)
 
-    async def request_cancel(self, job: Job, request: CancelRequest) -> None:
+    async def request_cancel(self, job: Job, request: CancelRequest) -> bool:
         value = json.dumps({"reason": request.reason.value, "text": request.text})
-        await self.call(lambda: self.redis.hsetnx(self.key("job", job.id), "cancel", value))
+        return bool(await self._run("cancel", job.id, value))
 
     async def cancel_requested(self, job: Job) -> CancelRequest | None:
         value = await self.call(lambda: self.redis.hget(self.key("job", job.id), "cancel"))
         data = json.loads(value) if value else None
         return CancelRequest(FailureReason(data["reason"]), str(data["text"])) if data else None
 
-    async def capacity(self) -> int:
-        # One round trip: workers whose heartbeat is gone are dropped on the way (a restart leaves one each).
-        return int(await self._run("capacity", [self.key("workers")], self.prefix))
+    async def free_slots(self) -> int:
+        return int(await self._run("free_slots"))
 
     async def register_worker(self, worker: str, slots: int, ttl_seconds: float) -> None:
-        # The heartbeat first: capacity() drops an entry without one.
-        await self.call(lambda: self.redis.set(self.key("worker", worker), "1", px=int(ttl_seconds * 1000)))
-        await self.call(lambda: self.redis.hset(self.key("workers"), worker, slots))
+        await self._run("register_worker", worker, slots, int(ttl_seconds * 1000))
 
     # -- the store itself ----------------------------------------------------------------------------------
-
-    async def _fleet_counts(self) -> tuple[int, int]:
-        answer = await self._scripts["counts"](keys=[*self.queues, self.key("running")], args=[self.prefix])
-        self._lanes = {lane: (int(answer[2 * i]), float(answer[2 * i + 1] or 0)) for i, lane in enumerate(LANES)}
-        return sum(waiting for waiting, _ in self._lanes.values()), int(answer[-1])
-
-    async def fleet_counts(self) -> tuple[int, int]:
-        self._counts = await self.call(self._fleet_counts)
-        return self._counts
 
     def counts(self) -> tuple[int, int]:
         return self._counts

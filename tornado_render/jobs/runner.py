@@ -1,5 +1,5 @@
-"""The worker half of the job manager: it takes queued jobs while it has free render slots, runs each under a lease
-it keeps renewing, and moves the job to Running, then Succeeded or Failed, with the events that go with them.
+"""The worker half of the job manager: it takes queued jobs (the store marks each Running) while it has free render
+slots, renders each under a lease it keeps renewing, publishing its progress, and ends it through the manager.
 
 A lease is what makes a fleet survive a lost worker: a worker that dies stops renewing, its lease runs out after
 WORKER_LEASE_SECONDS, and any worker's reaper puts the job back at the front of the queue, where the next free
@@ -76,16 +76,19 @@ class ProgressPump:
                 steps.append(self.steps.get_nowait())
             fresh = [step for step in steps if step is not None and step.progress > self.published]
             if fresh:
-                self.job.state = Running(fresh[-1].phase, fresh[-1].progress)
                 events = [("progress", step.as_event_data()) for step in fresh]
-                await _retrying(functools.partial(self.store.append, self.job, events, self.owner))
+                state = Running(fresh[-1].phase, fresh[-1].progress)
+                await _retrying(functools.partial(self.store.append, self.job, events, self.owner, state))
                 self.published = fresh[-1].progress
             if steps[-1] is None:
                 return
 
     async def close(self) -> None:
         self.steps.put_nowait(None)
-        await asyncio.shield(self.task)
+        try:
+            await asyncio.shield(self.task)
+        finally:
+            self.task.cancel()  # when the wait itself was cancelled
 
 
 class JobRunner:
@@ -93,7 +96,7 @@ class JobRunner:
 
     def __init__(self, manager: JobManager, run_job: RunJob, check_request: CheckRequest | None) -> None:
         self.store, self.limits, self.observers = manager.store, manager.limits, manager.observers
-        self.on_change = manager.publish_positions
+        self.on_change, self.end = manager.publish_positions, manager.end
         self.run_job, self.check_request = run_job, check_request
         self.slots = self.limits.admission.max_running
         self.worker = f"worker-{uuid.uuid4().hex[:12]}"
@@ -158,62 +161,51 @@ class JobRunner:
         return True
 
     async def _run(self, job: Job) -> None:
-        """The task of one job: every line it logs, the pipeline's included, carries the job's id and userId."""
-        structlog.contextvars.bind_contextvars(job_id=job.id, user_id=job.user_id)
+        """The task of one job: every line it logs, the pipeline's included, carries the job's id, userId and worker."""
+        structlog.contextvars.bind_contextvars(job_id=job.id, user_id=job.user_id, worker=self.worker)
         try:
-            if self.check_request is not None:
-                self.check_request(job.request)  # the web side's validation again: the store may hold anything
-        except (ValueError, KeyError, TypeError) as error:
-            self.log.error("invalid_job_request", reason=str(error)[:500])
-            reason = f"Render failed: the job store holds an invalid request ({error})"
-            job.started_at = time.monotonic()
-            await self._fail(job, JobFailed(FailureReason.INVALID, reason), "invalid")
-        else:
-            await self._render(job)
+            await self.end(job, *await self._render(job), self.worker)
         finally:
             self.tasks.pop(job, None)
             self._cancellations.pop(job, None)
             self._slot_free.set()
             await self.on_change()
 
-    async def _render(self, job: Job) -> None:
+    async def _render(self, job: Job) -> tuple[Outcome | JobFailed, str]:
+        """The job's outcome, or its failure and the phase it failed in, once every progress step reported is out."""
         job.started_at = time.monotonic()
-        waited = round(job.started_at - job.created_at, 3)
-        self.log.info("render_started", month=job.request.month_name, waited_seconds=waited)
-        for observer in self.observers:
-            observer.job_started(job)
-        published = await _retrying(lambda: self.store.last_progress(job))
-        await self.store.set_state(job, Running(BUNDLING, max(0, published)))
-        pump = ProgressPump(self.store, job, self.worker, published)
+        pump: ProgressPump | None = None
         try:
-            outcome = await self.run_job(job.request, pump.report)
+            self._check(job)
+            waited = round(job.started_at - job.created_at, 3)
+            self.log.info("render_started", month=job.request.month_name, waited_seconds=waited)
+            for observer in self.observers:
+                observer.job_started(job)
+            published = await _retrying(lambda: self.store.last_progress(job))
+            pump = ProgressPump(self.store, job, self.worker, published)
+            return await self.run_job(job.request, pump.report), ""
         except asyncio.CancelledError:
             cancellation = self._cancellations.get(job, CancelRequest(FailureReason.CANCELLED, "cancelled"))
-            await self._fail(job, cancellation.failure(), "cancelled", pump)
+            return cancellation.failure(), "cancelled"
         except JobFailed as failure:
-            await self._fail(job, failure, FAILURE_PHASES.get(failure.reason, "internal"), pump)
+            return failure, FAILURE_PHASES.get(failure.reason, "internal")
         except Exception as error:
             self.log.exception("job_crashed")
-            crashed = JobFailed(FailureReason.INTERNAL, f"Render failed: internal error ({type(error).__name__})")
-            await self._fail(job, crashed, "internal", pump)
-        else:
-            await pump.close()
-            if await end_job(self.store, job, succeeded(outcome), self.limits, self.worker):
-                self.log.info("complete", total_seconds=round(job.elapsed, 3))
-                for observer in self.observers:
-                    observer.job_succeeded(job, outcome)
+            crashed = f"Render failed: internal error ({type(error).__name__})"
+            return JobFailed(FailureReason.INTERNAL, crashed), "internal"
         finally:
-            pump.task.cancel()
+            if pump is not None:
+                await pump.close()
 
-    async def _fail(self, job: Job, failure: JobFailed, phase: str, pump: ProgressPump | None = None) -> None:
-        """End the job with `error` (after the progress `pump` still holds, when it renders)."""
-        if pump is not None:
-            await pump.close()
-        state = Failed(failure.reason, failure.client_message, failure.kept_file)
-        if await end_job(self.store, job, state, self.limits, self.worker):
-            self.log.info("error", phase=phase, reason=failure.detail)
-            for observer in self.observers:
-                observer.job_failed(job, failure.reason)
+    def _check(self, job: Job) -> None:
+        """The web side's validation again (the store may hold anything): JobFailed(INVALID) for a bad request."""
+        try:
+            if self.check_request is not None:
+                self.check_request(job.request)
+        except (ValueError, KeyError, TypeError) as error:
+            self.log.error("invalid_job_request", reason=str(error)[:500])
+            reason = f"Render failed: the job store holds an invalid request ({error})"
+            raise JobFailed(FailureReason.INVALID, reason) from None
 
     async def stop(self, grace_seconds: float, reason: CancelRequest) -> None:
         """Take no more jobs; give running ones `grace_seconds`, then cancel them."""
@@ -236,7 +228,12 @@ async def end_job(store: JobStore, job: Job, state: Succeeded | Failed, limits: 
     """Move a job to its final state and append its terminal event; False when `owner` had lost the job. A failure
     that would recur answers the same request for FAILED_JOB_SECONDS."""
     job.finished_at = time.monotonic()
-    if await _retrying(lambda: store.append(job, [terminal_event(job, state)], owner, state)) is None:
+    if isinstance(state, Succeeded):  # `complete`, or `error` with the job's id (what a reader quotes to support)
+        data = {"filename": state.filename, "s3Url": state.url, "warnings": list(state.warnings)}
+        event = ("complete", {**data, "assets": dict(state.assets)})
+    else:
+        event = ("error", {"message": state.message, "jobId": job.id})
+    if await _retrying(lambda: store.append(job, [event], owner, state)) is None:
         return False
     recurring = isinstance(state, Failed) and state.reason in RECURRING_FAILURES
     await _retrying(lambda: store.finish(job, limits.retention_seconds, limits.failed_seconds if recurring else 0))
@@ -248,14 +245,6 @@ def succeeded(outcome: Outcome) -> Succeeded:
     return Succeeded(
         outcome.filename, outcome.url, outcome.key, outcome.duration, outcome.warnings, dict(outcome.assets)
     )
-
-
-def terminal_event(job: Job, state: Succeeded | Failed) -> tuple[str, dict[str, Any]]:
-    """`complete`, or `error` with its fixed message and the job's id (what a reader quotes to support)."""
-    if isinstance(state, Succeeded):
-        data = {"filename": state.filename, "s3Url": state.url, "warnings": list(state.warnings)}
-        return "complete", {**data, "assets": dict(state.assets)}
-    return "error", {"message": state.message, "jobId": job.id}
 
 
 async def _retrying(call: Callable[[], Awaitable[Any]]) -> Any:

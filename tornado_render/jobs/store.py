@@ -10,6 +10,7 @@ may be fenced by the worker holding the job's lease, so a worker that lost its j
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import Counter, deque
 from dataclasses import dataclass
@@ -20,7 +21,8 @@ from tornado.ioloop import IOLoop
 from ..errors import FailureReason, JobFailed, QueueFull, StoreUnavailable, UserLimitReached
 from ..logs import get_logger
 from ..recap import RenderRequest
-from .model import LANES, Failed, Job, JobEvent, JobState, NewEvent, Queued, Succeeded, event_job, job_key
+from ..render.progress import BUNDLING
+from .model import LANES, Failed, Job, JobEvent, JobState, NewEvent, Queued, Running, Succeeded, event_job, job_key
 
 
 @dataclass(frozen=True)
@@ -120,25 +122,24 @@ class Events(Protocol):
 class Queue(Protocol):
     """The waiting jobs in order, the running ones under their workers' leases, cancellations, the workers' slots.
 
-    Jobs are taken lane by lane (model.LANES: interactive, then batch), each lane first in first out; a job whose
-    lease expired (its worker died) is requeued at the front of its lane. A finished job (its terminal event is
-    appended) is forgotten after `retention_seconds`; a failure that would recur answers every identical request
-    for `remembered_seconds`. counts() is fleet_counts() (queued, running) as last seen, without a round trip, and
-    lanes() each lane's (waiting jobs, seconds since the oldest of them was created) as last seen.
+    Jobs are taken lane by lane (model.LANES: interactive, then batch), each lane first in first out, and are Running
+    from then on (at the progress already published); a job whose lease expired (its worker died) is requeued at the
+    front of its lane. request_cancel takes a waiting job out of the queue (True: the caller ends it), else keeps the
+    request for the job's worker, who sees it at its next lease renewal. A finished job (its terminal event is in) is
+    forgotten after `retention_seconds`; a failure that would recur answers every identical request for
+    `remembered_seconds`. free_slots() is the fleet's render slots that no running job holds; counts() the fleet's
+    (queued, running) and lanes() each lane's (waiting jobs, seconds since the oldest was created), as last seen.
     """
 
     async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None: ...
     async def renew(self, job: Job, worker: str, lease_seconds: float) -> bool: ...
     async def requeue_abandoned(self) -> list[Job]: ...
-    async def set_state(self, job: Job, state: JobState) -> None: ...
     async def queued(self) -> list[Job]: ...
-    async def remove_queued(self, job: Job) -> bool: ...
     async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None: ...
-    async def request_cancel(self, job: Job, request: CancelRequest) -> None: ...
+    async def request_cancel(self, job: Job, request: CancelRequest) -> bool: ...
     async def cancel_requested(self, job: Job) -> CancelRequest | None: ...
     async def register_worker(self, worker: str, slots: int, ttl_seconds: float) -> None: ...
-    async def capacity(self) -> int: ...
-    async def fleet_counts(self) -> tuple[int, int]: ...
+    async def free_slots(self) -> int: ...
     def counts(self) -> tuple[int, int]: ...
     def lanes(self) -> dict[str, tuple[int, float]]: ...
 
@@ -188,7 +189,7 @@ class MemoryJobStore:
             queued = len(self.waiting)
             if len(self.running) >= admission.max_running and queued >= admission.max_queued:
                 raise QueueFull(queued, retry_after=admission.retry_after(queued))
-            active = sum(1 for job in (*self.waiting, *self.running) if job.quota_user == request.quota_user)
+            active = sum(1 for job in (*self.waiting, *self.running) if job.request.quota_user == request.quota_user)
             if active >= admission.max_per_user:
                 raise UserLimitReached(active, retry_after=admission.retry_after(queued))
         job = Job(key=key, request=request, state=stored or Queued(position=0), lane=lane)  # 0: not told a place yet
@@ -221,15 +222,14 @@ class MemoryJobStore:
     async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None:
         if not self.waiting:
             self._queued.clear()
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._queued.wait(), timeout)
-            except asyncio.TimeoutError:
-                return None
         if not self.waiting:
             return None
         job = min(self.waiting, key=lambda job: LANES.index(job.lane))  # the first of the first lane
         self.waiting.remove(job)
         self.running.add(job)
+        job.state = Running(BUNDLING, max(0, await self.last_progress(job)))
         return job
 
     async def renew(self, job: Job, worker: str, lease_seconds: float) -> bool:
@@ -238,21 +238,13 @@ class MemoryJobStore:
     async def requeue_abandoned(self) -> list[Job]:
         return []
 
-    async def set_state(self, job: Job, state: JobState) -> None:
-        job.state = state
-
     async def queued(self) -> list[Job]:
         return sorted(self.waiting, key=lambda job: LANES.index(job.lane))
 
-    async def remove_queued(self, job: Job) -> bool:
-        queued = job in self.waiting
-        if queued:
-            self.waiting.remove(job)
-        return queued
-
     async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None:
         self.running.discard(job)
-        await self.remove_queued(job)
+        if job in self.waiting:
+            self.waiting.remove(job)
         self.cancels.pop(job.id, None)
         if remembered_seconds > 0:
             self.remembered_until[job.id] = time.monotonic() + remembered_seconds
@@ -280,8 +272,12 @@ class MemoryJobStore:
     async def stream_closed(self, user: str) -> None:
         self.streams -= Counter({user: 1})  # a count that reaches 0 is dropped
 
-    async def request_cancel(self, job: Job, request: CancelRequest) -> None:
+    async def request_cancel(self, job: Job, request: CancelRequest) -> bool:
+        if job in self.waiting:
+            self.waiting.remove(job)
+            return True
         self.cancels.setdefault(job.id, request)
+        return False
 
     async def cancel_requested(self, job: Job) -> CancelRequest | None:
         return self.cancels.get(job.id)
@@ -289,11 +285,8 @@ class MemoryJobStore:
     async def register_worker(self, worker: str, slots: int, ttl_seconds: float) -> None:
         self.slots[worker] = slots
 
-    async def capacity(self) -> int:
-        return sum(self.slots.values())
-
-    async def fleet_counts(self) -> tuple[int, int]:
-        return self.counts()
+    async def free_slots(self) -> int:
+        return max(0, sum(self.slots.values()) - len(self.running))
 
     def counts(self) -> tuple[int, int]:
         return len(self.waiting), len(self.running)

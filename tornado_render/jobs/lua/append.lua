@@ -1,12 +1,21 @@
--- KEYS: job:<id>, events:<id>
--- ARGV: name, data, owner (or ''), terminal ('1'/'0'), progress (or ''), state (or ''), status
-local job, stream = KEYS[1], KEYS[2]
+-- ARGV: prefix, job id, owner (or ''), the job's new state (or ''), then each event's name and data
+-- All the events or none: none when `owner` lost the job or its terminal event is in. The state goes with the last
+-- (in the hash, and in its stream entry for the instances that follow the job).
+local job, stream, owner, state = key('job', ARGV[2]), key('events', ARGV[2]), ARGV[3], ARGV[4]
 if redis.call('EXISTS', job) == 0 or redis.call('HGET', job, 'terminal') == '1' then return false end
-local owner = ARGV[3]
 if owner ~= '' and redis.call('HGET', job, 'owner') ~= owner then return false end
-local seq = redis.call('HINCRBY', job, 'seq', 1)
-if ARGV[6] ~= '' then redis.call('HSET', job, 'state', ARGV[6], 'status', ARGV[7]) end
-if ARGV[4] == '1' then redis.call('HSET', job, 'terminal', '1') end
-if ARGV[5] ~= '' then redis.call('HSET', job, 'progress', ARGV[5]) end
-redis.call('XADD', stream, seq .. '-0', 'name', ARGV[1], 'data', ARGV[2])
-return seq
+if state ~= '' then redis.call('HSET', job, 'state', state, 'status', cjson.decode(state).status) end
+local seqs = {}
+for index = 5, #ARGV, 2 do
+  local name, data = ARGV[index], ARGV[index + 1]
+  local seq = redis.call('HINCRBY', job, 'seq', 1)
+  if name == 'complete' or name == 'error' then redis.call('HSET', job, 'terminal', '1') end  -- model.TERMINAL_EVENTS
+  if name == 'progress' then redis.call('HSET', job, 'progress', cjson.decode(data).progress) end
+  if index + 1 < #ARGV or state == '' then
+    redis.call('XADD', stream, seq .. '-0', 'name', name, 'data', data)
+  else
+    redis.call('XADD', stream, seq .. '-0', 'name', name, 'data', data, 'state', state)
+  end
+  table.insert(seqs, seq)
+end
+return seqs

@@ -1,15 +1,15 @@
--- KEYS: job:<id>, key:<job key>, running, queue, lease:<id>, events:<id>, clients:<id>, queue:batch
--- ARGV: id, retention in s, remembered until (or '')
-local job, id = KEYS[1], ARGV[1]
-redis.call('SREM', KEYS[3], id)
-redis.call('LREM', KEYS[4], 0, id)
-redis.call('LREM', KEYS[8], 0, id)
-redis.call('DEL', KEYS[5])
+-- ARGV: prefix, job id, job key, quota user, retention in s, remembered until (or '')
+-- Out of the queue, the running set and its user's jobs; its hash, events and clients kept `retention` seconds.
+local id, job, retention = ARGV[2], key('job', ARGV[2]), tonumber(ARGV[5])
+redis.call('SREM', key('running'), id)
+redis.call('LREM', queues[1], 0, id)
+redis.call('LREM', queues[2], 0, id)
+redis.call('SREM', key('user', ARGV[4]), id)
+redis.call('DEL', key('lease', id))
 redis.call('HSET', job, 'owner', '')
-local retention = tonumber(ARGV[2])
-if ARGV[3] ~= '' then redis.call('HSET', job, 'remembered_until', ARGV[3]) end
+if ARGV[6] ~= '' then redis.call('HSET', job, 'remembered_until', ARGV[6]) end
 redis.call('EXPIRE', job, retention)
-redis.call('EXPIRE', KEYS[6], retention)
-redis.call('EXPIRE', KEYS[7], retention)
-if redis.call('GET', KEYS[2]) == id then redis.call('EXPIRE', KEYS[2], retention) end
+redis.call('EXPIRE', key('events', id), retention)
+redis.call('EXPIRE', key('clients', id), retention)
+if redis.call('GET', key('key', ARGV[3])) == id then redis.call('EXPIRE', key('key', ARGV[3]), retention) end
 return 1

@@ -1,14 +1,14 @@
--- KEYS: queue, running, queue:batch
 -- ARGV: prefix
-local queue, running, prefix = KEYS[1], KEYS[2], ARGV[1]
+-- Running jobs whose lease is gone (their worker died) go back to the front of their lane, and wake the workers.
 local requeued = {}
-for _, id in ipairs(redis.call('SMEMBERS', running)) do
-  if redis.call('EXISTS', prefix .. 'lease:' .. id) == 0 then
-    redis.call('SREM', running, id)
-    local job = prefix .. 'job:' .. id
+for _, id in ipairs(redis.call('SMEMBERS', key('running'))) do
+  if redis.call('EXISTS', key('lease', id)) == 0 then
+    redis.call('SREM', key('running'), id)
+    local job = key('job', id)
     if redis.call('HGET', job, 'status') == 'running' then
       redis.call('HSET', job, 'status', 'queued', 'owner', '')
-      redis.call('LPUSH', redis.call('HGET', job, 'lane') == 'batch' and KEYS[3] or queue, id)
+      redis.call('LPUSH', redis.call('HGET', job, 'lane') == 'batch' and queues[2] or queues[1], id)
+      redis.call('RPUSH', key('wake'), '1')
       table.insert(requeued, id)
     end
   end
