@@ -43,6 +43,9 @@
  *   formats             [{format, outputPath}]: other shapes of the same video (`square`, `landscape`: the props'
  *                       `format`), each rendered after the main one into its own file, in the same browser
  *   card                {outputPath}: the link card too, a JPEG still of the RecapCard composition (1200 x 630)
+ *   frameRange          [first, last]: only these frames (inclusive) of each video, a chunk of a longer render
+ *                       (tornado_render/render/chunks.py joins the chunks); `done` then counts the chunk's frames
+ *                       and echoes `frameRange`
  *   staticSpans         default true: when the composition declares static spans, capture each distinct frame
  *                       once and repeat it (static-spans.mjs); false renders every frame with renderMedia, as a
  *                       composition without spans always is
@@ -83,6 +86,7 @@ export const MESSAGE_TYPES = Object.freeze([
  * @property {Array<{frame: number, outputPath: string, inputProps?: Record<string, unknown>}>} [stills]
  * @property {number} [scale]
  * @property {boolean} [staticSpans]
+ * @property {[number, number] | null} [frameRange]
  * @property {boolean} [captureBeyondViewport]
  * @property {Array<{format: string, outputPath: string}>} [formats]
  * @property {{outputPath: string}} [card]
@@ -168,8 +172,21 @@ export function checkJob(value) {
   } else if (!job.bundleOnly && typeof job.outputPath !== 'string') {
     throw new Error('the job needs "outputPath"');
   }
+  if (job.frameRange !== undefined && job.frameRange !== null && !isFrameRange(job.frameRange)) {
+    throw new Error('"frameRange" must be [first, last]: integers with 0 <= first <= last');
+  }
   if (!job.bundleOnly && (job.inputProps === null || typeof job.inputProps !== 'object')) {
     throw new Error('the job needs "inputProps" (an object)');
   }
   return job;
+}
+
+/** @param {unknown} value */
+function isFrameRange(value) {
+  return (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    value.every((frame) => Number.isInteger(frame) && frame >= 0) &&
+    value[0] <= value[1]
+  );
 }

@@ -74,28 +74,35 @@ export function declaredSpans(composition) {
 /**
  * What to capture, and what to write: `frames` are the frames to capture, in order; `writes` the video in order,
  * as runs of one captured frame's picture (`frame`) written `times` times.
+ *
+ * With `range` ([first, last], inclusive: a chunk of the video, chunks.py) only those frames are written. A span
+ * the range cuts keeps its picture: that of its own first frame (or its source), captured even when it lies before
+ * the range, so a chunk writes exactly the pictures the whole video has there.
  * @param {number} durationInFrames
  * @param {StaticSpan[]} spans
+ * @param {[number, number] | null} [range]
  * @returns {{frames: number[], writes: Array<{frame: number, times: number}>}}
  */
-export function framePlan(durationInFrames, spans) {
-  const frames = [];
+export function framePlan(durationInFrames, spans, range = null) {
+  const [start, end] = range ?? [0, durationInFrames - 1];
+  /** @type {Array<{frame: number, times: number}>} */
   const writes = [];
   let spanIndex = 0;
-  for (let frame = 0; frame < durationInFrames; frame++) {
+  for (let frame = start; frame <= end; frame++) {
+    while (spans[spanIndex] !== undefined && spans[spanIndex].last < frame) {
+      spanIndex++;
+    }
     const span = spans[spanIndex];
-    if (span !== undefined && frame === span.first) {
-      if (span.source === undefined) {
-        frames.push(frame);
-      }
-      writes.push({frame: span.source ?? frame, times: span.last - span.first + 1});
-      frame = span.last;
+    if (span !== undefined && span.first <= frame) {
+      const last = Math.min(span.last, end);
+      writes.push({frame: span.source ?? span.first, times: last - frame + 1});
+      frame = last;
       spanIndex++;
     } else {
-      frames.push(frame);
       writes.push({frame, times: 1});
     }
   }
+  const frames = [...new Set(writes.map((run) => run.frame))].sort((a, b) => a - b);
   return {frames, writes};
 }
 
@@ -341,6 +348,7 @@ export function splitTabs(concurrency, perCall) {
 /**
  * @typedef {object} DistinctRenderOptions
  * @property {string} outputPath
+ * @property {[number, number] | null} frameRange  only these frames (inclusive), or null: the whole video
  * @property {number | null} concurrency
  * @property {'jpeg' | 'png'} imageFormat
  * @property {number | undefined} jpegQuality
@@ -359,7 +367,8 @@ export function splitTabs(concurrency, perCall) {
  */
 export async function renderDistinctFrames({common, composition, cancellation}, spans, options) {
   const {renderFrames, RenderInternals} = await import('@remotion/renderer');
-  const {frames, writes} = framePlan(composition.durationInFrames, spans);
+  const {frames, writes} = framePlan(composition.durationInFrames, spans, options.frameRange);
+  const length = writes.reduce((sum, run) => sum + run.times, 0);
   const partial = path.join(mkdtempSync(path.join(tmpdir(), 'tornado-render-encode-')), 'video.mp4');
   let captured = 0;
   let encoded = 0;
@@ -385,7 +394,7 @@ export async function renderDistinctFrames({common, composition, cancellation}, 
     }),
     output: partial,
     onEncoded: (count) => {
-      encoded = Math.min(count, composition.durationInFrames);
+      encoded = Math.min(count, length);
     },
   });
   try {
@@ -434,7 +443,7 @@ export async function renderDistinctFrames({common, composition, cancellation}, 
     }
     await encoder.finish(options.outputPath);
     options.mark('encoded');
-    options.onProgress({progress: 1, renderedFrames: captured, encodedFrames: composition.durationInFrames});
+    options.onProgress({progress: 1, renderedFrames: captured, encodedFrames: length});
     return {framesCaptured: frames.length};
   } catch (error) {
     encoder.abort();
