@@ -1,0 +1,250 @@
+"""One render in chunks of frames (render/chunks.py, the driver's `frameRange`): the plan covers every frame once,
+progress runs 0..100 once over all chunks, and a real chunked render joined by a stream copy is the one-worker
+render: the same frames, the same length, every frame above 40 dB PSNR."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import math
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tornado.process import Subprocess
+
+from tests.support.media import frame_psnrs, probe, top_level_boxes
+from tests.support.recaps import load_recap
+from tests.support.remotion import timeline
+from tests.support.server import ServerProcess
+from tests.support.sse_client import run_stream
+from tests.support.stills import REMOTION, browser_executable, run_driver_job
+from tornado_render.render.chunks import (
+    ChunkProgress,
+    FrameRange,
+    chunk_jobs,
+    chunk_path,
+    join_videos,
+    plan_chunks,
+    render_chunks,
+)
+from tornado_render.render.driver import driver_argv
+from tornado_render.render.ffmpeg import MediaTools
+from tornado_render.render.pipeline import RenderOptions
+from tornado_render.settings import Settings
+
+# one-book is 420 frames: three chunks of 140, the second and third starting inside a static span (108-167,
+# 224-317), so a chunk must take a cut span's picture from a frame before its range.
+CHUNK_FRAMES = 140
+
+
+def covered(ranges: list[FrameRange]) -> list[int]:
+    return [frame for chunk in ranges for frame in range(chunk.first, chunk.last + 1)]
+
+
+class TestPlan:
+    @pytest.mark.parametrize("total", [1, 2, 299, 300, 301, 420, 599, 600, 601, 1020, 6001])
+    @pytest.mark.parametrize("chunk_frames", [1, 7, 140, 300])
+    def test_chunks_cover_every_frame_once_in_order(self, total: int, chunk_frames: int) -> None:
+        """Chunks are contiguous, in order, cover frames 0..total-1 exactly once, and differ by at most one frame."""
+        ranges = plan_chunks(total, chunk_frames, 0)
+        assert covered(ranges) == list(range(total))
+        assert all(later.first == earlier.last + 1 for earlier, later in itertools.pairwise(ranges))
+        assert max(chunk.frames for chunk in ranges) - min(chunk.frames for chunk in ranges) <= 1
+        if total <= chunk_frames:
+            assert ranges == [FrameRange(0, total - 1)]
+        else:
+            assert len(ranges) == math.ceil(total / chunk_frames)
+            assert all(chunk.frames <= chunk_frames for chunk in ranges)
+
+    def test_off_renders_whole(self) -> None:
+        """CHUNK_FRAMES 0 means one range, the whole video, however long."""
+        assert plan_chunks(6000, 0, 0) == [FrameRange(0, 5999)]
+
+    def test_a_short_video_renders_whole(self) -> None:
+        """A video of at most CHUNK_MIN_FRAMES frames is one range; one frame more is chunked."""
+        assert plan_chunks(900, 300, 900) == [FrameRange(0, 899)]
+        assert [chunk.frames for chunk in plan_chunks(901, 300, 900)] == [226, 225, 225, 225]
+
+    def test_no_frames_is_refused(self) -> None:
+        """A video has at least one frame."""
+        with pytest.raises(ValueError, match="at least one frame"):
+            plan_chunks(0, 300, 0)
+
+
+class TestChunkJobs:
+    def test_each_chunk_renders_its_range_of_every_video(self, tmp_path: Path) -> None:
+        """Each chunk job writes its own file for the story and each shape, the card comes with the first chunk
+        only, and the whole render's tabs are shared among the drivers running at once."""
+        job = {
+            "inputProps": {"userName": "x"},
+            "outputPath": str(tmp_path / "v.mp4"),
+            "formats": [{"format": "square", "outputPath": str(tmp_path / "v.square.mp4")}],
+            "card": {"outputPath": str(tmp_path / "v.card.jpg")},
+            "concurrency": 3,
+        }
+        ranges = plan_chunks(420, CHUNK_FRAMES, 0)
+        jobs = chunk_jobs(job, ranges, 2)
+        assert [one["frameRange"] for one in jobs] == [[0, 139], [140, 279], [280, 419]]
+        assert [one["outputPath"] for one in jobs] == [str(chunk_path(tmp_path / "v.mp4", i)) for i in range(3)]
+        assert len({one["formats"][0]["outputPath"] for one in jobs}) == 3
+        assert ["card" in one for one in jobs] == [True, False, False]
+        assert {one["concurrency"] for one in jobs} == {2}
+        assert job["outputPath"] == str(tmp_path / "v.mp4")  # the whole render's job is left as it was
+
+
+class TestChunkProgress:
+    def test_progress_is_frames_done_over_all_chunks_and_ends_at_the_join(self) -> None:
+        """Overall progress is the chunks' frames done over the video's, never past 0.99 before the join."""
+        seen: list[float] = []
+        progress = ChunkProgress([FrameRange(0, 99), FrameRange(100, 399)], seen.append)
+        progress.chunk(1, 0.5)
+        progress.chunk(0, 1.0)
+        progress.chunk(0, 0.2)  # a late, lower report of a chunk changes nothing
+        progress.chunk(1, 1.0)
+        progress.joined()
+        assert seen == [pytest.approx(150 / 400), pytest.approx(250 / 400), pytest.approx(250 / 400), 0.99, 1.0]
+
+
+def run_node(script: str) -> Any:
+    """Run an ES module snippet in remotion/ (it can import the driver's modules) and parse what it prints."""
+    out = subprocess.run(
+        ["node", "--input-type=module", "-e", script], capture_output=True, text=True, cwd=REMOTION, timeout=60
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    return json.loads(out.stdout)
+
+
+class TestFramePlanInRange:
+    def test_chunks_write_the_whole_videos_pictures(self) -> None:
+        """The distinct-frame plans of the chunks, one after another, write exactly the pictures of the whole
+        video's plan, frame for frame, a span cut by a chunk included (its picture is its own first frame's, or its
+        source's, captured even before the range)."""
+        result = run_node(
+            "import {framePlan} from './driver/static-spans.mjs';"
+            "const spans = [{first: 2, last: 4}, {first: 6, last: 8}, {first: 10, last: 11, source: 0}];"
+            "const expand = (plan) => plan.writes.flatMap(({frame, times}) => Array(times).fill(frame));"
+            "const whole = expand(framePlan(12, spans));"
+            "const ranges = [[0, 2], [3, 6], [7, 10], [11, 11]];"
+            "const chunks = ranges.map((range) => framePlan(12, spans, range));"
+            "console.log(JSON.stringify({whole, chunks: chunks.flatMap(expand),"
+            " captures: chunks.map((plan) => plan.frames)}));"
+        )
+        assert result["chunks"] == result["whole"] == [0, 1, 2, 2, 2, 5, 6, 6, 6, 9, 0, 0]
+        assert result["captures"] == [[0, 1, 2], [2, 5, 6], [0, 6, 9], [0]]
+
+
+class TestChunkedService:
+    def test_a_chunked_render_streams_progress_once_and_joins_the_chunks(
+        self, server_factory: Callable[..., ServerProcess], tmp_path: Path
+    ) -> None:
+        """With CHUNK_FRAMES set, a recap longer than CHUNK_MIN_FRAMES renders as contiguous chunks by several
+        drivers, the stream shows every integer 0..100 exactly once, and the stored video has every frame."""
+        jobs = tmp_path / "jobs"
+        jobs.mkdir()
+        server = server_factory(
+            "ok", FAKE_DRIVER_JOBS=str(jobs), CHUNK_FRAMES=str(CHUNK_FRAMES), CHUNK_MIN_FRAMES="0", CHUNK_DRIVERS="2"
+        )
+        stream = run_stream(server.port, load_recap("one-book"))
+        assert stream.names[-1] == "complete", stream.events[-3:]
+        assert stream.progress == list(range(101))
+        recorded = [json.loads(path.read_text()) for path in jobs.glob("*.json")]
+        ranges = sorted(job["frameRange"] for job in recorded if "inputProps" in job)
+        assert ranges == [[0, 139], [140, 279], [280, 419]]
+        [joined] = server.logs("chunks_joined")
+        assert joined["chunks"] == 3
+        [stored] = list(Path(server.env["LOCAL_STORAGE_DIR"]).rglob("*.mp4"))
+        assert probe(stored).frames == 420
+
+    def test_a_short_recap_renders_whole(self, server_factory: Callable[..., ServerProcess], tmp_path: Path) -> None:
+        """A recap of at most CHUNK_MIN_FRAMES frames is one driver job without a frame range."""
+        jobs = tmp_path / "jobs"
+        jobs.mkdir()
+        server = server_factory("ok", FAKE_DRIVER_JOBS=str(jobs), CHUNK_FRAMES="140", CHUNK_MIN_FRAMES="420")
+        assert run_stream(server.port, load_recap("one-book")).names[-1] == "complete"
+        [job] = [job for path in jobs.glob("*.json") if "inputProps" in (job := json.loads(path.read_text()))]
+        assert "frameRange" not in job
+
+
+@pytest.fixture(scope="module")
+def one_book_whole_and_chunked(remotion_bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """one-book rendered by one driver, and in three chunks by two drivers at once joined by a stream copy, with
+    the service's render settings and the same bundle."""
+    workdir = tmp_path_factory.mktemp("chunks")
+    options = RenderOptions.from_settings(Settings(), browser_executable())
+    job = {
+        "inputProps": load_recap("one-book")["data"],
+        "serveUrl": str(remotion_bundle),
+        **options.driver_fields(),
+    }
+    whole = workdir / "whole.mp4"
+    run_driver_job({**job, "outputPath": str(whole)})
+    joined = workdir / "joined.mp4"
+    ranges = plan_chunks(420, CHUNK_FRAMES, 0)
+    jobs = chunk_jobs({**job, "outputPath": str(joined)}, ranges, 2)
+    progress: list[float] = []
+    tracker = ChunkProgress(ranges, progress.append)
+
+    def handle_for(index: int) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+        def handle(message: dict[str, Any]) -> dict[str, Any] | None:
+            if message["type"] == "render-progress":
+                tracker.chunk(index, message["progress"])
+            return message if message["type"] == "done" else None
+
+        return handle
+
+    async def chunked() -> list[dict[str, Any]]:
+        argv = driver_argv(None, "node", REMOTION)
+        try:
+            done = await render_chunks(
+                jobs, handle_for, argv_for=lambda _: argv, cwd=REMOTION, timeout=600, drivers_at_once=2
+            )
+            await join_videos(MediaTools.for_remotion_dir(REMOTION), [chunk_path(joined, i) for i in range(3)], joined)
+            tracker.joined()
+            return done
+        finally:
+            Subprocess.uninitialize()
+
+    done = asyncio.run(chunked())
+    return {"whole": whole, "joined": joined, "done": done, "progress": progress, "ranges": ranges}
+
+
+@pytest.mark.render
+class TestChunkedRender:
+    def test_the_joined_video_is_the_one_worker_video(self, one_book_whole_and_chunked: dict[str, Any]) -> None:
+        """Same frame count, duration, size and frame rate as the one-driver render, faststart, and every frame
+        within 40 dB PSNR of it (the chunk boundaries included)."""
+        whole, joined = one_book_whole_and_chunked["whole"], one_book_whole_and_chunked["joined"]
+        expected = timeline(load_recap("one-book")["data"])["frames"]
+        reference, info = probe(whole), probe(joined)
+        assert (info.codec, info.width, info.height, info.fps, info.pix_fmt) == ("h264", 1080, 1920, 30, "yuv420p")
+        assert info.frames == reference.frames == expected
+        assert info.duration == pytest.approx(reference.duration, abs=1e-6)
+        boxes = top_level_boxes(joined)
+        assert boxes.index("moov") < boxes.index("mdat"), boxes
+        psnrs = frame_psnrs(whole, joined)
+        assert len(psnrs) == expected
+        worst = min(range(len(psnrs)), key=psnrs.__getitem__)
+        print(f"chunked vs whole: min PSNR {psnrs[worst]:.2f} dB at frame {worst}")
+        assert psnrs[worst] >= 40, f"frame {worst}: {psnrs[worst]:.1f} dB"
+
+    def test_each_chunk_reports_its_own_frames(self, one_book_whole_and_chunked: dict[str, Any]) -> None:
+        """Each chunk's `done` counts its range's frames and echoes the range; distinct frames still apply."""
+        for message, chunk in zip(
+            one_book_whole_and_chunked["done"], one_book_whole_and_chunked["ranges"], strict=True
+        ):
+            assert message["frameCount"] == chunk.frames
+            assert message["frameRange"] == chunk.as_job_field()
+            assert 0 < message["framesCaptured"] < chunk.frames
+            assert message["durationInSeconds"] == pytest.approx(chunk.frames / 30)
+
+    def test_progress_over_the_chunks_rises_to_complete(self, one_book_whole_and_chunked: dict[str, Any]) -> None:
+        """Progress over the three chunks never goes back, stays below 1 until the join, and ends at 1."""
+        values = one_book_whole_and_chunked["progress"]
+        assert values == sorted(values)
+        assert values[-1] == 1.0
+        assert values[-2] <= 0.99
+        assert len(values) >= 50
