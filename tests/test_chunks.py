@@ -5,9 +5,7 @@ render: the same frames, the same length, every frame above 40 dB PSNR."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
-import math
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -22,13 +20,15 @@ from tests.support.remotion import timeline
 from tests.support.server import ServerProcess
 from tests.support.sse_client import run_stream
 from tests.support.stills import REMOTION, browser_executable, run_driver_job
+from tornado_render.errors import RenderFailed
 from tornado_render.render.chunks import (
     ChunkProgress,
     FrameRange,
+    chunk_count,
     chunk_jobs,
     chunk_path,
+    chunk_ranges,
     join_videos,
-    plan_chunks,
     render_chunks,
 )
 from tornado_render.render.driver import driver_argv
@@ -36,47 +36,52 @@ from tornado_render.render.ffmpeg import MediaTools
 from tornado_render.render.pipeline import RenderOptions
 from tornado_render.settings import Settings
 
-# one-book is 420 frames: three chunks of 140, the second and third starting inside a static span (108-167,
-# 224-317), so a chunk must take a cut span's picture from a frame before its range.
+# one-book is 420 frames: CHUNK_FRAMES 140 makes three chunks.
 CHUNK_FRAMES = 140
 
 
-def covered(ranges: list[FrameRange]) -> list[int]:
-    return [frame for chunk in ranges for frame in range(chunk.first, chunk.last + 1)]
-
-
-class TestPlan:
-    @pytest.mark.parametrize("total", [1, 2, 299, 300, 301, 420, 599, 600, 601, 1020, 6001])
-    @pytest.mark.parametrize("chunk_frames", [1, 7, 140, 300])
-    def test_chunks_cover_every_frame_once_in_order(self, total: int, chunk_frames: int) -> None:
-        """Chunks are contiguous, in order, cover frames 0..total-1 exactly once, and differ by at most one frame."""
-        ranges = plan_chunks(total, chunk_frames, 0)
-        assert covered(ranges) == list(range(total))
-        assert all(later.first == earlier.last + 1 for earlier, later in itertools.pairwise(ranges))
-        assert max(chunk.frames for chunk in ranges) - min(chunk.frames for chunk in ranges) <= 1
-        if total <= chunk_frames:
-            assert ranges == [FrameRange(0, total - 1)]
-        else:
-            assert len(ranges) == math.ceil(total / chunk_frames)
-            assert all(chunk.frames <= chunk_frames for chunk in ranges)
-
-    def test_off_renders_whole(self) -> None:
-        """CHUNK_FRAMES 0 means one range, the whole video, however long."""
-        assert plan_chunks(6000, 0, 0) == [FrameRange(0, 5999)]
-
-    def test_a_short_video_renders_whole(self) -> None:
-        """A video of at most CHUNK_MIN_FRAMES frames is one range; one frame more is chunked."""
-        assert plan_chunks(900, 300, 900) == [FrameRange(0, 899)]
-        assert [chunk.frames for chunk in plan_chunks(901, 300, 900)] == [226, 225, 225, 225]
+class TestChunkCount:
+    @pytest.mark.parametrize(
+        ("total", "chunk_frames", "min_frames", "count"),
+        [
+            (6000, 0, 0, 1),  # off: whole, however long
+            (900, 300, 900, 1),  # at most CHUNK_MIN_FRAMES: whole
+            (901, 300, 900, 4),
+            (300, 300, 0, 1),  # fits in one chunk
+            (301, 300, 0, 2),
+            (420, 140, 0, 3),
+            (1, 1, 0, 1),
+        ],
+    )
+    def test_how_many_chunks(self, total: int, chunk_frames: int, min_frames: int, count: int) -> None:
+        """One chunk per CHUNK_FRAMES frames, rounded up; one (whole) when off, short or within one chunk."""
+        assert chunk_count(total, chunk_frames, min_frames) == count
 
     def test_no_frames_is_refused(self) -> None:
         """A video has at least one frame."""
         with pytest.raises(ValueError, match="at least one frame"):
-            plan_chunks(0, 300, 0)
+            chunk_count(0, 300, 0)
+
+
+class TestChunkRanges:
+    def test_the_chunks_must_be_every_frame_once_in_order(self) -> None:
+        """The ranges the chunks report are accepted only when contiguous, in order, and the whole video."""
+
+        def done(*ranges: tuple[int, int]) -> list[dict[str, Any]]:
+            return [{"frameRange": [a, b], "frameCount": b - a + 1} for a, b in ranges]
+
+        assert chunk_ranges(done((0, 9), (10, 19)), 20) == [FrameRange(0, 9), FrameRange(10, 19)]
+        for wrong in (done((0, 9), (11, 19)), done((0, 9), (9, 19)), done((10, 19), (0, 9)), done((0, 9), (10, 18))):
+            with pytest.raises(RenderFailed):
+                chunk_ranges(wrong, 20)
+        with pytest.raises(RenderFailed, match="has 5 frames"):
+            chunk_ranges([{"frameRange": [0, 19], "frameCount": 5}], 20)
+        with pytest.raises(RenderFailed, match="did not say"):
+            chunk_ranges([{"frameCount": 20}], 20)
 
 
 class TestChunkJobs:
-    def test_each_chunk_renders_its_range_of_every_video(self, tmp_path: Path) -> None:
+    def test_each_chunk_renders_its_part_of_every_video(self, tmp_path: Path) -> None:
         """Each chunk job writes its own file for the story and each shape, the card comes with the first chunk
         only, and the whole render's tabs are shared among the drivers running at once."""
         job = {
@@ -86,9 +91,8 @@ class TestChunkJobs:
             "card": {"outputPath": str(tmp_path / "v.card.jpg")},
             "concurrency": 3,
         }
-        ranges = plan_chunks(420, CHUNK_FRAMES, 0)
-        jobs = chunk_jobs(job, ranges, 2)
-        assert [one["frameRange"] for one in jobs] == [[0, 139], [140, 279], [280, 419]]
+        jobs = chunk_jobs(job, 3, 2)
+        assert [one["chunk"] for one in jobs] == [{"index": i, "count": 3} for i in range(3)]
         assert [one["outputPath"] for one in jobs] == [str(chunk_path(tmp_path / "v.mp4", i)) for i in range(3)]
         assert len({one["formats"][0]["outputPath"] for one in jobs}) == 3
         assert ["card" in one for one in jobs] == [True, False, False]
@@ -97,16 +101,16 @@ class TestChunkJobs:
 
 
 class TestChunkProgress:
-    def test_progress_is_frames_done_over_all_chunks_and_ends_at_the_join(self) -> None:
-        """Overall progress is the chunks' frames done over the video's, never past 0.99 before the join."""
+    def test_progress_is_the_chunks_work_done_and_ends_at_the_join(self) -> None:
+        """Overall progress is the mean of the chunks' (chunks of equal work), never past 0.99 before the join."""
         seen: list[float] = []
-        progress = ChunkProgress([FrameRange(0, 99), FrameRange(100, 399)], seen.append)
+        progress = ChunkProgress(2, seen.append)
         progress.chunk(1, 0.5)
         progress.chunk(0, 1.0)
         progress.chunk(0, 0.2)  # a late, lower report of a chunk changes nothing
         progress.chunk(1, 1.0)
         progress.joined()
-        assert seen == [pytest.approx(150 / 400), pytest.approx(250 / 400), pytest.approx(250 / 400), 0.99, 1.0]
+        assert seen == [0.25, 0.75, 0.75, 0.99, 1.0]
 
 
 def run_node(script: str) -> Any:
@@ -137,6 +141,35 @@ class TestFramePlanInRange:
         assert result["captures"] == [[0, 1, 2], [2, 5, 6], [0, 6, 9], [0]]
 
 
+class TestChunkRangeOfEqualWork:
+    @pytest.mark.parametrize("count", [1, 2, 3, 4, 7])
+    def test_chunks_are_every_frame_once_and_of_equal_work(self, count: int) -> None:
+        """The driver's chunk {index, count} ranges, in order, are every frame of one-book once, and each captures
+        about as many frames as the others (equal frames would not: static spans are not spread evenly)."""
+        timing = timeline(load_recap("one-book")["data"])
+        plans = run_node(
+            "import {chunkRange, framePlan} from './driver/static-spans.mjs';"
+            f"const spans = {json.dumps(timing['staticSpans'])}; const frames = {timing['frames']};"
+            f"const ranges = [...Array({count}).keys()].map((i) => chunkRange(frames, spans, i, {count}));"
+            "console.log(JSON.stringify(ranges.map((range) =>"
+            " ({range, captures: framePlan(frames, spans, range).frames.length}))));"
+        )
+        frames = [frame for plan in plans for frame in range(plan["range"][0], plan["range"][1] + 1)]
+        assert frames == list(range(timing["frames"]))
+        captures = [plan["captures"] for plan in plans]
+        # A cut may fall inside a span (its picture is captured again) and held frames cost a little: within 25 %.
+        assert max(captures) <= 1.25 * min(captures) + 2, captures
+
+    def test_more_chunks_than_frames_is_refused(self) -> None:
+        """A chunk has at least one frame."""
+        message = run_node(
+            "import {chunkRange} from './driver/static-spans.mjs';"
+            "try { chunkRange(3, [], 0, 4); console.log('\"accepted\"'); }"
+            " catch (error) { console.log(JSON.stringify(error.message)); }"
+        )
+        assert "does not fit" in message
+
+
 class TestChunkedService:
     def test_a_chunked_render_streams_progress_once_and_joins_the_chunks(
         self, server_factory: Callable[..., ServerProcess], tmp_path: Path
@@ -152,10 +185,11 @@ class TestChunkedService:
         assert stream.names[-1] == "complete", stream.events[-3:]
         assert stream.progress == list(range(101))
         recorded = [json.loads(path.read_text()) for path in jobs.glob("*.json")]
-        ranges = sorted(job["frameRange"] for job in recorded if "inputProps" in job)
-        assert ranges == [[0, 139], [140, 279], [280, 419]]
+        chunks = sorted((job["chunk"]["index"], job["chunk"]["count"]) for job in recorded if "inputProps" in job)
+        assert chunks == [(0, 3), (1, 3), (2, 3)]
         [joined] = server.logs("chunks_joined")
         assert joined["chunks"] == 3
+        assert joined["ranges"] == [[0, 139], [140, 279], [280, 419]]
         [stored] = list(Path(server.env["LOCAL_STORAGE_DIR"]).rglob("*.mp4"))
         assert probe(stored).frames == 420
 
@@ -167,6 +201,7 @@ class TestChunkedService:
         assert run_stream(server.port, load_recap("one-book")).names[-1] == "complete"
         [job] = [job for path in jobs.glob("*.json") if "inputProps" in (job := json.loads(path.read_text()))]
         assert "frameRange" not in job
+        assert "chunk" not in job
 
 
 @pytest.fixture(scope="module")
@@ -183,10 +218,15 @@ def one_book_whole_and_chunked(remotion_bundle: Path, tmp_path_factory: pytest.T
     whole = workdir / "whole.mp4"
     run_driver_job({**job, "outputPath": str(whole)})
     joined = workdir / "joined.mp4"
-    ranges = plan_chunks(420, CHUNK_FRAMES, 0)
-    jobs = chunk_jobs({**job, "outputPath": str(joined)}, ranges, 2)
+    # Explicit ranges, each starting inside a static span: the hardest cut (the pipeline asks for `chunk`, which the
+    # driver turns into such a range: TestChunkRangeOfEqualWork).
+    ranges = [FrameRange(0, 139), FrameRange(140, 279), FrameRange(280, 419)]
+    jobs = chunk_jobs({**job, "outputPath": str(joined)}, 3, 2)
+    for one, chunk in zip(jobs, ranges, strict=True):
+        del one["chunk"]
+        one["frameRange"] = [chunk.first, chunk.last]
     progress: list[float] = []
-    tracker = ChunkProgress(ranges, progress.append)
+    tracker = ChunkProgress(3, progress.append)
 
     def handle_for(index: int) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
         def handle(message: dict[str, Any]) -> dict[str, Any] | None:
@@ -237,7 +277,7 @@ class TestChunkedRender:
             one_book_whole_and_chunked["done"], one_book_whole_and_chunked["ranges"], strict=True
         ):
             assert message["frameCount"] == chunk.frames
-            assert message["frameRange"] == chunk.as_job_field()
+            assert message["frameRange"] == [chunk.first, chunk.last]
             assert 0 < message["framesCaptured"] < chunk.frames
             assert message["durationInSeconds"] == pytest.approx(chunk.frames / 30)
 

@@ -3,13 +3,14 @@
  * in one open browser (session.mjs). Each video captures each distinct frame once when its composition declares
  * static spans (static-spans.mjs), else every frame with renderMedia.
  *
- * A job with `frameRange` ([first, last], inclusive) is a chunk of a longer render (tornado_render/render/chunks.py):
- * each of its videos is only those frames, encoded as the whole video is, so that chunks joined by a stream copy
- * make the whole video. Its `done` counts the chunk's frames and says which range it holds.
+ * A job with `frameRange` ([first, last], inclusive), or `chunk` ({index, count}: the range of equal work,
+ * static-spans.mjs chunkRange), is a chunk of a longer render (tornado_render/render/chunks.py): each of its videos
+ * is only those frames, encoded as the whole video is, so that chunks joined by a stream copy make the whole video.
+ * Its `done` counts the chunk's frames and says which range it holds.
  */
 import {withComposition, captureWithinViewport, selectOther} from './session.mjs';
 import {emit} from './protocol.mjs';
-import {declaredSpans, framePlan, renderDistinctFrames, STILL_HOLD_ARGS} from './static-spans.mjs';
+import {chunkRange, declaredSpans, framePlan, renderDistinctFrames, STILL_HOLD_ARGS} from './static-spans.mjs';
 import {mark, marks, timings} from './timings.mjs';
 
 /** What the link card weighs in the progress, in captured frames: a still costs about as much as a few frames. */
@@ -42,13 +43,15 @@ export async function renderVideo(job, serveUrl) {
       }),
     );
     const videos = [{format: null, outputPath: /** @type {string} */ (job.outputPath), session}, ...extra];
-    const range = job.frameRange ?? null;
+    const spansOf = (/** @type {Session} */ one) =>
+      job.staticSpans === false || imageFormat === 'none' ? [] : declaredSpans(one.composition);
+    const range =
+      job.frameRange ??
+      (job.chunk ? chunkRange(session.composition.durationInFrames, spansOf(session), job.chunk.index, job.chunk.count) : null);
     for (const {session: one} of videos) {
       checkRange(range, one.composition.durationInFrames);
     }
     const length = range === null ? session.composition.durationInFrames : range[1] - range[0] + 1;
-    const spansOf = (/** @type {Session} */ one) =>
-      job.staticSpans === false || imageFormat === 'none' ? [] : declaredSpans(one.composition);
     const weights = videos.map(({session: one}) =>
       framePlan(one.composition.durationInFrames, spansOf(one), range).frames.length,
     );

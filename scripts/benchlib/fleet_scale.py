@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import time
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from tests.support.recaps import load_recap
 from tests.support.server import start_server
 from tests.support.sse_client import open_stream, read_events, stream_url
 from tests.support.stills import seed_bundle_cache
-from tornado_render.render.chunks import chunk_jobs, chunk_path, join_videos, plan_chunks, render_chunks
+from tornado_render.render.chunks import chunk_jobs, chunk_path, chunk_ranges, join_videos, render_chunks
 from tornado_render.render.driver import driver_argv, run_driver
 from tornado_render.render.ffmpeg import MediaTools
 from tornado_render.render.warm import DriverPool
@@ -181,14 +182,14 @@ async def _pinned_render(bundle: str, recap: str, cores: list[int], output: Path
     """`recap` in len(cores) chunks (one: whole), chunk i by a driver pinned to cores[i] (taskset), all at once,
     joined into `output`; seconds from the start to the joined video, the join's seconds, each chunk's `done`."""
     props = load_recap(recap)["data"]
-    frames = int(props_frames(props))
-    ranges = plan_chunks(frames, -(-frames // len(cores)), 0)
+    frames = props_frames(props)
     job = {"inputProps": props, "outputPath": str(output), "serveUrl": bundle, **tuned(), "concurrency": PINNED_TABS}
-    jobs = chunk_jobs(job, ranges, len(cores)) if len(ranges) > 1 else [job]
+    jobs = chunk_jobs(job, len(cores), len(cores)) if len(cores) > 1 else [job]
     for one in jobs:
         one["concurrency"] = PINNED_TABS
         one.pop("card", None)
     node = driver_argv(None, "node", REMOTION)
+    load_before = os.getloadavg()[0]
     started = time.monotonic()
     try:
         done = await render_chunks(
@@ -200,8 +201,9 @@ async def _pinned_render(bundle: str, recap: str, cores: list[int], output: Path
             drivers_at_once=len(cores),
         )
         rendered = time.monotonic()
-        if len(ranges) > 1:
-            parts = [chunk_path(output, index) for index in range(len(ranges))]
+        if len(cores) > 1:
+            chunk_ranges(done, frames)
+            parts = [chunk_path(output, index) for index in range(len(cores))]
             await join_videos(MediaTools.for_remotion_dir(REMOTION), parts, output)
         finished = time.monotonic()
     finally:
@@ -210,10 +212,13 @@ async def _pinned_render(bundle: str, recap: str, cores: list[int], output: Path
         "seconds": finished - started,
         "join_seconds": finished - rendered,
         "frames": frames,
-        "chunks": len(ranges),
+        "chunks": len(cores),
+        "ranges": [message.get("frameRange") for message in done],
         "chunk_fixed_ms": [sum(message["timings"].get(name) or 0 for name in CHUNK_FIXED) for message in done],
         "chunk_seconds": [message["timings"]["total"] / 1000 for message in done],
         "frames_captured": [message.get("framesCaptured") for message in done],
+        # Other work on the machine takes the pinned cores' time too: the 1-minute load before and after the run.
+        "load": [load_before, os.getloadavg()[0]],
     }
 
 

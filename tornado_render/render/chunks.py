@@ -1,11 +1,11 @@
 """One render split into chunks of frames, rendered at once by several drivers and joined into one video.
 
-A long recap is mostly capture, and capture is close to linear in frames: `CHUNK_FRAMES` cuts the video into
-ranges (`plan_chunks`), each range is a driver job of its own (the driver's `frameRange`: the same encoder
-settings, the distinct-frame path cut to the range), at most `CHUNK_DRIVERS` of them run at once, and Remotion's
-ffmpeg joins the chunk videos by the concat demuxer with a stream copy and faststart (`join_videos`), as
-Remotion's own `combineChunks()` does. The chunks are silent; the soundtrack is muxed once into the joined video,
-as into a whole one (pipeline.py).
+A long recap is mostly capture, and capture is close to linear in captured frames: `CHUNK_FRAMES` says how many
+chunks (`chunk_count`), each chunk is a driver job of its own (the driver's `chunk`: the range of equal work, the
+same encoder settings, the distinct-frame path cut to the range), at most `CHUNK_DRIVERS` of them run at once, and
+Remotion's ffmpeg joins the chunk videos by the concat demuxer with a stream copy and faststart (`join_videos`), as
+Remotion's own `combineChunks()` does. The chunks are silent; the soundtrack is muxed once into the joined video, as
+into a whole one (pipeline.py).
 
 Each chunk pays a render's fixed cost again (node, Chromium, selectComposition, the tabs loading the bundle), so a
 recap of at most `CHUNK_MIN_FRAMES` frames renders whole (docs/SCALING.md has the measured costs). A chunk starts
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..errors import RenderFailed
 from .driver import run_driver
 from .ffmpeg import MediaTools, run_tool
 from .warm import DriverPool
@@ -44,44 +45,34 @@ class FrameRange:
     def frames(self) -> int:
         return self.last - self.first + 1
 
-    def as_job_field(self) -> list[int]:
-        return [self.first, self.last]
 
-
-def plan_chunks(total_frames: int, chunk_frames: int, min_frames: int) -> list[FrameRange]:
-    """The ranges a video of `total_frames` renders in: one range (the whole video) when chunking is off
-    (`chunk_frames` 0), when the video has at most `min_frames` frames or fits in one chunk; else as many chunks as
-    `chunk_frames` asks for, of equal length within a frame (so that the drivers finish together)."""
+def chunk_count(total_frames: int, chunk_frames: int, min_frames: int) -> int:
+    """How many chunks a video of `total_frames` renders in: 1 (whole) when chunking is off (`chunk_frames` 0), when
+    the video has at most `min_frames` frames or fits in one chunk; else one per `chunk_frames` frames, rounded up.
+    Where each chunk starts is the driver's (`chunk`: the frames of equal work, remotion/driver/static-spans.mjs
+    chunkRange: it knows which frames are captured and which are held)."""
     if total_frames < 1:
         raise ValueError(f"a video has at least one frame, not {total_frames}")
     if chunk_frames <= 0 or total_frames <= max(min_frames, chunk_frames):
-        return [FrameRange(0, total_frames - 1)]
-    count = math.ceil(total_frames / chunk_frames)
-    size, longer = divmod(total_frames, count)
-    ranges = []
-    first = 0
-    for index in range(count):
-        frames = size + (1 if index < longer else 0)
-        ranges.append(FrameRange(first, first + frames - 1))
-        first += frames
-    return ranges
+        return 1
+    return math.ceil(total_frames / chunk_frames)
 
 
-def chunk_jobs(job: Mapping[str, Any], ranges: Sequence[FrameRange], drivers_at_once: int) -> list[dict[str, Any]]:
-    """A whole render's driver job as one job per range: each video (the main one, each shape of `formats`) goes
-    to its chunk's path (`chunk_path`), the link card is made by the first chunk only, and the tabs of the whole
-    render (`concurrency`) are shared among the drivers that run at once."""
-    running = max(1, min(drivers_at_once, len(ranges)))
+def chunk_jobs(job: Mapping[str, Any], count: int, drivers_at_once: int) -> list[dict[str, Any]]:
+    """A whole render's driver job as `count` chunk jobs (`chunk`: {index, count}): each video (the main one, each
+    shape of `formats`) goes to its chunk's path (`chunk_path`), the link card is made by the first chunk only, and
+    the tabs of the whole render (`concurrency`) are shared among the drivers that run at once."""
+    running = max(1, min(drivers_at_once, count))
     tabs = job.get("concurrency")
     jobs = []
-    for index, chunk in enumerate(ranges):
+    for index in range(count):
         one = {key: value for key, value in job.items() if key != "card"}
         one["outputPath"] = str(chunk_path(Path(job["outputPath"]), index))
-        shapes = job.get("formats", [])
         one["formats"] = [
-            {**one_shape, "outputPath": str(chunk_path(Path(one_shape["outputPath"]), index))} for one_shape in shapes
+            {**shape, "outputPath": str(chunk_path(Path(shape["outputPath"]), index))}
+            for shape in job.get("formats", [])
         ]
-        one["frameRange"] = chunk.as_job_field()
+        one["chunk"] = {"index": index, "count": count}
         if isinstance(tabs, int):
             one["concurrency"] = max(1, math.ceil(tabs / running))
         if index == 0 and "card" in job:
@@ -90,21 +81,37 @@ def chunk_jobs(job: Mapping[str, Any], ranges: Sequence[FrameRange], drivers_at_
     return jobs
 
 
-class ChunkProgress:
-    """One render progress, 0..1, over all chunks: the frames each chunk's driver has done, summed, over the
-    video's frames. It stays below 1 until `joined`: the join is part of the render."""
+def chunk_ranges(done: Sequence[Mapping[str, Any]], total_frames: int) -> list[FrameRange]:
+    """The ranges the chunks' `done` messages say they hold, checked: in order, every frame of the video once (a
+    join of anything else would be a video of the wrong length). Raises RenderFailed."""
+    ranges = []
+    for index, message in enumerate(done):
+        value = message.get("frameRange")
+        frames = message.get("frameCount")
+        if not (isinstance(value, list) and len(value) == 2 and all(isinstance(frame, int) for frame in value)):
+            raise RenderFailed(f"chunk {index + 1} did not say which frames it holds: {value!r}")
+        ranges.append(FrameRange(value[0], value[1]))
+        if frames != ranges[-1].frames:
+            raise RenderFailed(f"chunk {index + 1} holds frames {value} but has {frames!r} frames")
+    starts = [0] + [chunk.last + 1 for chunk in ranges]
+    if [chunk.first for chunk in ranges] != starts[:-1] or starts[-1] != total_frames:
+        found = [[chunk.first, chunk.last] for chunk in ranges]
+        raise RenderFailed(f"the chunks {found} are not the video's {total_frames} frames, in order")
+    return ranges
 
-    def __init__(self, ranges: Sequence[FrameRange], on_progress: Callable[[float], None]) -> None:
-        self.weights = [chunk.frames for chunk in ranges]
-        self.total = sum(self.weights)
-        self.done = [0.0 for _ in ranges]
+
+class ChunkProgress:
+    """One render progress, 0..1, over all chunks: the mean of the chunks' own progress (chunks of equal work, so
+    equal weights). It stays below 1 until `joined`: the join is part of the render."""
+
+    def __init__(self, count: int, on_progress: Callable[[float], None]) -> None:
+        self.done = [0.0] * count
         self.on_progress = on_progress
 
     def chunk(self, index: int, progress: float) -> None:
-        """Chunk `index`'s driver reported `progress` (0..1) of its own frames."""
+        """Chunk `index`'s driver reported `progress` (0..1) of its own work."""
         self.done[index] = max(self.done[index], min(1.0, max(0.0, progress)))
-        overall = sum(done * weight for done, weight in zip(self.done, self.weights, strict=True)) / self.total
-        self.on_progress(min(0.99, overall))
+        self.on_progress(min(0.99, sum(self.done) / len(self.done)))
 
     def joined(self) -> None:
         self.on_progress(1.0)

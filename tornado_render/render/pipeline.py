@@ -37,7 +37,7 @@ from ..templates import FPS, TemplateCatalog, duration_frames
 from .assets import asset_names, asset_path, extract_poster, locate_assets, store_assets
 from .audio_source import AudioPolicy
 from .bundle import BundleCache
-from .chunks import ChunkProgress, FrameRange, chunk_jobs, chunk_path, join_videos, plan_chunks, render_chunks
+from .chunks import ChunkProgress, chunk_count, chunk_jobs, chunk_path, chunk_ranges, join_videos, render_chunks
 from .covers import CoverFetcher, CoverPolicy, refused_cover_warnings
 from .driver import driver_argv, run_driver
 from .progress import ProgressStep, ProgressTracker
@@ -361,9 +361,10 @@ class Pipeline:
         }
         made = [output, *(extras[name] for name in shapes), extras["card"]]
         expected_frames = self.duration_frames(request)
-        ranges = plan_chunks(expected_frames, self.options.chunk_frames, self.options.chunk_min_frames)
-        if len(ranges) > 1:
-            return await self._render_chunks(job, ranges, [output, *(extras[name] for name in shapes)], on_progress)
+        count = chunk_count(expected_frames, self.options.chunk_frames, self.options.chunk_min_frames)
+        if count > 1:
+            videos = [output, *(extras[name] for name in shapes)]
+            return await self._render_chunks(job, count, expected_frames, videos, on_progress)
 
         def handle(message: dict[str, Any]) -> Video | None:
             if message["type"] == "render-progress":
@@ -401,14 +402,15 @@ class Pipeline:
     async def _render_chunks(
         self,
         job: dict[str, Any],
-        ranges: list[FrameRange],
+        count: int,
+        expected_frames: int,
         videos: list[Path],
         on_progress: Callable[[float], None],
     ) -> Video:
-        """The whole render's `job` in chunks (chunks.py), rendered by several drivers at once, and each of its
-        `videos` (the story, its other shapes) joined from its chunks; the card comes with the first chunk."""
-        progress = ChunkProgress(ranges, on_progress)
-        parts = [[chunk_path(video, index) for index in range(len(ranges))] for video in videos]
+        """The whole render's `job` in `count` chunks (chunks.py), rendered by several drivers at once, and each of
+        its `videos` (the story, its other shapes) joined from its chunks; the card comes with the first chunk."""
+        progress = ChunkProgress(count, on_progress)
+        parts = [[chunk_path(video, index) for index in range(count)] for video in videos]
 
         def handle_for(index: int) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
             def handle(message: dict[str, Any]) -> dict[str, Any] | None:
@@ -420,9 +422,6 @@ class Pipeline:
                     missing = [path.name for path in made if not path.is_file() or path.stat().st_size == 0]
                     if missing:
                         raise RenderFailed(f"the render driver reported success but did not write {', '.join(missing)}")
-                    frames = int(_number(message.get("frameCount")))
-                    if frames != ranges[index].frames:
-                        raise RenderFailed(f"chunk {index + 1} has {frames} frames instead of {ranges[index].frames}")
                     return message
                 return None
 
@@ -430,7 +429,7 @@ class Pipeline:
 
         try:
             done = await render_chunks(
-                chunk_jobs(job, ranges, self.options.chunk_drivers),
+                chunk_jobs(job, count, self.options.chunk_drivers),
                 handle_for,
                 argv_for=lambda _: self.driver_argv,
                 cwd=self.remotion_dir,
@@ -438,6 +437,7 @@ class Pipeline:
                 drivers_at_once=self.options.chunk_drivers,
                 pool=self.drivers,
             )
+            ranges = chunk_ranges(done, expected_frames)
             started = time.monotonic()
             for video, chunks in zip(videos, parts, strict=True):
                 await join_videos(self.soundtrack.tools, chunks, video)
@@ -449,9 +449,10 @@ class Pipeline:
         finally:
             _remove_quietly(*(path for chunks in parts for path in chunks))
         join_seconds = round(time.monotonic() - started, 3)
-        log.info("chunks_joined", chunks=len(ranges), videos=len(videos), join_seconds=join_seconds)
+        held = [[chunk.first, chunk.last] for chunk in ranges]
+        log.info("chunks_joined", chunks=count, ranges=held, videos=len(videos), join_seconds=join_seconds)
         progress.joined()
-        frames = sum(chunk.frames for chunk in ranges)
+        frames = expected_frames
         captured = [message.get("framesCaptured") for message in done]
         return Video(
             videos[0],
