@@ -193,6 +193,21 @@ class TestChunkedService:
         [stored] = list(Path(server.env["LOCAL_STORAGE_DIR"]).rglob("*.mp4"))
         assert probe(stored).frames == 420
 
+    def test_a_failed_chunk_fails_the_render_and_leaves_nothing(
+        self, server_factory: Callable[..., ServerProcess], tmp_path: Path
+    ) -> None:
+        """A chunk whose driver fails ends the stream with `error`, and no chunk video or driver is left behind."""
+        pids = tmp_path / "pids"
+        server = server_factory(
+            "error", FAKE_DRIVER_PIDS=str(pids), CHUNK_FRAMES=str(CHUNK_FRAMES), CHUNK_MIN_FRAMES="0"
+        )
+        stream = run_stream(server.port, load_recap("one-book"))
+        assert stream.names[-1] == "error"
+        assert "out of memory" in server.logs("driver_failed")[0]["reason"]
+        assert list(server.output_dir.rglob("*.chunk-*")) == []
+        alive = [pid for pid in map(int, pids.read_text().split()) if Path(f"/proc/{pid}").exists()]
+        assert alive == []
+
     def test_a_short_recap_renders_whole(self, server_factory: Callable[..., ServerProcess], tmp_path: Path) -> None:
         """A recap of at most CHUNK_MIN_FRAMES frames is one driver job without a frame range."""
         jobs = tmp_path / "jobs"
