@@ -221,8 +221,8 @@ class TestChunkedService:
 
 @pytest.fixture(scope="module")
 def one_book_whole_and_chunked(remotion_bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """one-book rendered by one driver, and in three chunks by two drivers at once joined by a stream copy, with
-    the service's render settings and the same bundle."""
+    """one-book rendered by one driver; in three chunks by two drivers at once joined by a stream copy, with the
+    service's render settings and the same bundle; and in two chunks with every frame captured by renderMedia."""
     workdir = tmp_path_factory.mktemp("chunks")
     options = RenderOptions.from_settings(Settings(), browser_executable())
     job = {
@@ -241,7 +241,27 @@ def one_book_whole_and_chunked(remotion_bundle: Path, tmp_path_factory: pytest.T
         del one["chunk"]
         one["frameRange"] = [chunk.first, chunk.last]
     progress: list[float] = []
-    tracker = ChunkProgress(3, progress.append)
+    done = render_and_join(jobs, joined, progress.append)
+    # Every frame captured by renderMedia (`staticSpans: false`), in two chunks the driver cuts itself (`chunk`).
+    every = workdir / "every-joined.mp4"
+    every_jobs = chunk_jobs({**job, "staticSpans": False, "outputPath": str(every)}, 2, 2)
+    every_done = render_and_join(every_jobs, every, lambda _: None)
+    return {
+        "whole": whole,
+        "joined": joined,
+        "done": done,
+        "progress": progress,
+        "ranges": ranges,
+        "every": every,
+        "every_done": every_done,
+    }
+
+
+def render_and_join(
+    jobs: list[dict[str, Any]], joined: Path, on_progress: Callable[[float], None]
+) -> list[dict[str, Any]]:
+    """The chunk jobs rendered by two real drivers at once and joined at `joined`; their `done` messages."""
+    tracker = ChunkProgress(len(jobs), on_progress)
 
     def handle_for(index: int) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
         def handle(message: dict[str, Any]) -> dict[str, Any] | None:
@@ -257,14 +277,14 @@ def one_book_whole_and_chunked(remotion_bundle: Path, tmp_path_factory: pytest.T
             done = await render_chunks(
                 jobs, handle_for, argv_for=lambda _: argv, cwd=REMOTION, timeout=600, drivers_at_once=2
             )
-            await join_videos(MediaTools.for_remotion_dir(REMOTION), [chunk_path(joined, i) for i in range(3)], joined)
+            parts = [chunk_path(joined, index) for index in range(len(jobs))]
+            await join_videos(MediaTools.for_remotion_dir(REMOTION), parts, joined)
             tracker.joined()
             return done
         finally:
             Subprocess.uninitialize()
 
-    done = asyncio.run(chunked())
-    return {"whole": whole, "joined": joined, "done": done, "progress": progress, "ranges": ranges}
+    return asyncio.run(chunked())
 
 
 @pytest.mark.render
@@ -284,6 +304,26 @@ class TestChunkedRender:
         assert len(psnrs) == expected
         worst = min(range(len(psnrs)), key=psnrs.__getitem__)
         print(f"chunked vs whole: min PSNR {psnrs[worst]:.2f} dB at frame {worst}")
+        assert psnrs[worst] >= 40, f"frame {worst}: {psnrs[worst]:.1f} dB"
+
+    def test_every_frame_chunks_cut_by_the_driver_join_to_the_same_video(
+        self, one_book_whole_and_chunked: dict[str, Any]
+    ) -> None:
+        """renderMedia's path (`staticSpans: false`) in two chunks the driver cuts by work (`chunk`): the chunks
+        are the video's frames in order, and the joined video has its frames and length, every frame above 40 dB
+        PSNR of the one-driver render."""
+        whole, every = one_book_whole_and_chunked["whole"], one_book_whole_and_chunked["every"]
+        ranges = chunk_ranges(one_book_whole_and_chunked["every_done"], 420)
+        assert len(ranges) == 2
+        assert [message["framesCaptured"] for message in one_book_whole_and_chunked["every_done"]] == [
+            chunk.frames for chunk in ranges
+        ]
+        reference, info = probe(whole), probe(every)
+        assert info.frames == reference.frames == 420
+        assert info.duration == pytest.approx(reference.duration, abs=1e-6)
+        psnrs = frame_psnrs(whole, every)
+        worst = min(range(len(psnrs)), key=psnrs.__getitem__)
+        print(f"every-frame chunks vs whole: min PSNR {psnrs[worst]:.2f} dB at frame {worst}")
         assert psnrs[worst] >= 40, f"frame {worst}: {psnrs[worst]:.1f} dB"
 
     def test_each_chunk_reports_its_own_frames(self, one_book_whole_and_chunked: dict[str, Any]) -> None:
