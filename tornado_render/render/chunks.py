@@ -127,10 +127,10 @@ async def render_chunks(
     drivers_at_once: int,
     pool: DriverPool | None = None,
 ) -> list[T]:
-    """Run each chunk's driver job, at most `drivers_at_once` at a time; their results in chunk order. Chunk
-    `index` runs `argv_for(index)` (a bench pins each to a core) and its messages go to `handle_for(index)`, as
-    `run_driver` takes them. The first chunk that fails stops the others (their drivers are terminated) and its
-    RenderFailed goes on."""
+    """Run each chunk's driver job, at most `drivers_at_once` at a time, all within `timeout` seconds; their results
+    in chunk order. Chunk `index` runs `argv_for(index)` (a bench pins each to a core) and its messages go to
+    `handle_for(index)`, as `run_driver` takes them. The first chunk that fails stops the others (their drivers are
+    terminated) and its RenderFailed goes on."""
     places = asyncio.Semaphore(max(1, drivers_at_once))
 
     async def one(index: int) -> T:
@@ -148,7 +148,10 @@ async def render_chunks(
 
     tasks = [asyncio.ensure_future(one(index)) for index in range(len(jobs))]
     try:
-        return list(await asyncio.gather(*tasks))
+        # `timeout` is the whole render's: chunks waiting for a place must not each get it again.
+        return list(await asyncio.wait_for(asyncio.gather(*tasks), timeout))
+    except asyncio.TimeoutError:
+        raise RenderFailed(f"timed out after {timeout:g} s", timed_out=True) from None
     finally:
         for task in tasks:
             task.cancel()

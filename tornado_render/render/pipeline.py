@@ -452,12 +452,11 @@ class Pipeline:
         held = [[chunk.first, chunk.last] for chunk in ranges]
         log.info("chunks_joined", chunks=count, ranges=held, videos=len(videos), join_seconds=join_seconds)
         progress.joined()
-        frames = expected_frames
         captured = [message.get("framesCaptured") for message in done]
         return Video(
             videos[0],
-            frames / FPS,
-            frames,
+            expected_frames / FPS,
+            expected_frames,
             sum(int(_number(value)) for value in captured) if None not in captured else None,
             {"chunks": [message.get("timings") for message in done], "joinSeconds": join_seconds},
         )
