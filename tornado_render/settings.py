@@ -204,6 +204,23 @@ class Settings:
         "after any failure); 0: a new driver and browser for every render",
         _non_negative_int,
     )
+    chunk_frames: int = setting(
+        0,
+        "CHUNK_FRAMES",
+        "frames per chunk of a render split over several drivers of this instance at once (CHUNK_DRIVERS), joined "
+        "into one video; 0: every render whole",
+        _non_negative_int,
+    )
+    chunk_min_frames: int = setting(
+        1800,
+        "CHUNK_MIN_FRAMES",
+        "a video of at most this many frames renders whole even with CHUNK_FRAMES set (each chunk pays a render's "
+        "fixed cost again)",
+        _non_negative_int,
+    )
+    chunk_drivers: int = setting(
+        2, "CHUNK_DRIVERS", "drivers one chunked render runs at once (its chunks wait for a place)", _positive_int
+    )
     remotion_license_key: str | None = setting(
         None,
         "REMOTION_LICENSE_KEY",

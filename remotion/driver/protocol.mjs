@@ -43,6 +43,11 @@
  *   formats             [{format, outputPath}]: other shapes of the same video (`square`, `landscape`: the props'
  *                       `format`), each rendered after the main one into its own file, in the same browser
  *   card                {outputPath}: the link card too, a JPEG still of the RecapCard composition (1200 x 630)
+ *   frameRange          [first, last]: only these frames (inclusive) of each video, a chunk of a longer render
+ *                       (tornado_render/render/chunks.py joins the chunks); `done` then counts the chunk's frames
+ *                       and echoes `frameRange`
+ *   chunk               {index, count}: chunk `index` (from 0) of `count`, the frames of equal work (a capture costs more
+ *                       than a held frame: static-spans.mjs chunkRange), as a `frameRange`
  *   staticSpans         default true: when the composition declares static spans, capture each distinct frame
  *                       once and repeat it (static-spans.mjs); false renders every frame with renderMedia, as a
  *                       composition without spans always is
@@ -83,6 +88,8 @@ export const MESSAGE_TYPES = Object.freeze([
  * @property {Array<{frame: number, outputPath: string, inputProps?: Record<string, unknown>}>} [stills]
  * @property {number} [scale]
  * @property {boolean} [staticSpans]
+ * @property {[number, number] | null} [frameRange]
+ * @property {{index: number, count: number} | null} [chunk]
  * @property {boolean} [captureBeyondViewport]
  * @property {Array<{format: string, outputPath: string}>} [formats]
  * @property {{outputPath: string}} [card]
@@ -168,8 +175,30 @@ export function checkJob(value) {
   } else if (!job.bundleOnly && typeof job.outputPath !== 'string') {
     throw new Error('the job needs "outputPath"');
   }
+  if (job.frameRange !== undefined && job.frameRange !== null && !isFrameRange(job.frameRange)) {
+    throw new Error('"frameRange" must be [first, last]: integers with 0 <= first <= last');
+  }
+  if (job.chunk !== undefined && job.chunk !== null) {
+    const {index, count} = job.chunk;
+    if (!(Number.isInteger(index) && Number.isInteger(count) && index >= 0 && index < count)) {
+      throw new Error('"chunk" must be {index, count}: integers with 0 <= index < count');
+    }
+    if (job.frameRange) {
+      throw new Error('a job has "chunk" or "frameRange", not both');
+    }
+  }
   if (!job.bundleOnly && (job.inputProps === null || typeof job.inputProps !== 'object')) {
     throw new Error('the job needs "inputProps" (an object)');
   }
   return job;
+}
+
+/** @param {unknown} value */
+function isFrameRange(value) {
+  return (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    value.every((frame) => Number.isInteger(frame) && frame >= 0) &&
+    value[0] <= value[1]
+  );
 }

@@ -74,29 +74,76 @@ export function declaredSpans(composition) {
 /**
  * What to capture, and what to write: `frames` are the frames to capture, in order; `writes` the video in order,
  * as runs of one captured frame's picture (`frame`) written `times` times.
+ *
+ * With `range` ([first, last], inclusive: a chunk of the video, chunks.py) only those frames are written. A span
+ * the range cuts keeps its picture: that of its own first frame (or its source), captured even when it lies before
+ * the range, so a chunk writes exactly the pictures the whole video has there.
  * @param {number} durationInFrames
  * @param {StaticSpan[]} spans
+ * @param {[number, number] | null} [range]
  * @returns {{frames: number[], writes: Array<{frame: number, times: number}>}}
  */
-export function framePlan(durationInFrames, spans) {
-  const frames = [];
+export function framePlan(durationInFrames, spans, range = null) {
+  const [start, end] = range ?? [0, durationInFrames - 1];
+  /** @type {Array<{frame: number, times: number}>} */
   const writes = [];
   let spanIndex = 0;
-  for (let frame = 0; frame < durationInFrames; frame++) {
+  for (let frame = start; frame <= end; frame++) {
+    while (spans[spanIndex] !== undefined && spans[spanIndex].last < frame) {
+      spanIndex++;
+    }
     const span = spans[spanIndex];
-    if (span !== undefined && frame === span.first) {
-      if (span.source === undefined) {
-        frames.push(frame);
-      }
-      writes.push({frame: span.source ?? frame, times: span.last - span.first + 1});
-      frame = span.last;
+    if (span !== undefined && span.first <= frame) {
+      const last = Math.min(span.last, end);
+      writes.push({frame: span.source ?? span.first, times: last - frame + 1});
+      frame = last;
       spanIndex++;
     } else {
-      frames.push(frame);
       writes.push({frame, times: 1});
     }
   }
+  const frames = [...new Set(writes.map((run) => run.frame))].sort((a, b) => a - b);
   return {frames, writes};
+}
+
+/**
+ * What a held frame costs against a captured one when a render is cut into chunks of equal work: it is decoded and
+ * encoded again, never captured (an estimate; capture, about 100 ms of a core per frame here, is the work).
+ */
+export const HELD_FRAME_COST = 0.1;
+
+/**
+ * Frames [first, last] of chunk `index` of `count`: the video cut where the work is split evenly (a captured frame
+ * costs 1, a held one HELD_FRAME_COST), so that chunks rendered at once finish together. Equal frames would not do:
+ * static spans are not spread evenly (five-books in two halves of 510 frames: 245 and 189 captures). Every chunk
+ * gets at least one frame; the chunks, in order, are every frame once.
+ * @param {number} durationInFrames
+ * @param {StaticSpan[]} spans
+ * @param {number} index
+ * @param {number} count
+ * @returns {[number, number]}
+ */
+export function chunkRange(durationInFrames, spans, index, count) {
+  if (!(Number.isInteger(count) && count >= 1 && count <= durationInFrames && index >= 0 && index < count)) {
+    throw new Error(`chunk ${index} of ${count} does not fit a video of ${durationInFrames} frames`);
+  }
+  /** @type {number[]} the work done before each frame */
+  const before = [0];
+  for (const {times} of framePlan(durationInFrames, spans).writes) {
+    for (let copy = 0; copy < times; copy++) {
+      before.push(before[before.length - 1] + (copy === 0 ? 1 : HELD_FRAME_COST));
+    }
+  }
+  const total = before[durationInFrames];
+  /** The first frame of chunk `n`: where the work before it reaches n / count of the whole. */
+  const start = (/** @type {number} */ n) => {
+    if (n === 0 || n === count) {
+      return n === 0 ? 0 : durationInFrames;
+    }
+    const frame = before.findIndex((work) => work >= (total * n) / count);
+    return Math.min(Math.max(frame, n), durationInFrames - (count - n));
+  };
+  return [start(index), start(index + 1) - 1];
 }
 
 /**
@@ -341,6 +388,7 @@ export function splitTabs(concurrency, perCall) {
 /**
  * @typedef {object} DistinctRenderOptions
  * @property {string} outputPath
+ * @property {[number, number] | null} frameRange  only these frames (inclusive), or null: the whole video
  * @property {number | null} concurrency
  * @property {'jpeg' | 'png'} imageFormat
  * @property {number | undefined} jpegQuality
@@ -359,7 +407,8 @@ export function splitTabs(concurrency, perCall) {
  */
 export async function renderDistinctFrames({common, composition, cancellation}, spans, options) {
   const {renderFrames, RenderInternals} = await import('@remotion/renderer');
-  const {frames, writes} = framePlan(composition.durationInFrames, spans);
+  const {frames, writes} = framePlan(composition.durationInFrames, spans, options.frameRange);
+  const length = writes.reduce((sum, run) => sum + run.times, 0);
   const partial = path.join(mkdtempSync(path.join(tmpdir(), 'tornado-render-encode-')), 'video.mp4');
   let captured = 0;
   let encoded = 0;
@@ -385,7 +434,7 @@ export async function renderDistinctFrames({common, composition, cancellation}, 
     }),
     output: partial,
     onEncoded: (count) => {
-      encoded = Math.min(count, composition.durationInFrames);
+      encoded = Math.min(count, length);
     },
   });
   try {
@@ -434,7 +483,7 @@ export async function renderDistinctFrames({common, composition, cancellation}, 
     }
     await encoder.finish(options.outputPath);
     options.mark('encoded');
-    options.onProgress({progress: 1, renderedFrames: captured, encodedFrames: composition.durationInFrames});
+    options.onProgress({progress: 1, renderedFrames: captured, encodedFrames: length});
     return {framesCaptured: frames.length};
   } catch (error) {
     encoder.abort();

@@ -2,10 +2,15 @@
  * The video job: the MP4 of the job's props, the other shapes it asks for (`formats`) and the link card (`card`),
  * in one open browser (session.mjs). Each video captures each distinct frame once when its composition declares
  * static spans (static-spans.mjs), else every frame with renderMedia.
+ *
+ * A job with `frameRange` ([first, last], inclusive), or `chunk` ({index, count}: the range of equal work,
+ * static-spans.mjs chunkRange), is a chunk of a longer render (tornado_render/render/chunks.py): each of its videos
+ * is only those frames, encoded as the whole video is, so that chunks joined by a stream copy make the whole video.
+ * Its `done` counts the chunk's frames and says which range it holds.
  */
 import {withComposition, captureWithinViewport, selectOther} from './session.mjs';
 import {emit} from './protocol.mjs';
-import {declaredSpans, framePlan, renderDistinctFrames, STILL_HOLD_ARGS} from './static-spans.mjs';
+import {chunkRange, declaredSpans, framePlan, renderDistinctFrames, STILL_HOLD_ARGS} from './static-spans.mjs';
 import {mark, marks, timings} from './timings.mjs';
 
 /** What the link card weighs in the progress, in captured frames: a still costs about as much as a few frames. */
@@ -40,7 +45,16 @@ export async function renderVideo(job, serveUrl) {
     const videos = [{format: null, outputPath: /** @type {string} */ (job.outputPath), session}, ...extra];
     const spansOf = (/** @type {Session} */ one) =>
       job.staticSpans === false || imageFormat === 'none' ? [] : declaredSpans(one.composition);
-    const weights = videos.map(({session: one}) => framePlan(one.composition.durationInFrames, spansOf(one)).frames.length);
+    const range =
+      job.frameRange ??
+      (job.chunk ? chunkRange(session.composition.durationInFrames, spansOf(session), job.chunk.index, job.chunk.count) : null);
+    for (const {session: one} of videos) {
+      checkRange(range, one.composition.durationInFrames);
+    }
+    const length = range === null ? session.composition.durationInFrames : range[1] - range[0] + 1;
+    const weights = videos.map(({session: one}) =>
+      framePlan(one.composition.durationInFrames, spansOf(one), range).frames.length,
+    );
     const total = weights.reduce((sum, weight) => sum + weight, 0) + (job.card ? CARD_WEIGHT : 0);
     if (videos.some(({session: one}) => spansOf(one).length > 0) && job.captureBeyondViewport !== true) {
       captureWithinViewport(session.common.puppeteerInstance);
@@ -55,14 +69,14 @@ export async function renderVideo(job, serveUrl) {
       /** @type {OnProgress} */
       const report = (progress) =>
         emit({...progress, type: 'render-progress', progress: Math.min(0.99, (before + progress.progress * weights[index]) / total)});
-      const result = await renderOne(job, video.session, video.outputPath, spansOf(video.session), report);
+      const result = await renderOne(job, video.session, video.outputPath, spansOf(video.session), range, report);
       done += weights[index];
       if (video.format === null) {
         main = result;
       } else {
         formats[video.format] = {
           outputPath: video.outputPath,
-          frameCount: video.session.composition.durationInFrames,
+          frameCount: range === null ? video.session.composition.durationInFrames : length,
           framesCaptured: result.framesCaptured,
         };
       }
@@ -78,8 +92,9 @@ export async function renderVideo(job, serveUrl) {
     const {composition} = session;
     return {
       outputPath: job.outputPath,
-      durationInSeconds: composition.durationInFrames / composition.fps,
-      frameCount: composition.durationInFrames,
+      durationInSeconds: length / composition.fps,
+      frameCount: length,
+      ...(range === null ? {} : {frameRange: range}),
       framesCaptured: main.framesCaptured,
       staticSpans: spansOf(session).length,
       ...(extra.length > 0 ? {formats} : {}),
@@ -95,14 +110,16 @@ export async function renderVideo(job, serveUrl) {
  * @param {Session} session
  * @param {string} outputPath
  * @param {import('./static-spans.mjs').StaticSpan[]} spans
+ * @param {[number, number] | null} range  a chunk's frames, or null: the whole video
  * @param {OnProgress} onProgress
  * @returns {Promise<{framesCaptured: number}>}
  */
-async function renderOne(job, session, outputPath, spans, onProgress) {
+async function renderOne(job, session, outputPath, spans, range, onProgress) {
   const imageFormat = job.imageFormat ?? 'jpeg';
   if (spans.length > 0 && imageFormat !== 'none') {
     const result = await renderDistinctFrames(session, spans, {
       outputPath,
+      frameRange: range,
       concurrency: job.concurrency ?? null,
       imageFormat,
       jpegQuality: job.jpegQuality ?? undefined,
@@ -114,7 +131,18 @@ async function renderOne(job, session, outputPath, spans, onProgress) {
     await registerUsage(job.licenseKey ?? null);
     return result;
   }
-  return renderEveryFrame({...job, outputPath}, session, onProgress);
+  return renderEveryFrame({...job, outputPath}, session, range, onProgress);
+}
+
+/**
+ * A chunk's range must lie inside the video: a chunk past the end would be a shorter video, not an error, in Remotion.
+ * @param {[number, number] | null} range
+ * @param {number} durationInFrames
+ */
+function checkRange(range, durationInFrames) {
+  if (range !== null && range[1] >= durationInFrames) {
+    throw new Error(`"frameRange" ${JSON.stringify(range)} ends past the video's last frame (${durationInFrames - 1})`);
+  }
 }
 
 /**
@@ -143,18 +171,21 @@ async function renderCard(job, session, outputPath) {
  * Every frame captured by renderMedia: the path for compositions without static spans, and with `staticSpans: false`.
  * @param {import('./protocol.mjs').Job} job
  * @param {Session} session
+ * @param {[number, number] | null} range  a chunk's frames, or null: the whole video
  * @param {OnProgress} onProgress
  * @returns {Promise<{framesCaptured: number}>}
  */
-async function renderEveryFrame(job, {common, composition, cancellation}, onProgress) {
+async function renderEveryFrame(job, {common, composition, cancellation}, range, onProgress) {
   const {renderMedia, RenderInternals} = await import('@remotion/renderer');
   // renderMedia refuses more tabs than cores; the distinct-frames path takes more (see splitTabs).
   const concurrency = job.concurrency == null ? null : Math.min(job.concurrency, RenderInternals.getMaxConcurrency());
   let lastProgress = -1;
+  const length = range === null ? composition.durationInFrames : range[1] - range[0] + 1;
   mark('captureStart');
   await renderMedia({
     ...common,
     composition,
+    frameRange: range,
     codec: 'h264',
     outputLocation: /** @type {string} */ (job.outputPath),
     overwrite: true,
@@ -173,7 +204,7 @@ async function renderEveryFrame(job, {common, composition, cancellation}, onProg
       if (renderedFrames > 0 && marks.firstFrame === undefined) {
         mark('firstFrame');
       }
-      if (renderedFrames === composition.durationInFrames && marks.captureEnd === undefined) {
+      if (renderedFrames === length && marks.captureEnd === undefined) {
         mark('captureEnd');
       }
       if (progress > lastProgress) {
@@ -183,7 +214,7 @@ async function renderEveryFrame(job, {common, composition, cancellation}, onProg
     },
   });
   mark('encoded');
-  return {framesCaptured: composition.durationInFrames};
+  return {framesCaptured: length};
 }
 
 /**

@@ -2,12 +2,15 @@
 every render (WARM_RENDERS=0) and with warm drivers (render/warm.py), and one-book renders per hour of one worker
 (MAX_CONCURRENT_RENDERS=1) either way, through the whole service; and the capture floor: per-frame wall and CPU
 time of a blank 1080 x 1920 composition and of a busy one held still (remotion/src/compositions/Bench) against a
-recap's frames, every frame captured by renderMedia at the renders' concurrency."""
+recap's frames, every frame captured by renderMedia at the renders' concurrency; and the chunk speed-up
+(render/chunks.py): five-books whole by one driver pinned to one core against two chunks by two drivers pinned to a
+core each, request to the joined video, with the chunks' fixed cost and the join measured."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import time
 from collections.abc import Callable
@@ -22,7 +25,9 @@ from tests.support.recaps import load_recap
 from tests.support.server import start_server
 from tests.support.sse_client import open_stream, read_events, stream_url
 from tests.support.stills import seed_bundle_cache
+from tornado_render.render.chunks import chunk_jobs, chunk_path, chunk_ranges, join_videos, render_chunks
 from tornado_render.render.driver import driver_argv, run_driver
+from tornado_render.render.ffmpeg import MediaTools
 from tornado_render.render.warm import DriverPool
 
 MODES = ("one-shot", "warm")
@@ -167,8 +172,94 @@ def capture_floor(bundle: str, recap: str = "three-books") -> dict[str, Any]:
     return results
 
 
+# Tabs per driver pinned to one core: the service's default for one core (cores + 1).
+PINNED_TABS = 2
+# The driver's timings (ms) a chunk pays again: FIXED, and the tabs loading the bundle up to the first frame.
+CHUNK_FIXED = (*FIXED, "firstFrame")
+
+
+async def _pinned_render(bundle: str, recap: str, cores: list[int], output: Path) -> dict[str, Any]:
+    """`recap` in len(cores) chunks (one: whole), chunk i by a driver pinned to cores[i] (taskset), all at once,
+    joined into `output`; seconds from the start to the joined video, the join's seconds, each chunk's `done`."""
+    props = load_recap(recap)["data"]
+    frames = props_frames(props)
+    job = {"inputProps": props, "outputPath": str(output), "serveUrl": bundle, **tuned(), "concurrency": PINNED_TABS}
+    jobs = chunk_jobs(job, len(cores), len(cores)) if len(cores) > 1 else [job]
+    for one in jobs:
+        one["concurrency"] = PINNED_TABS
+        one.pop("card", None)
+    node = driver_argv(None, "node", REMOTION)
+    load_before = os.getloadavg()[0]
+    started = time.monotonic()
+    try:
+        done = await render_chunks(
+            jobs,
+            lambda _: lambda message: message if message["type"] == "done" else None,
+            argv_for=lambda index: ["taskset", "-c", str(cores[index]), *node],
+            cwd=REMOTION,
+            timeout=900,
+            drivers_at_once=len(cores),
+        )
+        rendered = time.monotonic()
+        if len(cores) > 1:
+            chunk_ranges(done, frames)
+            parts = [chunk_path(output, index) for index in range(len(cores))]
+            await join_videos(MediaTools.for_remotion_dir(REMOTION), parts, output)
+        finished = time.monotonic()
+    finally:
+        Subprocess.uninitialize()
+    return {
+        "seconds": finished - started,
+        "join_seconds": finished - rendered,
+        "frames": frames,
+        "chunks": len(cores),
+        "ranges": [message.get("frameRange") for message in done],
+        "chunk_fixed_ms": [sum(message["timings"].get(name) or 0 for name in CHUNK_FIXED) for message in done],
+        "chunk_seconds": [message["timings"]["total"] / 1000 for message in done],
+        "frames_captured": [message.get("framesCaptured") for message in done],
+        # Other work on the machine takes the pinned cores' time too: the 1-minute load before and after the run.
+        "load": [load_before, os.getloadavg()[0]],
+    }
+
+
+def props_frames(props: dict[str, Any]) -> int:
+    """The video's frames by the server's duration rule (the composition's, tests compare the two)."""
+    from tornado_render.templates import TemplateCatalog, duration_frames
+
+    return duration_frames(props, TemplateCatalog.for_remotion_dir(REMOTION).resolve(props.get("template") or {}))
+
+
+def chunk_speedup(bundle: str, recap: str = "five-books", rounds: int = 2) -> dict[str, Any]:
+    """`recap` rendered whole by one driver pinned to core 0 against two chunks by two drivers pinned to cores 0
+    and 1 (the same tabs per core), alternating, `rounds` of each: request to the finished (joined) video, the
+    ratio of the medians, the join, and each chunk's fixed cost (the driver's start, browser, selectComposition
+    and tabs up to the first frame)."""
+    runs: dict[str, list[dict[str, Any]]] = {"one core": [], "two cores": []}
+    for index in range(rounds):
+        for mode, cores in (("one core", [0]), ("two cores", [0, 1])):
+            output = WORK / f"speedup-{len(cores)}-{index}.mp4"
+            runs[mode].append(asyncio.run(_pinned_render(bundle, recap, cores, output)))
+    whole = median([run["seconds"] for run in runs["one core"]])
+    split = median([run["seconds"] for run in runs["two cores"]])
+    return {
+        "recap": recap,
+        "runs": runs,
+        "whole_seconds": whole,
+        "chunked_seconds": split,
+        "speedup": whole / split,
+        "join_seconds": median([run["join_seconds"] for run in runs["two cores"]]),
+        "chunk_fixed_seconds": median([ms / 1000 for run in runs["two cores"] for ms in run["chunk_fixed_ms"]]),
+        "whole_fixed_seconds": median([run["chunk_fixed_ms"][0] / 1000 for run in runs["one core"]]),
+    }
+
+
 def measure(bundle: str) -> dict[str, Any]:
-    return {"warm": warm(bundle), "throughput": renders_per_hour(bundle), "floor": capture_floor(bundle)}
+    return {
+        "warm": warm(bundle),
+        "throughput": renders_per_hour(bundle),
+        "floor": capture_floor(bundle),
+        "chunk_speedup": chunk_speedup(bundle),
+    }
 
 
 def report_lines(results: dict[str, Any]) -> list[str]:
@@ -187,6 +278,22 @@ def report_lines(results: dict[str, Any]) -> list[str]:
         f"({tp['warm']['renders']} renders) | {tp['one-shot']['renders_per_hour']:.0f} / "
         f"{tp['warm']['renders_per_hour']:.0f} | | |",
         *floor_lines(results.get("floor")),
+        *speedup_lines(results.get("chunk_speedup")),
+    ]
+
+
+def speedup_lines(speedup: dict[str, Any] | None) -> list[str]:
+    """Rows for the chunk speed-up: one core whole against two cores in two chunks, and the chunks' overheads."""
+    if not speedup:
+        return []
+    return [
+        f"| chunks: {speedup['recap']}, request to the joined video, whole on one core / two chunks on two cores "
+        f"(taskset, {PINNED_TABS} tabs a core; median) | {fmt(speedup['whole_seconds'])} / "
+        f"{fmt(speedup['chunked_seconds'])}: {speedup['speedup']:.2f}x | >= 1.8x | "
+        f"{'met' if speedup['speedup'] >= 1.8 else '**not met**'} |",
+        f"| chunks: a chunk's fixed cost (driver start, browser, selectComposition, tabs to the first frame) / the "
+        f"join (concat, stream copy, faststart) | {fmt(speedup['chunk_fixed_seconds'])} / "
+        f"{fmt(speedup['join_seconds'])} | | |",
     ]
 
 

@@ -15,10 +15,10 @@ FAKE_DRIVER_JOBS names a directory where every run writes the job it received (<
 server's template thumbnails) are not recorded. A stills job writes PNGs of the requested scale, each filled with
 its template's background color (grey when that is not #rrggbb); with FAKE_DRIVER_STILLS=error it fails instead,
 and with FAKE_DRIVER_STILLS_GATE (a directory) it first waits until a file named `stills` exists there.
-A render reports the length of its props' video by the server's own duration rule (tornado_render.templates; the
-real driver's is the composition's calculateDuration, and tests compare the two), and a bundle job writes a fake
-browser preview (preview/player.js, preview/fonts/) beside index.html, as the real driver does; with
-FAKE_DRIVER_BUNDLE_GATE (a directory) it first waits until a file named `bundle` exists there, and with
+A render reports the length of its props' video (a chunk's, with `frameRange` or `chunk`) by the server's own duration
+rule (tornado_render.templates; the real driver's is the composition's calculateDuration, and tests compare the two),
+and a bundle job writes a fake browser preview (preview/player.js, preview/fonts/) beside index.html, as the real driver
+does; with FAKE_DRIVER_BUNDLE_GATE (a directory) it first waits until a file named `bundle` exists there, and with
 FAKE_DRIVER_PREVIEW=error it reports a preview that did not build ("preview-failed") and writes none.
 FAKE_DRIVER_EMIT_LOG names a file where the progress lines after the gate are noted with their wall time.
 Every run appends its pid to FAKE_DRIVER_PIDS (a file) when that is set, so tests can check what is left.
@@ -133,8 +133,13 @@ def render(job: dict, mode: str) -> int:
     for progress in (0.5, 0.73, 1.0):
         emit_timed({"type": "render-progress", "progress": progress, "renderedFrames": 0, "encodedFrames": 0})
     frames = video_frames(job["inputProps"])
+    chunk = job.get("frameRange") or chunk_range(frames, job.get("chunk"))
+    if chunk:  # a chunk (render/chunks.py): its frames only
+        frames = chunk[1] - chunk[0] + 1
     write_video(Path(job["outputPath"]), frames)
     done = {"type": "done", "outputPath": job["outputPath"], "durationInSeconds": frames / FPS, "frameCount": frames}
+    if chunk:
+        done["frameRange"] = chunk
     shapes = {}
     for shape in job.get("formats") or []:
         write_video(Path(shape["outputPath"]), frames)
@@ -146,6 +151,14 @@ def render(job: dict, mode: str) -> int:
         done["card"] = job["card"]["outputPath"]
     emit(done)
     return 0
+
+
+def chunk_range(frames: int, chunk: dict | None) -> list[int] | None:
+    """The frames of chunk {index, count}: equal parts (the real driver's are parts of equal work)."""
+    if not chunk:
+        return None
+    index, count = chunk["index"], chunk["count"]
+    return [frames * index // count, frames * (index + 1) // count - 1]
 
 
 def write_card(path: Path) -> None:

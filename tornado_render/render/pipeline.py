@@ -37,6 +37,7 @@ from ..templates import FPS, TemplateCatalog, duration_frames
 from .assets import asset_names, asset_path, extract_poster, locate_assets, store_assets
 from .audio_source import AudioPolicy
 from .bundle import BundleCache
+from .chunks import ChunkProgress, chunk_count, chunk_jobs, chunk_path, chunk_ranges, join_videos, render_chunks
 from .covers import CoverFetcher, CoverPolicy, refused_cover_warnings
 from .driver import driver_argv, run_driver
 from .progress import ProgressStep, ProgressTracker
@@ -62,6 +63,10 @@ class RenderOptions:
     static_spans: bool
     license_key: str | None
     timeout_seconds: float
+    # A render of more than chunk_min_frames frames in chunks of chunk_frames (0: whole), chunk_drivers at once.
+    chunk_frames: int = 0
+    chunk_min_frames: int = 0
+    chunk_drivers: int = 1
 
     @classmethod
     def from_settings(cls, settings: Settings, browser_executable: str) -> RenderOptions:
@@ -75,6 +80,9 @@ class RenderOptions:
             static_spans=settings.render_static_spans,
             license_key=settings.remotion_license_key,
             timeout_seconds=settings.render_timeout_seconds,
+            chunk_frames=settings.chunk_frames,
+            chunk_min_frames=settings.chunk_min_frames,
+            chunk_drivers=settings.chunk_drivers,
         )
 
     def driver_fields(self) -> dict[str, Any]:
@@ -353,6 +361,10 @@ class Pipeline:
         }
         made = [output, *(extras[name] for name in shapes), extras["card"]]
         expected_frames = self.duration_frames(request)
+        count = chunk_count(expected_frames, self.options.chunk_frames, self.options.chunk_min_frames)
+        if count > 1:
+            videos = [output, *(extras[name] for name in shapes)]
+            return await self._render_chunks(job, count, expected_frames, videos, on_progress)
 
         def handle(message: dict[str, Any]) -> Video | None:
             if message["type"] == "render-progress":
@@ -386,6 +398,68 @@ class Pipeline:
             )
         except RenderFailed as error:
             raise _job_failure(error, FailureReason.RENDER) from None
+
+    async def _render_chunks(
+        self,
+        job: dict[str, Any],
+        count: int,
+        expected_frames: int,
+        videos: list[Path],
+        on_progress: Callable[[float], None],
+    ) -> Video:
+        """The whole render's `job` in `count` chunks (chunks.py), rendered by several drivers at once, and each of
+        its `videos` (the story, its other shapes) joined from its chunks; the card comes with the first chunk."""
+        progress = ChunkProgress(count, on_progress)
+        parts = [[chunk_path(video, index) for index in range(count)] for video in videos]
+
+        def handle_for(index: int) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+            def handle(message: dict[str, Any]) -> dict[str, Any] | None:
+                if message["type"] == "render-progress":
+                    progress.chunk(index, _number(message.get("progress")))
+                elif message["type"] == "done":
+                    card = [Path(job["card"]["outputPath"])] if index == 0 else []
+                    made = [chunks[index] for chunks in parts] + card
+                    missing = [path.name for path in made if not path.is_file() or path.stat().st_size == 0]
+                    if missing:
+                        raise RenderFailed(f"the render driver reported success but did not write {', '.join(missing)}")
+                    return message
+                return None
+
+            return handle
+
+        try:
+            done = await render_chunks(
+                chunk_jobs(job, count, self.options.chunk_drivers),
+                handle_for,
+                argv_for=lambda _: self.driver_argv,
+                cwd=self.remotion_dir,
+                timeout=self.options.timeout_seconds,
+                drivers_at_once=self.options.chunk_drivers,
+                pool=self.drivers,
+            )
+            ranges = chunk_ranges(done, expected_frames)
+            started = time.monotonic()
+            for video, chunks in zip(videos, parts, strict=True):
+                await join_videos(self.soundtrack.tools, chunks, video)
+        except RenderFailed as error:
+            raise _job_failure(error, FailureReason.RENDER) from None
+        except MediaToolFailed as error:
+            log.warning("chunks_join_failed", reason=error.reason, stderr=error.stderr_tail[-2000:])
+            raise JobFailed(FailureReason.RENDER, RenderFailed(error.reason).summary) from None
+        finally:
+            _remove_quietly(*(path for chunks in parts for path in chunks))
+        join_seconds = round(time.monotonic() - started, 3)
+        held = [[chunk.first, chunk.last] for chunk in ranges]
+        log.info("chunks_joined", chunks=count, ranges=held, videos=len(videos), join_seconds=join_seconds)
+        progress.joined()
+        captured = [message.get("framesCaptured") for message in done]
+        return Video(
+            videos[0],
+            expected_frames / FPS,
+            expected_frames,
+            sum(int(_number(value)) for value in captured) if None not in captured else None,
+            {"chunks": [message.get("timings") for message in done], "joinSeconds": join_seconds},
+        )
 
     async def _store(
         self, request: RenderRequest, video: Video, extras: dict[str, Path], warnings: tuple[str, ...]
