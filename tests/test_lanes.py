@@ -13,7 +13,7 @@ import pytest
 from tests.support.recaps import distinct_recap
 from tests.support.redis_server import RedisServer
 from tornado_render.jobs.manager import JobManager
-from tornado_render.jobs.model import Succeeded
+from tornado_render.jobs.model import Queued, Succeeded
 from tornado_render.jobs.redis_store import RedisJobStore
 from tornado_render.jobs.store import Admission, JobLimits, JobStore, MemoryJobStore
 from tornado_render.recap import RenderRequest
@@ -170,3 +170,34 @@ class TestManagers:
                 return order
 
         assert run(test) == list("AXBCDE")
+
+
+class TestPlacesInLine:
+    def test_only_readers_are_told_their_place_and_a_reader_asking_for_a_batch_item_is(
+        self, stores: Callable[[], Awaitable[JobStore]]
+    ) -> None:
+        """Waiting batch items are not told a place in line (a month-end backlog would be rewritten whole at every
+        submit and take); a reader's request is, and so is a batch item once a reader asks for it."""
+
+        async def test() -> dict[str, Any]:
+            worker_store, batch_store, reader_store = await stores(), await stores(), await stores()
+            pipeline = GatedPipeline()
+            worker = JobManager(worker_store, pipeline, nothing_stored, LIMITS)
+            batches = JobManager(batch_store, pipeline, nothing_stored, LIMITS, renders=False)
+            readers = JobManager(reader_store, pipeline, nothing_stored, LIMITS, renders=False)
+            async with closing(worker_store, batch_store, reader_store):
+                await worker.start()
+                await batches.submit(request("A"), lane="batch", batch_id="b1")
+                assert await pipeline.started.get() == "A"
+                items = [await batches.submit(request(tag), lane="batch", batch_id="b1") for tag in "BCD"]
+                reader = await readers.submit(request("X"))
+                asked = await readers.submit(request("D"))
+                places = {job.request.month_name: job.state for job in await reader_store.queued()}
+                for month in "ABCDX":
+                    pipeline.gate(month).set()
+                await worker.shutdown(1)
+                return {"places": places, "items": [item.id for item in items], "reader": reader, "asked": asked}
+
+        result = run(test)
+        assert result["asked"].id == result["items"][2]
+        assert result["places"] == {"X": Queued(1), "D": Queued(2), "B": Queued(0), "C": Queued(0)}

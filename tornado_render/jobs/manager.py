@@ -106,6 +106,8 @@ class JobManager:
         job, created = await self.store.create_or_attach(request, last_event_id, self.limits.admission, finished, lane)
         if not created:
             self.log.info("attached_to_existing", job_id=job.id, state=job.state.status)
+            if job.lane == LANES[0] and isinstance(job.state, Queued):
+                await self.publish_positions()  # a waiting batch item a reader asked for now has a place in line
             return job
         fields = {"month": request.month_name, "year": request.year, "books": request.book_count}
         self.log.info("validated", job_id=job.id, user_id=job.user_id, **fields)
@@ -119,11 +121,14 @@ class JobManager:
         return job
 
     async def publish_positions(self) -> None:
-        """Tell each job that will wait where it is in line (jobs that a free slot takes at once are not told). The
-        running ones are counted before the queue is read: a job taken in between is then in neither, where read the
-        other way round it was in both, and was told a place in line while it rendered."""
+        """Tell each reader's job that will wait where it is in line (jobs that a free slot takes at once are not
+        told). Only the interactive lane, which goes first, is told: a month-end backlog of batch items (thousands)
+        would otherwise be read and written whole at every submit and every take, and nobody watches a batch item's
+        place (its batch's counts say it); a reader who attaches to one moves it into this lane. The running ones are
+        counted before the queue is read: a job taken in between is then in neither, where read the other way round
+        it was in both, and was told a place in line while it rendered."""
         free = await self.store.free_slots()
-        queued = await self.store.queued()
+        queued = await self.store.queued(LANES[0])
         for index, job in enumerate(queued[free:]):
             position = Queued(index + 1)
             if job.state != position:

@@ -278,8 +278,9 @@ class RedisJobStore:
             self.log.warning("lease_expired_requeued", job_id=job.id)
         return requeued
 
-    async def queued(self) -> list[Job]:
-        jobs = [await self._load(raw.decode()) for raw in await self._run("queued")]
+    async def queued(self, lane: str | None = None) -> list[Job]:
+        only = 0 if lane is None else LANES.index(lane) + 1
+        jobs = [await self._load(raw.decode()) for raw in await self._run("queued", only)]
         return [job for job in jobs if job is not None]
 
     async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None:

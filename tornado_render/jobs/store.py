@@ -134,7 +134,7 @@ class Queue(Protocol):
     async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None: ...
     async def renew(self, job: Job, worker: str, lease_seconds: float) -> bool: ...
     async def requeue_abandoned(self) -> list[Job]: ...
-    async def queued(self) -> list[Job]: ...
+    async def queued(self, lane: str | None = None) -> list[Job]: ...
     async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None: ...
     async def request_cancel(self, job: Job, request: CancelRequest) -> bool: ...
     async def cancel_requested(self, job: Job) -> CancelRequest | None: ...
@@ -183,6 +183,9 @@ class MemoryJobStore:
         existing = earlier if earlier is not None and earlier.key == key else self.by_key.get(key)
         remembered = existing is not None and self.remembered_until.get(existing.id, 0.0) > time.monotonic()
         if existing is not None and (existing is earlier or not isinstance(existing.state, Failed) or remembered):
+            if lane == LANES[0] and existing.lane != lane and existing in self.waiting:
+                self.waiting.remove(existing)  # to the end of the readers' lane, as in Redis (create_or_attach.lua)
+                self.waiting.append(existing)
             existing.lane = LANES[0] if lane == LANES[0] else existing.lane
             return existing, False
         if stored is None:
@@ -238,7 +241,9 @@ class MemoryJobStore:
     async def requeue_abandoned(self) -> list[Job]:
         return []
 
-    async def queued(self) -> list[Job]:
+    async def queued(self, lane: str | None = None) -> list[Job]:
+        if lane is not None:
+            return [job for job in self.waiting if job.lane == lane]
         return sorted(self.waiting, key=lambda job: LANES.index(job.lane))
 
     async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None:
