@@ -81,6 +81,22 @@ class GatedPipeline:
         return Outcome(f"{request.month_name}.mp4", "https://bucket/a.mp4", "videos/a.mp4", 14.0, 1.0, 0.5)
 
 
+@asynccontextmanager
+async def three_instances(
+    stores: Callable[[], Awaitable[JobStore]],
+) -> AsyncIterator[tuple[GatedPipeline, JobManager, JobManager, JobManager]]:
+    """A worker with one slot (started), an instance that submits batch items and one that takes readers' requests,
+    on stores that share one queue; their renders are the yielded GatedPipeline's."""
+    worker_store, batch_store, reader_store = await stores(), await stores(), await stores()
+    pipeline = GatedPipeline()
+    worker = JobManager(worker_store, pipeline, nothing_stored, LIMITS)
+    batches = JobManager(batch_store, pipeline, nothing_stored, LIMITS, renders=False)
+    readers = JobManager(reader_store, pipeline, nothing_stored, LIMITS, renders=False)
+    async with closing(worker_store, batch_store, reader_store):
+        await worker.start()
+        yield pipeline, worker, batches, readers
+
+
 class TestTakingOrder:
     def test_an_interactive_job_is_taken_before_every_waiting_batch_item(
         self, stores: Callable[[], Awaitable[JobStore]]
@@ -146,13 +162,7 @@ class TestManagers:
         request X (on another): when A ends, normally, X starts next, then the items in order."""
 
         async def test() -> list[str]:
-            worker_store, batch_store, reader_store = await stores(), await stores(), await stores()
-            pipeline = GatedPipeline()
-            worker = JobManager(worker_store, pipeline, nothing_stored, LIMITS)
-            batches = JobManager(batch_store, pipeline, nothing_stored, LIMITS, renders=False)
-            readers = JobManager(reader_store, pipeline, nothing_stored, LIMITS, renders=False)
-            async with closing(worker_store, batch_store, reader_store):
-                await worker.start()
+            async with three_instances(stores) as (pipeline, worker, batches, readers):
                 running = await batches.submit(request("A"), lane="batch", batch_id="b1")
                 order = [await pipeline.started.get()]
                 for tag in "BCDE":
@@ -180,19 +190,13 @@ class TestPlacesInLine:
         submit and take); a reader's request is, and so is a batch item once a reader asks for it."""
 
         async def test() -> dict[str, Any]:
-            worker_store, batch_store, reader_store = await stores(), await stores(), await stores()
-            pipeline = GatedPipeline()
-            worker = JobManager(worker_store, pipeline, nothing_stored, LIMITS)
-            batches = JobManager(batch_store, pipeline, nothing_stored, LIMITS, renders=False)
-            readers = JobManager(reader_store, pipeline, nothing_stored, LIMITS, renders=False)
-            async with closing(worker_store, batch_store, reader_store):
-                await worker.start()
+            async with three_instances(stores) as (pipeline, worker, batches, readers):
                 await batches.submit(request("A"), lane="batch", batch_id="b1")
                 assert await pipeline.started.get() == "A"
                 items = [await batches.submit(request(tag), lane="batch", batch_id="b1") for tag in "BCD"]
                 reader = await readers.submit(request("X"))
                 asked = await readers.submit(request("D"))
-                places = {job.request.month_name: job.state for job in await reader_store.queued()}
+                places = {job.request.month_name: job.state for job in await readers.store.queued()}
                 for month in "ABCDX":
                     pipeline.gate(month).set()
                 await worker.shutdown(1)

@@ -7,7 +7,7 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from tests.support.metrics import scrape
-from tests.support.redis_server import RedisServer, redis_installed, start_redis
+from tests.support.redis_server import RedisServer
 from tests.support.server import ServerProcess
 
 OPS = Path(__file__).resolve().parent.parent / "ops"
@@ -114,15 +114,6 @@ def promtool(*args: str) -> subprocess.CompletedProcess[str]:
 def needs_promtool() -> None:
     if not Path(PROMTOOL).exists():
         pytest.skip("promtool is not installed (scripts/setup --with-test-browsers installs Debian's prometheus)")
-
-
-@pytest.fixture
-def redis(tmp_path: Path) -> Iterator[RedisServer]:
-    if not redis_installed():
-        pytest.skip("redis-server is not installed (scripts/setup --with-test-browsers installs it as root)")
-    server = start_redis(tmp_path / "redis")
-    yield server
-    server.stop()
 
 
 @pytest.mark.usefixtures("needs_promtool")
