@@ -370,9 +370,7 @@ class Pipeline:
             if message["type"] == "render-progress":
                 on_progress(_number(message.get("progress")))
             elif message["type"] == "done":
-                missing = [path.name for path in made if not path.is_file() or path.stat().st_size == 0]
-                if missing:
-                    raise RenderFailed(f"the render driver reported success but did not write {', '.join(missing)}")
+                _require_written(made)
                 frames = int(_number(message.get("frameCount")))
                 if frames != expected_frames:
                     log.warning("duration_mismatch", frames=frames, expected_frames=expected_frames)
@@ -418,10 +416,7 @@ class Pipeline:
                     progress.chunk(index, _number(message.get("progress")))
                 elif message["type"] == "done":
                     card = [Path(job["card"]["outputPath"])] if index == 0 else []
-                    made = [chunks[index] for chunks in parts] + card
-                    missing = [path.name for path in made if not path.is_file() or path.stat().st_size == 0]
-                    if missing:
-                        raise RenderFailed(f"the render driver reported success but did not write {', '.join(missing)}")
+                    _require_written([chunks[index] for chunks in parts] + card)
                     return message
                 return None
 
@@ -489,6 +484,13 @@ def _job_failure(error: RenderFailed, reason: FailureReason) -> JobFailed:
     """A driver failure as the job's failure: a timeout is a timeout in whichever phase."""
     log.warning("driver_failed", reason=error.reason, stderr=error.stderr_tail[-2000:])
     return JobFailed(FailureReason.TIMEOUT if error.timed_out else reason, error.summary)
+
+
+def _require_written(made: list[Path]) -> None:
+    """A driver's `done` is believed only when every file it was to write is there and not empty."""
+    missing = [path.name for path in made if not path.is_file() or path.stat().st_size == 0]
+    if missing:
+        raise RenderFailed(f"the render driver reported success but did not write {', '.join(missing)}")
 
 
 def _remove_quietly(*paths: Path) -> None:
