@@ -7,6 +7,7 @@ full size (300 connections) is in `scripts/bench --only hostile`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import select
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tornado.iostream import IOStream
 
 from tests.support.fake_renders import Gate, render_runs
 from tests.support.moto_server import MotoServer
@@ -32,6 +34,7 @@ from tornado_render.storage.single_file import SingleFileStorage
 from tornado_render.templates import SCENE_TIMING
 from tornado_render.validation.request_parsing import parse_json_body, revalidate
 from tornado_render.validation.schemas import RequestLimits
+from tornado_render.web import preauth
 from tornado_render.web.signing import sign_target
 
 ServerFactory = Callable[..., ServerProcess]
@@ -134,6 +137,39 @@ class TestFinding1PreAuthMemory:
         finally:
             for sock in sockets:
                 sock.close()
+
+    def test_connections_together_read_at_most_read_per_turn_in_one_turn(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Tornado read a ready socket until it was empty: 128 connections accepted together, each with a megabyte
+        of head waiting, held the IOLoop 40-60 ms a turn, and /health waited up to 134 ms behind two such turns
+        (bench `hostile`). Four connections with 150 KB waiting each, a turn allowance of 100 KB: the first turn
+        reads about the allowance (at most one read past it), the next turns read the rest."""
+        monkeypatch.setattr(preauth, "READ_PER_TURN", 100_000)
+
+        async def scenario() -> tuple[int, int]:
+            budget = preauth.PreAuthBudget(64 * 1024 * 1024)
+            pairs = [socket.socketpair() for _ in range(4)]
+            streams = []
+            for ours, theirs in pairs:
+                theirs.sendall(b"GET /health?pad=" + b"a" * 150_000)
+                stream = IOStream(ours)
+                stream.__class__ = preauth.BudgetedIOStream
+                assert isinstance(stream, preauth.BudgetedIOStream)
+                stream.budget, stream.head_limit = budget, 1_200_000
+                streams.append(stream)
+            for stream in streams:  # as Tornado's HTTP1Connection does for a new connection: reads inline
+                stream.read_until_regex(preauth.HEAD_END, max_bytes=1_200_000)
+            first_turn = sum(stream._read_buffer_size for stream in streams)
+            for _ in range(50):
+                await asyncio.sleep(0)
+            later = sum(stream._read_buffer_size for stream in streams)
+            for (_, theirs), stream in zip(pairs, streams, strict=True):
+                stream.close()
+                theirs.close()
+            return first_turn, later
+
+        first_turn, later = asyncio.run(scenario())
+        assert first_turn <= 100_000 + 64 * 1024
+        assert later == 4 * (len(b"GET /health?pad=") + 150_000)
 
 
 class TestFinding2StreamsPerUser:

@@ -4,9 +4,11 @@
 - heads: 300 connections at once, each sending 1 MB of a request head that never ends, held open.
 
 For each: the server's RSS before, its peak meanwhile (sampled every 20 ms) and after the connections closed, how
-the connections were answered, and the slowest of /health polled back to back meanwhile. Before the fix the server
-grew from 53 to 357 MB (bodies) and to 290 MB (heads), and stayed there. The target: growth at most 80 MB, /health
-within 100 ms.
+the connections were answered, and the slowest of /health polled back to back meanwhile; five rounds, the worst
+kept. The senders run at idle priority (`as_idle_thread`): they stand for machines elsewhere, and at normal
+priority their 50 threads took the server's two cores from it (/health 100-220 ms, the bench measuring itself).
+Before the fix the server grew from 53 to 357 MB (bodies) and to 290 MB (heads), and stayed there. The target:
+growth at most 80 MB, /health within 100 ms.
 """
 
 from __future__ import annotations
@@ -83,6 +85,25 @@ class Watch:
         self.health = [float(line) for line in output.split()] or [float("inf")]
 
 
+def settled_rss(server: ServerProcess, before: float, within: float = 3.0) -> float:
+    """The server's RSS once it has seen the connections close: the lowest within `within` seconds, sooner when it
+    is back within 5 MB of `before` (a closed connection is noticed when the IOLoop next reads it, turns later)."""
+    lowest = rss_mb(server.process.pid)
+    deadline = time.monotonic() + within
+    while lowest > before + 5 and time.monotonic() < deadline:
+        time.sleep(0.05)  # sampling a figure, not waiting for an event
+        lowest = min(lowest, rss_mb(server.process.pid))
+    return lowest
+
+
+def as_idle_thread() -> None:
+    """Run the calling sending thread under SCHED_IDLE. The strangers stand for clients on other machines; here
+    their 50 threads share the server's 2 cores, and Linux's fair scheduler would give the server's one IOLoop
+    thread 1/50 of the CPU while they send: /health would measure the bench, not the server. (Linux applies this
+    to the calling thread only.)"""
+    os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+
 def answers_of(sockets: list[socket.socket], wait: float = 2.0) -> Counter[str]:
     """How the server answered each connection within `wait` seconds: the status code, "closed" (no answer),
     "reset", or "held" (still open, nothing received)."""
@@ -115,7 +136,7 @@ def probe(server: ServerProcess, payload: Callable[[int], bytes], hold: bool) ->
             sockets[index].sendall(payload(index))
 
     started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=50) as pool:
+    with ThreadPoolExecutor(max_workers=50, initializer=as_idle_thread) as pool:
         list(pool.map(send, range(CONNECTIONS)))
     sent_seconds = time.monotonic() - started
     answers = answers_of(sockets) if hold else Counter()
@@ -127,7 +148,7 @@ def probe(server: ServerProcess, payload: Callable[[int], bytes], hold: bool) ->
     return {
         "rss_before_mb": before,
         "rss_peak_mb": max(held_peak, watch.peak),
-        "rss_after_mb": rss_mb(server.process.pid),
+        "rss_after_mb": settled_rss(server, before),
         "growth_mb": max(held_peak, watch.peak) - before,
         "health_max": max(watch.health),
         "health_polls": len(watch.health),
@@ -149,16 +170,37 @@ def unfinished_head(index: int) -> bytes:
     return f"GET /render-stream?n={index}&data=".encode() + b"a" * (HEAD_BYTES - 40)
 
 
-def measure() -> dict[str, Any]:
-    server = start_server(WORK / "strangers", fake_driver="ok", RENDER_SIGNING_KEYS=KEY)
-    try:
-        server.request("GET", "/health")
-        bodies = probe(server, body, hold=True)
-        heads = probe(server, unfinished_head, hold=True)
-        budget = server.env.get("PRE_AUTH_MEMORY_MIB", "64")
-    finally:
-        server.stop()
-    return {"connections": CONNECTIONS, "budget_mib": int(budget), "bodies": bodies, "heads": heads}
+def measure(rounds: int = 5) -> dict[str, Any]:
+    """Each probe `rounds` times on a fresh server; each figure is the worst round's (the rounds' /health maxima are
+    kept to show the spread)."""
+    bodies: list[dict[str, Any]] = []
+    heads: list[dict[str, Any]] = []
+    for _ in range(rounds):
+        server = start_server(WORK / "strangers", fake_driver="ok", RENDER_SIGNING_KEYS=KEY)
+        try:
+            server.request("GET", "/health")
+            bodies.append(probe(server, body, hold=True))
+            heads.append(probe(server, unfinished_head, hold=True))
+            budget = server.env.get("PRE_AUTH_MEMORY_MIB", "64")
+        finally:
+            server.stop()
+    return {
+        "connections": CONNECTIONS,
+        "budget_mib": int(budget),
+        "rounds": rounds,
+        "bodies": worst_round(bodies),
+        "heads": worst_round(heads),
+    }
+
+
+def worst_round(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The round that grew the server most, with the slowest /health of all rounds and each round's slowest."""
+    worst = max(results, key=lambda result: result["growth_mb"])
+    return {
+        **worst,
+        "health_max": max(result["health_max"] for result in results),
+        "health_max_rounds": [result["health_max"] for result in results],
+    }
 
 
 def report_lines(result: dict[str, Any]) -> list[str]:
@@ -179,10 +221,12 @@ def report_lines(result: dict[str, Any]) -> list[str]:
             f"{probe_result['growth_mb']:.0f} MB ({answered}) | growth <= 80 MB | "
             f"{verdict(probe_result['growth_mb'] <= 80)} |"
         )
+        each_round = " / ".join(f"{seconds * 1000:.0f}" for seconds in probe_result.get("health_max_rounds", []))
         rows.append(
-            f"| meanwhile: slowest /health of {probe_result['health_polls']} (machine's load average "
-            f"{probe_result.get('load_average', float('nan')):.1f} on {os.cpu_count()} cores) | "
-            f"{probe_result['health_max'] * 1000:.0f} ms | within 100 ms | "
+            f"| meanwhile: slowest /health over {result.get('rounds', 1)} rounds, /health polled back to back "
+            f"(machine's load average {probe_result.get('load_average', float('nan')):.1f} on {os.cpu_count()} "
+            f"cores; the senders at idle priority) | {probe_result['health_max'] * 1000:.0f} ms (rounds "
+            f"{each_round} ms) | within 100 ms | "
             f"{verdict(probe_result['health_max'] <= 0.1)} |"
         )
     return rows

@@ -17,13 +17,17 @@ Heads are read by Tornado's IOStream, which has no hook for this: `BudgetedIOStr
 tests/test_hostile_strangers.py::TestFinding1PreAuthMemory fails if they change), and `PreAuthHTTPServer` hands
 each accepted connection to it.
 
+Reading itself is rationed too: all connections together read at most READ_PER_TURN in one IOLoop turn
+(`PreAuthBudget.turn_allows`), so /health is answered between strangers' reads.
+
 Measured (`scripts/bench --only hostile`, docs/PERFORMANCE.md): 300 unfinished 1 MB heads grow the server by about
-65 MB (68 held, 232 refused) and it gives the memory back; /health is slowed to 100-180 ms while the 300 MB arrive
-on a 2-core machine, which the bench's own senders share.
+65 MB (68 held, 232 refused) and it gives the memory back; /health meanwhile within 21-42 ms on a 2-core machine
+(62-114 ms before reads were rationed).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -34,6 +38,8 @@ from tornado.iostream import IOStream
 from ..logs import get_logger
 
 FREE_BYTES_PER_CONNECTION = 16 * 1024
+# What all connections together read in one IOLoop turn (see PreAuthBudget.turn_allows): 32 of Tornado's reads.
+READ_PER_TURN = 2 * 1024 * 1024
 HEAD_END = b"\r?\n\r?\n"  # how Tornado's HTTP1Connection finds the end of a request head
 RETRY_AFTER_SECONDS = 10
 
@@ -45,6 +51,25 @@ class PreAuthBudget:
         self.limit = limit
         self.held = 0
         self.refused = 0
+        self.read_this_turn = 0
+        self.turn_reset_pending = False
+
+    def turn_allows(self) -> bool:
+        """Whether connections may read more in this IOLoop turn. Tornado reads a ready socket until it is empty, and
+        the first reads of 128 connections accepted together ran in one turn: 300 strangers sending a megabyte each
+        held the IOLoop for 40-60 ms at a time, and /health waited behind two or three such turns (up to 134 ms).
+        A connection refused a read now stays readable, so the IOLoop comes back to it next turn."""
+        return self.read_this_turn < READ_PER_TURN
+
+    def count_read(self, size: int) -> None:
+        self.read_this_turn += size
+        if not self.turn_reset_pending:  # runs first thing in the next turn (call_soon's queue precedes I/O)
+            self.turn_reset_pending = True
+            asyncio.get_running_loop().call_soon(self._new_turn)
+
+    def _new_turn(self) -> None:
+        self.read_this_turn = 0
+        self.turn_reset_pending = False
 
     def take(self, size: int) -> bool:
         """Hold `size` more bytes if they fit; False (and nothing held) when they do not."""
@@ -71,7 +96,10 @@ class BudgetedIOStream(IOStream):
     def _read_to_buffer(self) -> int | None:
         if self.refusing:  # answered already: nothing more is read; the stream closes once the answer is out
             return 0
+        if not self.budget.turn_allows():  # "nothing to read now": this turn's reading is done
+            return 0
         read = super()._read_to_buffer()
+        self.budget.count_read(read or 0)
         if self._read_regex is not None and self._read_buffer_size >= self.head_limit:
             self._refuse(431, "The request head is too large")
         elif not self._charge():
