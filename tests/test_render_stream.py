@@ -196,3 +196,16 @@ class TestRenderFailures:
         assert list(server.output_dir.glob("*.mp4")) == []
         status, _ = server.get_json("/health")
         assert status == 200
+
+    def test_a_done_without_the_video_written_is_an_error(self, server_factory: Callable[..., ServerProcess]) -> None:
+        """A driver that says `done` but wrote no video fails the job (nothing uploaded, no `complete` pointing at
+        nothing), with the fixed message and the file named in the log."""
+        server = server_factory("unwritten")
+        stream = run_stream(server.port, distinct_recap("one-book", "Unwritten"))
+        assert stream.names[-1] == "error"
+        assert "complete" not in stream.names
+        assert stream.events[-1].data["message"] == "Render failed: the video could not be rendered"
+        reason = server.wait_for_log("error")["reason"]
+        assert reason.startswith("Render failed: the render driver reported success but did not write ")
+        assert reason.endswith(".mp4")
+        assert list(server.output_dir.glob("*.mp4")) == []

@@ -136,7 +136,8 @@ def render(job: dict, mode: str) -> int:
     chunk = job.get("frameRange") or chunk_range(frames, job.get("chunk"))
     if chunk:  # a chunk (render/chunks.py): its frames only
         frames = chunk[1] - chunk[0] + 1
-    write_video(Path(job["outputPath"]), frames)
+    if mode != "unwritten":  # "unwritten": says done without having written the video
+        write_video(Path(job["outputPath"]), frames)
     done = {"type": "done", "outputPath": job["outputPath"], "durationInSeconds": frames / FPS, "frameCount": frames}
     if chunk:
         done["frameRange"] = chunk

@@ -7,10 +7,10 @@ Remotion's ffmpeg joins the chunk videos by the concat demuxer with a stream cop
 Remotion's own `combineChunks()` does. The chunks are silent; the soundtrack is muxed once into the joined video, as
 into a whole one (pipeline.py).
 
-Each chunk pays a render's fixed cost again (node, Chromium, selectComposition, the tabs loading the bundle), so a
-recap of at most `CHUNK_MIN_FRAMES` frames renders whole (docs/SCALING.md has the measured costs). A chunk starts
-its video with a keyframe; nothing else differs from the whole render's frames (tests/test_chunks.py: the same
-frames and length, every frame above 40 dB PSNR).
+Each chunk pays a render's fixed cost again (node, Chromium, resolving the composition, the tabs loading the
+bundle; 1.4-1.6 s one-shot, bench `fleet-scale`), so a recap of at most `CHUNK_MIN_FRAMES` frames renders whole
+(docs/SCALING.md has the measured costs). A chunk starts its video with a keyframe; nothing else differs from the
+whole render's frames (tests/test_chunks.py: the same frames and length, every frame above 40 dB PSNR).
 
 Built: chunks across one instance's drivers. Not built: chunks taken from the fleet's queue by other workers, and
 the lease takeover of a chunk whose worker died (a failed chunk fails the render, and the job is retried whole).
