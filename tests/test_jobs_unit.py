@@ -190,6 +190,37 @@ class TestRunner:
         assert lost["job_id"] == seen[-1].data["jobId"]
         assert lines_named(lines, "error")[0]["reason"] == "Render failed: the job was taken over by another worker"
 
+    def test_a_job_cancelled_before_its_task_first_runs_still_ends_and_frees_its_slot(self) -> None:
+        """A cancel that comes between the take and the first step of the job's task (a lease lost at once, a
+        shutdown) used to cancel a task that had not started: its body never ran, so the job never ended and its
+        slot stayed taken for good. Here the cancel comes from the queue-position update that follows each take."""
+        seen: list[JobEvent] = []
+        runners: list[Any] = []
+
+        class CancelsRightAfterTheTake(MemoryJobStore):
+            async def free_slots(self) -> int:
+                for job in list(self.running):  # taken a moment ago; its task is made, not yet run
+                    runners[0].cancel_local(job, CancelRequest(FailureReason.CANCELLED, "the reader left"))
+                return await super().free_slots()
+
+        async def test() -> None:
+            pipeline = Pipeline()
+            manager = JobManager(CancelsRightAfterTheTake(), pipeline, no_video, LIMITS)
+            runners.append(manager.runner)
+            await manager.start()
+            try:
+                job = await manager.submit(request("A"))
+                seen.extend(await asyncio.wait_for(events_until_end(manager, job), 10))
+                assert manager.runner is not None
+                assert manager.runner.tasks == {}
+            finally:
+                await manager.shutdown(1)
+
+        lines = run(test)
+        assert seen[-1].name == "error"
+        assert seen[-1].data["message"] == JobFailed(FailureReason.CANCELLED, "").client_message
+        assert lines_named(lines, "error")[0]["reason"] == "Render failed: the reader left"
+
 
 class TestManager:
     def test_identical_requests_share_one_job(self) -> None:

@@ -197,6 +197,73 @@ class TestWithAManager:
 
         assert with_store(redis, test) == [("progress", 0), ("progress", 50), ("progress", 100), ("complete", None)]
 
+    def test_a_worker_that_takes_back_a_job_it_lost_writes_it_once(self, redis: RedisServer) -> None:
+        """A worker loses a job's lease while its first run's progress is stuck on the way to Redis (an outage longer
+        than the lease), and takes the same job back. Fenced by the worker's id, the first run's late writes went in
+        beside the second run's (progress 10, 20, 30 twice, and the first run's `error` ended the job); fenced by each
+        take, they are refused, and the second run starts once the first has ended."""
+        outcome = Outcome("a.mp4", "https://bucket/a.mp4", "videos/a.mp4", 14.0, 1.0, 0.5)
+        runs: list[int] = []
+
+        async def render(request: RenderRequest, report: Report) -> Outcome:
+            runs.append(len(runs) + 1)
+            for progress in (10, 20, 30):
+                report(ProgressStep(progress, RENDERING))
+            if len(runs) == 1:
+                await asyncio.Event().wait()  # the first run renders until it is cancelled
+            return outcome
+
+        async def nothing_stored(request: RenderRequest) -> Outcome | None:
+            return None
+
+        class StuckFirstWrites(RedisJobStore):
+            """The first owner's appends wait for `released` (as through an outage); everything else goes through."""
+
+            first_owner: str | None = None
+            takes = 0
+
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                self.first_write, self.second_take, self.released = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+            async def append(self, job: Any, events: Any, owner: str | None = None, state: Any = None) -> Any:
+                if owner and self.first_owner is None:
+                    self.first_owner = owner
+                    self.first_write.set()
+                if owner == self.first_owner:
+                    await self.released.wait()
+                return await super().append(job, events, owner, state)
+
+            async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Any:
+                job = await super().take_next(worker, lease_seconds, timeout)
+                self.takes += job is not None
+                if self.takes == 2:
+                    self.second_take.set()
+                return job
+
+        async def test() -> list[tuple[str, Any]]:
+            store = StuckFirstWrites(redis.url, retention_seconds=60, prefix="retake:")
+            limits = JobLimits(Admission(2, 10, 10), retention_seconds=60, orphan_seconds=60, lease_seconds=0.6)
+            manager = JobManager(store, render, nothing_stored, limits)
+            try:
+                await manager.start()
+                job = await manager.submit(request("Retake"))
+                await store.first_write.wait()  # the first run's progress is on its way
+                await store.redis.delete(store.key("lease", job.id))  # its lease runs out
+                await store.second_take.wait()  # the keeper requeued it and this worker took it back
+                store.released.set()
+                watch = await manager.watch(job, None, asyncio.Event())
+                events = [(event.name, event.data.get("progress")) async for batch in watch for event in batch]
+                await watch.close()
+                return events
+            finally:
+                await manager.shutdown(1)
+                await store.close()
+
+        events = asyncio.run(asyncio.wait_for(test(), 30))
+        assert events == [("progress", 10), ("progress", 20), ("progress", 30), ("complete", None)]
+        assert runs == [1, 2]
+
 
 class TestPrefix:
     def test_two_prefixes_share_a_redis_without_meeting(self, redis: RedisServer) -> None:

@@ -5,8 +5,11 @@ A lease is what makes a fleet survive a lost worker: a worker that dies stops re
 WORKER_LEASE_SECONDS, and any worker's reaper puts the job back at the front of the queue, where the next free
 worker renders it again. Every event a worker writes is fenced by its lease, so a worker that lost its job cannot
 write to it any more, and a retry publishes only progress above what was already sent (clients never see the bar
-step back or repeat). Cancellation (a shutdown, an orphan, a client on another instance) is requested through the
-store and seen by the worker at its next renewal, or at once when it is in this process.
+step back or repeat). The fence is each take's own (`<worker>.<take>`), not the worker's: a worker that gets back a
+job it had lost (a Redis outage longer than the lease) must not let its first run's last writes in beside the
+second's, and the second run starts once the first has ended. Cancellation (a shutdown, an orphan, a client on
+another instance) is requested through the store and seen by the worker at its next renewal, or at once when it is
+in this process.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ FAILURE_PHASES = {
     FailureReason.UPLOAD: "upload",
     FailureReason.INVALID: "invalid",
 }
+LEASE_LOST = CancelRequest(FailureReason.INTERNAL, "the job was taken over by another worker")
 REAP_INTERVAL_SECONDS = 2.0
 TAKE_TIMEOUT_SECONDS = 1.0
 
@@ -101,9 +105,10 @@ class JobRunner:
         self.slots = self.limits.admission.max_running
         self.worker = f"worker-{uuid.uuid4().hex[:12]}"
         self.tasks: dict[Job, asyncio.Task[None]] = {}
+        self.runs: dict[Job, str] = {}  # the take each job here runs under: its fence (owner and lease) in the store
         self.accepting = True
         self._slot_free = asyncio.Event()
-        self._cancellations: dict[Job, CancelRequest] = {}
+        self._cancellations: dict[str, CancelRequest] = {}  # by run
         self._loops: list[asyncio.Task[None]] = []
         self.log = get_logger(component="jobs", worker=self.worker)
 
@@ -118,13 +123,18 @@ class JobRunner:
                 self._slot_free.clear()
                 await self._slot_free.wait()
                 continue
+            run = f"{self.worker}.{uuid.uuid4().hex[:8]}"
             try:
-                job = await self.store.take_next(self.worker, self.limits.lease_seconds, TAKE_TIMEOUT_SECONDS)
+                job = await self.store.take_next(run, self.limits.lease_seconds, TAKE_TIMEOUT_SECONDS)
             except StoreUnavailable:
                 await asyncio.sleep(1)  # the store is unreachable: try again in a moment
                 continue
             if job is not None and self.accepting:
-                self.tasks[job] = asyncio.ensure_future(self._run(job))
+                before = self.tasks.get(job)
+                if before is not None:  # its earlier run here lost it (the keeper may not have noticed yet)
+                    self.cancel_local(job, LEASE_LOST)
+                self.runs[job] = run
+                self.tasks[job] = asyncio.ensure_future(self._run(job, run, before))
                 await self.on_change()
 
     async def _keep_loop(self) -> None:
@@ -143,9 +153,12 @@ class JobRunner:
             await asyncio.sleep(interval)
 
     async def _keep(self, job: Job) -> None:
-        if not await self.store.renew(job, self.worker, self.limits.lease_seconds):
+        run = self.runs.get(job)
+        if run is None:  # ended since the keeper listed it
+            return
+        if not await self.store.renew(job, run, self.limits.lease_seconds):
             self.log.warning("lease_lost", job_id=job.id)
-            self.cancel_local(job, CancelRequest(FailureReason.INTERNAL, "the job was taken over by another worker"))
+            self.cancel_local(job, LEASE_LOST)
             return
         request = await self.store.cancel_requested(job)
         if request is not None:
@@ -153,39 +166,46 @@ class JobRunner:
 
     def cancel_local(self, job: Job, request: CancelRequest) -> bool:
         """Cancel a job this runner renders; False when it does not run here."""
-        task = self.tasks.get(job)
-        if task is None or job in self._cancellations:
+        task, run = self.tasks.get(job), self.runs.get(job, "")
+        if task is None or run in self._cancellations:
             return task is not None
-        self._cancellations[job] = request
-        task.cancel()
+        self._cancellations[run] = request
+        # Not task.cancel() now: a task cancelled before its first step never runs its body (its `finally` neither),
+        # and the job would never end nor free its slot. Its first step is queued already, so this comes after it.
+        asyncio.get_running_loop().call_soon(task.cancel)
         return True
 
-    async def _run(self, job: Job) -> None:
-        """The task of one job: every line it logs, the pipeline's included, carries the job's id, userId and worker."""
+    async def _run(self, job: Job, run: str, before: asyncio.Task[None] | None) -> None:
+        """The task of one job: every line it logs, the pipeline's included, carries the job's id, userId and worker.
+        `before`: this job's earlier run here, lost with its lease and still ending (see the module's docstring)."""
         structlog.contextvars.bind_contextvars(job_id=job.id, user_id=job.user_id, worker=self.worker)
         try:
-            await self.end(job, *await self._render(job), self.worker)
+            await self.end(job, *await self._render(job, run, before), run)
         finally:
-            self.tasks.pop(job, None)
-            self._cancellations.pop(job, None)
+            if self.tasks.get(job) is asyncio.current_task():
+                del self.tasks[job]
+                del self.runs[job]
+            self._cancellations.pop(run, None)
             self._slot_free.set()
             await self.on_change()
 
-    async def _render(self, job: Job) -> tuple[Outcome | JobFailed, str]:
+    async def _render(self, job: Job, run: str, before: asyncio.Task[None] | None) -> tuple[Outcome | JobFailed, str]:
         """The job's outcome, or its failure and the phase it failed in, once every progress step reported is out."""
-        job.started_at = time.monotonic()
         pump: ProgressPump | None = None
         try:
+            if before is not None:
+                await asyncio.wait([before])
+            job.started_at = time.monotonic()
             self._check(job)
             waited = round(job.started_at - job.created_at, 3)
             self.log.info("render_started", month=job.request.month_name, waited_seconds=waited)
             for observer in self.observers:
                 observer.job_started(job)
             published = await _retrying(lambda: self.store.last_progress(job))
-            pump = ProgressPump(self.store, job, self.worker, published)
+            pump = ProgressPump(self.store, job, run, published)
             return await self.run_job(job.request, pump.report), ""
         except asyncio.CancelledError:
-            cancellation = self._cancellations.get(job, CancelRequest(FailureReason.CANCELLED, "cancelled"))
+            cancellation = self._cancellations.get(run, CancelRequest(FailureReason.CANCELLED, "cancelled"))
             return cancellation.failure(), "cancelled"
         except JobFailed as failure:
             return failure, FAILURE_PHASES.get(failure.reason, "internal")
