@@ -21,10 +21,15 @@ from tornado_render.render.pipeline import Outcome, Report
 from tornado_render.render.progress import RENDERING, ProgressStep
 
 ROOMY = Admission(max_running=1, max_queued=10, max_per_user=10)
+OUTCOME = Outcome("a.mp4", "https://bucket/a.mp4", "videos/a.mp4", 14.0, 1.0, 0.5)
 
 
 def request(tag: str, user: str = "reader") -> RenderRequest:
     return RenderRequest.from_json({**distinct_recap("one-book", tag), "userId": user})
+
+
+async def nothing_stored(request: RenderRequest) -> Outcome | None:
+    return None
 
 
 def with_store(redis: RedisServer, test: Callable[[RedisJobStore], Awaitable[Any]], prefix: str = "t:") -> Any:
@@ -173,15 +178,11 @@ class TestEvents:
 class TestWithAManager:
     def test_a_job_runs_through_redis_and_its_watcher_sees_every_event(self, redis: RedisServer) -> None:
         """A manager on the Redis store takes its own job, renders it, and a watch reads its events from the stream."""
-        outcome = Outcome("a.mp4", "https://bucket/a.mp4", "videos/a.mp4", 14.0, 1.0, 0.5)
 
         async def render(request: RenderRequest, report: Report) -> Outcome:
             for progress in (0, 50, 100):
                 report(ProgressStep(progress, RENDERING))
-            return outcome
-
-        async def nothing_stored(request: RenderRequest) -> Outcome | None:
-            return None
+            return OUTCOME
 
         async def test(store: RedisJobStore) -> list[tuple[str, Any]]:
             limits = JobLimits(ROOMY, retention_seconds=60, orphan_seconds=60, lease_seconds=30)
@@ -192,7 +193,7 @@ class TestWithAManager:
             events = [(event.name, event.data.get("progress")) async for batch in watch for event in batch]
             await watch.close()
             await manager.shutdown(1)
-            assert job.state == Succeeded(outcome.filename, outcome.url, outcome.key, outcome.duration)
+            assert job.state == Succeeded(OUTCOME.filename, OUTCOME.url, OUTCOME.key, OUTCOME.duration)
             return events
 
         assert with_store(redis, test) == [("progress", 0), ("progress", 50), ("progress", 100), ("complete", None)]
@@ -202,7 +203,6 @@ class TestWithAManager:
         than the lease), and takes the same job back. Fenced by the worker's id, the first run's late writes went in
         beside the second run's (progress 10, 20, 30 twice, and the first run's `error` ended the job); fenced by each
         take, they are refused, and the second run starts once the first has ended."""
-        outcome = Outcome("a.mp4", "https://bucket/a.mp4", "videos/a.mp4", 14.0, 1.0, 0.5)
         runs: list[int] = []
 
         async def render(request: RenderRequest, report: Report) -> Outcome:
@@ -211,10 +211,7 @@ class TestWithAManager:
                 report(ProgressStep(progress, RENDERING))
             if len(runs) == 1:
                 await asyncio.Event().wait()  # the first run renders until it is cancelled
-            return outcome
-
-        async def nothing_stored(request: RenderRequest) -> Outcome | None:
-            return None
+            return OUTCOME
 
         class StuckFirstWrites(RedisJobStore):
             """The first owner's appends wait for `released` (as through an outage); everything else goes through."""

@@ -45,14 +45,14 @@ RETRY_AFTER_SECONDS = 10
 
 
 class PreAuthBudget:
-    """Bytes the process may hold for unverified requests, and how many it holds now."""
+    """Bytes the process may hold for unverified requests, and how many it holds now; and what all connections may
+    read in one IOLoop turn (`turn_allows`)."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.held = 0
         self.refused = 0
-        self.read_this_turn = 0
-        self.turn_reset_pending = False
+        self.read_this_turn = 0  # above 0, a reset for the next turn is scheduled
 
     def turn_allows(self) -> bool:
         """Whether connections may read more in this IOLoop turn. Tornado reads a ready socket until it is empty, and
@@ -62,14 +62,12 @@ class PreAuthBudget:
         return self.read_this_turn < READ_PER_TURN
 
     def count_read(self, size: int) -> None:
+        if self.read_this_turn == 0 and size > 0:  # the turn's first read: reset first thing in the next turn
+            asyncio.get_running_loop().call_soon(self._new_turn)  # (call_soon's queue runs before that turn's I/O)
         self.read_this_turn += size
-        if not self.turn_reset_pending:  # runs first thing in the next turn (call_soon's queue precedes I/O)
-            self.turn_reset_pending = True
-            asyncio.get_running_loop().call_soon(self._new_turn)
 
     def _new_turn(self) -> None:
         self.read_this_turn = 0
-        self.turn_reset_pending = False
 
     def take(self, size: int) -> bool:
         """Hold `size` more bytes if they fit; False (and nothing held) when they do not."""
