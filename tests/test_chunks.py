@@ -15,11 +15,13 @@ import pytest
 from tornado.process import Subprocess
 
 from tests.support.media import frame_psnrs, probe, top_level_boxes
+from tests.support.moto_server import MotoServer
 from tests.support.recaps import load_recap
+from tests.support.redis_server import RedisServer
 from tests.support.remotion import timeline
 from tests.support.server import ServerProcess
 from tests.support.sse_client import run_stream
-from tests.support.stills import REMOTION, browser_executable, run_driver_job
+from tests.support.stills import REMOTION, browser_executable, run_driver_job, seed_bundle_cache
 from tornado_render.errors import RenderFailed
 from tornado_render.render.chunks import (
     ChunkProgress,
@@ -343,3 +345,41 @@ class TestChunkedRender:
         assert values[-1] == 1.0
         assert values[-2] <= 0.99
         assert len(values) >= 50
+
+
+@pytest.mark.render
+class TestChunkedOverTheFleet:
+    def test_chunks_of_two_workers_join_to_the_one_worker_video(
+        self,
+        one_book_whole_and_chunked: dict[str, Any],
+        redis: RedisServer,
+        moto: MotoServer,
+        server_factory: Callable[..., ServerProcess],
+        remotion_bundle: Path,
+        tmp_path: Path,
+    ) -> None:
+        """CHUNK_FLEET with two real instances on one Redis and S3: the coordinator renders the first of two
+        chunks, the other worker the second (stored in S3, fetched back for the join); the stored video has the
+        one-driver render's frames and length, every frame within 40 dB PSNR of it, and nothing is left under
+        chunks/."""
+        bundles = str(seed_bundle_cache(tmp_path / "bundles", remotion_bundle))
+        shared = {"REDIS_URL": redis.url, "BUNDLE_DIR": bundles, "MAX_CONCURRENT_RENDERS": "1"}
+        shared |= {"VIDEO_KEY_SECRET": "chunks-secret-for-tests-0123456789abcdef", **moto.server_env("recaps")}
+        coordinator = server_factory(None, CHUNK_FRAMES="210", CHUNK_MIN_FRAMES="0", CHUNK_FLEET="on", **shared)
+        helper = server_factory(None, ROLE="worker", **shared)
+        stream = run_stream(coordinator.port, load_recap("one-book"), timeout=600)
+        assert stream.names[-1] == "complete", stream.events[-3:]
+        assert stream.progress == sorted(set(stream.progress))
+        assert [line["chunk"] for line in helper.logs("chunk_stored")] == [1]
+        listing = moto.client().list_objects_v2(Bucket="recaps")["Contents"]
+        keys = [item["Key"] for item in listing]
+        assert not [key for key in keys if key.startswith("chunks/")], keys
+        (key,) = [key for key in keys if key.endswith(".mp4")]
+        joined = tmp_path / "fleet-joined.mp4"
+        moto.client().download_file("recaps", key, str(joined))
+        whole = one_book_whole_and_chunked["whole"]
+        assert probe(joined).frames == probe(whole).frames == 420
+        psnrs = frame_psnrs(whole, joined)
+        worst = min(range(len(psnrs)), key=psnrs.__getitem__)
+        print(f"fleet chunks vs whole: min PSNR {psnrs[worst]:.2f} dB at frame {worst}")
+        assert psnrs[worst] >= 40, f"frame {worst}: {psnrs[worst]:.1f} dB"

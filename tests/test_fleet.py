@@ -21,6 +21,7 @@ import pytest
 
 from tests.support.artifacts import artifacts_dir
 from tests.support.fake_renders import Gate, render_runs
+from tests.support.media import VideoInfo, probe
 from tests.support.metrics import scrape, value
 from tests.support.moto_server import MotoServer
 from tests.support.nginx import FLEET_CONF, NGINX, SHIPPED_CONF, start_nginx
@@ -350,6 +351,86 @@ class TestRedisTrouble:
             "seconds_stop_to_error_event": round(error_after, 2),
             "retry_after_of_503": int(headers["retry-after"]),
             "seconds_back_to_next_complete": round(time.monotonic() - back, 2),
+        }
+
+
+# one-book is 420 frames: three chunks of 140, the first rendered by its coordinator.
+CHUNKED = {"CHUNK_FRAMES": "140", "CHUNK_MIN_FRAMES": "0", "CHUNK_FLEET": "on", "MAX_CONCURRENT_RENDERS": "1"}
+
+
+def assert_one_complete_after_rising_progress(stream: Stream) -> None:
+    """Progress that never repeats nor steps back, up to 100, then one `complete`, the last event."""
+    assert stream.names.count("complete") == 1
+    assert stream.names[-1] == "complete"
+    assert stream.progress == sorted(set(stream.progress))
+    assert stream.progress[-1] == 100
+
+
+class TestChunksOverTheFleet:
+    """CHUNK_FLEET: a render's chunks are jobs of the fleet's queue (fleet_chunks.py), joined by its coordinator."""
+
+    def stored_video(self, fleet: Fleet, tmp_path: Path) -> VideoInfo:
+        (key,) = fleet.objects()  # one video (its poster and card beside it), and nothing left under chunks/
+        fleet.moto.client().download_file(BUCKET, key, str(tmp_path / "joined.mp4"))
+        return probe(tmp_path / "joined.mp4")
+
+    def test_another_worker_renders_a_chunk_and_the_coordinator_joins_it(
+        self, fleet: Fleet, tmp_path: Path, observed: Observed
+    ) -> None:
+        """Worker B renders chunk 2 of 3 while the coordinator A renders chunk 1; chunk 3 goes to whichever of
+        them is free first (A takes it back from the queue, or B takes it next): each chunk rendered once, one
+        video of the whole length, progress 0..100 rising, one `complete`."""
+        coordinator = fleet.instance(**CHUNKED)
+        helper = fleet.instance(role="worker", MAX_CONCURRENT_RENDERS="1")
+        stream = open_stream(coordinator.port, stream_url(distinct_recap("one-book", "Spread")))
+        read_events(stream, count=1)
+        taken = helper.wait_for_log("render_started")
+        fleet.gate.open("Spread")
+        read_events(stream)
+        assert_one_complete_after_rising_progress(stream)
+        chunks = sorted(job["chunk"]["index"] for job in render_runs(fleet.jobs_dir))
+        assert chunks == [0, 1, 2]  # each chunk rendered once, and never the whole video
+        stored_by_helper = [line["chunk"] for line in helper.logs("chunk_stored")]
+        taken_back = [line["chunk"] for line in coordinator.logs("chunk_taken_back")]
+        assert stored_by_helper[0] == 1
+        assert sorted(stored_by_helper + taken_back) == [1, 2]
+        video = self.stored_video(fleet, tmp_path)
+        assert video.frames == 420
+        observed["chunks_over_the_fleet"] = {
+            "helper_took": taken["job_id"],
+            "chunk_runs": chunks,
+            "stored_by_helper": stored_by_helper,
+            "taken_back": taken_back,
+            "joined_frames": video.frames,
+            "progress_events": len(stream.progress),
+        }
+
+    def test_a_worker_killed_mid_chunk_loses_nothing(self, fleet: Fleet, tmp_path: Path, observed: Observed) -> None:
+        """B is SIGKILLed holding chunk 2: its lease runs out, the chunk goes back to the queue and is taken over
+        (here by the coordinator, once its own chunks are done); one video of the whole length is stored, and the
+        reader's progress rises without a step back or a repeat."""
+        lease = {"WORKER_LEASE_SECONDS": "2"}
+        coordinator = fleet.instance(**CHUNKED, **lease)
+        doomed = fleet.instance(role="worker", MAX_CONCURRENT_RENDERS="1", **lease)
+        stream = open_stream(coordinator.port, stream_url(distinct_recap("one-book", "Doomed")))
+        read_events(stream, count=1)
+        doomed.wait_for_log("render_started")
+        doomed.process.send_signal(signal.SIGKILL)
+        killed = time.monotonic()
+        doomed.process.wait(10)
+        requeued = coordinator.wait_for_log("lease_expired_requeued", timeout=30)
+        fleet.gate.open("Doomed")
+        read_events(stream)
+        assert_one_complete_after_rising_progress(stream)
+        taken_back = sorted(line["chunk"] for line in coordinator.logs("chunk_taken_back"))
+        assert taken_back == [1, 2]
+        video = self.stored_video(fleet, tmp_path)
+        assert video.frames == 420
+        observed["killed_mid_chunk"] = {
+            "requeued_job": requeued["job_id"],
+            "seconds_kill_to_complete": round(time.monotonic() - killed, 2),
+            "taken_back": taken_back,
+            "joined_frames": video.frames,
         }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,9 +14,9 @@ from tests.support.recaps import distinct_recap
 from tests.support.redis_server import RedisServer
 from tornado_render.errors import FailureReason, QueueFull, UserLimitReached
 from tornado_render.jobs.manager import JobManager
-from tornado_render.jobs.model import Failed, Queued, Running, Succeeded
+from tornado_render.jobs.model import Failed, Queued, Running, Succeeded, job_key
 from tornado_render.jobs.redis_store import RedisJobStore, state_from_json, state_to_json
-from tornado_render.jobs.store import Admission, JobLimits
+from tornado_render.jobs.store import Admission, CancelRequest, JobLimits
 from tornado_render.recap import RenderRequest
 from tornado_render.render.pipeline import Outcome, Report
 from tornado_render.render.progress import RENDERING, ProgressStep
@@ -139,6 +140,44 @@ class TestQueueAndLeases:
             assert event.id == f"{job.id}.1"
 
         with_store(redis, test)
+
+    def test_a_coordinator_takes_back_only_a_chunk_that_still_waits(self, redis: RedisServer) -> None:
+        """request_cancel(waiting_only): a waiting job leaves the queue (True); a running one is neither taken out
+        nor told to stop (a chunk another worker renders goes on)."""
+
+        async def test(store: RedisJobStore) -> None:
+            running, _ = await store.create_or_attach(request("A"), None, ROOMY, None)
+            waiting, _ = await store.create_or_attach(request("B"), None, ROOMY, None)
+            await store.take_next("worker-1", lease_seconds=30, timeout=1)
+            taken_back = CancelRequest(FailureReason.CANCELLED, "taken back")
+            assert not await store.request_cancel(running, taken_back, waiting_only=True)
+            assert await store.cancel_requested(running) is None
+            assert await store.request_cancel(waiting, taken_back, waiting_only=True)
+            assert await store.queued() == []
+            assert not await store.request_cancel(running, taken_back)  # without waiting_only: told to stop
+            assert await store.cancel_requested(running) == taken_back
+
+        with_store(redis, test)
+
+
+class TestChunkJobs:
+    def test_a_chunk_is_a_job_of_its_own_and_travels_through_redis(self, redis: RedisServer) -> None:
+        """A chunk of a request has the same look (canonical) but a key of its own, and reads back from Redis as
+        the same chunk; a chunk that is not one (tampered with in Redis) is refused when read."""
+        whole = request("A")
+        chunk = replace(whole, chunk=(1, 3))
+        assert chunk.canonical() == whole.canonical()
+        assert len({job_key(whole), job_key(chunk), job_key(replace(whole, chunk=(2, 3)))}) == 3
+        assert RenderRequest.from_json(chunk.as_json()) == chunk
+        for bad in ([3, 3], [-1, 2], [0, 1001], ["1", 3], [1], [True, 2], "1/3"):
+            with pytest.raises(ValueError, match="chunk"):
+                RenderRequest.from_json({**chunk.as_json(), "chunk": bad})
+
+        async def test(store: RedisJobStore) -> Any:
+            job, _ = await store.create_or_attach(chunk, None, ROOMY, None)
+            return (await store.take_next("worker-1", lease_seconds=30, timeout=1) or job).request.chunk
+
+        assert with_store(redis, test) == (1, 3)
 
 
 class TestEvents:

@@ -13,6 +13,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 
 from .batches.runner import BatchRunner
 from .batches.store import BatchStore, MemoryBatchStore
+from .fleet_chunks import FleetChunks
 from .jobs.manager import JobManager
 from .jobs.store import Admission, JobLimits, JobStore, MemoryJobStore
 from .metrics import RenderMetrics
@@ -83,6 +84,8 @@ def build_state(
         # A worker validates each request it takes as the web side does: it trusts nothing it reads from Redis.
         check_request=functools.partial(revalidate, limits=limits),
     )
+    if settings.chunk_fleet and jobs.store.shared:
+        pipeline.fleet = FleetChunks(jobs, storage, executor)
     state = AppState(
         settings=settings,
         videos=StoredVideos(storage),

@@ -48,6 +48,8 @@ class RenderRequest:
     # What validation ignored in the request's template (unknown keys), for the answer and the log.
     warnings: tuple[str, ...] = ()
     formats: tuple[str, ...] = (STORY,)
+    # A part of another request's render (render/chunks.py), (index, count): its own job, whose video is a chunk.
+    chunk: tuple[int, int] | None = None
 
     @classmethod
     def from_json(cls, document: Mapping[str, Any]) -> RenderRequest:
@@ -57,6 +59,7 @@ class RenderRequest:
             recap=document["data"],
             template=document.get("template") or {},
             formats=normalized_formats(tuple(document.get("formats") or ())),
+            chunk=_chunk_of(document.get("chunk")),
         )
 
     @property
@@ -105,4 +108,21 @@ class RenderRequest:
             wire["template"] = dict(self.template)
         if self.formats != (STORY,):
             wire["formats"] = list(self.formats)
+        if self.chunk is not None:
+            wire["chunk"] = list(self.chunk)
         return wire
+
+
+MAX_CHUNKS = 1000
+
+
+def _chunk_of(value: Any) -> tuple[int, int] | None:
+    """A stored request's `chunk` ([index, count]) checked: a job store is read as hostile. Raises ValueError."""
+    if value is None:
+        return None
+    if not (isinstance(value, list) and len(value) == 2 and all(type(part) is int for part in value)):
+        raise ValueError(f"chunk must be [index, count], not {value!r}")
+    index, count = value
+    if not 0 <= index < count <= MAX_CHUNKS:
+        raise ValueError(f"chunk {index} of {count} is not a chunk")
+    return index, count

@@ -221,6 +221,14 @@ class Settings:
     chunk_drivers: int = setting(
         2, "CHUNK_DRIVERS", "drivers one chunked render runs at once (its chunks wait for a place)", _positive_int
     )
+    chunk_fleet: bool = setting(
+        False,
+        "CHUNK_FLEET",
+        "on (with REDIS_URL): a chunked render's chunks are jobs of the fleet's queue, rendered by any worker and "
+        "joined by the render's own worker (which renders chunks itself while it waits); off: this instance's drivers",
+        _on_off,
+        shown="off",
+    )
     remotion_license_key: str | None = setting(
         None,
         "REMOTION_LICENSE_KEY",

@@ -177,7 +177,8 @@ class ShareLinks:
         """`run` (the pipeline's), whose outcomes come with their share link."""
 
         async def run_and_publish(request: RenderRequest, report: Report) -> Outcome:
-            return await self.publish(request, await run(request, report))
+            outcome = await run(request, report)
+            return outcome if request.chunk is not None else await self.publish(request, outcome)  # a part of one
 
         return run_and_publish
 

@@ -41,6 +41,8 @@ def prepare(settings: Settings) -> AppState:
     """Everything that must hold before listening; raises StartupError with an actionable message."""
     if settings.role != "all" and not settings.redis_url:
         raise StartupError(f"ROLE={settings.role} needs REDIS_URL: web instances and workers share jobs through it")
+    if settings.chunk_fleet and not settings.redis_url:
+        raise StartupError("CHUNK_FLEET=on needs REDIS_URL: a render's chunks go to the fleet's queue")
     browser = browser_for(settings)
     storage = ready_storage(settings)
     clean_up_after_the_dead(settings)

@@ -24,7 +24,7 @@ from ..recap import RenderRequest
 from ..render.pipeline import Outcome
 from .model import LANES, Failed, Job, JobEvent, Queued, event_seq
 from .runner import CheckRequest, JobObserver, JobRunner, RunJob, end_job, succeeded
-from .store import CancelRequest, JobLimits, JobStore
+from .store import Admission, CancelRequest, JobLimits, JobStore
 
 Lookup = Callable[[RenderRequest], Awaitable[Outcome | None]]
 STREAM_RETRY_AFTER_SECONDS = 30
@@ -92,10 +92,17 @@ class JobManager:
     # -- admitting -----------------------------------------------------------------------------------------
 
     async def submit(
-        self, request: RenderRequest, last_event_id: str | None = None, *, lane: str = LANES[0], batch_id: str = ""
+        self,
+        request: RenderRequest,
+        last_event_id: str | None = None,
+        *,
+        lane: str = LANES[0],
+        batch_id: str = "",
+        admission: Admission | None = None,
     ) -> Job:
         """The job for this request: the running or retained one, or a new one (queued in `lane`, or done from the
-        cache). A batch's items go in the batch lane, which a worker takes from only when no reader's request waits."""
+        cache). A batch's items go in the batch lane, which a worker takes from only when no reader's request waits.
+        `admission`: other limits than the service's (a render's chunks were admitted with their render)."""
         if not self.accepting:
             raise ShuttingDown("the server is shutting down")
         known = self.store.counts()
@@ -103,7 +110,8 @@ class JobManager:
         # after the retention) must not re-render a stored video. A live job named by it still wins in the store.
         stored = await self.lookup(request)
         finished = None if stored is None else succeeded(stored)
-        job, created = await self.store.create_or_attach(request, last_event_id, self.limits.admission, finished, lane)
+        admission = admission or self.limits.admission
+        job, created = await self.store.create_or_attach(request, last_event_id, admission, finished, lane)
         if not created:
             self.log.info("attached_to_existing", job_id=job.id, state=job.state.status)
             if job.lane == LANES[0] and isinstance(job.state, Queued):
@@ -175,9 +183,16 @@ class JobManager:
             return
         if self.runner is not None and self.runner.cancel_local(job, request):
             return
-        if await self.store.request_cancel(job, request):
-            await self.end(job, request.failure(), "queued")
-            await self.publish_positions()
+        await self.withdraw(job, request, waiting_only=False)
+
+    async def withdraw(self, job: Job, request: CancelRequest, *, waiting_only: bool = True) -> bool:
+        """End `job` with `request`'s error if it still waits (True); a running one goes on (or, unless
+        `waiting_only`, is told to stop at its next renewal). A coordinator takes back its chunks this way."""
+        if not await self.store.request_cancel(job, request, waiting_only):
+            return False
+        await self.end(job, request.failure(), "queued")
+        await self.publish_positions()
+        return True
 
     async def end(self, job: Job, result: Outcome | JobFailed, phase: str = "", owner: str | None = None) -> None:
         """End `job` with `complete`, or `error` (it failed in `phase`), logged and counted unless `owner` lost it.

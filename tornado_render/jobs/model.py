@@ -100,9 +100,11 @@ class JobEvent:
 
 
 def job_key(request: RenderRequest) -> str:
-    """The look (canonical()) and, when more than the story is asked for, the shapes: one job per set."""
+    """The look (canonical()) and, when more than the story is asked for, the shapes: one job per set; a chunk of
+    a render is a job of its own."""
     shapes = "" if request.formats == ("story",) else "\n" + ",".join(request.formats)
-    return hashlib.sha256((request.canonical() + shapes).encode("utf-8")).hexdigest()
+    chunk = "" if request.chunk is None else "\nchunk {}/{}".format(*request.chunk)
+    return hashlib.sha256((request.canonical() + shapes + chunk).encode("utf-8")).hexdigest()
 
 
 def event_job(event_id: str | None) -> str:

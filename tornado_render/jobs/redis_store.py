@@ -289,9 +289,9 @@ class RedisJobStore:
         await self._run("finish", job.id, job.key, job.request.quota_user, kept, remembered_until)
         self.forget_later(job)
 
-    async def request_cancel(self, job: Job, request: CancelRequest) -> bool:
+    async def request_cancel(self, job: Job, request: CancelRequest, waiting_only: bool = False) -> bool:
         value = json.dumps({"reason": request.reason.value, "text": request.text})
-        return bool(await self._run("cancel", job.id, value))
+        return bool(await self._run("cancel", job.id, value, "1" if waiting_only else "0"))
 
     async def cancel_requested(self, job: Job) -> CancelRequest | None:
         value = await self.call(lambda: self.redis.hget(self.key("job", job.id), "cancel"))

@@ -20,6 +20,7 @@ import functools
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Protocol
 
 import structlog
@@ -47,6 +48,8 @@ FAILURE_PHASES = {
     FailureReason.INVALID: "invalid",
 }
 LEASE_LOST = CancelRequest(FailureReason.INTERNAL, "the job was taken over by another worker")
+# The job the current task renders (a chunked render's coordinator queues its chunks in that job's lane).
+RUNNING_JOB: ContextVar[Job | None] = ContextVar("running_job", default=None)
 REAP_INTERVAL_SECONDS = 2.0
 TAKE_TIMEOUT_SECONDS = 1.0
 
@@ -179,6 +182,7 @@ class JobRunner:
         """The task of one job: every line it logs, the pipeline's included, carries the job's id, userId and worker.
         `before`: this job's earlier run here, lost with its lease and still ending (see the module's docstring)."""
         structlog.contextvars.bind_contextvars(job_id=job.id, user_id=job.user_id, worker=self.worker)
+        RUNNING_JOB.set(job)
         try:
             await self.end(job, *await self._render(job, run, before), run)
         finally:

@@ -125,10 +125,11 @@ class Queue(Protocol):
     Jobs are taken lane by lane (model.LANES: interactive, then batch), each lane first in first out, and are Running
     from then on (at the progress already published); a job whose lease expired (its worker died) is requeued at the
     front of its lane. request_cancel takes a waiting job out of the queue (True: the caller ends it), else keeps the
-    request for the job's worker, who sees it at its next lease renewal. A finished job (its terminal event is in) is
-    forgotten after `retention_seconds`; a failure that would recur answers every identical request for
-    `remembered_seconds`. free_slots() is the fleet's render slots that no running job holds; counts() the fleet's
-    (queued, running) and lanes() each lane's (waiting jobs, seconds since the oldest was created), as last seen.
+    request for the job's worker (unless `waiting_only`), who sees it at its next lease renewal. A finished job (its
+    terminal event is in) is forgotten after `retention_seconds`; a failure that would recur answers every identical
+    request for `remembered_seconds`. free_slots() is the fleet's render slots that no running job holds; counts() the
+    fleet's (queued, running) and lanes() each lane's (waiting jobs, seconds since the oldest was created), as last
+    seen.
     """
 
     async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None: ...
@@ -136,7 +137,7 @@ class Queue(Protocol):
     async def requeue_abandoned(self) -> list[Job]: ...
     async def queued(self, lane: str | None = None) -> list[Job]: ...
     async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None: ...
-    async def request_cancel(self, job: Job, request: CancelRequest) -> bool: ...
+    async def request_cancel(self, job: Job, request: CancelRequest, waiting_only: bool = False) -> bool: ...
     async def cancel_requested(self, job: Job) -> CancelRequest | None: ...
     async def register_worker(self, worker: str, slots: int, ttl_seconds: float) -> None: ...
     async def free_slots(self) -> int: ...
@@ -277,11 +278,12 @@ class MemoryJobStore:
     async def stream_closed(self, user: str) -> None:
         self.streams -= Counter({user: 1})  # a count that reaches 0 is dropped
 
-    async def request_cancel(self, job: Job, request: CancelRequest) -> bool:
+    async def request_cancel(self, job: Job, request: CancelRequest, waiting_only: bool = False) -> bool:
         if job in self.waiting:
             self.waiting.remove(job)
             return True
-        self.cancels.setdefault(job.id, request)
+        if not waiting_only:
+            self.cancels.setdefault(job.id, request)
         return False
 
     async def cancel_requested(self, job: Job) -> CancelRequest | None:

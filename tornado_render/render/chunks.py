@@ -12,20 +12,22 @@ bundle; 1.4-1.6 s one-shot, bench `fleet-scale`), so a recap of at most `CHUNK_M
 (docs/SCALING.md has the measured costs). A chunk starts its video with a keyframe; nothing else differs from the
 whole render's frames (tests/test_chunks.py: the same frames and length, every frame above 40 dB PSNR).
 
-Built: chunks across one instance's drivers. Not built: chunks taken from the fleet's queue by other workers, and
-the lease takeover of a chunk whose worker died (a failed chunk fails the render, and the job is retried whole).
+With CHUNK_FLEET the chunks go to the fleet instead (`ChunkFleet`, fleet_chunks.py): each but the first is a job
+of the queue that any worker renders and stores under chunks/ (`chunk_key`), and its coordinator (the whole job's
+worker) joins them here as it joins its own drivers' chunks.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ..errors import RenderFailed
+from ..recap import RenderRequest
 from .driver import run_driver
 from .ffmpeg import MediaTools, run_tool
 from .warm import DriverPool
@@ -169,6 +171,28 @@ async def join_videos(tools: MediaTools, parts: Sequence[Path], output: Path) ->
         await run_tool(tools.ffmpeg, args, tools.environment(), JOIN_TIMEOUT_SECONDS)
     finally:
         listing.unlink(missing_ok=True)
+
+
+class ChunkFleet(Protocol):
+    """Renders a chunked request's chunks on the fleet: chunk `index`'s driver messages (real, or made from its job's
+    events and stored record) go to `handle_for(index)`, its videos (by shape name) to `paths_of(index)`;
+    `run_here(index)` renders one on this instance. Their `done` results, in chunk order."""
+
+    async def render(
+        self,
+        request: RenderRequest,
+        count: int,
+        video_key: str,
+        paths_of: Callable[[int], dict[str, Path]],
+        handle_for: Callable[[int], Callable[[dict[str, Any]], T | None]],
+        run_here: Callable[[int], Awaitable[T]],
+    ) -> list[T]: ...
+
+
+def chunk_key(video_key: str, index: int, name: str) -> str:
+    """Where a chunk that another worker rendered waits for its coordinator (`name`: a shape's `<shape>.mp4`, or its
+    `done.json`): under chunks/, where nothing lists videos."""
+    return f"chunks/{video_key.removesuffix('.mp4')}/{index:03d}.{name}"
 
 
 def chunk_path(video: Path, index: int) -> Path:

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import FailureReason, JobFailed, MediaToolFailed, RenderFailed, UploadFailed
 from ..logs import get_logger
@@ -37,7 +37,17 @@ from ..templates import FPS, TemplateCatalog, duration_frames
 from .assets import asset_names, asset_path, extract_poster, locate_assets, store_assets
 from .audio_source import AudioPolicy
 from .bundle import BundleCache
-from .chunks import ChunkProgress, chunk_count, chunk_jobs, chunk_path, chunk_ranges, join_videos, render_chunks
+from .chunks import (
+    ChunkFleet,
+    ChunkProgress,
+    chunk_count,
+    chunk_jobs,
+    chunk_key,
+    chunk_path,
+    chunk_ranges,
+    join_videos,
+    render_chunks,
+)
 from .covers import CoverFetcher, CoverPolicy, refused_cover_warnings
 from .driver import driver_argv, run_driver
 from .progress import ProgressStep, ProgressTracker
@@ -46,6 +56,7 @@ from .warm import DriverPool
 from .workspace import rendering_path
 
 Report = Callable[[ProgressStep], None]
+T = TypeVar("T")
 MUX_FAILED = "template.audio: the soundtrack could not be added to the video; the video is silent"
 
 log = get_logger()  # a job's lines carry its id and userId: the runner binds them (logs.py)
@@ -155,6 +166,8 @@ class Pipeline:
         self.soundtrack = soundtrack
         # Warm drivers (WARM_RENDERS > 0) render the videos; None: a new driver for every render.
         self.drivers = drivers
+        # CHUNK_FLEET: a chunked render's chunks go to the fleet's queue (set once the job manager exists).
+        self.fleet: ChunkFleet | None = None
 
     @classmethod
     def from_settings(
@@ -197,7 +210,7 @@ class Pipeline:
 
     def video_name(self, request: RenderRequest) -> tuple[str, str]:
         """(file name, storage key) of this request's video from the current composition: always the same pair."""
-        token = video_token(self.video_secret, request.canonical(), self.bundles.current_hash())
+        token = video_token(self.video_secret, request.canonical(), self.bundles.current_hash())  # a chunk's: its whole
         filename = video_filename(request.year, request.month, token)
         return filename, storage_key(request.user_id, filename, request.year, request.month)
 
@@ -213,7 +226,9 @@ class Pipeline:
 
     async def cached(self, request: RenderRequest) -> Outcome | None:
         """The video of this very request and composition, and every asset the request asks for, if they are stored
-        already (no render needed)."""
+        already (no render needed). A chunk's video is its coordinator's to look for."""
+        if request.chunk is not None:
+            return None
         filename, key = self.video_name(request)
         loop = asyncio.get_running_loop()
         stored = await loop.run_in_executor(self.executor, self.storage.locate, key)
@@ -226,6 +241,8 @@ class Pipeline:
 
     async def run(self, request: RenderRequest, report: Report) -> Outcome:
         """Render, store and clean up one request. Cancellation (timeout, shutdown, orphan) is the caller's."""
+        if request.chunk is not None:
+            return await self._run_chunk(request, request.chunk, report)
         tracker = ProgressTracker()
 
         def progress(steps: list[ProgressStep]) -> None:
@@ -349,22 +366,13 @@ class Pipeline:
         """The driver's video at `output`, its other shapes and its card at their `extras` paths (all in the
         rendering directory: the caller moves them on)."""
         shapes = [name for name in request.formats if name in extras]
-        job = {
-            "inputProps": props,
-            "outputPath": str(output),
-            "serveUrl": str(serve_dir),
-            "formats": [
-                {"format": name, "outputPath": str(extras[name])} for name in request.formats if name in extras
-            ],
-            "card": {"outputPath": str(extras["card"])},
-            **self.options.driver_fields(),
-        }
+        job = self._driver_job(request, props, serve_dir, output, extras)
         made = [output, *(extras[name] for name in shapes), extras["card"]]
         expected_frames = self.duration_frames(request)
         count = chunk_count(expected_frames, self.options.chunk_frames, self.options.chunk_min_frames)
         if count > 1:
-            videos = [output, *(extras[name] for name in shapes)]
-            return await self._render_chunks(job, count, expected_frames, videos, on_progress)
+            videos = {"story": output, **{name: extras[name] for name in shapes}}
+            return await self._render_chunks(request, job, count, expected_frames, videos, on_progress)
 
         def handle(message: dict[str, Any]) -> Video | None:
             if message["type"] == "render-progress":
@@ -397,17 +405,35 @@ class Pipeline:
         except RenderFailed as error:
             raise _job_failure(error, FailureReason.RENDER) from None
 
+    def _driver_job(
+        self, request: RenderRequest, props: dict[str, Any], serve_dir: Path, output: Path, extras: dict[str, Path]
+    ) -> dict[str, Any]:
+        """The driver's job for the whole video at `output`, its other shapes and its card at their `extras` paths."""
+        return {
+            "inputProps": props,
+            "outputPath": str(output),
+            "serveUrl": str(serve_dir),
+            "formats": [
+                {"format": name, "outputPath": str(extras[name])} for name in request.formats if name in extras
+            ],
+            "card": {"outputPath": str(extras["card"])},
+            **self.options.driver_fields(),
+        }
+
     async def _render_chunks(
         self,
+        request: RenderRequest,
         job: dict[str, Any],
         count: int,
         expected_frames: int,
-        videos: list[Path],
+        named_videos: dict[str, Path],
         on_progress: Callable[[float], None],
     ) -> Video:
-        """The whole render's `job` in `count` chunks (chunks.py), rendered by several drivers at once, and each of
-        its `videos` (the story, its other shapes) joined from its chunks; the card comes with the first chunk."""
+        """The whole render's `job` in `count` chunks (chunks.py), rendered by several drivers at once here, or by the
+        fleet (CHUNK_FLEET), and each of its videos (the story, its other shapes, by name) joined from its chunks;
+        the card comes with the first chunk, which is always rendered here."""
         progress = ChunkProgress(count, on_progress)
+        videos = list(named_videos.values())
         parts = [[chunk_path(video, index) for index in range(count)] for video in videos]
 
         def handle_for(index: int) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
@@ -423,15 +449,24 @@ class Pipeline:
             return handle
 
         try:
-            done = await render_chunks(
-                chunk_jobs(job, count, self.options.chunk_drivers),
-                handle_for,
-                argv_for=lambda _: self.driver_argv,
-                cwd=self.remotion_dir,
-                timeout=self.options.timeout_seconds,
-                drivers_at_once=self.options.chunk_drivers,
-                pool=self.drivers,
-            )
+            if self.fleet is not None:
+                jobs = chunk_jobs(job, count, 1)
+                run_here = lambda index: self._run_driver(jobs[index], handle_for(index), index, count)  # noqa: E731
+                chunk_paths = lambda index: {name: chunk_path(video, index) for name, video in named_videos.items()}  # noqa: E731
+                fleet = self.fleet.render(
+                    request, count, self.video_name(request)[1], chunk_paths, handle_for, run_here
+                )
+                done = await _within(fleet, self.options.timeout_seconds)
+            else:
+                done = await render_chunks(
+                    chunk_jobs(job, count, self.options.chunk_drivers),
+                    handle_for,
+                    argv_for=lambda _: self.driver_argv,
+                    cwd=self.remotion_dir,
+                    timeout=self.options.timeout_seconds,
+                    drivers_at_once=self.options.chunk_drivers,
+                    pool=self.drivers,
+                )
             ranges = chunk_ranges(done, expected_frames)
             started = time.monotonic()
             for video, chunks in zip(videos, parts, strict=True):
@@ -454,6 +489,96 @@ class Pipeline:
             expected_frames,
             sum(int(_number(value)) for value in captured) if None not in captured else None,
             {"chunks": [message.get("timings") for message in done], "joinSeconds": join_seconds},
+        )
+
+    async def _run_driver(
+        self, job: dict[str, Any], handle: Callable[[dict[str, Any]], Any], index: int, count: int
+    ) -> Any:
+        """Chunk `index` of `count` by a driver of this instance."""
+        return await run_driver(
+            self.driver_argv,
+            job,
+            handle,
+            cwd=self.remotion_dir,
+            timeout=self.options.timeout_seconds,
+            failure_prefix=f"chunk {index + 1} of {count}",
+            announce=True,
+            pool=self.drivers,
+        )
+
+    async def _run_chunk(self, request: RenderRequest, chunk: tuple[int, int], report: Report) -> Outcome:
+        """A chunk job (CHUNK_FLEET): chunk `index` of `count` of the whole request's video (and of its other
+        shapes), stored under chunks/ (chunks.chunk_key) for the coordinator, who joins them, muxes the soundtrack
+        and stores the video. The record (`done.json`, the driver's word on which frames it holds) is stored last:
+        found, the videos are there."""
+        index, count = chunk
+        tracker = ProgressTracker()
+
+        def progress(steps: list[ProgressStep]) -> None:
+            for step in steps:
+                report(step)
+
+        progress(tracker.advance_to(0))
+        whole = replace(request, chunk=None)
+        filename, key = self.video_name(whole)
+        rendered = rendering_path(self.output_dir, filename)
+        extras = {name: asset_path(rendered, name) for name in asset_names(whole)}
+        props_task = asyncio.ensure_future(self.covers.inline_covers_and_warn(whole.props()))
+        paths: dict[str, Path] = {}
+        try:
+            serve_dir = await self._bundle(lambda p: progress(tracker.bundle(p)))
+            progress(tracker.bundle(100))
+            started = time.monotonic()
+            covers = await props_task
+            job = chunk_jobs(self._driver_job(whole, covers.props, serve_dir, rendered, extras), count, 1)[index]
+            job.pop("card", None)  # the coordinator's first chunk makes it
+            paths = {"story": Path(job["outputPath"])}
+            paths.update((shape["format"], Path(shape["outputPath"])) for shape in job["formats"])
+
+            def handle(message: dict[str, Any]) -> dict[str, Any] | None:
+                if message["type"] == "render-progress":
+                    progress(tracker.render(_number(message.get("progress"))))
+                elif message["type"] == "done":
+                    _require_written(list(paths.values()))
+                    return message
+                return None
+
+            try:
+                done = await self._run_driver(job, handle, index, count)
+            except RenderFailed as error:
+                raise _job_failure(error, FailureReason.RENDER) from None
+            render_seconds = round(time.monotonic() - started, 3)
+            record = {
+                name: done[name] for name in ("frameRange", "frameCount", "framesCaptured", "timings") if name in done
+            }
+            started = time.monotonic()
+
+            def upload() -> None:
+                for name, path in paths.items():
+                    self.storage.put_file(path, chunk_key(key, index, f"{name}.mp4"), "video/mp4")
+                self.storage.put_record(chunk_key(key, index, "done.json"), record)
+
+            try:
+                await asyncio.get_running_loop().run_in_executor(self.executor, upload)
+            except UploadFailed as error:
+                log.warning("upload_failed", reason=error.reason, code=error.code)
+                raise JobFailed(FailureReason.UPLOAD, error.summary) from None
+        finally:
+            props_task.cancel()
+            _remove_quietly(*paths.values(), *extras.values())
+        upload_seconds = round(time.monotonic() - started, 3)
+        log.info(
+            "chunk_stored", chunk=index, chunks=count, render_seconds=render_seconds, frames=record.get("frameRange")
+        )
+        progress(tracker.render(1.0))
+        frames = int(_number(done.get("frameCount")))
+        return Outcome(
+            f"{Path(key).stem}.chunk-{index:03d}",
+            "",
+            chunk_key(key, index, "done.json"),
+            frames / FPS,
+            render_seconds,
+            upload_seconds,
         )
 
     async def _store(
@@ -484,6 +609,14 @@ def _job_failure(error: RenderFailed, reason: FailureReason) -> JobFailed:
     """A driver failure as the job's failure: a timeout is a timeout in whichever phase."""
     log.warning("driver_failed", reason=error.reason, stderr=error.stderr_tail[-2000:])
     return JobFailed(FailureReason.TIMEOUT if error.timed_out else reason, error.summary)
+
+
+async def _within(work: Awaitable[T], seconds: float) -> T:
+    """`work`, or RenderFailed(timed out) after `seconds` (the whole render's timeout, chunks included)."""
+    try:
+        return await asyncio.wait_for(work, seconds)
+    except asyncio.TimeoutError:
+        raise RenderFailed(f"timed out after {seconds:g} s", timed_out=True) from None
 
 
 def _require_written(made: list[Path]) -> None:

@@ -98,6 +98,10 @@ class Storage(Protocol):
 
     def get_record(self, key: str) -> dict[str, Any] | None: ...
 
+    def get_file(self, key: str, path: Path) -> bool: ...  # False: not stored (or not reachable)
+
+    def delete(self, keys: list[str]) -> None: ...  # whatever of them is stored; missing ones are no error
+
     def list_videos(self, after: str | None, limit: int) -> VideoPage: ...
 
 

@@ -101,6 +101,19 @@ class LocalStorage:
             return None
         return record if isinstance(record, dict) else None
 
+    def get_file(self, key: str, path: Path) -> bool:
+        """Copy the file under `key` to `path`; False when there is none."""
+        try:
+            shutil.copyfile(self.path(key), path)
+        except (OSError, UploadFailed):
+            return False
+        return True
+
+    def delete(self, keys: list[str]) -> None:
+        for key in keys:
+            if is_contained_key(key):
+                (self.root / key).unlink(missing_ok=True)
+
     def locate(self, key: str) -> StoredVideo | None:
         if not is_contained_key(key):
             return None

@@ -195,6 +195,24 @@ class S3Storage:
             return None
         return record if isinstance(record, dict) else None
 
+    def get_file(self, key: str, path: Path) -> bool:
+        """Download the object under `key` to `path`; False when it is not there (or S3 cannot be asked)."""
+        try:
+            self.client.download_file(self.bucket, contained_key(key), str(path))
+        except Exception:  # noqa: BLE001 - missing, forbidden or unreachable: nothing to hand out
+            return False
+        return True
+
+    def delete(self, keys: list[str]) -> None:
+        """Delete these objects (one request per thousand); S3 answers a missing key as deleted."""
+        for start in range(0, len(keys), 1000):
+            batch = [{"Key": contained_key(key)} for key in keys[start : start + 1000]]
+            try:
+                self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+            except Exception as error:  # noqa: BLE001 - boto3 raises many types; all mean "not deleted"
+                reason, code = describe_boto_error(error)
+                raise UploadFailed(reason, code=code) from None
+
     def attachment_url(self, key: str, content_type: str, disposition: str) -> str:
         """A presigned GET of the object that S3 answers with these Content-Type and Content-Disposition headers (S3
         honours such overrides on signed requests only, so this is presigned in either S3_URL_MODE)."""

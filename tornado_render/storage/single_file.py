@@ -62,6 +62,12 @@ class SingleFileStorage:
     def get_record(self, key: str) -> dict[str, Any] | None:
         return None
 
+    def get_file(self, key: str, path: Path) -> bool:
+        return False
+
+    def delete(self, keys: list[str]) -> None:
+        """Nothing but the command's own files is written here, and those stay."""
+
     def list_videos(self, after: str | None, limit: int) -> VideoPage:
         """Nothing is kept here to list (the command line writes one file)."""
         return VideoPage([])
