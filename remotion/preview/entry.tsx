@@ -36,9 +36,10 @@ import {
   INTRO_LAYOUTS,
   OUTRO_LAYOUTS,
   resolveTemplate,
+  sceneTemplate,
   STATS_LAYOUTS,
-  type Template,
   type TemplateAudio,
+  type WireTemplate,
 } from '../src/template/template';
 import type {MonthlyRecapExport, MonthlyRecapProps} from '../src/types';
 
@@ -65,7 +66,8 @@ export interface PreviewHandle {
   /** Pause on `frame` and resolve once it is drawn, its fonts and covers loaded (see waitUntilSettled). */
   showFrame(frame: number): Promise<void>;
   readonly durationInFrames: number;
-  readonly template: Template;
+  /** The resolved template, in the wire's keys (what a page sends and the server resolves). */
+  readonly template: WireTemplate;
   /** The frame the composition last drew (committed to the page), or -1 before the first. */
   readonly drawnFrame: number;
   /** What went wrong drawing the current input, or null while it plays. */
@@ -73,7 +75,7 @@ export interface PreviewHandle {
   unmount(): void;
 }
 
-/** Each scene's layouts, in the order the template's types list them (for a page's controls). */
+/** Each section's layouts, in the order the template's types list them, by the wire's keys (for a page's controls). */
 export const LAYOUTS = {
   intro: INTRO_LAYOUTS,
   bookReveal: BOOK_LAYOUTS,
@@ -229,7 +231,7 @@ function mount(element: HTMLElement, first: PreviewInput, options: PreviewOption
     current = input;
     const {recap, layers = []} = input;
     template = resolveTemplate(...layers);
-    durationInFrames = calculateDuration(recap, template);
+    durationInFrames = calculateDuration(recap, sceneTemplate(template));
     drawnFrame = -1;
     if (error !== null) {
       generation += 1;

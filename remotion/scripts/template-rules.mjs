@@ -78,7 +78,7 @@ if (query.constants) {
     MAX_AUDIO_URL: rules.MAX_AUDIO_URL,
     BPM_RANGE: rules.BPM_RANGE,
     VOLUME_RANGE: rules.VOLUME_RANGE,
-    DEFAULT_TEMPLATE: rules.DEFAULT_TEMPLATE,
+    DEFAULT_TEMPLATE: rules.DEFAULT_WIRE_TEMPLATE,
     FIELDS: Object.fromEntries(
       Object.entries(FIELDS).map(([section, fields]) => [
         section,

@@ -3,13 +3,17 @@
  * scene's layout and options), as the reading tracker sends it with a render request.
  *
  * A template arrives partial; `resolveTemplate` lays its layers over the defaults (presets/default.json, which is
- * today's dark design exactly) field by field and returns a complete `Template`. Each field's shape is a zod schema
+ * today's dark design exactly) field by field and returns a complete `WireTemplate`. Each field's shape is a zod schema
  * (TEMPLATE_FIELDS), and the whole of what a client sends is TEMPLATE_INPUT, which scripts/export-template-schema.mjs
  * writes as JSON Schema for the server (tornado_render/template.schema.json: it validates requests with it). The
  * server resolves the same way (tornado_render/templates.py) and hands the composition the complete result;
  * tests/test_templates.py runs both resolvers on the same inputs. The
  * composition and the browser preview resolve again, which changes nothing for a complete template and makes
  * anything else safe: a value of the wrong type or shape is ignored, never drawn.
+ *
+ * Two shapes, one vocabulary. The wire (what a client sends, the JSON Schema, the presets, `resolveTemplate`) keeps
+ * the reading tracker's section keys (`bookReveal`, `statsReveal`); the composition speaks only the scenes' names
+ * (`Template`: `book`, `stats`). `sceneTemplate` is the one place that turns the one into the other, by SCENES.
  *
  * Timing, in frames at 30 fps. Each scene has parts and a total (intro: fadeIn, hold, fadeOut, total). The parts
  * are laid end to end; a scene lasts its total, or the sum of its parts when that is longer, so a template that
@@ -50,10 +54,10 @@ export const COLOR_KEYS = [
 export const FONT_ROLES = ['heading', 'body', 'mono'] as const;
 
 /**
- * The scenes of the video, by their one name (intro, book, stats, comingSoon, outro): the template section that
- * holds each one's options (the reading tracker's key, kept on the wire: `bookReveal`, `statsReveal`), and its
- * timing parts, in the order they are laid out, and its total. Everything that goes from a scene to its options or
- * its timing goes through this table (the composition, the timeline, and the server through the JSON Schema).
+ * The scenes of the video, by their one name (intro, book, stats, comingSoon, outro): the wire section that holds
+ * each one's options (the reading tracker's key: `bookReveal`, `statsReveal`), and its timing parts, in the order
+ * they are laid out, and its total. The section is read only where the wire is (`sceneTemplate`, the JSON Schema's
+ * `x-scene`, which the server goes by); past that, a scene's options are `Template[scene]`.
  */
 export const SCENES = {
   intro: {section: 'intro', parts: ['introFadeIn', 'introHold', 'introFadeOut'], total: 'introTotal'},
@@ -147,9 +151,10 @@ function each<K extends string, S extends z.ZodType>(keys: readonly K[], field: 
 }
 
 /**
- * Every field of a Template and the schema of its value, section by section: the one definition of the template's
- * shape. The composition's resolver takes a field's value when its schema does; scripts/export-template-schema.mjs
- * writes it out as JSON Schema (tornado_render/template.schema.json), which the server validates requests with.
+ * Every field of a template and the schema of its value, section by section (the wire's keys): the one definition
+ * of the template's shape. The composition's resolver takes a field's value when its schema does;
+ * scripts/export-template-schema.mjs writes it out as JSON Schema (tornado_render/template.schema.json), which the
+ * server validates requests with.
  */
 export const TEMPLATE_FIELDS = {
   global: {
@@ -207,9 +212,14 @@ type Complete<F extends Fields> = {-readonly [K in keyof F]: z.output<F[K]>};
 /** The soundtrack: a bundled bed, or a track from a URL with its tempo (null: unknown). */
 export type TemplateAudio = {track: string; volume: number} | {url: string; bpm: number | null; volume: number};
 
-/** A complete template, as the composition draws it (what `resolveTemplate` returns). */
-export interface Template {
-  global: {[K in keyof (typeof TEMPLATE_FIELDS)['global']]: Complete<(typeof TEMPLATE_FIELDS)['global'][K]>};
+/** The colors, fonts and timing of a complete template (the same on the wire and in the composition). */
+export type TemplateGlobal = {
+  [K in keyof (typeof TEMPLATE_FIELDS)['global']]: Complete<(typeof TEMPLATE_FIELDS)['global'][K]>;
+};
+
+/** A complete template in the wire's keys: what `resolveTemplate` returns, the server resolves and the presets hold. */
+export interface WireTemplate {
+  global: TemplateGlobal;
   intro: Complete<(typeof TEMPLATE_FIELDS)['intro']>;
   bookReveal: Complete<(typeof TEMPLATE_FIELDS)['bookReveal']>;
   statsReveal: Complete<(typeof TEMPLATE_FIELDS)['statsReveal']>;
@@ -217,14 +227,21 @@ export interface Template {
   outro: Complete<(typeof TEMPLATE_FIELDS)['outro']>;
   audio: TemplateAudio | null;
 }
-export type ColorKey = keyof Template['global']['colors'];
-export type FontRole = keyof Template['global']['fonts'];
-/** The template section holding a scene's options. */
-export type SectionOf<S extends SceneName> = Template[(typeof SCENES)[S]['section']];
+
+/** Each scene's options under the scene's name (SCENES says which wire section holds them). */
+type SceneOptions = {[S in SceneName]: WireTemplate[(typeof SCENES)[S]['section']]};
+
+/** A complete template as the composition draws it: a scene's options are `template[scene]` (see `sceneTemplate`). */
+export interface Template extends SceneOptions {
+  global: TemplateGlobal;
+  audio: TemplateAudio | null;
+}
+export type ColorKey = keyof TemplateGlobal['colors'];
+export type FontRole = keyof TemplateGlobal['fonts'];
 
 type DeepPartial<T> = {[K in keyof T]?: T[K] extends Record<string, unknown> ? DeepPartial<T[K]> : T[K]};
-/** What a client sends: any part of a Template (unknown keys are ignored). */
-export type TemplateInput = DeepPartial<Template>;
+/** What a client sends: any part of a WireTemplate (unknown keys are ignored). */
+export type TemplateInput = DeepPartial<WireTemplate>;
 
 /** A section of what a client sends: every field optional, unknown keys kept (the server names them, ignored). */
 const partial = (fields: Fields, meta: Record<string, unknown>) => z.looseObject(fields).partial().meta(meta);
@@ -237,7 +254,7 @@ const sceneMeta = (section: string) => {
 };
 
 /**
- * What a client sends, as one schema: any part of a Template, unknown keys allowed (and ignored). Its JSON Schema
+ * What a client sends, as one schema: any part of a WireTemplate, unknown keys allowed (and ignored). Its JSON Schema
  * (component names from `id`) is what the server validates with and what its OpenAPI document describes.
  */
 export const TEMPLATE_INPUT = z
@@ -268,7 +285,9 @@ export const TEMPLATE_INPUT = z
   .meta({id: 'Template', description: 'How the video looks; every field optional, unknown keys ignored'});
 
 /** The defaults: today's dark design (presets/default.json is the `default` preset, and complete). */
-export const DEFAULT_TEMPLATE: Template = DEFAULT_PRESET.template as Template;
+export const DEFAULT_WIRE_TEMPLATE: WireTemplate = DEFAULT_PRESET.template as WireTemplate;
+/** The defaults as the composition draws them. */
+export const DEFAULT_TEMPLATE: Template = sceneTemplate(DEFAULT_WIRE_TEMPLATE);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -331,7 +350,7 @@ export function resolveAudio(current: TemplateAudio | null, layer: unknown): Tem
 }
 
 /** How long a scene of this kind lasts: its total, or the sum of its parts when that is longer. */
-export function sceneLength(timing: Template['global']['timing'], scene: SceneName): number {
+export function sceneLength(timing: TemplateGlobal['timing'], scene: SceneName): number {
   const {parts, total} = SCENES[scene];
   const sum = parts.reduce((frames: number, part) => frames + timing[part], 0);
   return Math.max(timing[total], sum);
@@ -342,19 +361,34 @@ export function sceneLength(timing: Template['global']['timing'], scene: SceneNa
  * field. Each scene's total becomes the length it lasts (see `sceneLength`), so a resolved template says every
  * scene's length itself; resolving it again gives the same template.
  */
-export function resolveTemplate(...layers: unknown[]): Template {
-  let result = DEFAULT_TEMPLATE as unknown as Record<string, unknown>;
-  let audio = DEFAULT_TEMPLATE.audio;
+export function resolveTemplate(...layers: unknown[]): WireTemplate {
+  let result = DEFAULT_WIRE_TEMPLATE as unknown as Record<string, unknown>;
+  let audio = DEFAULT_WIRE_TEMPLATE.audio;
   for (const layer of layers) {
     result = overlay(result, layer, TEMPLATE_FIELDS);
     if (isRecord(layer) && Object.prototype.hasOwnProperty.call(layer, 'audio')) {
       audio = resolveAudio(audio, layer.audio);
     }
   }
-  const template = result as unknown as Template;
+  const template = result as unknown as WireTemplate;
   const timing = {...template.global.timing};
   for (const scene of SCENE_NAMES) {
     timing[SCENES[scene].total] = sceneLength(timing, scene);
   }
   return {...template, global: {...template.global, timing}, audio};
+}
+
+/**
+ * The composition's template from the wire's: each scene's options taken from its section (SCENES), under the
+ * scene's name: the one place a section key becomes a scene name, so the composition and the timeline speak scene
+ * names only.
+ */
+export function sceneTemplate(wire: WireTemplate): Template {
+  const scenes = Object.fromEntries(SCENE_NAMES.map((scene) => [scene, wire[SCENES[scene].section]]));
+  return {global: wire.global, ...scenes, audio: wire.audio} as Template;
+}
+
+/** The composition's complete template for these layers (see `resolveTemplate`, `sceneTemplate`). */
+export function resolveScenes(...layers: unknown[]): Template {
+  return sceneTemplate(resolveTemplate(...layers));
 }

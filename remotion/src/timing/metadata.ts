@@ -5,7 +5,7 @@
  * that loads the whole bundle to ask (selectComposition, about half a second of every render's fixed cost).
  */
 import {FRAMES, formatOf} from '../compositions/MonthlyRecap/frame';
-import {resolveTemplate} from '../template/template';
+import {resolveScenes} from '../template/template';
 import {sampleRecap} from '../sampleRecap';
 import type {MonthlyRecapProps} from '../types';
 import type {WithStaticSpans} from './staticSpans';
@@ -20,7 +20,7 @@ export interface RecapMetadata {
 }
 
 export const recapMetadata = (props: WithStaticSpans<MonthlyRecapProps>): RecapMetadata => {
-  const template = resolveTemplate(props.template);
+  const template = resolveScenes(props.template);
   const frame = FRAMES[formatOf(props)];
   return {
     durationInFrames: calculateDuration(props, template),

@@ -24,7 +24,7 @@
  */
 import {beatFrames, nextBeat, soundtrackTempo} from '../audio/soundtrack';
 import type {StaticSpan} from './staticSpans';
-import {resolveTemplate, SCENES, type SceneName, type Template} from '../template/template';
+import {resolveScenes, SCENES, type SceneName, type Template} from '../template/template';
 import type {MonthlyRecapExport} from '../types';
 import {subScores} from '../cawpile';
 import {
@@ -60,7 +60,7 @@ const SETTLES_AT: Record<
     if (bookIndex === undefined) {
       return bookGridSettlesAt(cues, data.books.length);
     }
-    const rating = template.bookReveal.showRatings ? (data.books[bookIndex]?.rating ?? null) : null;
+    const rating = template.book.showRatings ? (data.books[bookIndex]?.rating ?? null) : null;
     return bookSettlesAt(cues, rating !== null, rating === null ? 0 : subScores(rating).length);
   },
   stats: (_data, _template, cues) => statsSettlesAt(cues),
@@ -93,7 +93,7 @@ export function hasComingSoon(data: TimelineInput, template: Template): boolean 
 /** The kinds of scene of this video, in order. */
 function sceneKinds(data: TimelineInput, template: Template): Array<{kind: SceneKind; bookIndex?: number}> {
   const books: Array<{kind: SceneKind; bookIndex?: number}> =
-    template.bookReveal.layout === 'grid'
+    template.book.layout === 'grid'
       ? data.books.length > 0
         ? [{kind: 'book'}]
         : []
@@ -114,7 +114,7 @@ export function templateBeat(template: Template): number | null {
 }
 
 export function buildTimeline(data: TimelineInput, resolved?: Template): Scene[] {
-  const template = resolved ?? resolveTemplate(data.template);
+  const template = resolved ?? resolveScenes(data.template);
   const cues = choreographyFor(template);
   const timing = template.global.timing;
   const beat = templateBeat(template);

@@ -12,7 +12,7 @@ import React from 'react';
 import {AbsoluteFill, Freeze} from 'remotion';
 import {MonthlyRecap} from '../MonthlyRecap';
 import {buildTimeline} from '../../timing/timeline';
-import {resolveTemplate} from '../../template/template';
+import {resolveScenes} from '../../template/template';
 import type {MonthlyRecapProps} from '../../types';
 
 /** How long each bench video is: long enough that the per-frame cost outweighs the start. */
@@ -22,7 +22,7 @@ export const BenchBlank: React.FC = () => <AbsoluteFill style={{backgroundColor:
 
 /** The frame of the recap the busy still holds: the stats scene once everything in it has settled. */
 export function statsHoldFrame(props: MonthlyRecapProps): number {
-  const scenes = buildTimeline(props, resolveTemplate(props.template));
+  const scenes = buildTimeline(props, resolveScenes(props.template));
   const stats = scenes.find((scene) => scene.kind === 'stats') ?? scenes[0];
   return stats.from + Math.min(stats.settledAt, Math.max(0, stats.exitAt - 1));
 }

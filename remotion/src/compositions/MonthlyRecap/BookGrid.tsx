@@ -1,5 +1,5 @@
 /**
- * Template bookReveal.layout `grid`: every book of the month in one scene, a cell each (cover, title, and the
+ * Template book.layout `grid`: every book of the month in one scene, a cell each (cover, title, and the
  * stars and author when the template shows them), entering one after another. Columns follow the number of books,
  * and cells shrink so the grid always fits; past MAX_GRID_CELLS the last cell says how many more there were.
  *
@@ -63,7 +63,7 @@ const Cell: React.FC<{book: Book; index: number; width: number; coverHeight: num
   textHeight,
 }) => {
   const {colors, cues, template} = useTheme();
-  const {showRatings, showAuthors, animationStyle} = template.bookReveal;
+  const {showRatings, showAuthors, animationStyle} = template.book;
   const entrance = entranceStyle(useCue(cues.bookGrid.cell(index)), 40, animationStyle);
   const lang = hanLang(`${book.title} ${book.authors.join(' ')}`);
   const titleSize = Math.max(22, Math.min(40, Math.round(width * 0.13)));
@@ -104,7 +104,7 @@ const Cell: React.FC<{book: Book; index: number; width: number; coverHeight: num
 
 const More: React.FC<{count: number; index: number; width: number; height: number}> = ({count, index, width, height}) => {
   const {colors, fonts, cues, template} = useTheme();
-  const entrance = entranceStyle(useCue(cues.bookGrid.cell(index)), 40, template.bookReveal.animationStyle);
+  const entrance = entranceStyle(useCue(cues.bookGrid.cell(index)), 40, template.book.animationStyle);
   return (
     <div
       style={{
@@ -130,19 +130,19 @@ const More: React.FC<{count: number; index: number; width: number; height: numbe
 
 export const BookGrid: React.FC<{books: readonly Book[]}> = ({books}) => {
   const {colors, cues, template} = useTheme();
-  const heading = entranceStyle(useCue(cues.bookGrid.heading), 40, template.bookReveal.animationStyle);
+  const heading = entranceStyle(useCue(cues.bookGrid.heading), 40, template.book.animationStyle);
   const overflow = books.length > MAX_GRID_CELLS;
   const shown = overflow ? books.slice(0, MAX_GRID_CELLS - 1) : books;
   const cells = shown.length + (overflow ? 1 : 0);
   const frame = useFrame();
   const textHeightFor = (cellWidth: number) =>
-    Math.round(Math.max(22, Math.min(40, cellWidth * 0.13)) * (template.bookReveal.showRatings ? 4.2 : 3.2));
+    Math.round(Math.max(22, Math.min(40, cellWidth * 0.13)) * (template.book.showRatings ? 4.2 : 3.2));
   const columns = columnsFor(cells, frame, textHeightFor);
   const rows = Math.ceil(cells / columns);
   const width = (frame.contentWidth - (columns - 1) * GAP) / columns;
   const textHeight = textHeightFor(width);
   const rowHeight = Math.min(width * 1.5 + 10 + textHeight, (bodyHeight(frame) - (rows - 1) * GAP) / rows);
-  const coverHeight = Math.max(60, rowHeight - 10 - textHeight) * GRID_COVER_SCALE[template.bookReveal.coverSize];
+  const coverHeight = Math.max(60, rowHeight - 10 - textHeight) * GRID_COVER_SCALE[template.book.coverSize];
   return (
     <SceneFrame justify="flex-start">
       <Eyebrow cue={cues.bookGrid.eyebrow} icon={<BookIcon size={38} />}>

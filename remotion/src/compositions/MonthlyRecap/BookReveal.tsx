@@ -8,7 +8,7 @@
  * Shapes (frame.ts): the story stacks cover and verdict, title, bars; the square sets the title beside the cover and
  * the bars in two columns across the foot; the landscape sets cover, verdict and title, and bars side by side.
  *
- * Template (bookReveal): `sequential` (the default design) puts the cover beside its verdict; `carousel` centres
+ * Template (book): `sequential` (the default design) puts the cover beside its verdict; `carousel` centres
  * the cover between the neighbouring books' covers, its verdict in one line below (in the story; the square and
  * landscape cuts lay a carousel's books out as sequential cards, the neighbours need a story's height); `grid` (see
  * BookGrid) shows every book in one scene. `showRatings` and `showAuthors` leave the rating (stars, average, bars)
@@ -123,8 +123,8 @@ const NotRated: React.FC = () => {
 /** The verdict beside a cover: the rating (or "not rated"), unless the template leaves ratings out. */
 const Verdict: React.FC<{book: Book; columnWidth: number}> = ({book, columnWidth}) => {
   const {cues, template} = useTheme();
-  const rating = entranceStyle(useCue(cues.book.rating), 30, template.bookReveal.animationStyle);
-  if (!template.bookReveal.showRatings) {
+  const rating = entranceStyle(useCue(cues.book.rating), 30, template.book.animationStyle);
+  if (!template.book.showRatings) {
     return null;
   }
   return <div style={rating}>{book.rating === null ? <NotRated /> : <RatingBlock average={book.rating.average} columnWidth={columnWidth} />}</div>;
@@ -145,7 +145,7 @@ const EnteringCover: React.FC<{book: Book; width: number; height: number}> = ({b
   const {cues, template} = useTheme();
   const coverIn = useCue(cues.book.cover);
   return (
-    <div style={coverEntrance(coverIn, template.bookReveal.animationStyle)}>
+    <div style={coverEntrance(coverIn, template.book.animationStyle)}>
       <Cover url={book.coverUrl} title={book.title} width={width} height={height} />
     </div>
   );
@@ -178,7 +178,7 @@ function hasFacts(book: Book): boolean {
 /** The facts entering on their cue. */
 const EnteringFacts: React.FC<{book: Book; row?: boolean}> = ({book, row}) => {
   const {cues, template} = useTheme();
-  const pages = entranceStyle(useCue(cues.book.pages), 30, template.bookReveal.animationStyle);
+  const pages = entranceStyle(useCue(cues.book.pages), 30, template.book.animationStyle);
   return (
     <div style={pages}>
       <Facts book={book} row={row} />
@@ -192,14 +192,14 @@ const EnteringFacts: React.FC<{book: Book; row?: boolean}> = ({book, row}) => {
  */
 const TitleAndAuthors: React.FC<{book: Book; width: number; height: number; centered?: boolean}> = ({book, width, height, centered = false}) => {
   const {colors, cues, template} = useTheme();
-  const style = template.bookReveal.animationStyle;
+  const style = template.book.animationStyle;
   const title = entranceStyle(useCue(cues.book.title), 50, style);
   const authors = entranceStyle(useCue(cues.book.authors), 50, style);
   // One convention for the whole book: a Japanese title with kana makes its kanji-only author Japanese too.
   const lang = hanLang(`${book.title} ${book.authors.join(' ')}`);
   const rtl = textDirection(book.title) === 'rtl';
   const align = centered ? 'center' : rtl ? 'right' : 'left';
-  const showAuthors = template.bookReveal.showAuthors;
+  const showAuthors = template.book.showAuthors;
   return (
     <div style={{height, width, display: 'flex', flexDirection: 'column', gap: 18, overflow: 'hidden'}}>
       <div style={title}>
@@ -263,7 +263,7 @@ const CardBottom: React.FC<{book: Book; bottom: Bottom; left: number; top: numbe
   columns = 1,
 }) => {
   const {colors, cues, template} = useTheme();
-  const facts = entranceStyle(useCue(cues.book.pages), 30, template.bookReveal.animationStyle);
+  const facts = entranceStyle(useCue(cues.book.pages), 30, template.book.animationStyle);
   if (bottom.kind === 'none') {
     return null;
   }
@@ -292,7 +292,7 @@ const CardBottom: React.FC<{book: Book; bottom: Bottom; left: number; top: numbe
 
 const BookEyebrow: React.FC<{book: Book; index: number; total: number}> = ({book, index, total}) => {
   const {cues, template} = useTheme();
-  const badge = entranceStyle(useCue(cues.book.badge), 30, template.bookReveal.animationStyle);
+  const badge = entranceStyle(useCue(cues.book.badge), 30, template.book.animationStyle);
   return (
     <div style={{height: EYEBROW_ROW, flexShrink: 0, display: 'flex', alignItems: 'center', justifyContent: 'space-between'}}>
       <Eyebrow cue={cues.book.eyebrow} icon={<BookIcon size={38} />}>{`Book ${index + 1} of ${total}`}</Eyebrow>
@@ -307,7 +307,7 @@ const BookEyebrow: React.FC<{book: Book; index: number; total: number}> = ({book
 const StoryBook: React.FC<{book: Book; index: number; total: number}> = ({book, index, total}) => {
   const {template} = useTheme();
   const frame = useFrame();
-  const {showRatings, coverSize: size} = template.bookReveal;
+  const {showRatings, coverSize: size} = template.book;
   const cover = coverSize(frame, size);
   const top = coverTop(frame);
   const titleTop = top + cover.height + TITLE_GAP;
@@ -339,7 +339,7 @@ const StoryBook: React.FC<{book: Book; index: number; total: number}> = ({book, 
 const WideBook: React.FC<{book: Book; index: number; total: number}> = ({book, index, total}) => {
   const {template} = useTheme();
   const frame = useFrame();
-  const {showRatings, coverSize: size} = template.bookReveal;
+  const {showRatings, coverSize: size} = template.book;
   const cover = coverSize(frame, size);
   const top = coverTop(frame);
   const end = contentBottom(frame);
@@ -397,7 +397,7 @@ const NEIGHBOUR_SHOWN = 150;
 const CarouselBook: React.FC<{books: readonly Book[]; index: number}> = ({books, index}) => {
   const {colors, fonts, cues, template} = useTheme();
   const frame = useFrame();
-  const {showRatings, coverSize: size, animationStyle: style} = template.bookReveal;
+  const {showRatings, coverSize: size, animationStyle: style} = template.book;
   const book = books[index];
   const coverWidth = CAROUSEL_COVER_WIDTHS[size];
   const coverHeight = coverWidth * 1.5;
@@ -459,7 +459,7 @@ export const BookReveal: React.FC<{books: readonly Book[]; index: number}> = ({b
   if (frame.format !== 'story') {
     return <WideBook book={books[index]} index={index} total={books.length} />;
   }
-  return template.bookReveal.layout === 'carousel' ? (
+  return template.book.layout === 'carousel' ? (
     <CarouselBook books={books} index={index} />
   ) : (
     <StoryBook book={books[index]} index={index} total={books.length} />

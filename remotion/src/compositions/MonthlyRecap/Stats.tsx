@@ -2,7 +2,7 @@
  * The month summed up: four counters, the average rating, and the best and worst book. Counters count up so the
  * scene has motion without anything moving around; every value that can be missing has a layout without it.
  *
- * Template (statsReveal): `stacked` (the default design) is a 2 x 2 grid of tiles with the average and the rated
+ * Template (stats): `stacked` (the default design) is a 2 x 2 grid of tiles with the average and the rated
  * books below; `horizontal` puts the counters side by side in one row and the rated books next to each other;
  * `minimal` is the numbers as large lines of text, no cards. `showTotalBooks`, `showTotalPages`,
  * `showAverageRating` and `showTopBook` leave out the books counter, the pages counter, the average and the
@@ -52,7 +52,7 @@ interface Counter {
 const StatTile: React.FC<Counter & {width: number; height: number; maxFontSize: number}> = ({label, value, icon, cues, width, height, maxFontSize}) => {
   const {colors, fonts, families, template} = useTheme();
   const entrance = useEntrance(cues.tile, 40);
-  const shown = useCountUp(value, cues.count, template.statsReveal.animateNumbers);
+  const shown = useCountUp(value, cues.count, template.stats.animateNumbers);
   // Size the number for its final value, so it does not change size while counting up.
   const {fontSize} = fitText({
     text: formatNumber(value),
@@ -80,7 +80,7 @@ const StatTile: React.FC<Counter & {width: number; height: number; maxFontSize: 
 const AverageTile: React.FC<{average: number | null; width: number}> = ({average, width}) => {
   const {colors, fonts, cues, template} = useTheme();
   const entrance = useEntrance(cues.stats.averageTile, 40);
-  const shown = useCountUp(average ?? 0, cues.stats.averageCount, template.statsReveal.animateNumbers);
+  const shown = useCountUp(average ?? 0, cues.stats.averageCount, template.stats.animateNumbers);
   const stars = useCue(cues.stats.averageStars);
   return (
     <div
@@ -110,7 +110,7 @@ const AverageTile: React.FC<{average: number | null; width: number}> = ({average
           </div>
         )}
       </div>
-      <StarRating score={average ?? 0} size={54} gap={8} reveal={template.statsReveal.animateNumbers ? stars : 1} color={ratingColor(colors, average ?? 0)} />
+      <StarRating score={average ?? 0} size={54} gap={8} reveal={template.stats.animateNumbers ? stars : 1} color={ratingColor(colors, average ?? 0)} />
     </div>
   );
 };
@@ -162,7 +162,7 @@ const DnfIcon: React.FC = () => {
 const NumberLine: React.FC<Counter & {format?: (value: number) => string}> = ({label, value, cues, format = formatNumber}) => {
   const {colors, fonts, template} = useTheme();
   const entrance = useEntrance(cues.tile, 40);
-  const shown = useCountUp(value, cues.count, template.statsReveal.animateNumbers);
+  const shown = useCountUp(value, cues.count, template.stats.animateNumbers);
   return (
     <div style={{display: 'flex', alignItems: 'baseline', gap: 24, ...entrance}}>
       <span style={{fontFamily: fonts.display, fontWeight: 700, fontSize: 168, lineHeight: 1.02, color: colors.text, whiteSpace: 'nowrap'}}>
@@ -178,7 +178,7 @@ export const Stats: React.FC<{meta: RecapMeta; stats: RecapStats}> = ({meta, sta
   const frame = useFrame();
   // The square and landscape cuts set the counters and the cards in two columns (the story stacks them).
   const twoColumns = frame.format !== 'story';
-  const options = template.statsReveal;
+  const options = template.stats;
   const heading = useEntrance(cues.stats.heading, 40);
   const top = useEntrance(cues.stats.topRated, 40);
   const lowest = useEntrance(cues.stats.lowestRated, 40);

@@ -9,7 +9,7 @@ import React, {useEffect, useMemo, useState} from 'react';
 import {AbsoluteFill, continueRender, delayRender} from 'remotion';
 import {designFaces} from '../../fonts/registry';
 import {isInvisible} from '../../template/colors';
-import {resolveTemplate} from '../../template/template';
+import {resolveScenes} from '../../template/template';
 import type {MonthlyRecapProps} from '../../types';
 import {BookGrid} from './BookGrid';
 import {BookReveal} from './BookReveal';
@@ -100,7 +100,7 @@ export const MonthlyRecap: React.FC<MonthlyRecapProps> = (given) => {
   const books = useCoverPalettes(given.books);
   const props = {...given, books};
   const key = JSON.stringify(props.template ?? null);
-  const theme = useMemo(() => themeOf(resolveTemplate(JSON.parse(key))), [key]);
+  const theme = useMemo(() => themeOf(resolveScenes(JSON.parse(key))), [key]);
   useFaces(designFaces(theme.families), 'the template families');
   const footer = `${props.meta.monthName} ${props.meta.year}`;
   // The footer shows the month in capitals (text-transform), which can need other faces than as written.

@@ -13,7 +13,7 @@ import {interpolate, spring, useCurrentFrame, useVideoConfig} from 'remotion';
 import type {Template} from '../../template/template';
 import type {Cue} from '../../timing/choreography';
 
-export type EntranceStyle = Template['bookReveal']['animationStyle'];
+export type EntranceStyle = Template['book']['animationStyle'];
 
 /** 0 -> 1 progress of a cue at `frame` of its scene: a damped spring, or a linear tween, from its delay over its frames. */
 export function cueProgress(cue: Cue, frame: number, fps: number): number {

@@ -7,7 +7,7 @@
 import React, {useMemo} from 'react';
 import {AbsoluteFill} from 'remotion';
 import {designFaces} from '../../fonts/registry';
-import {resolveTemplate} from '../../template/template';
+import {resolveScenes} from '../../template/template';
 import type {MonthlyRecapProps} from '../../types';
 import {Cover} from '../MonthlyRecap/Cover';
 import {FitText} from '../MonthlyRecap/FitText';
@@ -28,7 +28,7 @@ const FAN_GAP = 60;
 
 export const RecapCard: React.FC<MonthlyRecapProps> = (props) => {
   const key = JSON.stringify(props.template ?? null);
-  const theme = useMemo(() => themeOf(resolveTemplate(JSON.parse(key))), [key]);
+  const theme = useMemo(() => themeOf(resolveScenes(JSON.parse(key))), [key]);
   useFaces(designFaces(theme.families), 'the template families');
   const label = 'Reading recap';
   useFonts([{text: label.toUpperCase(), key: 'bodyBold', lang: null, families: theme.families}]);
