@@ -380,15 +380,20 @@ class TestChunksOverTheFleet:
         """Worker B renders chunk 2 of 3 while the coordinator A renders chunk 1; chunk 3 goes to whichever of
         them is free first (A takes it back from the queue, or B takes it next): each chunk rendered once, one
         video of the whole length, progress 0..100 rising, one `complete`."""
-        coordinator = fleet.instance(**CHUNKED)
+        coordinator = fleet.instance(USER_MAX_JOBS="2", **CHUNKED)
         helper = fleet.instance(role="worker", MAX_CONCURRENT_RENDERS="1")
         stream = open_stream(coordinator.port, stream_url(distinct_recap("one-book", "Spread")))
         read_events(stream, count=1)
         taken = helper.wait_for_log("render_started")
+        # The render's chunks are not the reader's jobs: with three of them in flight, a second request still fits.
+        second = open_stream(coordinator.port, stream_url(distinct_recap("one-book", "Second")))
+        assert second.status == 200
         fleet.gate.open("Spread")
         read_events(stream)
         assert_one_complete_after_rising_progress(stream)
-        chunks = sorted(job["chunk"]["index"] for job in render_runs(fleet.jobs_dir))
+        # What Spread's render did, read before Second's renders (held by the gate until now) can add to it.
+        runs = [job for job in render_runs(fleet.jobs_dir) if job["inputProps"]["meta"]["monthName"] == "Spread"]
+        chunks = sorted(job["chunk"]["index"] for job in runs)
         assert chunks == [0, 1, 2]  # each chunk rendered once, and never the whole video
         stored_by_helper = [line["chunk"] for line in helper.logs("chunk_stored")]
         taken_back = [line["chunk"] for line in coordinator.logs("chunk_taken_back")]
@@ -396,6 +401,8 @@ class TestChunksOverTheFleet:
         assert sorted(stored_by_helper + taken_back) == [1, 2]
         video = self.stored_video(fleet, tmp_path)
         assert video.frames == 420
+        fleet.gate.open("Second")
+        assert read_events(second).names[-1] == "complete"
         observed["chunks_over_the_fleet"] = {
             "helper_took": taken["job_id"],
             "chunk_runs": chunks,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import structlog
@@ -263,6 +264,30 @@ class TestManager:
         assert seen[-1].data["message"] == "Render failed: server is shutting down"
         [error] = lines_named(lines, "error")
         assert (error["phase"], error["reason"]) == ("queued", "Render failed: server is shutting down")
+
+    def test_withdraw_ends_a_waiting_job_and_leaves_a_running_one_alone(self) -> None:
+        """withdraw (a chunk's coordinator taking it back) ends a job that waits, with `error`; one that runs goes on
+        untold (no cancel request is left for its worker), and a chunk of a reader's request is not one of the
+        reader's jobs (USER_MAX_JOBS counts it apart)."""
+        seen: list[JobEvent] = []
+
+        async def test() -> None:
+            store = MemoryJobStore()
+            manager = JobManager(store, Pipeline(), no_video, LIMITS, renders=False)
+            running, waiting = await manager.submit(request("A")), await manager.submit(request("B"))
+            assert await store.take_next("worker", 30, 1) is running
+            taken_back = CancelRequest(FailureReason.CANCELLED, "taken back")
+            assert not await manager.withdraw(running, taken_back)
+            assert await store.cancel_requested(running) is None
+            assert await manager.withdraw(waiting, taken_back)
+            seen.extend(await events_until_end(manager, waiting))
+            chunk = replace(request("A"), chunk=(1, 2))
+            assert chunk.quota_user != running.request.quota_user
+
+        lines = run(test)
+        assert [event.name for event in seen] == ["queued", "error"]
+        [error] = lines_named(lines, "error")
+        assert (error["phase"], error["reason"]) == ("queued", "Render failed: taken back")
 
 
 class OutageStore(MemoryJobStore):

@@ -140,7 +140,10 @@ class FleetChunks:
         """Chunk `index`'s job followed to its end: its progress to `handle`, then its `done` (its stored record,
         the videos fetched to `paths`); None when it failed or its files are not to be had."""
         gone = asyncio.Event()
-        watch = await self.manager.watch(job, None, gone)
+        try:
+            watch = await self.manager.watch(job, None, gone)
+        except StoreUnavailable:
+            return None
         try:
             async for events in watch:
                 for event in events:

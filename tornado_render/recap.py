@@ -65,8 +65,10 @@ class RenderRequest:
     @property
     def quota_user(self) -> str:
         """The userId as quotas count it (USER_MAX_JOBS, USER_MAX_STREAMS): `Alice` and its fullwidth spelling
-        are both `alice`."""
-        return quota_user(self.user_id)
+        are both `alice`. A render's chunks count apart (a control character no valid userId has): they are parts of
+        one job the reader was admitted for, not more of the reader's jobs."""
+        user = quota_user(self.user_id)
+        return user if self.chunk is None else f"{user}\x1fchunks"
 
     @property
     def year(self) -> int:

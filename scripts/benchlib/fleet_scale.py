@@ -4,8 +4,8 @@ every render (WARM_RENDERS=0) and with warm drivers (render/warm.py), and one-bo
 time of a blank 1080 x 1920 composition and of a busy one held still (remotion/src/compositions/Bench) against a
 recap's frames, every frame captured by renderMedia at the renders' concurrency; and the chunk speed-up
 (render/chunks.py): five-books whole by one driver pinned to one core against two chunks by two drivers pinned to a
-core each, request to the joined video, with the chunks' fixed cost and the join measured; and the priority lanes
-behind a month-end backlog (lanes.py)."""
+core each, request to the joined video, with the chunks' fixed cost and the join measured; the same over the
+fleet through the whole service (fleet_chunks.py); and the priority lanes behind a month-end backlog (lanes.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from tornado.process import Subprocess
 
-from scripts.benchlib import lanes
+from scripts.benchlib import fleet_chunks, lanes
 from scripts.benchlib.common import DRIVER, REMOTION, WORK, fmt, median, tuned
 from scripts.benchlib.fonts import become_subreaper, cpu_seconds, reap_orphans
 from tests.support.recaps import load_recap
@@ -261,6 +261,7 @@ def measure(bundle: str) -> dict[str, Any]:
         "throughput": renders_per_hour(bundle),
         "floor": capture_floor(bundle),
         "chunk_speedup": chunk_speedup(bundle),
+        "fleet_chunks": fleet_chunks.measure(bundle),
         "lanes": lanes.measure(),
     }
 
@@ -282,6 +283,7 @@ def report_lines(results: dict[str, Any]) -> list[str]:
         f"{tp['warm']['renders_per_hour']:.0f} | | |",
         *floor_lines(results.get("floor")),
         *speedup_lines(results.get("chunk_speedup")),
+        *fleet_chunks.report_lines(results.get("fleet_chunks")),
         *lanes.report_lines(results.get("lanes")),
     ]
 

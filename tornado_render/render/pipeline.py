@@ -15,6 +15,9 @@ outcome (stored with the video, so a later cache hit repeats it) and a silent vi
 A video's length is the one duration rule's (templates.duration_frames, the Python side of the composition's
 calculateDuration; tests compare the two): the `duration` clients are told, and what the storage records, is the
 rule's, and a driver that reports another frame count is logged as a bug (`duration_mismatch`).
+
+A request with a `chunk` is a part of another's render (CHUNK_FLEET, fleet_chunks.py): its frames of each shape are
+rendered and stored under chunks/ for the render's coordinator, silent, with no card, poster or share page.
 """
 
 from __future__ import annotations
@@ -393,15 +396,7 @@ class Pipeline:
             return None
 
         try:
-            return await run_driver(
-                self.driver_argv,
-                job,
-                handle,
-                cwd=self.remotion_dir,
-                timeout=self.options.timeout_seconds,
-                announce=True,
-                pool=self.drivers,
-            )
+            return await self._run_driver(job, handle)
         except RenderFailed as error:
             raise _job_failure(error, FailureReason.RENDER) from None
 
@@ -450,12 +445,7 @@ class Pipeline:
 
         try:
             if self.fleet is not None:
-                jobs = chunk_jobs(job, count, 1)
-                run_here = lambda index: self._run_driver(jobs[index], handle_for(index), index, count)  # noqa: E731
-                chunk_paths = lambda index: {name: chunk_path(video, index) for name, video in named_videos.items()}  # noqa: E731
-                fleet = self.fleet.render(
-                    request, count, self.video_name(request)[1], chunk_paths, handle_for, run_here
-                )
+                fleet = self._on_the_fleet(self.fleet, request, chunk_jobs(job, count, 1), named_videos, handle_for)
                 done = await _within(fleet, self.options.timeout_seconds)
             else:
                 done = await render_chunks(
@@ -491,17 +481,37 @@ class Pipeline:
             {"chunks": [message.get("timings") for message in done], "joinSeconds": join_seconds},
         )
 
+    async def _on_the_fleet(
+        self,
+        fleet: ChunkFleet,
+        request: RenderRequest,
+        jobs: list[dict[str, Any]],
+        named_videos: dict[str, Path],
+        handle_for: Callable[[int], Callable[[dict[str, Any]], T | None]],
+    ) -> list[T]:
+        """The chunk `jobs` rendered over the fleet (CHUNK_FLEET): those this instance renders run `jobs[index]`,
+        the others' videos are fetched to where this instance's would be."""
+
+        def run_here(index: int) -> Awaitable[T]:
+            return self._run_driver(jobs[index], handle_for(index), f"chunk {index + 1} of {len(jobs)}")
+
+        def paths_of(index: int) -> dict[str, Path]:
+            return {name: chunk_path(video, index) for name, video in named_videos.items()}
+
+        video_key = self.video_name(request)[1]
+        return await fleet.render(request, len(jobs), video_key, paths_of, handle_for, run_here)
+
     async def _run_driver(
-        self, job: dict[str, Any], handle: Callable[[dict[str, Any]], Any], index: int, count: int
-    ) -> Any:
-        """Chunk `index` of `count` by a driver of this instance."""
+        self, job: dict[str, Any], handle: Callable[[dict[str, Any]], T | None], chunk: str = ""
+    ) -> T:
+        """`job` by a driver of this instance (`chunk`: which, "chunk 2 of 3", for its failure's message)."""
         return await run_driver(
             self.driver_argv,
             job,
             handle,
             cwd=self.remotion_dir,
             timeout=self.options.timeout_seconds,
-            failure_prefix=f"chunk {index + 1} of {count}",
+            failure_prefix=chunk,
             announce=True,
             pool=self.drivers,
         )
@@ -544,11 +554,11 @@ class Pipeline:
                 return None
 
             try:
-                done = await self._run_driver(job, handle, index, count)
+                done = await self._run_driver(job, handle, f"chunk {index + 1} of {count}")
             except RenderFailed as error:
                 raise _job_failure(error, FailureReason.RENDER) from None
             render_seconds = round(time.monotonic() - started, 3)
-            record = {
+            record: dict[str, Any] = {
                 name: done[name] for name in ("frameRange", "frameCount", "framesCaptured", "timings") if name in done
             }
             started = time.monotonic()
@@ -568,7 +578,11 @@ class Pipeline:
             _remove_quietly(*paths.values(), *extras.values())
         upload_seconds = round(time.monotonic() - started, 3)
         log.info(
-            "chunk_stored", chunk=index, chunks=count, render_seconds=render_seconds, frames=record.get("frameRange")
+            "chunk_stored",
+            chunk=index,
+            chunks=count,
+            render_seconds=render_seconds,
+            frame_range=record.get("frameRange"),
         )
         progress(tracker.render(1.0))
         frames = int(_number(done.get("frameCount")))
