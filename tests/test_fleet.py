@@ -358,12 +358,11 @@ class TestRedisTrouble:
 CHUNKED = {"CHUNK_FRAMES": "140", "CHUNK_MIN_FRAMES": "0", "CHUNK_FLEET": "on", "MAX_CONCURRENT_RENDERS": "1"}
 
 
-def assert_one_complete_after_rising_progress(stream: Stream) -> None:
-    """Progress that never repeats nor steps back, up to 100, then one `complete`, the last event."""
+def assert_one_complete_after_contiguous_progress(stream: Stream) -> None:
+    """Progress 0, 1, ..., 100, each once, in order, then one `complete`, the last event."""
     assert stream.names.count("complete") == 1
     assert stream.names[-1] == "complete"
-    assert stream.progress == sorted(set(stream.progress))
-    assert stream.progress[-1] == 100
+    assert stream.progress == list(range(101))
 
 
 class TestChunksOverTheFleet:
@@ -379,7 +378,7 @@ class TestChunksOverTheFleet:
     ) -> None:
         """Worker B renders chunk 2 of 3 while the coordinator A renders chunk 1; chunk 3 goes to whichever of
         them is free first (A takes it back from the queue, or B takes it next): each chunk rendered once, one
-        video of the whole length, progress 0..100 rising, one `complete`."""
+        video of the whole length, progress every integer 0..100 once, one `complete`."""
         coordinator = fleet.instance(USER_MAX_JOBS="2", **CHUNKED)
         helper = fleet.instance(role="worker", MAX_CONCURRENT_RENDERS="1")
         stream = open_stream(coordinator.port, stream_url(distinct_recap("one-book", "Spread")))
@@ -390,7 +389,7 @@ class TestChunksOverTheFleet:
         assert second.status == 200
         fleet.gate.open("Spread")
         read_events(stream)
-        assert_one_complete_after_rising_progress(stream)
+        assert_one_complete_after_contiguous_progress(stream)
         # What Spread's render did, read before Second's renders (held by the gate until now) can add to it.
         runs = [job for job in render_runs(fleet.jobs_dir) if job["inputProps"]["meta"]["monthName"] == "Spread"]
         chunks = sorted(job["chunk"]["index"] for job in runs)
@@ -415,7 +414,7 @@ class TestChunksOverTheFleet:
     def test_a_worker_killed_mid_chunk_loses_nothing(self, fleet: Fleet, tmp_path: Path, observed: Observed) -> None:
         """B is SIGKILLed holding chunk 2: its lease runs out, the chunk goes back to the queue and is taken over
         (here by the coordinator, once its own chunks are done); one video of the whole length is stored, and the
-        reader's progress rises without a step back or a repeat."""
+        reader's progress is every integer 0..100 once, in order."""
         lease = {"WORKER_LEASE_SECONDS": "2"}
         coordinator = fleet.instance(**CHUNKED, **lease)
         doomed = fleet.instance(role="worker", MAX_CONCURRENT_RENDERS="1", **lease)
@@ -428,7 +427,7 @@ class TestChunksOverTheFleet:
         requeued = coordinator.wait_for_log("lease_expired_requeued", timeout=30)
         fleet.gate.open("Doomed")
         read_events(stream)
-        assert_one_complete_after_rising_progress(stream)
+        assert_one_complete_after_contiguous_progress(stream)
         taken_back = sorted(line["chunk"] for line in coordinator.logs("chunk_taken_back"))
         assert taken_back == [1, 2]
         video = self.stored_video(fleet, tmp_path)

@@ -213,7 +213,7 @@ class TestRunner:
                 job = await manager.submit(request("A"))
                 seen.extend(await asyncio.wait_for(events_until_end(manager, job), 10))
                 assert manager.runner is not None
-                assert manager.runner.tasks == {}
+                assert manager.runner.runs == {}
             finally:
                 await manager.shutdown(1)
 

@@ -160,6 +160,28 @@ class TestQueueAndLeases:
         with_store(redis, test)
 
 
+class TestAppendSentAgain:
+    def test_progress_appended_twice_is_in_once(self, redis: RedisServer) -> None:
+        """An append that ran but whose answer was lost (Redis stopping under it) is retried by the store's call:
+        the progress it carried is not appended again (test_fleet's short outage once showed progress 26..33 twice),
+        while other events still are."""
+
+        async def test(store: RedisJobStore) -> None:
+            job, _ = await store.create_or_attach(request("A"), None, ROOMY, None)
+            await store.take_next("worker-1", lease_seconds=30, timeout=1)
+            steps = [("progress", {"progress": value, "phase": "rendering"}) for value in (26, 27, 28)]
+            first = await store.append(job, steps, "worker-1", Running(RENDERING, 28))
+            assert [event.seq for event in first or []] == [1, 2, 3]
+            assert await store.append(job, steps, "worker-1", Running(RENDERING, 28)) == []
+            later = await store.append(
+                job, [steps[-1], ("progress", {"progress": 29, "phase": "rendering"})], "worker-1"
+            )
+            assert [event.seq for event in later or []] == [4]
+            assert [event.data["progress"] for event in await store.wait_for_events(job, 0)] == [26, 27, 28, 29]
+
+        with_store(redis, test)
+
+
 class TestChunkJobs:
     def test_a_chunk_is_a_job_of_its_own_and_travels_through_redis(self, redis: RedisServer) -> None:
         """A chunk of a request has the same look (canonical) but a key of its own, and reads back from Redis as

@@ -234,4 +234,4 @@ class JobManager:
 
     @property
     def running_count(self) -> int:
-        return len(self.runner.tasks) if self.runner is not None else 0
+        return len(self.runner.runs) if self.runner is not None else 0

@@ -238,11 +238,12 @@ class RedisJobStore:
     ) -> list[JobEvent] | None:
         pairs = [text for name, data in events for text in (name, json.dumps(data, ensure_ascii=False))]
         seqs = await self._run("append", job.id, owner or "", state_to_json(state) if state else "", *pairs)
-        if not seqs:
+        if seqs is None:
             return None
         if state is not None:
             job.state = state
-        return [JobEvent.of(job.id, int(seq), name, data) for seq, (name, data) in zip(seqs, events, strict=True)]
+        appended = zip(seqs, events, strict=True)  # seq 0: progress the job had already (lua/append.lua)
+        return [JobEvent.of(job.id, int(seq), name, data) for seq, (name, data) in appended if int(seq) > 0]
 
     async def wait_for_events(self, job: Job, seq: int) -> list[JobEvent]:
         follower = self.followers.get(job.id)

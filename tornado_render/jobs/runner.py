@@ -21,6 +21,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import structlog
@@ -98,6 +99,15 @@ class ProgressPump:
             self.task.cancel()  # when the wait itself was cancelled
 
 
+@dataclass(frozen=True)
+class Run:
+    """One take of a job here: its token (`<worker>.<take>`, the fence of its owner and lease in the store) and the
+    task that renders it."""
+
+    token: str
+    task: asyncio.Task[None]
+
+
 class JobRunner:
     """The manager's hands on this instance's render slots; it tells the manager whenever the queue moved."""
 
@@ -107,11 +117,10 @@ class JobRunner:
         self.run_job, self.check_request = run_job, check_request
         self.slots = self.limits.admission.max_running
         self.worker = f"worker-{uuid.uuid4().hex[:12]}"
-        self.tasks: dict[Job, asyncio.Task[None]] = {}
-        self.runs: dict[Job, str] = {}  # the take each job here runs under: its fence (owner and lease) in the store
+        self.runs: dict[Job, Run] = {}
         self.accepting = True
         self._slot_free = asyncio.Event()
-        self._cancellations: dict[str, CancelRequest] = {}  # by run
+        self._cancellations: dict[str, CancelRequest] = {}  # by run token
         self._loops: list[asyncio.Task[None]] = []
         self.log = get_logger(component="jobs", worker=self.worker)
 
@@ -122,31 +131,31 @@ class JobRunner:
     async def _take_loop(self) -> None:
         """Take a queued job whenever a slot is free."""
         while self.accepting:
-            if len(self.tasks) >= self.slots:
+            if len(self.runs) >= self.slots:
                 self._slot_free.clear()
                 await self._slot_free.wait()
                 continue
-            run = f"{self.worker}.{uuid.uuid4().hex[:8]}"
+            token = f"{self.worker}.{uuid.uuid4().hex[:8]}"
             try:
-                job = await self.store.take_next(run, self.limits.lease_seconds, TAKE_TIMEOUT_SECONDS)
+                job = await self.store.take_next(token, self.limits.lease_seconds, TAKE_TIMEOUT_SECONDS)
             except StoreUnavailable:
                 await asyncio.sleep(1)  # the store is unreachable: try again in a moment
                 continue
             if job is not None and self.accepting:
-                before = self.tasks.get(job)
+                before = self.runs.get(job)
                 if before is not None:  # its earlier run here lost it (the keeper may not have noticed yet)
                     self.cancel_local(job, LEASE_LOST)
-                self.runs[job] = run
-                self.tasks[job] = asyncio.ensure_future(self._run(job, run, before))
+                task = asyncio.ensure_future(self._run(job, token, before.task if before else None))
+                self.runs[job] = Run(token, task)
                 await self.on_change()
 
     async def _keep_loop(self) -> None:
         """Renew leases, notice cancellations, and put jobs whose worker died back in the queue."""
         interval = max(0.2, min(REAP_INTERVAL_SECONDS, self.limits.lease_seconds / 3))
-        while self.accepting or self.tasks:
+        while self.accepting or self.runs:
             with contextlib.suppress(StoreUnavailable):
                 await self.store.register_worker(self.worker, self.slots, self.limits.lease_seconds)
-                for job in list(self.tasks):
+                for job in list(self.runs):
                     await self._keep(job)
                 requeued = await self.store.requeue_abandoned() if self.accepting else []
                 for observer in self.observers if requeued else ():
@@ -159,7 +168,7 @@ class JobRunner:
         run = self.runs.get(job)
         if run is None:  # ended since the keeper listed it
             return
-        if not await self.store.renew(job, run, self.limits.lease_seconds):
+        if not await self.store.renew(job, run.token, self.limits.lease_seconds):
             self.log.warning("lease_lost", job_id=job.id)
             self.cancel_local(job, LEASE_LOST)
             return
@@ -169,31 +178,31 @@ class JobRunner:
 
     def cancel_local(self, job: Job, request: CancelRequest) -> bool:
         """Cancel a job this runner renders; False when it does not run here."""
-        task, run = self.tasks.get(job), self.runs.get(job, "")
-        if task is None or run in self._cancellations:
-            return task is not None
-        self._cancellations[run] = request
+        run = self.runs.get(job)
+        if run is None or run.token in self._cancellations:
+            return run is not None
+        self._cancellations[run.token] = request
         # Not task.cancel() now: a task cancelled before its first step never runs its body (its `finally` neither),
         # and the job would never end nor free its slot. Its first step is queued already, so this comes after it.
-        asyncio.get_running_loop().call_soon(task.cancel)
+        asyncio.get_running_loop().call_soon(run.task.cancel)
         return True
 
-    async def _run(self, job: Job, run: str, before: asyncio.Task[None] | None) -> None:
+    async def _run(self, job: Job, token: str, before: asyncio.Task[None] | None) -> None:
         """The task of one job: every line it logs, the pipeline's included, carries the job's id, userId and worker.
         `before`: this job's earlier run here, lost with its lease and still ending (see the module's docstring)."""
         structlog.contextvars.bind_contextvars(job_id=job.id, user_id=job.user_id, worker=self.worker)
         RUNNING_JOB.set(job)
         try:
-            await self.end(job, *await self._render(job, run, before), run)
+            await self.end(job, *await self._render(job, token, before), token)
         finally:
-            if self.tasks.get(job) is asyncio.current_task():
-                del self.tasks[job]
+            mine = self.runs.get(job)
+            if mine is not None and mine.task is asyncio.current_task():
                 del self.runs[job]
-            self._cancellations.pop(run, None)
+            self._cancellations.pop(token, None)
             self._slot_free.set()
             await self.on_change()
 
-    async def _render(self, job: Job, run: str, before: asyncio.Task[None] | None) -> tuple[Outcome | JobFailed, str]:
+    async def _render(self, job: Job, token: str, before: asyncio.Task[None] | None) -> tuple[Outcome | JobFailed, str]:
         """The job's outcome, or its failure and the phase it failed in, once every progress step reported is out."""
         pump: ProgressPump | None = None
         try:
@@ -206,10 +215,10 @@ class JobRunner:
             for observer in self.observers:
                 observer.job_started(job)
             published = await _retrying(lambda: self.store.last_progress(job))
-            pump = ProgressPump(self.store, job, run, published)
+            pump = ProgressPump(self.store, job, token, published)
             return await self.run_job(job.request, pump.report), ""
         except asyncio.CancelledError:
-            cancellation = self._cancellations.get(run, CancelRequest(FailureReason.CANCELLED, "cancelled"))
+            cancellation = self._cancellations.get(token, CancelRequest(FailureReason.CANCELLED, "cancelled"))
             return cancellation.failure(), "cancelled"
         except JobFailed as failure:
             return failure, FAILURE_PHASES.get(failure.reason, "internal")
@@ -235,13 +244,13 @@ class JobRunner:
         """Take no more jobs; give running ones `grace_seconds`, then cancel them."""
         self.accepting = False
         self._slot_free.set()
-        running = list(self.tasks.values())
+        running = [run.task for run in self.runs.values()]
         if running:
             self.log.info("shutdown_waiting", running=len(running), grace_seconds=grace_seconds)
             await asyncio.wait(running, timeout=grace_seconds)
-        for job in list(self.tasks):
+        for job in list(self.runs):
             self.cancel_local(job, reason)
-        remaining = list(self.tasks.values())
+        remaining = [run.task for run in self.runs.values()]
         if remaining:
             await asyncio.wait(remaining, timeout=30)
         for loop in self._loops:
