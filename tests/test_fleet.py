@@ -373,6 +373,12 @@ class TestChunksOverTheFleet:
         fleet.moto.client().download_file(BUCKET, key, str(tmp_path / "joined.mp4"))
         return probe(tmp_path / "joined.mp4")
 
+    def second_worker(self, fleet: Fleet, coordinator: ServerProcess, **env: str) -> ServerProcess:
+        """A worker started once `coordinator` has taken the whole job and queued its chunks (started before, it
+        could take the whole job itself); its one slot takes chunk 2 at once."""
+        coordinator.wait_for_log("chunks_queued")
+        return fleet.instance(role="worker", **CHUNKED, **env)
+
     def test_another_worker_renders_a_chunk_and_the_coordinator_joins_it(
         self, fleet: Fleet, tmp_path: Path, observed: Observed
     ) -> None:
@@ -380,9 +386,8 @@ class TestChunksOverTheFleet:
         them is free first (A takes it back from the queue, or B takes it next): each chunk rendered once, one
         video of the whole length, progress every integer 0..100 once, one `complete`."""
         coordinator = fleet.instance(USER_MAX_JOBS="2", **CHUNKED)
-        helper = fleet.instance(role="worker", MAX_CONCURRENT_RENDERS="1")
         stream = open_stream(coordinator.port, stream_url(distinct_recap("one-book", "Spread")))
-        read_events(stream, count=1)
+        helper = self.second_worker(fleet, coordinator)
         taken = helper.wait_for_log("render_started")
         # The render's chunks are not the reader's jobs: with three of them in flight, a second request still fits.
         second = open_stream(coordinator.port, stream_url(distinct_recap("one-book", "Second")))
@@ -417,9 +422,8 @@ class TestChunksOverTheFleet:
         reader's progress is every integer 0..100 once, in order."""
         lease = {"WORKER_LEASE_SECONDS": "2"}
         coordinator = fleet.instance(**CHUNKED, **lease)
-        doomed = fleet.instance(role="worker", MAX_CONCURRENT_RENDERS="1", **lease)
         stream = open_stream(coordinator.port, stream_url(distinct_recap("one-book", "Doomed")))
-        read_events(stream, count=1)
+        doomed = self.second_worker(fleet, coordinator, **lease)
         doomed.wait_for_log("render_started")
         doomed.process.send_signal(signal.SIGKILL)
         killed = time.monotonic()
