@@ -358,21 +358,23 @@ class TestChunkedOverTheFleet:
         remotion_bundle: Path,
         tmp_path: Path,
     ) -> None:
-        """CHUNK_FLEET with two real instances on one Redis and S3, set alike as a fleet is: whichever takes the
-        render coordinates it and renders the first of two chunks, the other the second (stored in S3, fetched back
-        for the join); the stored video has the one-driver render's frames and length, every frame within 40 dB
+        """CHUNK_FLEET with two real workers on one Redis and S3, set alike as a fleet is: whichever takes the render
+        coordinates it and renders the first of two chunks, the other the second (stored in S3, fetched back for
+        the join); the stored video has the one-driver render's frames and length, every frame within 40 dB
         PSNR of it, and nothing is left under chunks/."""
         bundles = str(seed_bundle_cache(tmp_path / "bundles", remotion_bundle))
-        shared = {"REDIS_URL": redis.url, "BUNDLE_DIR": bundles, "MAX_CONCURRENT_RENDERS": "1"}
-        shared |= {"VIDEO_KEY_SECRET": "chunks-secret-for-tests-0123456789abcdef", **moto.server_env("recaps")}
-        shared |= {"CHUNK_FRAMES": "210", "CHUNK_MIN_FRAMES": "0", "CHUNK_FLEET": "on"}
-        web = server_factory(None, **shared)
-        worker = server_factory(None, ROLE="worker", **shared)
+        fleet = {"REDIS_URL": redis.url, "VIDEO_KEY_SECRET": "chunks-secret-for-tests-0123456789abcdef"}
+        fleet |= moto.server_env("recaps")
+        chunked = {"CHUNK_FRAMES": "210", "CHUNK_MIN_FRAMES": "0", "CHUNK_FLEET": "on", "MAX_CONCURRENT_RENDERS": "1"}
+        workers = [server_factory(None, ROLE="worker", BUNDLE_DIR=bundles, **fleet, **chunked) for _ in range(2)]
+        # The web instance renders nothing; it builds its own (fake) bundle and thumbnails, where one given the
+        # session's bundle would write its thumbnails into that bundle for every later test to find.
+        web = server_factory("ok", ROLE="web", **fleet)
         stream = run_stream(web.port, load_recap("one-book"), timeout=600)
         assert stream.names[-1] == "complete", stream.events[-3:]
         assert stream.progress == list(range(101))
-        [coordinator] = [server for server in (web, worker) if server.logs("chunks_queued")]
-        [helper] = [server for server in (web, worker) if server is not coordinator]
+        [coordinator] = [server for server in workers if server.logs("chunks_queued")]
+        [helper] = [server for server in workers if server is not coordinator]
         assert helper.wait_for_log("chunk_stored")["chunk"] == 1
         assert coordinator.logs("chunk_taken_back") == []
         listing = moto.client().list_objects_v2(Bucket="recaps")["Contents"]
