@@ -23,6 +23,7 @@ from tests.support.server import ServerProcess
 from tests.support.sse_client import run_stream
 from tests.support.stills import REMOTION, browser_executable, run_driver_job, seed_bundle_cache
 from tornado_render.errors import RenderFailed
+from tornado_render.recap import MAX_CHUNKS
 from tornado_render.render.chunks import (
     ChunkProgress,
     FrameRange,
@@ -53,6 +54,7 @@ class TestChunkCount:
             (301, 300, 0, 2),
             (420, 140, 0, 3),
             (1, 1, 0, 1),
+            (5000, 1, 0, MAX_CHUNKS),  # capped: a chunk job of more is refused where it is read (recap._chunk_of)
         ],
     )
     def test_how_many_chunks(self, total: int, chunk_frames: int, min_frames: int, count: int) -> None:

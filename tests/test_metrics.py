@@ -11,11 +11,11 @@ import pytest
 
 from tests.support.metrics import Samples, scrape, value
 from tests.support.recaps import distinct_recap, load_recap
-from tests.support.server import ServerProcess
+from tests.support.server import ROOT, ServerProcess
 from tests.support.sse_client import open_stream, read_events, run_stream, stream_url
 from tornado_render.errors import FailureReason
 from tornado_render.jobs.model import Job
-from tornado_render.metrics import FAILURE_REASONS, RenderMetrics
+from tornado_render.metrics import CHUNK_OUTCOMES, FAILURE_REASONS, RenderMetrics
 from tornado_render.recap import RenderRequest
 from tornado_render.render.pipeline import Outcome
 
@@ -24,6 +24,10 @@ JOB = Job(key="k" * 64, request=RenderRequest(user_id="u", recap=load_recap("one
 
 def failures(samples: Samples) -> dict[str, float]:
     return {reason: value(samples, "renders_failed_total", reason=reason) for reason in FAILURE_REASONS}
+
+
+def failures_of(metrics: RenderMetrics) -> dict[str, float | None]:
+    return {reason: sample_value(metrics, "renders_failed_total", reason=reason) for reason in FAILURE_REASONS}
 
 
 def sample_value(metrics: RenderMetrics, name: str, **labels: str) -> float | None:
@@ -71,6 +75,26 @@ class TestRenderMetrics:
             ("batch", "completed"): 2,
             ("batch", "failed"): 1,
         }
+
+    def test_a_chunk_job_is_not_a_render(self) -> None:
+        """A chunk rendered by another worker (CHUNK_FLEET) counts as a chunk, never as a render: neither started,
+        completed, failed nor finished in its lane, and its partial render time stays out of the histogram. A chunk its
+        coordinator took back (cancelled) is not a failure."""
+        metrics = RenderMetrics()
+        chunk = Job(key="c" * 64, request=dataclasses.replace(JOB.request, chunk=(1, 3)))
+        metrics.job_started(chunk)
+        metrics.job_succeeded(chunk, outcome())
+        metrics.job_started(chunk)
+        metrics.job_failed(chunk, FailureReason.CANCELLED)
+        metrics.job_failed(chunk, FailureReason.RENDER)
+        assert sample_value(metrics, "renders_started_total") == 0
+        assert sample_value(metrics, "renders_completed_total") == 0
+        assert set(failures_of(metrics).values()) == {0}
+        assert sample_value(metrics, "jobs_finished_total", lane="interactive", outcome="completed") == 0
+        assert sample_value(metrics, "jobs_finished_total", lane="interactive", outcome="failed") == 0
+        assert sample_value(metrics, "render_duration_seconds_count") == 0
+        chunks = {end: sample_value(metrics, "chunk_jobs_finished_total", outcome=end) for end in CHUNK_OUTCOMES}
+        assert chunks == {"completed": 1, "failed": 1, "cancelled": 1}
 
     @pytest.mark.parametrize("reason", list(FailureReason))
     def test_every_reason_is_a_label(self, reason: FailureReason) -> None:
@@ -213,3 +237,13 @@ class TestMetricsEndpoint:
         samples = scrape(server)
         assert value(samples, "fleet_queue_length_by_lane", lane="batch") == 0
         assert value(samples, "fleet_queue_oldest_seconds", lane="batch") == 0
+
+
+def test_every_metric_is_documented() -> None:
+    """docs/API.md's table of metrics names every metric an instance exports (a new one must be explained there)."""
+    documented = (ROOT / "docs" / "API.md").read_text(encoding="utf-8")
+    exported = {
+        family.name + ("_total" if family.type == "counter" else "") for family in RenderMetrics().registry.collect()
+    }
+    assert exported, "no metric exported"
+    assert sorted(name for name in exported if f"`{name}" not in documented) == []

@@ -4,7 +4,10 @@ the job store and the app.
 The job manager tells its observers of every start and end (`JobObserver`); `RenderMetrics` is one. A failed
 render is counted once, under its FailureReason (timeout, shutdown, orphaned, cancelled, render, bundling, upload,
 internal); a job cancelled while still queued counts as failed without having started, and a job whose worker
-stopped renewing its lease counts as a takeover when it is put back in the queue. Queue length (in all and by lane),
+stopped renewing its lease counts as a takeover when it is put back in the queue. A chunk of a render rendered by
+another worker (CHUNK_FLEET) is a job too, but not a render: it counts only in `chunk_jobs_finished` (a chunk its
+coordinator took back ends `cancelled`), so the render counters, the lanes' throughput and the failure-rate alert
+count what readers asked for. Queue length (in all and by lane),
 the age of each lane's oldest waiting job, running renders, open streams and whether the store answers are gauges
 read when /metrics is scraped, from what the store last saw (a Redis store refreshes it every second).
 
@@ -35,6 +38,7 @@ RENDER_BUCKETS = (2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180
 UPLOAD_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0)
 
 FAILURE_REASONS = tuple(reason.value for reason in FailureReason)
+CHUNK_OUTCOMES = ("completed", "failed", "cancelled")
 
 
 class RenderMetrics:
@@ -71,6 +75,16 @@ class RenderMetrics:
         for lane in LANES:
             for outcome in ("completed", "failed"):
                 self.finished_by_lane.labels(lane=lane, outcome=outcome)
+        self.chunks_finished = Counter(
+            "chunk_jobs_finished",
+            "Chunks of a render that ended as jobs of their own (CHUNK_FLEET), by outcome: completed, failed, or"
+            " cancelled (taken back by the render's coordinator, or the render stopped).",
+            ["outcome"],
+            namespace=NAMESPACE,
+            registry=self.registry,
+        )
+        for end in CHUNK_OUTCOMES:
+            self.chunks_finished.labels(outcome=end)
         self.render_seconds = Histogram(
             "render_duration_seconds",
             "Wall time of the render phase (driver start to finished video), successful renders only.",
@@ -153,15 +167,23 @@ class RenderMetrics:
             self.redis_up.set_function(lambda: float(store_up()))
 
     def job_started(self, job: Job) -> None:
-        self.started.inc()
+        if job.request.chunk is None:
+            self.started.inc()
 
     def job_succeeded(self, job: Job, outcome: Outcome) -> None:
+        if job.request.chunk is not None:
+            self.chunks_finished.labels(outcome="completed").inc()
+            return
         self.completed.inc()
         self.finished_by_lane.labels(lane=job.lane, outcome="completed").inc()
         self.render_seconds.observe(outcome.render_seconds)
         self.upload_seconds.observe(outcome.upload_seconds)
 
     def job_failed(self, job: Job, reason: FailureReason) -> None:
+        if job.request.chunk is not None:
+            end = "cancelled" if reason is FailureReason.CANCELLED else "failed"
+            self.chunks_finished.labels(outcome=end).inc()
+            return
         self.failed.labels(reason=reason.value).inc()
         self.finished_by_lane.labels(lane=job.lane, outcome="failed").inc()
 

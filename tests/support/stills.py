@@ -7,6 +7,8 @@ The bundle is built once per test session (`remotion_bundle` in conftest) and ev
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,15 +109,17 @@ def identical(a: Image.Image, b: Image.Image) -> bool:
 
 
 def seed_bundle_cache(bundle_dir: Path, bundle: Path) -> Path:
-    """A BUNDLE_DIR whose cache already holds `bundle` as the build of the current sources (saves a build)."""
+    """A BUNDLE_DIR whose cache already holds `bundle` as the build of the current sources (saves a build).
+
+    The cached build is a copy made of hard links (instant, no space), not a link to `bundle`: what a server writes
+    into its bundle (thumbnails/) stays in its own directory. Through a symlink it went into the session's bundle,
+    and the next server given it found thumbnails it had not built (test_template_renders waited 400 s)."""
     from tornado_render.render.bundle import READY_MARKER, source_hash
 
     wanted = source_hash(REMOTION)
     target = bundle_dir / wanted
-    bundle_dir.mkdir(parents=True, exist_ok=True)
     if not target.exists():
-        target.symlink_to(bundle.resolve(), target_is_directory=True)
-    marker = bundle / READY_MARKER
-    if not marker.exists():
-        marker.write_text(wanted)
+        shutil.copytree(bundle, target, copy_function=os.link, ignore=shutil.ignore_patterns("thumbnails"))
+        (target / READY_MARKER).unlink(missing_ok=True)  # a link to the session's marker: write a file of its own
+        (target / READY_MARKER).write_text(wanted)
     return bundle_dir

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from ..errors import RenderFailed
-from ..recap import RenderRequest
+from ..recap import MAX_CHUNKS, RenderRequest
 from .driver import run_driver
 from .ffmpeg import MediaTools, run_tool
 from .warm import DriverPool
@@ -50,14 +50,15 @@ class FrameRange:
 
 def chunk_count(total_frames: int, chunk_frames: int, min_frames: int) -> int:
     """How many chunks a video of `total_frames` renders in: 1 (whole) when chunking is off (`chunk_frames` 0), when
-    the video has at most `min_frames` frames or fits in one chunk; else one per `chunk_frames` frames, rounded up.
+    the video has at most `min_frames` frames or fits in one chunk; else one per `chunk_frames` frames, rounded up,
+    and at most MAX_CHUNKS (a request that names more is refused: a tiny CHUNK_FRAMES makes longer chunks instead).
     Where each chunk starts is the driver's (`chunk`: the frames of equal work, remotion/driver/static-spans.mjs
     chunkRange: it knows which frames are captured and which are held)."""
     if total_frames < 1:
         raise ValueError(f"a video has at least one frame, not {total_frames}")
     if chunk_frames <= 0 or total_frames <= max(min_frames, chunk_frames):
         return 1
-    return math.ceil(total_frames / chunk_frames)
+    return min(MAX_CHUNKS, math.ceil(total_frames / chunk_frames))
 
 
 def chunk_jobs(job: Mapping[str, Any], count: int, drivers_at_once: int) -> list[dict[str, Any]]:
