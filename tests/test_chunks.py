@@ -8,6 +8,8 @@ import asyncio
 import json
 import subprocess
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +21,18 @@ from tests.support.moto_server import MotoServer
 from tests.support.recaps import load_recap
 from tests.support.redis_server import RedisServer
 from tests.support.remotion import timeline
-from tests.support.server import ServerProcess
+from tests.support.server import ServerProcess, fake_driver_command
 from tests.support.sse_client import run_stream
 from tests.support.stills import REMOTION, browser_executable, run_driver_job, seed_bundle_cache
 from tornado_render.errors import RenderFailed
-from tornado_render.recap import MAX_CHUNKS
+from tornado_render.recap import MAX_CHUNKS, RenderRequest
+from tornado_render.render.assets import asset_names, asset_path
 from tornado_render.render.chunks import (
     ChunkProgress,
     FrameRange,
     chunk_count,
     chunk_jobs,
+    chunk_key,
     chunk_path,
     chunk_ranges,
     join_videos,
@@ -36,8 +40,10 @@ from tornado_render.render.chunks import (
 )
 from tornado_render.render.driver import driver_argv
 from tornado_render.render.ffmpeg import MediaTools
-from tornado_render.render.pipeline import RenderOptions
-from tornado_render.settings import Settings
+from tornado_render.render.pipeline import Pipeline, RenderOptions
+from tornado_render.render.workspace import rendering_path
+from tornado_render.settings import Settings, settings_from_env
+from tornado_render.storage import make_storage
 
 # one-book is 420 frames: CHUNK_FRAMES 140 makes three chunks.
 CHUNK_FRAMES = 140
@@ -221,6 +227,41 @@ class TestChunkedService:
         [job] = [job for path in jobs.glob("*.json") if "inputProps" in (job := json.loads(path.read_text()))]
         assert "frameRange" not in job
         assert "chunk" not in job
+
+
+class TestChunkJob:
+    def test_a_chunk_job_leaves_the_whole_renders_files_alone(self, tmp_path: Path) -> None:
+        """A worker can hold a render (as its coordinator, whose first chunk writes the link card) and one of that
+        render's chunk jobs at once: both work under the same paths of this process. The chunk job stores its chunk
+        under chunks/ and removes only what it wrote, never the whole render's card, poster or shapes beside it."""
+        settings = settings_from_env(
+            {
+                "OUTPUT_DIR": str(tmp_path / "output"),
+                "LOCAL_STORAGE_DIR": str(tmp_path / "storage"),
+                "BUNDLE_DIR": str(tmp_path / "bundles"),
+                "DRIVER_COMMAND": fake_driver_command(tmp_path, "ok", {}),
+            }
+        )
+        executor = ThreadPoolExecutor(2)
+        storage = make_storage(settings)
+        pipeline = Pipeline.from_settings(
+            settings, browser_executable="chromium", storage=storage, executor=executor, video_secret=b"s" * 32
+        )
+        whole = RenderRequest(user_id="u", recap=load_recap("one-book")["data"], formats=("story", "square"))
+        filename, key = pipeline.video_name(whole)
+        rendered = rendering_path(settings.output_dir, filename)
+        the_whole_renders = [asset_path(rendered, name) for name in asset_names(whole)]
+        for path in the_whole_renders:
+            path.write_bytes(b"being written by the coordinator")
+        try:
+            outcome = asyncio.run(pipeline.run(replace(whole, chunk=(1, 2)), lambda step: None))
+        finally:
+            executor.shutdown()
+        assert [path.name for path in the_whole_renders if not path.exists()] == []
+        assert outcome.key == chunk_key(key, 1, "done.json")
+        stored = sorted(path.name for path in (tmp_path / "storage").rglob("*") if path.is_file())
+        assert stored == ["001.done.json", "001.square.mp4", "001.story.mp4"]
+        assert sorted(path.name for path in rendered.parent.iterdir()) == sorted(p.name for p in the_whole_renders)
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
-"""The ops kit (ops/): Prometheus alert rules checked and unit-tested by promtool, and the Grafana dashboard's JSON
-validated and its every query parsed by promtool and asked only of metrics a real fleet instance exports."""
+"""The ops kit (ops/): Prometheus alert rules checked and unit-tested by promtool, the Grafana dashboard's JSON
+validated and its every query parsed by promtool and asked only of metrics a real fleet instance exports, and the S3
+lifecycle rule for chunks left behind taken by moto's S3."""
 
 from __future__ import annotations
 
@@ -16,8 +17,11 @@ import pytest
 import yaml
 
 from tests.support.metrics import scrape
+from tests.support.moto_server import MotoServer
 from tests.support.redis_server import RedisServer
 from tests.support.server import ServerProcess
+from tornado_render.render.chunks import chunk_key
+from tornado_render.storage.naming import VIDEOS_PREFIX
 
 OPS = Path(__file__).resolve().parent.parent / "ops"
 RULES = OPS / "prometheus" / "tornado-render.rules.yml"
@@ -191,3 +195,21 @@ class TestAgainstTheService:
         asked = {name for name in metric_names(dashboard_queries() + rule_queries()) if not NOT_EXPORTED.match(name)}
         assert asked, "no metric found in the queries"
         assert asked <= exported, sorted(asked - exported)
+
+
+class TestChunksLifecycle:
+    def test_the_rule_is_taken_by_s3_and_covers_the_chunks(self, moto_factory: Callable[[], MotoServer]) -> None:
+        """ops/s3/chunks-lifecycle.json is a lifecycle configuration S3 takes (moto's server validates it), and it
+        expires exactly where chunks are stored (chunk_key's prefix) and nothing of the videos."""
+        rule_file = OPS / "s3" / "chunks-lifecycle.json"
+        configuration = json.loads(rule_file.read_text(encoding="utf-8"))
+        s3 = moto_factory()
+        s3.create_bucket("lifecycle")
+        client = s3.client()
+        client.put_bucket_lifecycle_configuration(Bucket="lifecycle", LifecycleConfiguration=configuration)
+        [rule] = client.get_bucket_lifecycle_configuration(Bucket="lifecycle")["Rules"]
+        prefix = rule["Filter"]["Prefix"]
+        assert rule["Status"] == "Enabled"
+        assert rule["Expiration"]["Days"] == 1
+        assert chunk_key("videos/u/recap-2026-10-abc.mp4", 1, "done.json").startswith(prefix)
+        assert not f"{VIDEOS_PREFIX}u/recap-2026-10-abc.mp4".startswith(prefix)

@@ -575,7 +575,8 @@ class Pipeline:
                 raise JobFailed(FailureReason.UPLOAD, error.summary) from None
         finally:
             props_task.cancel()
-            _remove_quietly(*paths.values(), *extras.values())
+            # Only its chunk's videos: the whole render's files beside them may be its coordinator's, in this process.
+            _remove_quietly(*paths.values())
         upload_seconds = round(time.monotonic() - started, 3)
         log.info(
             "chunk_stored",
