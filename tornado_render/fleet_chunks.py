@@ -65,9 +65,9 @@ class FleetChunks:
         running = RUNNING_JOB.get()
         lane = running.lane if running is not None else LANES[0]
         results: dict[int, T] = {}
-        here: dict[asyncio.Future[Any], int] = {asyncio.ensure_future(run_here(0)): 0}
+        here: dict[asyncio.Future[T], int] = {asyncio.ensure_future(run_here(0)): 0}
         queued: dict[int, Job] = {}
-        followed: dict[asyncio.Future[Any], int] = {}  # chunk jobs' followers: T, or None to render it here
+        followed: dict[asyncio.Future[T | None], int] = {}  # chunk jobs' followers: T, or None to render it here
         left: list[int] = []  # to render here: the queue refused them, or they failed elsewhere
         try:
             for index in range(1, count):
@@ -86,7 +86,7 @@ class FleetChunks:
                     mine = left.pop() if left else await self._take_back(queued, followed)
                     if mine is not None:
                         here[asyncio.ensure_future(run_here(mine))] = mine
-                waiting = [*here, *followed]
+                waiting: list[asyncio.Future[Any]] = [*here, *followed]
                 finished, _ = await asyncio.wait(waiting, timeout=TAKE_BACK_SECONDS, return_when="FIRST_COMPLETED")
                 for task in finished:
                     if task in here:
@@ -101,9 +101,10 @@ class FleetChunks:
                         results[index] = fetched
             return [results[index] for index in range(count)]
         finally:
-            for task in [*here, *followed]:
+            unfinished: list[asyncio.Future[Any]] = [*here, *followed]
+            for task in unfinished:
                 task.cancel()
-            await asyncio.gather(*here, *followed, return_exceptions=True)
+            await asyncio.gather(*unfinished, return_exceptions=True)
             for job in queued.values():
                 with contextlib.suppress(StoreUnavailable):
                     await self.manager.cancel(job, STOPPED)
