@@ -1,7 +1,6 @@
 """The bundle cache: built once per version of the sources, shared while it builds, never stale (fake driver).
 
-Tornado's Subprocess watches SIGCHLD from the loop that first used it (the server has one loop); each test here
-has its own, so the watcher is reset after each test and each test keeps to one loop.
+Each test runs in a loop of its own (tests/support/loops.py) and keeps to it.
 """
 
 from __future__ import annotations
@@ -9,30 +8,14 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pytest
-from tornado.process import Subprocess
 
+from tests.support.loops import run_in_own_loop
 from tests.support.server import fake_driver_argv
 from tornado_render.errors import RenderFailed
 from tornado_render.render.bundle import BundleCache, source_hash
-
-T = TypeVar("T")
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run in a new event loop, then detach Tornado's child watcher from it for the next test's loop."""
-
-    async def main() -> T:
-        try:
-            return await coroutine
-        finally:
-            Subprocess.uninitialize()
-
-    return asyncio.run(main())
 
 
 @pytest.fixture
@@ -76,7 +59,7 @@ class TestBundleCache:
         async def scenario() -> list[Path]:
             return await asyncio.gather(*(cache.ensure(seen[i].append) for i in range(3)))
 
-        directories = run(scenario())
+        directories = run_in_own_loop(scenario())
         assert len(set(directories)) == 1
         assert (directories[0] / "index.html").is_file()
         assert builds(jobs_dir) == 1
@@ -92,7 +75,7 @@ class TestBundleCache:
             first = await make_cache(remotion_dir, tmp_path).ensure()
             return first, await make_cache(remotion_dir, tmp_path).ensure(progress.append)
 
-        first, second = run(scenario())
+        first, second = run_in_own_loop(scenario())
         assert second == first
         assert progress == [100.0]
         assert builds(jobs_dir) == 1
@@ -106,7 +89,7 @@ class TestBundleCache:
             (remotion_dir / "src" / "index.ts").write_text("export const version = 2;\n")
             return old, await cache.ensure()
 
-        old, new = run(scenario())
+        old, new = run_in_own_loop(scenario())
         assert new != old
         assert not old.exists()
         assert builds(jobs_dir) == 2
@@ -121,7 +104,7 @@ class TestBundleCache:
             cache.driver_argv = fake_driver(tmp_path)
             return await cache.ensure()
 
-        assert (run(scenario()) / "index.html").is_file()
+        assert (run_in_own_loop(scenario()) / "index.html").is_file()
 
 
 class TestBundleIdentity:

@@ -4,7 +4,6 @@ render: the same frames, the same length, every frame above 40 dB PSNR."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 from collections.abc import Callable
@@ -14,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tornado.process import Subprocess
 
+from tests.support.loops import run_in_own_loop
 from tests.support.media import frame_psnrs, probe, top_level_boxes
 from tests.support.moto_server import MotoServer
 from tests.support.recaps import load_recap
@@ -254,7 +253,7 @@ class TestChunkJob:
         for path in the_whole_renders:
             path.write_bytes(b"being written by the coordinator")
         try:
-            outcome = asyncio.run(pipeline.run(replace(whole, chunk=(1, 2)), lambda step: None))
+            outcome = run_in_own_loop(pipeline.run(replace(whole, chunk=(1, 2)), lambda step: None))
         finally:
             executor.shutdown()
         assert [path.name for path in the_whole_renders if not path.exists()] == []
@@ -318,18 +317,15 @@ def render_and_join(
 
     async def chunked() -> list[dict[str, Any]]:
         argv = driver_argv(None, "node", REMOTION)
-        try:
-            done = await render_chunks(
-                jobs, handle_for, argv_for=lambda _: argv, cwd=REMOTION, timeout=600, drivers_at_once=2
-            )
-            parts = [chunk_path(joined, index) for index in range(len(jobs))]
-            await join_videos(MediaTools.for_remotion_dir(REMOTION), parts, joined)
-            tracker.joined()
-            return done
-        finally:
-            Subprocess.uninitialize()
+        done = await render_chunks(
+            jobs, handle_for, argv_for=lambda _: argv, cwd=REMOTION, timeout=600, drivers_at_once=2
+        )
+        parts = [chunk_path(joined, index) for index in range(len(jobs))]
+        await join_videos(MediaTools.for_remotion_dir(REMOTION), parts, joined)
+        tracker.joined()
+        return done
 
-    return asyncio.run(chunked())
+    return run_in_own_loop(chunked())
 
 
 @pytest.mark.render

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tornado.process import Subprocess
 
+from tests.support.loops import run_in_own_loop
 from tests.support.recaps import load_recap
 from tests.support.server import ROOT
 from tests.support.stills import browser_executable
@@ -78,9 +78,8 @@ def with_pool(renders: int, test: Callable[[DriverPool], Awaitable[None]]) -> No
             await test(pool)
         finally:
             await pool.close()
-            Subprocess.uninitialize()  # Tornado's child watcher belongs to this loop: the next test's is another
 
-    asyncio.run(main())
+    run_in_own_loop(main())
 
 
 def environ(pid: int) -> dict[str, str]:
@@ -93,13 +92,7 @@ def stand_in_pool(mode: str = "ok", renders: int = 10) -> DriverPool:
 
 
 def run_stand_in(test: Callable[[], Awaitable[None]]) -> None:
-    async def main() -> None:
-        try:
-            await test()
-        finally:
-            Subprocess.uninitialize()
-
-    asyncio.run(main())
+    run_in_own_loop(test())
 
 
 class TestWarmPool:
