@@ -51,7 +51,7 @@ from .chunks import (
     join_videos,
     render_chunks,
 )
-from .covers import CoverFetcher, CoverPolicy, refused_cover_warnings
+from .covers import CoverFetcher, CoverPolicy, InlinedCovers, refused_cover_warnings
 from .driver import driver_argv, run_driver
 from .progress import ProgressStep, ProgressTracker
 from .soundtrack import PreparedAudio, Soundtrack
@@ -135,6 +135,30 @@ class Video:
     frame_count: int
     frames_captured: int | None
     timings: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Start:
+    """What every render of a request begins with, whole or a chunk of it: its progress, reported in order from 0,
+    and where its video and other files go while it renders."""
+
+    tracker: ProgressTracker
+    report: Report
+    rendered: Path
+    extras: dict[str, Path]
+
+    @classmethod
+    def of(cls, request: RenderRequest, report: Report, output_dir: Path, filename: str) -> _Start:
+        rendered = rendering_path(output_dir, filename)
+        start = cls(
+            ProgressTracker(), report, rendered, {name: asset_path(rendered, name) for name in asset_names(request)}
+        )
+        start.progress(start.tracker.advance_to(0))
+        return start
+
+    def progress(self, steps: list[ProgressStep]) -> None:
+        for step in steps:
+            self.report(step)
 
 
 class Pipeline:
@@ -246,27 +270,15 @@ class Pipeline:
         """Render, store and clean up one request. Cancellation (timeout, shutdown, orphan) is the caller's."""
         if request.chunk is not None:
             return await self._run_chunk(request, request.chunk, report)
-        tracker = ProgressTracker()
-
-        def progress(steps: list[ProgressStep]) -> None:
-            for step in steps:
-                report(step)
-
-        progress(tracker.advance_to(0))
-        filename, _ = self.video_name(request)
-        rendered = rendering_path(self.output_dir, filename)
-        extras = {name: asset_path(rendered, name) for name in asset_names(request)}
-        # Covers are fetched while the bundle is prepared, the soundtrack while everything else happens.
-        props_task = asyncio.ensure_future(self.covers.inline_covers_and_warn(request.props()))
+        start = _Start.of(request, report, self.output_dir, self.video_name(request)[0])
+        progress, tracker, rendered, extras = start.progress, start.tracker, start.rendered, start.extras
+        # The soundtrack is prepared while everything else happens.
         audio = self.templates.resolve(request.template).get("audio")
         audio_task = asyncio.ensure_future(
             self.soundtrack.prepare(audio, self.duration_frames(request), rendered.parent, rendered.stem)
         )
         try:
-            serve_dir = await self._bundle(lambda p: progress(tracker.bundle(p)))
-            progress(tracker.bundle(100))
-            started = time.monotonic()
-            covers = await props_task
+            serve_dir, covers, started = await self._bundle_and_covers(request, start)
             video = await self._render(
                 request, covers.props, serve_dir, rendered, extras, lambda p: progress(tracker.render(p))
             )
@@ -280,7 +292,6 @@ class Pipeline:
             _remove_quietly(*extras.values())
             raise
         finally:
-            props_task.cancel()
             audio_task.cancel()
             await asyncio.wait([audio_task])  # its ffmpeg is gone before its files are
             _remove_quietly(
@@ -312,6 +323,18 @@ class Pipeline:
         return Outcome(
             video.path.name, url, key, video.duration_seconds, render_seconds, upload_seconds, warnings, assets
         )
+
+    async def _bundle_and_covers(self, request: RenderRequest, start: _Start) -> tuple[Path, InlinedCovers, float]:
+        """The bundle made ready (its progress reported) and the request's props with their covers inlined, fetched
+        meanwhile; and the moment the render proper starts (render_seconds counts from there)."""
+        props_task = asyncio.ensure_future(self.covers.inline_covers_and_warn(request.props()))
+        try:
+            serve_dir = await self._bundle(lambda p: start.progress(start.tracker.bundle(p)))
+            start.progress(start.tracker.bundle(100))
+            started = time.monotonic()
+            return serve_dir, await props_task, started
+        finally:
+            props_task.cancel()
 
     async def _with_soundtrack(self, video: Path, audio: PreparedAudio) -> tuple[str, ...]:
         """The soundtrack muxed into the video at `video` (in place), or the warnings that say why it stays silent."""
@@ -522,25 +545,15 @@ class Pipeline:
         and stores the video. The record (`done.json`, the driver's word on which frames it holds) is stored last:
         found, the videos are there."""
         index, count = chunk
-        tracker = ProgressTracker()
-
-        def progress(steps: list[ProgressStep]) -> None:
-            for step in steps:
-                report(step)
-
-        progress(tracker.advance_to(0))
         whole = replace(request, chunk=None)
         filename, key = self.video_name(whole)
-        rendered = rendering_path(self.output_dir, filename)
-        extras = {name: asset_path(rendered, name) for name in asset_names(whole)}
-        props_task = asyncio.ensure_future(self.covers.inline_covers_and_warn(whole.props()))
+        start = _Start.of(whole, report, self.output_dir, filename)
+        progress, tracker = start.progress, start.tracker
         paths: dict[str, Path] = {}
         try:
-            serve_dir = await self._bundle(lambda p: progress(tracker.bundle(p)))
-            progress(tracker.bundle(100))
-            started = time.monotonic()
-            covers = await props_task
-            job = chunk_jobs(self._driver_job(whole, covers.props, serve_dir, rendered, extras), count, 1)[index]
+            serve_dir, covers, started = await self._bundle_and_covers(whole, start)
+            whole_job = self._driver_job(whole, covers.props, serve_dir, start.rendered, start.extras)
+            job = chunk_jobs(whole_job, count, 1)[index]
             job.pop("card", None)  # the coordinator's first chunk makes it
             paths = {"story": Path(job["outputPath"])}
             paths.update((shape["format"], Path(shape["outputPath"])) for shape in job["formats"])
@@ -574,7 +587,6 @@ class Pipeline:
                 log.warning("upload_failed", reason=error.reason, code=error.code)
                 raise JobFailed(FailureReason.UPLOAD, error.summary) from None
         finally:
-            props_task.cancel()
             # Only its chunk's videos: the whole render's files beside them may be its coordinator's, in this process.
             _remove_quietly(*paths.values())
         upload_seconds = round(time.monotonic() - started, 3)
