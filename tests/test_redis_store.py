@@ -46,6 +46,23 @@ def with_store(redis: RedisServer, test: Callable[[RedisJobStore], Awaitable[Any
     return asyncio.run(run())
 
 
+class TestClose:
+    def test_a_call_after_close_starts_nothing(self, redis: RedisServer) -> None:
+        """close() ends the store's heartbeat for good, and has ended it when it returns: a cancellation landing in a
+        Redis call was lost in redis-py and the heartbeat went on, and a call made after close() (a manager shutting
+        down) started it again; either outlived the loop ("Task was destroyed but it is pending")."""
+
+        async def test() -> set[asyncio.Task[Any]]:
+            store = RedisJobStore(redis.url, retention_seconds=60, prefix="t:")
+            await store.healthy()
+            await store.free_slots()  # the first call starts the heartbeat
+            await store.close()
+            await store.free_slots()
+            return {task for task in asyncio.all_tasks() if task is not asyncio.current_task()}
+
+        assert asyncio.run(test()) == set()
+
+
 class TestAdmission:
     def test_an_identical_request_attaches_to_the_job(self, redis: RedisServer) -> None:
         """A second identical request gets the same job, not a new one."""

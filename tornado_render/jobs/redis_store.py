@@ -24,6 +24,7 @@ nothing is lost or repeated); after that it raises StoreUnavailable: the web ans
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 import uuid
@@ -90,7 +91,7 @@ class _Follower(Feed):
 
     async def _follow(self) -> None:
         stream = self.store.key("events", self.job.id)
-        while not (self.events and self.events[-1].terminal):
+        while not (self.events and self.events[-1].terminal) and not self.store.closed:
             try:
                 answer = await self.store.call(
                     lambda: self.store.redis.xread({stream: f"{len(self.events)}-0"}, block=READ_BLOCK_MS)
@@ -129,9 +130,14 @@ class RedisJobStore:
         self.up = True  # as the last heartbeat or health check found it (optimistic before the first)
         self._scripts = {name: self.redis.register_script(source) for name, source in SCRIPTS.items()}
         self._housekeeping: asyncio.Task[None] | None = None
+        self._closing = asyncio.Event()  # set by close(): the heartbeat and the readers end
         self.log = get_logger(component="redis_store", instance=self.instance)
 
     # -- plumbing ------------------------------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        return self._closing.is_set()
 
     def key(self, kind: str, name: str = "") -> str:
         """A key of this store: `<prefix><kind>`, or `<prefix><kind>:<name>`."""
@@ -139,7 +145,7 @@ class RedisJobStore:
 
     async def call(self, make: Callable[[], Awaitable[T]]) -> T:
         """One Redis call, retried through an outage of up to OUTAGE_GRACE_SECONDS."""
-        if self._housekeeping is None or self._housekeeping.done():
+        if not self.closed and (self._housekeeping is None or self._housekeeping.done()):
             self._housekeeping = asyncio.ensure_future(self._keep_house())
         started = time.monotonic()
         delay = 0.05
@@ -157,8 +163,9 @@ class RedisJobStore:
         return await self.call(lambda: self._scripts[script](args=[self.prefix, *args]))
 
     async def _keep_house(self) -> None:
-        """The instance's heartbeat (its clients count while it lives) and the fleet's counts for /metrics."""
-        while True:
+        """The instance's heartbeat (its clients count while it lives) and the fleet's counts for /metrics. It ends
+        at close() even when a cancellation is lost inside redis-py (which can turn one into a TimeoutError)."""
+        while not self.closed:
             try:
                 await self.redis.set(self.key("instance", self.instance), "1", px=int(INSTANCE_TTL_SECONDS * 1000))
                 answer = await self._scripts["counts"](args=[self.prefix])
@@ -169,7 +176,8 @@ class RedisJobStore:
                 self.up = True
             except REDIS_ERRORS:
                 self.up = False
-            await asyncio.sleep(COUNTS_REFRESH_SECONDS)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), COUNTS_REFRESH_SECONDS)
 
     async def _load(self, job_id: str) -> Job | None:
         """The one Job object of this instance for `job_id` (made from its hash the first time), its state fresh."""
@@ -326,8 +334,10 @@ class RedisJobStore:
 
     async def close(self) -> None:
         """Stop this instance's readers and heartbeat and close its connections (the server never closes its store)."""
-        for follower in self.followers.values():
-            follower.task.cancel()
-        if self._housekeeping is not None:
-            self._housekeeping.cancel()
+        self._closing.set()  # a call after this (a manager shutting down) must not start the heartbeat again
+        tasks = [follower.task for follower in self.followers.values()]
+        tasks += [self._housekeeping] if self._housekeeping is not None else []
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         await self.redis.aclose()
