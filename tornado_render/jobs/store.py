@@ -120,16 +120,14 @@ class Events(Protocol):
 
 
 class Queue(Protocol):
-    """The waiting jobs in order, the running ones under their workers' leases, cancellations, the workers' slots.
+    """The waiting jobs in order, the running ones under their workers' leases, cancellations.
 
     Jobs are taken lane by lane (model.LANES: interactive, then batch), each lane first in first out, and are Running
     from then on (at the progress already published); a job whose lease expired (its worker died) is requeued at the
     front of its lane. request_cancel takes a waiting job out of the queue (True: the caller ends it), else keeps the
     request for the job's worker (unless `waiting_only`), who sees it at its next lease renewal. A finished job (its
     terminal event is in) is forgotten after `retention_seconds`; a failure that would recur answers every identical
-    request for `remembered_seconds`. free_slots() is the fleet's render slots that no running job holds; counts() the
-    fleet's (queued, running) and lanes() each lane's (waiting jobs, seconds since the oldest was created), as last
-    seen.
+    request for `remembered_seconds`.
     """
 
     async def take_next(self, worker: str, lease_seconds: float, timeout: float) -> Job | None: ...
@@ -139,13 +137,20 @@ class Queue(Protocol):
     async def finish(self, job: Job, retention_seconds: float, remembered_seconds: float = 0.0) -> None: ...
     async def request_cancel(self, job: Job, request: CancelRequest, waiting_only: bool = False) -> bool: ...
     async def cancel_requested(self, job: Job) -> CancelRequest | None: ...
+
+
+class Capacity(Protocol):
+    """The fleet's render slots and numbers: each worker registers its slots (counted while its registration lives);
+    free_slots() is the slots no running job holds; counts() the fleet's (queued, running) and lanes() each lane's
+    (waiting jobs, seconds since the oldest was created), as last seen."""
+
     async def register_worker(self, worker: str, slots: int, ttl_seconds: float) -> None: ...
     async def free_slots(self) -> int: ...
     def counts(self) -> tuple[int, int]: ...
     def lanes(self) -> dict[str, tuple[int, float]]: ...
 
 
-class JobStore(Admitting, Events, Queue, Protocol):
+class JobStore(Admitting, Events, Queue, Capacity, Protocol):
     name: str
     shared: bool  # other instances use it too (a Redis fleet), so its queue outlives this process
     up: bool  # the store answered its last heartbeat (always True in one process)
