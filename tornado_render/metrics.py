@@ -7,9 +7,9 @@ internal); a job cancelled while still queued counts as failed without having st
 stopped renewing its lease counts as a takeover when it is put back in the queue. A chunk of a render rendered by
 another worker (CHUNK_FLEET) is a job too, but not a render: it counts only in `chunk_jobs_finished` (a chunk its
 coordinator took back ends `cancelled`), so the render counters, the lanes' throughput and the failure-rate alert
-count what readers asked for. Queue length (in all and by lane),
-the age of each lane's oldest waiting job, running renders, open streams and whether the store answers are gauges
-read when /metrics is scraped, from what the store last saw (a Redis store refreshes it every second).
+count what readers asked for. Queue length (in all and by lane), the age of each lane's oldest waiting job, running
+renders, open streams and whether the store answers are gauges read when /metrics is scraped, from what the store
+last saw (a Redis store refreshes it every second).
 
 Each app owns its registry (never prometheus_client's global one), so several apps in one process, as in tests,
 do not collide.
