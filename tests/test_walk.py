@@ -11,7 +11,8 @@ from tests.support.server import ROOT
 
 
 def test_the_walk_of_one_request() -> None:
-    """One request under the profiler: the files it entered, the stream's handler first among them."""
+    """One request under the profiler: the files it entered, the stream's handler, the SSE writer and the job
+    manager among them, and none of the server's startup."""
     done = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "walk"), "--top", "40"],
         capture_output=True,
